@@ -1,0 +1,144 @@
+"""Every user-facing message of the scenario loader and validator, in English and Chinese.
+
+Messages are looked up by code, so the same problem reads the same way everywhere and tests can
+assert on codes. ``set_language`` is called once by the CLI (``--lang``).
+"""
+
+from __future__ import annotations
+
+import locale
+import os
+
+CATALOGUE: dict[str, tuple[str, str]] = {
+    # files and tables
+    "no_folder": ("folder {path} does not exist", "文件夹 {path} 不存在"),
+    "no_yaml": ("{path} is missing: every scenario folder has a scenario.yaml (tongbu init DIR writes one)",
+                "缺少 {path}：每个方案文件夹都需要 scenario.yaml（可用 tongbu init DIR 生成）"),
+    "bad_yaml": ("cannot read YAML: {detail}", "YAML 格式错误：{detail}"),
+    "yaml_not_mapping": ("scenario.yaml must be a mapping of keys to values", "scenario.yaml 应为“键: 值”的结构"),
+    "missing_table": ("table '{table}' is missing: add {table}.csv or {table}.xlsx (or a sheet '{table}' in {workbook})",
+                      "缺少数据表“{table}”：请添加 {table}.csv 或 {table}.xlsx（或在 {workbook} 中加一个名为“{table}”的工作表）"),
+    "empty_file": ("the file is empty: it needs a header row with the columns {columns}",
+                   "文件为空：第一行应为表头，列为 {columns}"),
+    "encoding_gbk": ("read as GB18030/GBK (saved by Excel on Chinese Windows); it was read correctly, but save it as 'CSV UTF-8' to be safe",
+                     "按 GB18030/GBK 编码读取（中文 Windows 版 Excel 的默认编码），已正确读取；建议另存为“CSV UTF-8（逗号分隔）”"),
+    "encoding_unknown": ("cannot decode the file as UTF-8 or GB18030/GBK: open it in Excel or WPS and save as 'CSV UTF-8 (comma delimited)'",
+                         "无法按 UTF-8 或 GB18030/GBK 解码：请用 Excel 或 WPS 打开后另存为“CSV UTF-8（逗号分隔）”"),
+    "bad_xlsx": ("cannot open the workbook: {detail}", "无法打开工作簿：{detail}"),
+    "header_on_row": ("the header is on row {row}, not row 1: delete the {extra} row(s) above it",
+                      "表头在第 {row} 行而非第 1 行：请删除其上方的 {extra} 行"),
+    "missing_column": ("column '{column}' is missing (needed: {columns})", "缺少列“{column}”（需要的列：{columns}）"),
+    "duplicate_column": ("column '{column}' appears twice", "列“{column}”重复出现"),
+    "unknown_column": ("column '{column}' is not used by tongbu and was ignored", "列“{column}”不是 tongbu 使用的列，已忽略"),
+    # values
+    "required": ("is empty: {what} is required", "为空：{what} 必须填写"),
+    "not_int": ("'{value}' is not a whole number", "“{value}”不是整数"),
+    "not_number": ("'{value}' is not a number", "“{value}”不是数字"),
+    "negative": ("'{value}' must not be negative", "“{value}”不能为负数"),
+    "not_bool": ("'{value}' is not yes/no (是/否, 1/0, true/false)", "“{value}”不是“是/否”"),
+    "bad_choice": ("'{value}' is not one of: {choices}", "“{value}”不是以下之一：{choices}"),
+    "bad_date": ("'{value}' is not a date like 2026-09-01", "“{value}”不是形如 2026-09-01 的日期"),
+    "bad_slots": ("{detail}", "{detail}"),
+    "bad_grades": ("'{value}' is not a list of grades like 1-6 or 1,2,3", "“{value}”不是年级列表，应形如 1-6 或 1,2,3"),
+    "bad_value": ("{detail}", "{detail}"),
+    # references and duplicates
+    "duplicate_id": ("'{id}' is used twice (also on row {other}): ids must be unique", "“{id}”重复（另见第 {other} 行）：编号必须唯一"),
+    "unknown_ref": ("unknown {kind} '{value}': it is not in {where}", "未知的{kind_zh}“{value}”：{where} 中没有"),
+    "grade_not_offered": ("class in grade {grade}, but {school} only has grades {grades}", "班级为 {grade} 年级，但 {school} 只有 {grades} 年级"),
+    "stage_mismatch": ("grade {grade} is not a {stage} grade", "{grade} 年级不属于{stage_zh}"),
+    "teacher_cannot_teach": ("teacher {teacher} does not teach {subject} (subjects: {subjects})", "教师 {teacher} 不教{subject}（任教学科：{subjects}）"),
+    "teacher_wrong_school": ("teacher {teacher} belongs to {school} and may not teach at {other}: add it to also_schools",
+                             "教师 {teacher} 属于 {school}，不能在 {other} 任课：请在 also_schools（兼课学校）中加上"),
+    "subject_not_in_curriculum": ("{subject} is not in grade {grade}'s curriculum", "{subject} 不在 {grade} 年级的课程计划中"),
+    "duplicate_assignment": ("{class_id} {subject} already has teacher {other}; a class-subject has one teacher",
+                             "{class_id} 的{subject}已由 {other} 任教；每班每科只能一位教师"),
+    "unreachable": ("{school} cannot be reached by road from {other}: add a road in travel",
+                    "{school} 与 {other} 之间没有道路连通：请在 travel 表中补充道路"),
+    "not_in_travel": ("{school} is not in the travel table: add roads to it", "{school} 不在交通表中：请补充通往它的道路"),
+    "consortium_no_lead": ("consortium {consortium} has no lead school (role lead)", "共同体 {consortium} 没有牵头学校（role 为 lead）"),
+    "consortium_two_leads": ("consortium {consortium} has {count} lead schools: {schools}", "共同体 {consortium} 有 {count} 所牵头学校：{schools}"),
+    "sync_same_school": ("receiving class {class_id} is at the teaching school {school}: a synchronized lesson joins other schools",
+                         "接收班级 {class_id} 与授课班级同在 {school}：同步课堂应连接其他学校"),
+    "sync_grade": ("sync lesson {sync}: {subject} is not in the curriculum of {class_id}", "同步课堂 {sync}：{class_id} 的课程计划中没有{subject}"),
+    "sync_too_many": ("{class_id} has {count} synchronized {subject} lessons a week but only {periods} {subject} periods",
+                      "{class_id} 每周有 {count} 节同步{subject}课，但课程计划只有 {periods} 节"),
+    # calendar
+    "makeup_on_holiday": ("{date} is declared both a holiday and a make-up workday", "{date} 同时被定为假日和调休上班日"),
+    "makeup_on_weekday": ("make-up day {date} is a {weekday}: a make-up workday (调休) is a Saturday or Sunday", "调休上班日 {date} 是{weekday_zh}：调休上班日应为周六或周日"),
+    "makeup_follows_weekend": ("make-up day {date} must follow a weekday's timetable (周一…周五), not {follows}", "调休日 {date} 应按周一至周五某天的课表上课，而不是{follows}"),
+    "date_outside_term": ("{date} is outside the term ({start} to {end})", "{date} 不在学期内（{start} 至 {end}）"),
+    "term_order": ("the term ends {end} before it starts {start}", "学期结束日期 {end} 早于开始日期 {start}"),
+    "season_outside": ("season '{season}' starts {date}, outside the term; it would never be used", "作息“{season}”开始于 {date}，不在学期内，不会生效"),
+    # bells
+    "bell_overlap": ("period {period} starts {start} before period {prev} ends {end}", "第 {period} 节 {start} 开始，早于第 {prev} 节结束时间 {end}"),
+    "bell_order": ("period {period} ends {end} before it starts {start}", "第 {period} 节结束时间 {end} 早于开始时间 {start}"),
+    "season_periods": ("season '{season}' has {count} periods, the base schedule has {base}: a season only moves clock times",
+                       "作息“{season}”有 {count} 节，基础作息有 {base} 节：季节作息只能调整时间，不能改变节数"),
+    "bad_time": ("'{value}' is not a clock time like 08:05", "“{value}”不是形如 08:05 的时间"),
+    # capacity
+    "class_over_slots": ("{class_id} needs {need} periods a week, its bell schedule has only {slots} slots",
+                         "{class_id} 每周需 {need} 节课，作息表只有 {slots} 个课时"),
+    "subject_over_capacity": ("{school}: {subject} needs {need} periods a week, its teachers can give at most {cap} ({teachers})",
+                              "{school}：{subject}每周需 {need} 节，可任教教师最多只能上 {cap} 节（{teachers}）"),
+    "no_teacher_for_subject": ("{school}: nobody can teach {subject} ({need} periods a week): add a teacher, or a sync/remote lesson",
+                               "{school}：没有教师能教{subject}（每周 {need} 节）：请增加教师，或安排同步/专递课堂"),
+    "school_over_capacity": ("{school}: its classes need {need} periods a week, its teachers can give at most {cap}",
+                             "{school}：全校每周需 {need} 节课，教师最多只能上 {cap} 节"),
+    "teacher_over_weekly": ("teacher {teacher} is assigned {load} periods a week, more than max_weekly {max}",
+                            "教师 {teacher} 每周安排 {load} 节，超过周课时上限 {max}"),
+    "teacher_over_slots": ("teacher {teacher} is assigned {load} periods but is available for only {free} ({why})",
+                           "教师 {teacher} 安排了 {load} 节，但只有 {free} 个可上课时段（{why}）"),
+    "double_no_room": ("{class_id}: {subject} asks for {doubles} double periods but no half-day of its bell schedule has 2 periods",
+                       "{class_id}：{subject}要求 {doubles} 次连堂，但作息表中没有连续两节的半天"),
+    "term_data": ("{detail}", "{detail_zh}"),
+    # summaries
+    "valid": ("{path}: no problems found", "{path}：未发现问题"),
+    "problems_found": ("{count} problem(s) found", "共发现 {count} 个问题"),
+    "warnings_found": ("{count} warning(s)", "{count} 条提示"),
+}
+
+KIND_ZH = {"school": "学校", "class": "班级", "teacher": "教师", "subject": "学科", "consortium": "共同体",
+           "bell schedule": "作息表", "room": "专用教室", "place": "地点", "sync lesson": "同步课堂", "research block": "教研活动"}
+STAGE_ZH = {"primary": "小学", "junior": "初中"}
+
+_language = "en"
+
+
+def default_language() -> str:
+    """'zh' when the locale (LANGUAGE, LC_ALL, LC_MESSAGES, LANG) is Chinese, else 'en'."""
+    for var in ("TONGBU_LANG", "LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG"):
+        value = os.environ.get(var, "")
+        if value:
+            return "zh" if value.lower().startswith("zh") else "en"
+    loc = locale.getlocale()[0] or ""
+    return "zh" if loc.lower().startswith("zh") else "en"
+
+
+def set_language(lang: str) -> None:
+    global _language
+    _language = "zh" if lang.lower().startswith("zh") else "en"
+
+
+def language() -> str:
+    return _language
+
+
+def tr(code: str, lang: str | None = None, **params: object) -> str:
+    """The message ``code`` in ``lang`` (default: the current language), filled with ``params``."""
+    en, zh = CATALOGUE[code]
+    lang = lang or _language
+    if lang == "zh":
+        extra = dict(params)
+        extra.setdefault("kind_zh", KIND_ZH.get(str(params.get("kind", "")), params.get("kind", "")))
+        extra.setdefault("stage_zh", STAGE_ZH.get(str(params.get("stage", "")), params.get("stage", "")))
+        weekday = params.get("weekday")
+        if weekday is not None:
+            extra.setdefault("weekday_zh", "周" + "一二三四五六日"[["mon", "tue", "wed", "thu", "fri", "sat", "sun"].index(str(weekday))])
+        extra.setdefault("detail_zh", params.get("detail", ""))
+        return zh.format(**extra)
+    return en.format(**params)
+
+
+def pick(en: str, zh: str) -> str:
+    """For messages made elsewhere in both languages: the one for the current language."""
+    return zh if _language == "zh" else en

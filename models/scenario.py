@@ -1,0 +1,89 @@
+"""A whole scenario: one district (county) with its consortia, as read from a scenario folder."""
+
+from __future__ import annotations
+
+from functools import cached_property
+
+from pydantic import ConfigDict, Field
+
+from models.alignment import ResearchBlock, SyncLesson
+from models.base import Frozen
+from models.bells import BellSchedule
+from models.calendar import TermCalendar
+from models.curriculum import CurriculumEntry, Subject
+from models.enums import Stage
+from models.later import ActivityRule, ExchangePolicy, ItinerantPost
+from models.preferences import SoftWeights
+from models.school import Consortium, Room, School, SchoolClass
+from models.staff import Teacher, TeachingAssignment
+from models.travel import TravelTimes
+
+
+class Scenario(Frozen):
+    """Everything tongbu knows about a district's consortia for one term.
+
+    Cross-references (school, class, teacher and subject ids) are checked once, by the loader;
+    a ``Scenario`` that exists is consistent.
+    """
+
+    model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True, ignored_types=(cached_property,))
+
+    district: str
+    term: TermCalendar
+    consortia: tuple[Consortium, ...]
+    schools: tuple[School, ...]
+    bell_schedules: tuple[BellSchedule, ...]
+    subjects: tuple[Subject, ...]
+    curriculum: tuple[CurriculumEntry, ...]
+    classes: tuple[SchoolClass, ...]
+    teachers: tuple[Teacher, ...]
+    assignments: tuple[TeachingAssignment, ...] = ()
+    rooms: tuple[Room, ...] = ()
+    travel: TravelTimes = TravelTimes()
+    sync_lessons: tuple[SyncLesson, ...] = ()
+    research_blocks: tuple[ResearchBlock, ...] = ()
+    weights: SoftWeights = SoftWeights()
+    # Kept for the issues that solve them (itinerant posts, activities, exchange rotation).
+    itinerant_posts: tuple[ItinerantPost, ...] = ()
+    activities: tuple[ActivityRule, ...] = ()
+    exchange: ExchangePolicy = ExchangePolicy()
+    imported_from: str | None = Field(default=None, description="e.g. a FET file, when the scenario was imported")
+    not_imported: tuple[str, ...] = Field(default=(), description="what an import left out, kind and count")
+
+    @cached_property
+    def school_by_id(self) -> dict[str, School]:
+        return {s.id: s for s in self.schools}
+
+    @cached_property
+    def class_by_id(self) -> dict[str, SchoolClass]:
+        return {c.id: c for c in self.classes}
+
+    @cached_property
+    def teacher_by_id(self) -> dict[str, Teacher]:
+        return {t.id: t for t in self.teachers}
+
+    @cached_property
+    def subject_by_id(self) -> dict[str, Subject]:
+        return {s.id: s for s in self.subjects}
+
+    @cached_property
+    def bells_by_id(self) -> dict[str, BellSchedule]:
+        return {b.id: b for b in self.bell_schedules}
+
+    @cached_property
+    def consortium_by_id(self) -> dict[str, Consortium]:
+        return {c.id: c for c in self.consortia}
+
+    def bells_of(self, school_id: str) -> BellSchedule:
+        return self.bells_by_id[self.school_by_id[school_id].bell_schedule]
+
+    def curriculum_of(self, stage: Stage, grade: int) -> list[CurriculumEntry]:
+        return [e for e in self.curriculum if e.stage == stage and e.grade == grade and e.periods > 0]
+
+    def class_curriculum(self, class_id: str) -> list[CurriculumEntry]:
+        klass = self.class_by_id[class_id]
+        return self.curriculum_of(self.school_by_id[klass.school].stage, klass.grade)
+
+    def travel_minutes(self, school_a: str, school_b: str) -> int | None:
+        a, b = self.school_by_id[school_a].place, self.school_by_id[school_b].place
+        return self.travel.minutes(a, b)

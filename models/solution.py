@@ -1,0 +1,64 @@
+"""A solved timetable as domain objects: what ``solve`` writes to solution.json and ``verify`` reads."""
+
+from __future__ import annotations
+
+from pydantic import Field
+
+from models.base import Frozen
+from models.enums import Weekday
+
+
+class LessonPlacement(Frozen):
+    """One lesson of the week: a class, subject and teacher at a weekday and period(s).
+
+    ``key`` is the lesson's stable identity (class, subject and its number among that class's
+    lessons of the subject), used for calendar UIDs across re-solves.
+    """
+
+    key: str
+    class_id: str = Field(alias="class")
+    school: str
+    subject: str
+    teacher: str
+    day: Weekday
+    period: int = Field(ge=1, description="first period, 1-based")
+    length: int = Field(default=1, ge=1, description="2 for a double period")
+    room: str | None = None
+    sync: str | None = Field(default=None, description="id of the synchronized lesson this belongs to")
+    sync_role: str | None = Field(default=None, description="'teaching' or 'receiving'")
+
+    def periods(self) -> range:
+        return range(self.period, self.period + self.length)
+
+
+class ResearchPlacement(Frozen):
+    """When a research block meets each week: a weekday and a clock window (minutes since midnight)."""
+
+    block: str
+    day: Weekday
+    start_minute: int
+    end_minute: int
+    teachers: tuple[str, ...]
+    host: str | None = None
+
+
+class PartReport(Frozen):
+    """How one independent part (a set of coupled schools) was solved."""
+
+    id: str
+    schools: tuple[str, ...]
+    status: str
+    objective: float | None = None
+    bound: float | None = None
+    gap: float | None = None
+    wall_seconds: float | None = Field(default=None, description="not written to solution.json (determinism)")
+
+
+class Solution(Frozen):
+    """The solved term timetable of a scenario."""
+
+    district: str
+    seed: int
+    lessons: tuple[LessonPlacement, ...]
+    research: tuple[ResearchPlacement, ...] = ()
+    parts: tuple[PartReport, ...] = ()

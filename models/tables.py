@@ -1,0 +1,259 @@
+"""The tables of a scenario folder: their columns, Chinese header aliases, and how cells are read.
+
+One declaration per table serves the loader, the writer, ``tongbu init`` and the documentation
+(docs/format.md is generated from it), so the four cannot drift apart.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any, Callable
+
+from models.enums import ConsortiumKind, DeliveryMode, SchoolRole, SchoolTier, Stage, Weekday
+from models.times import parse_slot_ranges
+
+
+class CellError(ValueError):
+    """A cell that cannot be read; ``code`` and ``params`` name a message in models.messages."""
+
+    def __init__(self, code: str, **params: object) -> None:
+        super().__init__(code)
+        self.code = code
+        self.params = params
+
+
+def _text(value: str) -> str:
+    return value.strip()
+
+
+def _int(value: str) -> int:
+    text = value.strip()
+    try:
+        number = float(text)
+    except ValueError:
+        raise CellError("not_int", value=text) from None
+    if number != int(number):
+        raise CellError("not_int", value=text)
+    return int(number)
+
+
+def _count(value: str) -> int:
+    number = _int(value)
+    if number < 0:
+        raise CellError("negative", value=value.strip())
+    return number
+
+
+def _float(value: str) -> float:
+    try:
+        return float(value.strip())
+    except ValueError:
+        raise CellError("not_number", value=value.strip()) from None
+
+
+_TRUE = {"1", "y", "yes", "true", "t", "是", "对", "√", "✓", "x"}
+_FALSE = {"0", "n", "no", "false", "f", "否", "不是", "×", "-"}
+
+
+def _bool(value: str) -> bool:
+    text = value.strip().lower()
+    if text in _TRUE:
+        return True
+    if text in _FALSE:
+        return False
+    raise CellError("not_bool", value=value.strip())
+
+
+def split_list(value: str) -> tuple[str, ...]:
+    """Split ``数学;科学、音乐`` on the separators people type in Excel."""
+    return tuple(part.strip() for part in re.split(r"[;；,，、/|]", value) if part.strip())
+
+
+def _list(value: str) -> tuple[str, ...]:
+    return split_list(value)
+
+
+def parse_grades(value: str) -> tuple[int, ...]:
+    grades: set[int] = set()
+    for part in split_list(value.replace("年级", "")):
+        match = re.fullmatch(r"(\d+)\s*(?:[-–~～至]\s*(\d+))?", part)
+        if not match:
+            raise CellError("bad_grades", value=value.strip())
+        first, last = int(match[1]), int(match[2] or match[1])
+        if last < first or first < 1 or last > 12:
+            raise CellError("bad_grades", value=value.strip())
+        grades.update(range(first, last + 1))
+    if not grades:
+        raise CellError("bad_grades", value=value.strip())
+    return tuple(sorted(grades))
+
+
+def _slots(value: str) -> tuple:
+    try:
+        return parse_slot_ranges(value)
+    except ValueError as err:
+        raise CellError("bad_slots", detail=str(err)) from None
+
+
+def parse_date(value: Any) -> date:
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    text = str(value).strip()
+    match = re.fullmatch(r"(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?(?:[ T]00:00(?::00)?)?", text)
+    if not match:
+        raise CellError("bad_date", value=text)
+    try:
+        return date(int(match[1]), int(match[2]), int(match[3]))
+    except ValueError:
+        raise CellError("bad_date", value=text) from None
+
+
+def _enum(kind: type) -> Callable[[str], Any]:
+    def read(value: str) -> Any:
+        try:
+            return kind(value.strip())
+        except ValueError:
+            raise CellError("bad_choice", value=value.strip(), choices=", ".join(kind.accepted())) from None
+
+    return read
+
+
+def _weekdays(value: str) -> tuple[Weekday, ...]:
+    return tuple(_enum(Weekday)(part) for part in split_list(value))
+
+
+@dataclass(frozen=True)
+class Column:
+    """A table column: canonical (English) name, the Chinese header also accepted, and its reader."""
+
+    name: str
+    zh: str
+    read: Callable[[str], Any] = _text
+    required: bool = False
+    help: str = ""
+    aliases: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Table:
+    name: str
+    zh: str
+    columns: tuple[Column, ...]
+    required: bool = True
+    help: str = ""
+    examples: tuple[tuple[str, ...], ...] = field(default=())
+
+    def column(self, name: str) -> Column:
+        return next(c for c in self.columns if c.name == name)
+
+    def header_names(self) -> dict[str, str]:
+        """Every accepted header spelling (case-folded) -> canonical column name."""
+        names: dict[str, str] = {}
+        for column in self.columns:
+            for spelling in (column.name, column.zh, *column.aliases):
+                names[spelling.strip().lower()] = column.name
+        return names
+
+
+SCHOOLS = Table("schools", "学校", (
+    Column("id", "学校编号", help="unique id; empty = the name"),
+    Column("name", "学校名称", required=True, help="the school's name, e.g. 彭水一小", aliases=("学校",)),
+    Column("consortium", "共同体", required=True, help="id of a consortium in scenario.yaml", aliases=("教研共同体",)),
+    Column("role", "角色", _enum(SchoolRole), required=True, help="lead 牵头总校 / centre 中心成员学校 / member 成员学校"),
+    Column("tier", "类别", _enum(SchoolTier), required=True, help="county_seat 县直 / township 乡镇 / village 乡村"),
+    Column("stage", "学段", _enum(Stage), required=True, help="primary 小学 / junior 初中 (one row per section of a nine-year school)"),
+    Column("grades", "年级", parse_grades, help="grades taught, e.g. 1-6; empty = all grades of the stage"),
+    Column("bell_schedule", "作息表", required=True, help="id of a bell schedule in scenario.yaml"),
+    Column("campus", "所属学校", help="for a 小学部/初中部: the nine-year school it belongs to"),
+    Column("address", "地址"),
+    Column("latitude", "纬度", _float),
+    Column("longitude", "经度", _float),
+), examples=(("", "示例一小", "示例共同体", "lead", "county_seat", "primary", "1-6", "县城作息", "", "县城中心路1号", "", ""),
+             ("", "示例村小", "示例共同体", "member", "village", "primary", "1-4", "乡村作息", "", "", "", "")))
+
+CLASSES = Table("classes", "班级", (
+    Column("id", "班级编号", help="unique id; empty = school + grade(section), e.g. 彭水一小4(2)"),
+    Column("school", "学校", required=True, help="school id"),
+    Column("grade", "年级", _count, required=True),
+    Column("section", "班号", _count, required=True, help="1 for 4(1), 2 for 4(2) …"),
+    Column("size", "人数", _count, help="pupils in the class"),
+), examples=(("", "示例一小", "1", "1", "45"), ("", "示例村小", "1", "1", "12")))
+
+TEACHERS = Table("teachers", "教师", (
+    Column("id", "工号", required=True, help="unique id, e.g. PS0001"),
+    Column("name", "姓名", required=True),
+    Column("school", "学校", required=True, help="home school id (人事关系所在学校)"),
+    Column("subjects", "任教学科", _list, required=True, help="subjects separated by ; or 、"),
+    Column("max_weekly", "周课时上限", _count, help="default 16"),
+    Column("max_daily", "日课时上限", _count, help="default 4"),
+    Column("unavailable", "不可排时间", _slots, help="e.g. 周一1-4;周三 (whole day)"),
+    Column("preferred", "希望时间", _slots),
+    Column("avoided", "回避时间", _slots),
+    Column("birth_year", "出生年份", _int),
+    Column("backbone", "骨干教师", _bool, help="是/否"),
+    Column("roles", "职务", _list, help="principal 校长, homeroom 班主任, research_officer 教研员 …"),
+    Column("years_at_school", "本校任教年限", _count),
+    Column("also_schools", "兼课学校", _list, help="other schools where this teacher may teach"),
+), examples=(("T0001", "张老师", "示例一小", "语文;体育与健康", "16", "4", "", "", "", "1985", "是", "principal", "8", ""),
+             ("T0002", "李老师", "示例村小", "语文;数学;体育与健康", "18", "5", "周五5-7", "", "", "1996", "否", "", "2", "")))
+
+CURRICULUM = Table("curriculum", "课程计划", (
+    Column("stage", "学段", _enum(Stage), required=True),
+    Column("grade", "年级", _count, required=True),
+    Column("subject", "学科", required=True),
+    Column("periods", "周课时", _count, required=True),
+    Column("doubles", "连堂数", _count, help="how many of the periods are taught as double periods (连堂)"),
+), examples=(("primary", "1", "语文", "8", "0"), ("primary", "1", "体育与健康", "4", "0")))
+
+TRAVEL = Table("travel", "交通", (
+    Column("from", "起点", required=True, help="a school id (or its campus) or any road junction"),
+    Column("to", "终点", required=True),
+    Column("minutes", "分钟", _count, required=True, help="travel minutes on this road, both ways"),
+), examples=(("示例一小", "示例村小", "35"), ("示例村小", "示例镇", "20")))
+
+ASSIGNMENTS = Table("assignments", "任课安排", (
+    Column("teacher", "教师", required=True, help="teacher id"),
+    Column("class", "班级", required=True, help="class id"),
+    Column("subject", "学科", required=True),
+), required=False, examples=(("T0001", "示例一小1(1)", "语文"), ("T0002", "示例村小1(1)", "体育与健康")))
+
+ROOMS = Table("rooms", "专用教室", (
+    Column("id", "教室编号", required=True),
+    Column("school", "学校", required=True),
+    Column("name", "名称", required=True),
+    Column("subjects", "学科", _list, required=True, help="lessons of these subjects need this kind of room"),
+), required=False, examples=(("示例一小-机房", "示例一小", "计算机教室", "信息科技"), ("示例一小-音乐", "示例一小", "音乐教室", "音乐")))
+
+SYNC_LESSONS = Table("sync_lessons", "同步课堂", (
+    Column("id", "编号", required=True),
+    Column("subject", "学科", required=True),
+    Column("teaching_class", "授课班级", required=True, help="class id of the class taught in person"),
+    Column("receiving_classes", "接收班级", _list, required=True, help="class ids at other schools, separated by ;"),
+    Column("per_week", "每周节数", _count, help="default 1"),
+    Column("teacher", "授课教师", help="teacher id; empty = the teaching class's teacher of the subject"),
+    Column("mode", "形式", _enum(DeliveryMode), help="sync 同步课堂 / remote 专递课堂"),
+    Column("min_overlap_minutes", "最少重叠分钟", _count, help="empty = the whole lesson overlaps"),
+), required=False, examples=(("S1", "语文", "示例一小1(1)", "示例村小1(1)", "1", "", "remote", ""),
+                             ("S2", "体育与健康", "示例一小1(1)", "示例村小1(1)", "1", "T0001", "sync", "30")))
+
+RESEARCH_BLOCKS = Table("research_blocks", "教研活动", (
+    Column("id", "编号", required=True),
+    Column("name", "名称", required=True, help="e.g. 低段数学集体备课"),
+    Column("subject", "学科", help="the subject group; empty = only the listed teachers"),
+    Column("grades", "年级", parse_grades),
+    Column("consortium", "共同体", help="consortium id; empty = county-wide"),
+    Column("teachers", "教师", _list, help="further teacher ids"),
+    Column("minutes", "时长分钟", _count, help="default 90"),
+    Column("mode", "形式", _enum(DeliveryMode), help="online 线上 / in_person 线下"),
+    Column("host", "承办学校", help="school id, for in-person blocks"),
+    Column("days", "可选星期", _weekdays, help="e.g. 周二;周四; empty = Monday to Friday"),
+), required=False, examples=(("R1", "低段语文集体备课", "语文", "1-3", "示例共同体", "", "90", "online", "", "周三"),
+                             ("R2", "语文大教研", "语文", "4-6", "示例共同体", "", "120", "in_person", "示例一小", "周四")))
+
+TABLES: tuple[Table, ...] = (SCHOOLS, CLASSES, TEACHERS, CURRICULUM, TRAVEL, ASSIGNMENTS, ROOMS, SYNC_LESSONS,
+                             RESEARCH_BLOCKS)
+TABLE_BY_NAME = {t.name: t for t in TABLES}

@@ -1,0 +1,363 @@
+"""The one index layer: dense integers for schools, classes, teachers, slots and activities.
+
+Everything the CP-SAT model needs is precomputed here from the domain objects, in plain Python:
+the activities (a single lesson, a double period, one occurrence of a synchronized lesson) and,
+for each, its allowed placements ("options"). Constraint modules read this index and never invent
+their own numbering. Options are pre-filtered: a start outside the school's bell slots, a double
+across the lunch break, or a sync tuple whose clock times do not overlap never gets a variable.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from models import ResearchBlock, Scenario, SyncLesson, Weekday
+from models.enums import DeliveryMode
+from scheduler.assign import Assignment
+
+#: Travel minutes used when a teacher cannot reach a host school at all: no window can fit.
+UNREACHABLE_MINUTES = 24 * 60
+#: Research windows start on this grid (minutes).
+WINDOW_GRID = 5
+
+Interval = tuple[int, int]
+
+
+@dataclass(frozen=True)
+class SchoolBells:
+    """A school's teaching days and, per bell variant, each period's clock interval (minutes)."""
+
+    days: tuple[int, ...]
+    variants: tuple[tuple[Interval, ...], ...]
+    morning: tuple[tuple[bool, ...], ...]
+
+    @property
+    def periods(self) -> int:
+        return len(self.variants[0])
+
+    def same_half_day(self, period: int) -> bool:
+        """Periods ``period`` and ``period + 1`` (1-based) are in one half-day under every variant."""
+        return all(m[period - 1] == m[period] for m in self.morning)
+
+    def intervals(self, period: int) -> tuple[Interval, ...]:
+        return tuple(v[period - 1] for v in self.variants)
+
+
+@dataclass(frozen=True)
+class Placement:
+    """Where one class sits in an option: class index, weekday index, first period (1-based)."""
+
+    klass: int
+    day: int
+    period: int
+
+
+@dataclass(frozen=True)
+class Option:
+    """One allowed placement of an activity.
+
+    ``placements`` has one entry per class of the activity (same order as ``Activity.classes``);
+    ``teacher_keys`` are the (school, day, period) triples when the activity's teacher is busy;
+    ``blocked`` is True when the teacher is unavailable at one of them (such options only get a
+    variable when an infeasibility is being explained).
+    """
+
+    placements: tuple[Placement, ...]
+    teacher_keys: tuple[tuple[int, int, int], ...]
+    blocked: bool
+
+
+@dataclass(frozen=True)
+class Activity:
+    """A lesson to place: ``length`` periods of ``subject`` for ``classes`` taught by ``teacher``.
+
+    ``classes[0]`` is the class whose teacher teaches; for a synchronized lesson the others are
+    the receiving classes. ``number`` numbers the activities of a class-subject (stable lesson keys).
+    """
+
+    index: int
+    subject: str
+    teacher: int
+    classes: tuple[int, ...]
+    length: int
+    number: int
+    sync: str | None
+    options: tuple[Option, ...]
+
+
+@dataclass(frozen=True)
+class ResearchWindow:
+    """A candidate weekly window of a research block, and the teacher keys it makes unavailable."""
+
+    day: int
+    start: int
+    end: int
+    conflicts: tuple[tuple[int, tuple[int, int, int]], ...]
+
+
+@dataclass(frozen=True)
+class ResearchGroup:
+    block: ResearchBlock
+    teachers: tuple[int, ...]
+    windows: tuple[ResearchWindow, ...]
+
+
+@dataclass
+class Index:
+    """Dense numbering of one part of a scenario, and the precomputed activities and windows."""
+
+    scenario: Scenario
+    schools: list[str]
+    classes: list[str]
+    teachers: list[str]
+    bells: list[SchoolBells]
+    class_school: list[int]
+    activities: list[Activity] = field(default_factory=list)
+    research: list[ResearchGroup] = field(default_factory=list)
+    school_index: dict[str, int] = field(default_factory=dict)
+    class_index: dict[str, int] = field(default_factory=dict)
+    teacher_index: dict[str, int] = field(default_factory=dict)
+    max_periods: int = 1
+
+    def slot(self, day: int, period: int) -> int:
+        """Dense slot number of (weekday index, 1-based period)."""
+        return day * self.max_periods + period - 1
+
+    def school_of_class(self, klass: int) -> int:
+        return self.class_school[klass]
+
+    def bells_of_class(self, klass: int) -> SchoolBells:
+        return self.bells[self.class_school[klass]]
+
+    def key_intervals(self, key: tuple[int, int, int]) -> tuple[Interval, ...]:
+        school, _day, period = key
+        return self.bells[school].intervals(period)
+
+
+def school_bells(scenario: Scenario, school_id: str) -> SchoolBells:
+    schedule = scenario.bells_of(school_id)
+    variants = schedule.variants()
+    return SchoolBells(
+        days=tuple(sorted(d.index for d in schedule.days)),
+        variants=tuple(tuple((p.start_minute, p.end_minute) for p in v) for v in variants),
+        morning=tuple(tuple(p.is_morning for p in v) for v in variants),
+    )
+
+
+def overlap_ok(a: Interval, b: Interval, min_overlap: int | None) -> bool:
+    """Two clock intervals overlap enough: ``min_overlap`` minutes, or (None) the whole shorter one."""
+    overlap = min(a[1], b[1]) - max(a[0], b[0])
+    if min_overlap is None:
+        return overlap >= min(a[1] - a[0], b[1] - b[0])
+    return overlap >= min_overlap
+
+
+def always_overlap(a: tuple[Interval, ...], b: tuple[Interval, ...], min_overlap: int | None) -> bool:
+    """Overlap holds for every combination of the two schedules' variants (seasons switch on their own dates)."""
+    return all(overlap_ok(x, y, min_overlap) for x in a for y in b)
+
+
+def windows_conflict(period: tuple[Interval, ...], start: int, end: int) -> bool:
+    """A period (under any variant) meets the closed-off window [start, end)."""
+    return any(p_start < end and p_end > start for p_start, p_end in period)
+
+
+class IndexBuilder:
+    """Builds the :class:`Index` of one part: the schools given and everything attached to them."""
+
+    def __init__(self, scenario: Scenario, assignment: Assignment, school_ids: list[str],
+                 sync_ids: list[str], block_ids: list[str]) -> None:
+        self.scenario = scenario
+        self.assignment = assignment
+        schools = sorted(school_ids)
+        classes = sorted(c.id for c in scenario.classes if c.school in set(schools))
+        self.syncs = [s for s in sorted(scenario.sync_lessons, key=lambda s: s.id) if s.id in set(sync_ids)]
+        self.blocks = [b for b in sorted(scenario.research_blocks, key=lambda b: b.id) if b.id in set(block_ids)]
+        class_set = set(classes)
+        teacher_ids = {t for (c, _s), t in assignment.teacher_of.items() if c in class_set}
+        teacher_ids |= {assignment.sync_teacher[s.id] for s in self.syncs}
+        for block in self.blocks:
+            teacher_ids |= set(block.teachers)
+        bells = [school_bells(scenario, s) for s in schools]
+        self.index = Index(
+            scenario=scenario, schools=schools, classes=classes, teachers=sorted(teacher_ids), bells=bells,
+            class_school=[schools.index(scenario.class_by_id[c].school) for c in classes],
+        )
+        ix = self.index
+        ix.school_index = {s: i for i, s in enumerate(schools)}
+        ix.class_index = {c: i for i, c in enumerate(classes)}
+        ix.teacher_index = {t: i for i, t in enumerate(ix.teachers)}
+        ix.max_periods = max((b.periods for b in bells), default=1)
+
+    def build(self) -> Index:
+        self._add_lessons()
+        self._add_sync_lessons()
+        self._add_research_groups()
+        return self.index
+
+    # -- lessons ---------------------------------------------------------------------------
+    def _unavailable(self, teacher: int, day: int, period: int) -> bool:
+        return self.scenario.teacher_by_id[self.index.teachers[teacher]].is_unavailable(Weekday.of_index(day), period)
+
+    def _lesson_options(self, klass: int, teacher: int, length: int) -> tuple[Option, ...]:
+        ix = self.index
+        school = ix.class_school[klass]
+        bells = ix.bells[school]
+        options = []
+        for day in bells.days:
+            for period in range(1, bells.periods - length + 2):
+                if length == 2 and not bells.same_half_day(period):
+                    continue
+                periods = range(period, period + length)
+                options.append(Option(
+                    placements=(Placement(klass, day, period),),
+                    teacher_keys=tuple((school, day, p) for p in periods),
+                    blocked=any(self._unavailable(teacher, day, p) for p in periods),
+                ))
+        return tuple(options)
+
+    def _new_activity(self, **fields: object) -> None:
+        self.index.activities.append(Activity(index=len(self.index.activities), **fields))  # type: ignore[arg-type]
+
+    def _add_lessons(self) -> None:
+        ix, scenario, assignment = self.index, self.scenario, self.assignment
+        teaching_syncs: dict[tuple[str, str], int] = defaultdict(int)
+        for sync in self.syncs:
+            teaching_syncs[(sync.teaching_class, sync.subject)] += sync.per_week
+        for class_id in ix.classes:
+            klass = ix.class_index[class_id]
+            for entry in scenario.class_curriculum(class_id):
+                key = (class_id, entry.subject)
+                plain = assignment.local_periods.get(key, 0) - teaching_syncs.get(key, 0)
+                if plain <= 0:
+                    continue
+                teacher = ix.teacher_index[assignment.teacher_of[key]]
+                # Sync lessons are single periods; the doubles must fit in what is left.
+                doubles = min(entry.doubles, plain // 2)
+                lengths = [2] * doubles + [1] * (plain - 2 * doubles)
+                cache: dict[int, tuple[Option, ...]] = {}
+                for number, length in enumerate(lengths, start=1):
+                    if length not in cache:
+                        cache[length] = self._lesson_options(klass, teacher, length)
+                    self._new_activity(subject=entry.subject, teacher=teacher, classes=(klass,), length=length,
+                                       number=number, sync=None, options=cache[length])
+
+    # -- synchronized lessons -------------------------------------------------------------
+    def _sync_options(self, sync: SyncLesson, teacher: int) -> tuple[Option, ...]:
+        ix = self.index
+        members = [ix.class_index[c] for c in (sync.teaching_class, *sync.receiving_classes)]
+        bells = [ix.bells_of_class(m) for m in members]
+        days = sorted(set.intersection(*(set(b.days) for b in bells)))
+        teaching_school = ix.class_school[members[0]]
+        options = []
+        for day in days:
+            for first in range(1, bells[0].periods + 1):
+                choices = [[first]]
+                for b in bells[1:]:
+                    choices.append([q for q in range(1, b.periods + 1)
+                                    if always_overlap(bells[0].intervals(first), b.intervals(q), sync.min_overlap_minutes)])
+                for combo in itertools.product(*choices):
+                    # Receiving classes must also overlap each other: all of them share one live lesson.
+                    if not all(always_overlap(bells[i].intervals(combo[i]), bells[j].intervals(combo[j]),
+                                              sync.min_overlap_minutes)
+                               for i in range(1, len(combo)) for j in range(i + 1, len(combo))):
+                        continue
+                    options.append(Option(
+                        placements=tuple(Placement(m, day, p) for m, p in zip(members, combo)),
+                        teacher_keys=((teaching_school, day, first),),
+                        blocked=self._unavailable(teacher, day, first),
+                    ))
+        return tuple(options)
+
+    def _add_sync_lessons(self) -> None:
+        ix = self.index
+        for sync in self.syncs:
+            teacher = ix.teacher_index[self.assignment.sync_teacher[sync.id]]
+            options = self._sync_options(sync, teacher)
+            members = tuple(ix.class_index[c] for c in (sync.teaching_class, *sync.receiving_classes))
+            for number in range(1, sync.per_week + 1):
+                self._new_activity(subject=sync.subject, teacher=teacher, classes=members, length=1,
+                                   number=number, sync=sync.id, options=options)
+
+    # -- research blocks ------------------------------------------------------------------
+    def _travel(self, block: ResearchBlock, teacher_id: str) -> int:
+        if block.mode is not DeliveryMode.IN_PERSON or block.host is None:
+            return 0
+        minutes = self.scenario.travel_minutes(self.scenario.teacher_by_id[teacher_id].school, block.host)
+        return UNREACHABLE_MINUTES if minutes is None else minutes
+
+    def _teacher_keys(self) -> dict[int, set[tuple[int, int, int]]]:
+        keys: dict[int, set[tuple[int, int, int]]] = defaultdict(set)
+        for activity in self.index.activities:
+            for option in activity.options:
+                keys[activity.teacher].update(option.teacher_keys)
+        return keys
+
+    def _add_research_groups(self) -> None:
+        ix = self.index
+        keys_of = self._teacher_keys()
+        for block in self.blocks:
+            members = sorted(ix.teacher_index[t] for t in research_group(self.scenario, self.assignment, block)
+                             if t in ix.teacher_index)
+            schools = sorted({k[0] for t in members for k in keys_of.get(t, ())}) or list(range(len(ix.schools)))
+            lo = min(iv[0] for s in schools for v in ix.bells[s].variants for iv in v)
+            hi = max(iv[1] for s in schools for v in ix.bells[s].variants for iv in v)
+            travel = {t: self._travel(block, ix.teachers[t]) for t in members}
+            seen: set[tuple[int, frozenset]] = set()
+            windows: list[ResearchWindow] = []
+            # A teacher who cannot reach the host at all leaves no window: the block is infeasible.
+            reachable = all(travel[t] < UNREACHABLE_MINUTES for t in members)
+            for day in sorted(d.index for d in block.days) if reachable else ():
+                start = math.ceil(lo / WINDOW_GRID) * WINDOW_GRID
+                while start + block.minutes <= hi:
+                    end = start + block.minutes
+                    conflicts = tuple(
+                        (t, key) for t in members for key in sorted(keys_of.get(t, ()))
+                        if key[1] == day and windows_conflict(ix.key_intervals(key), start - travel[t], end + travel[t]))
+                    signature = (day, frozenset(conflicts))
+                    if signature not in seen:
+                        seen.add(signature)
+                        windows.append(ResearchWindow(day=day, start=start, end=end, conflicts=conflicts))
+                    start += WINDOW_GRID
+            ix.research.append(ResearchGroup(block=block, teachers=tuple(members), windows=tuple(windows)))
+
+
+def research_group(scenario: Scenario, assignment: Assignment, block: ResearchBlock) -> list[str]:
+    """Teacher ids of a research block: listed teachers plus teachers of its subject and grades.
+
+    ``subject`` None means any subject, empty ``grades`` any grade; the consortium (None: the
+    whole county) limits the schools. Sync teachers count for the class they teach.
+    """
+    schools = {s.id for s in scenario.schools if block.consortium is None or s.consortium == block.consortium}
+    group = set(block.teachers)
+    if block.subject is None and not block.grades:
+        return sorted(group)
+    taught = dict(assignment.teacher_of)
+    for sync in scenario.sync_lessons:
+        taught.setdefault((sync.teaching_class, sync.subject), assignment.sync_teacher[sync.id])
+        if sync.teacher is not None:
+            group_key = (sync.teaching_class, sync.subject)
+            klass = scenario.class_by_id[group_key[0]]
+            if _in_block(block, klass.school, klass.grade, sync.subject, schools):
+                group.add(sync.teacher)
+    for (class_id, subject), teacher in taught.items():
+        klass = scenario.class_by_id[class_id]
+        if _in_block(block, klass.school, klass.grade, subject, schools):
+            group.add(teacher)
+    return sorted(group)
+
+
+def _in_block(block: ResearchBlock, school: str, grade: int, subject: str, schools: set[str]) -> bool:
+    return (school in schools and (block.subject is None or subject == block.subject)
+            and (not block.grades or grade in block.grades))
+
+
+def travel_of(scenario: Scenario, block: ResearchBlock, teacher_id: str) -> int:
+    """Minutes a group teacher needs each way for ``block`` (0 online); for the checks in Python."""
+    if block.mode is not DeliveryMode.IN_PERSON or block.host is None:
+        return 0
+    minutes = scenario.travel_minutes(scenario.teacher_by_id[teacher_id].school, block.host)
+    return UNREACHABLE_MINUTES if minutes is None else minutes
