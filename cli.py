@@ -40,7 +40,16 @@ class I18nOption(click.Option):
             self.help = original
 
 
+def _translate_help_option(option: click.Option | None) -> click.Option | None:
+    if option is not None:
+        option.help = pick("Show this message and exit.", "显示本帮助并退出。")
+    return option
+
+
 class I18nCommand(click.Command):
+    def get_help_option(self, ctx: click.Context) -> click.Option | None:
+        return _translate_help_option(super().get_help_option(ctx))
+
     def format_help_text(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
         original = self.help
         self.help = resolve(original)
@@ -55,6 +64,9 @@ class I18nCommand(click.Command):
 
 class I18nGroup(click.Group):
     command_class = I18nCommand
+
+    def get_help_option(self, ctx: click.Context) -> click.Option | None:
+        return _translate_help_option(super().get_help_option(ctx))
 
     def format_help_text(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
         original = self.help

@@ -3,13 +3,17 @@
 Reading collects every problem it finds (not only the first) with file, row and column, then
 builds the immutable :class:`models.Scenario`. Reference and capacity checks that need the whole
 scenario live in :mod:`models.validation`.
+
+Reading never raises for bad input: whatever the folder holds, the result is a list of problems
+(each naming a place and what to do) and, when they allow it, a scenario.
 """
 
 from __future__ import annotations
 
 import csv
 import io
-from dataclasses import dataclass
+import re
+from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
@@ -21,7 +25,7 @@ from models.alignment import ResearchBlock, SyncLesson
 from models.bells import BellPeriod, BellSchedule, BellSeason
 from models.calendar import MakeupDay, TermCalendar
 from models.curriculum import CurriculumEntry, Subject
-from models.enums import ConsortiumKind, DeliveryMode, Weekday
+from models.enums import Weekday
 from models.later import ActivityRule, ExchangePolicy, ItinerantPost
 from models.preferences import SoftWeights
 from models.problems import Problem, ScenarioInvalid, sorted_problems
@@ -34,6 +38,49 @@ from models.travel import TravelEdge, TravelTimes
 
 YAML_NAME = "scenario.yaml"
 WORKBOOK_NAME = "scenario.xlsx"
+# Whole-row problems (an empty file, a title above the header) point at the first cell, as Excel names it.
+FIRST_CELL_COLUMN = "A"
+
+
+class ScenarioYamlLoader(yaml.SafeLoader):
+    """YAML 1.1 without sexagesimal numbers: ``start: 8:00`` stays the text '8:00', not the integer 480."""
+
+
+ScenarioYamlLoader.yaml_implicit_resolvers = {
+    first: [(tag, regexp) for tag, regexp in resolvers
+            if tag not in ("tag:yaml.org,2002:int", "tag:yaml.org,2002:float")]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+ScenarioYamlLoader.add_implicit_resolver(
+    "tag:yaml.org,2002:int",
+    re.compile(r"^(?:[-+]?0b[0-1_]+|[-+]?0[0-7_]+|[-+]?(?:0|[1-9][0-9_]*)|[-+]?0x[0-9a-fA-F_]+)$"),
+    list("-+0123456789"))
+ScenarioYamlLoader.add_implicit_resolver(
+    "tag:yaml.org,2002:float",
+    re.compile(r"^(?:[-+]?(?:[0-9][0-9_]*)\.[0-9_]*(?:[eE][-+][0-9]+)?|\.[0-9_]+(?:[eE][-+][0-9]+)?"
+               r"|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$"),
+    list("-+0123456789."))
+
+
+def yaml_line(root: yaml.Node | None, path: str | None) -> int | None:
+    """The line in scenario.yaml of a key path like ``bell_schedules[1].periods[2]`` (indexes from 1).
+
+    When the path goes deeper than the file (a missing key), the line of the deepest part that exists;
+    None when not even the first key is there.
+    """
+    if root is None or not path:
+        return None
+    node, found = root, False
+    for key, index in re.findall(r"([^.\[\]]+)|\[(\d+)\]", path):
+        child = None
+        if key and isinstance(node, yaml.MappingNode):
+            child = next((v for k, v in node.value if isinstance(k, yaml.ScalarNode) and k.value == key.strip()), None)
+        elif index and isinstance(node, yaml.SequenceNode) and 0 < int(index) <= len(node.value):
+            child = node.value[int(index) - 1]
+        if child is None:
+            break
+        node, found = child, True
+    return node.start_mark.line + 1 if found else None
 
 
 @dataclass
@@ -57,16 +104,56 @@ class Reader:
     def __init__(self, folder: Path) -> None:
         self.folder = folder
         self.problems: list[Problem] = []
+        self.yaml_root: yaml.Node | None = None
+        # Ids of rows and entries that exist but could not be read: references to them are not "unknown",
+        # and checks that add up a whole table (capacity) would be wrong without them.
+        self.broken: dict[str, set[str]] = {}
+
+    def mark_broken(self, kind: str, ident: Any) -> None:
+        self.broken.setdefault(kind, set()).add(str(ident) if ident is not None else "")
 
     def problem(self, file: str, code: str, at_row: int | None = None, at_column: str | None = None,
                 severity: str = "error", **params: object) -> None:
+        if file == YAML_NAME and at_row is None:
+            at_row = yaml_line(self.yaml_root, at_column)
         self.problems.append(Problem(file=file, code=code, params=params, row=at_row, column=at_column, severity=severity))
+
+    # --- scenario.yaml shapes -----------------------------------------------------------------
+
+    def as_list(self, raw: Any, where: str, example: str) -> list[Any]:
+        """``raw`` as a list; a single value counts as a list of one, anything else is reported."""
+        if raw is None:
+            return []
+        if isinstance(raw, list):
+            return raw
+        if isinstance(raw, (str, int, float, date)) and not isinstance(raw, bool):
+            return [raw]
+        self.problem(YAML_NAME, "need_list", at_column=where, key=where, example=example)
+        return []
+
+    def as_mapping(self, raw: Any, where: str, example: str) -> dict[str, Any] | None:
+        """``raw`` as a mapping with text keys; None (reported) when it is something else."""
+        if isinstance(raw, dict):
+            return {str(k): v for k, v in raw.items()}
+        self.problem(YAML_NAME, "need_mapping", at_column=where, key=where, example=example)
+        return None
+
+    def as_mappings(self, raw: Any, where: str, example: str) -> list[tuple[str, dict[str, Any]]]:
+        """The entries of a YAML list of mappings, each with its key path; the others reported."""
+        result = []
+        for index, item in enumerate(self.as_list(raw, where, f"- {example}"), start=1):
+            spot = f"{where}[{index}]"
+            mapping = self.as_mapping(item, spot, example)
+            if mapping is not None:
+                result.append((spot, mapping))
+        return result
 
     # --- tables -------------------------------------------------------------------------------
 
     def find_table(self, table: Table, config: dict[str, Any]) -> tuple[Path, str | None] | None:
-        named = (config.get("tables") or {}).get(table.name)
-        candidates = [self.folder / named] if named else []
+        tables = config.get("tables")
+        named = tables.get(table.name) if isinstance(tables, dict) else None
+        candidates = [self.folder / str(named)] if isinstance(named, (str, int)) and str(named).strip() else []
         candidates += [self.folder / f"{table.name}.csv", self.folder / f"{table.name}.xlsx"]
         for path in candidates:
             if path.is_file():
@@ -77,7 +164,7 @@ class Reader:
 
             try:
                 sheets = openpyxl.load_workbook(workbook, read_only=True).sheetnames
-            except Exception:  # noqa: BLE001 - reported as a problem when the sheet is read
+            except Exception:  # noqa: BLE001 - any unreadable workbook: the table is then reported missing
                 sheets = []
             for sheet in sheets:
                 if sheet.strip() in (table.name, table.zh):
@@ -88,7 +175,7 @@ class Reader:
         found = self.find_table(table, config)
         if found is None:
             if table.required:
-                self.problem(YAML_NAME, "missing_table", table=table.name,
+                self.problem(f"{table.name}.csv", "missing_table", table=table.name,
                              workbook=config.get("workbook") or WORKBOOK_NAME)
             return None
         path, sheet = found
@@ -104,39 +191,44 @@ class Reader:
         return self.read_csv(path, label)
 
     def read_csv(self, path: Path, label: str) -> list[list[str]] | None:
-        data = path.read_bytes()
+        try:
+            data = path.read_bytes()
+        except OSError as err:
+            self.problem(label, "unreadable", detail=err.strerror or type(err).__name__)
+            return None
         if not data.strip():
             return []
-        text = decode_csv_bytes(data)
-        if text is None:
-            self.problem(label, "encoding_unknown")
+        decoded = decode_csv_bytes(data)
+        if decoded is None:
+            row, column = first_undecodable_cell(data)
+            self.problem(label, "encoding_unknown", at_row=row, at_column=column)
             return None
-        if text[1]:
+        text, was_gbk = decoded
+        if was_gbk:
             self.problem(label, "encoding_gbk", severity="warning")
-        sample = text[0][:4096]
-        delimiter = "\t" if sample.count("\t") > sample.count(",") else ","
-        return [list(row) for row in csv.reader(io.StringIO(text[0]), delimiter=delimiter)]
+        return parse_csv_text(text)
 
     def read_xlsx(self, path: Path, sheet: str | None, label: str) -> list[list[str]] | None:
         import openpyxl
 
         try:
             book = openpyxl.load_workbook(path, read_only=True, data_only=True)
-        except Exception as err:  # noqa: BLE001 - any unreadable workbook is the user's to fix
-            self.problem(label, "bad_xlsx", detail=str(err) or type(err).__name__)
+            worksheet = book[sheet] if sheet else book.worksheets[0]
+            grid = [[xlsx_cell_text(v) for v in row] for row in worksheet.iter_rows(values_only=True)]
+            book.close()
+        except Exception as err:  # noqa: BLE001 - any unreadable workbook is the user's to fix, never a traceback
+            self.problem(label, "bad_xlsx", detail=str(err).replace("\n", " ") or type(err).__name__)
             return None
-        worksheet = book[sheet] if sheet else book.worksheets[0]
-        grid = [[xlsx_cell_text(v) for v in row] for row in worksheet.iter_rows(values_only=True)]
-        book.close()
         return grid
 
     def grid_to_rows(self, table: Table, grid: list[list[str]], label: str) -> RawTable | None:
         grid = [[cell.strip() for cell in row] for row in grid]
+        required = [c.name for c in table.columns if c.required]
         if not any(any(cell for cell in row) for row in grid):
-            self.problem(label, "empty_file", columns=", ".join(c.name for c in table.columns))
+            self.problem(label, "empty_file", at_row=1, at_column=FIRST_CELL_COLUMN,
+                         columns=", ".join(f"{c.name} ({c.zh})" for c in table.columns if c.required))
             return None
         names = table.header_names()
-        required = [c.name for c in table.columns if c.required]
         header_index = 0
         for index, row in enumerate(grid[:6]):
             found = {names.get(cell.lower()) for cell in row}
@@ -144,7 +236,8 @@ class Reader:
                 header_index = index
                 break
         if header_index:
-            self.problem(label, "header_on_row", at_row=1, row=header_index + 1, extra=header_index)
+            self.problem(label, "header_on_row", at_row=1, at_column=FIRST_CELL_COLUMN, row=header_index + 1,
+                         extra=header_index)
         header = grid[header_index]
         mapping: dict[int, str] = {}
         for position, cell in enumerate(header):
@@ -195,10 +288,12 @@ class Reader:
                     ok = False
             if ok:
                 result.append((row, values))
+            else:
+                self.mark_broken(table.name, row_identity(table.name, row.cells))
         return result
 
     def build(self, file: str, row: int | None, make: type, values: dict[str, Any], column: str | None = None) -> Any:
-        """Construct a model; a validation error becomes a problem at this place (and None)."""
+        """Construct a model; each validation error becomes a problem at this place (and the result None)."""
         try:
             return make(**values)
         except ValidationError as err:
@@ -208,9 +303,43 @@ class Reader:
                     self.problem(file, cause.code, at_row=row, at_column=column, **cause.params)
                     continue
                 where = ".".join(str(p) for p in error.get("loc", ()))
-                detail = error.get("msg", "").removeprefix("Value error, ")
-                self.problem(file, "bad_value", at_row=row, at_column=column or where or None, detail=detail)
+                place = f"{column}.{where}" if column and where else (column or where or None)
+                code, params = pydantic_problem(error)
+                self.problem(file, code, at_row=row, at_column=place, **params)
             return None
+
+
+_TYPE_WORDS: tuple[tuple[str, str, str], ...] = (
+    ("int", "a whole number", "整数"), ("float", "a number", "数字"), ("bool", "yes/no (true/false)", "是/否"),
+    ("string", "text", "文字"), ("date", "a date like 2026-09-01", "形如 2026-09-01 的日期"),
+    ("time", "a clock time like 08:05", "形如 08:05 的时间"), ("enum", "one of the listed words", "规定的取值之一"),
+    ("tuple", "a list", "列表"), ("list", "a list", "列表"), ("dict", "a mapping of keys to values", "“键: 值”结构"),
+    ("model", "a mapping of keys to values", "“键: 值”结构"),
+)
+
+
+def pydantic_problem(error: Any) -> tuple[str, dict[str, object]]:
+    """A message code and parameters, in both languages, for one pydantic validation error."""
+    kind = str(error.get("type", ""))
+    value = _short(error.get("input"))
+    ctx = error.get("ctx") or {}
+    if kind == "missing":
+        return "required", {"what": ".".join(str(p) for p in error.get("loc", ())) or "?"}
+    if kind == "extra_forbidden":
+        return "unknown_key", {"key": ".".join(str(p) for p in error.get("loc", ()))}
+    if kind in ("greater_than_equal", "greater_than"):
+        return "too_small", {"value": value, "min": ctx.get("ge", ctx.get("gt", ""))}
+    if kind == "enum":
+        return "bad_choice", {"value": value, "choices": ctx.get("expected", "")}
+    for prefix, en, zh in _TYPE_WORDS:
+        if kind.startswith(prefix):
+            return "bad_type", {"value": value, "expected": en, "expected_zh": zh}
+    return "bad_value", {"detail": str(error.get("msg", "")).removeprefix("Value error, ")}
+
+
+def _short(value: Any) -> str:
+    text = str(value)
+    return text if len(text) <= 60 else text[:57] + "…"
 
 
 def decode_csv_bytes(data: bytes) -> tuple[str, bool] | None:
@@ -230,9 +359,59 @@ def decode_csv_bytes(data: bytes) -> tuple[str, bool] | None:
         return None
 
 
+def parse_csv_text(text: str) -> list[list[str]]:
+    """Rows of a CSV (comma or tab separated, as Excel saves them); NUL characters are dropped."""
+    text = text.replace("\x00", "")
+    sample = text[:4096]
+    delimiter = "\t" if sample.count("\t") > sample.count(",") else ","
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    rows: list[list[str]] = []
+    while True:
+        try:
+            rows.append(list(next(reader)))
+        except StopIteration:
+            return rows
+        except csv.Error:
+            # A cell too long for the csv module (a broken quote swallowing the rest of the file): keep it as text.
+            rows.append([text.splitlines()[min(reader.line_num, len(text.splitlines())) - 1]])
+            return rows
+
+
+def first_undecodable_cell(data: bytes) -> tuple[int | None, str | None]:
+    """Row number and header of the first cell that is neither UTF-8 nor GB18030, to say where to look."""
+    # The file is most likely in the encoding that reads furthest before failing; read it that way.
+    reach: dict[str, int] = {}
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            data.decode(encoding)
+            return None, None
+        except UnicodeDecodeError as err:
+            reach[encoding] = err.start
+    encoding = max(reach, key=lambda e: reach[e])
+    rows = parse_csv_text(data.decode(encoding, errors="replace"))
+    row_number = data[:reach[encoding]].count(b"\n") + 1
+    for number, row in enumerate(rows, start=1):
+        for index, cell in enumerate(row):
+            if "\ufffd" in cell:
+                header = rows[0][index] if rows and index < len(rows[0]) and number > 1 else None
+                return number, header or _column_letter(index)
+    return row_number, None
+
+
+def _column_letter(index: int) -> str:
+    letters = ""
+    index += 1
+    while index:
+        index, rest = divmod(index - 1, 26)
+        letters = chr(ord("A") + rest) + letters
+    return letters
+
+
 def xlsx_cell_text(value: Any) -> str:
     if value is None:
         return ""
+    if isinstance(value, bool):
+        return "是" if value else "否"
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     if hasattr(value, "strftime"):
@@ -246,37 +425,58 @@ def xlsx_cell_text(value: Any) -> str:
 
 # --- scenario.yaml ----------------------------------------------------------------------------
 
+PERIOD_EXAMPLE = "['08:00-08:40', '08:50-09:30']"
+
+
+def _period(reader: Reader, item: Any, spot: str, index: int) -> BellPeriod | None:
+    written_as_text = isinstance(item, str)
+    if isinstance(item, str) and "-" in item:
+        start_text, _, end_text = item.partition("-")
+        item = {"start": start_text, "end": end_text}
+    if not isinstance(item, dict):
+        reader.problem(YAML_NAME, "bad_period", at_column=spot, value=_short(item))
+        return None
+    for key in ("start", "end"):
+        try:
+            parse_clock(str(item.get(key, "")))
+        except ValueError:
+            reader.problem(YAML_NAME, "bad_time", at_column=spot if written_as_text else f"{spot}.{key}",
+                           value=_short(item.get(key, "")))
+            return None
+    start, end = parse_clock(str(item["start"])), parse_clock(str(item["end"]))
+    if end <= start:
+        reader.problem(YAML_NAME, "bell_order", at_column=spot, period=index, start=f"{start:%H:%M}", end=f"{end:%H:%M}")
+        return None
+    half = item.get("half")
+    return reader.build(YAML_NAME, None, BellPeriod, dict(start=start, end=end, half=half), column=spot)
+
 
 def _periods(reader: Reader, raw: Any, where: str) -> tuple[BellPeriod, ...] | None:
-    if not isinstance(raw, list) or not raw:
-        reader.problem(YAML_NAME, "bad_value", at_column=where, detail="periods must be a list like ['08:00-08:40', …]")
+    items = reader.as_list(raw, where, PERIOD_EXAMPLE)
+    if not items:
+        if raw is None or raw == []:
+            reader.problem(YAML_NAME, "required", at_column=where, what=f"{where} {PERIOD_EXAMPLE}")
         return None
-    periods = []
-    for index, item in enumerate(raw, start=1):
+    periods: list[BellPeriod] = []
+    ok = True
+    for index, item in enumerate(items, start=1):
         spot = f"{where}[{index}]"
-        if isinstance(item, str) and "-" in item:
-            start, _, end = item.partition("-")
-            item = {"start": start, "end": end}
-        if not isinstance(item, dict):
-            reader.problem(YAML_NAME, "bad_value", at_column=spot, detail="a period is 'HH:MM-HH:MM' or {start, end}")
-            return None
-        try:
-            start, end = parse_clock(str(item.get("start", ""))), parse_clock(str(item.get("end", "")))
-        except ValueError as err:
-            reader.problem(YAML_NAME, "bad_time", at_column=spot, value=str(err).split("'")[1] if "'" in str(err) else item)
-            return None
-        if end <= start:
-            reader.problem(YAML_NAME, "bell_order", at_column=spot, period=index, start=f"{start:%H:%M}", end=f"{end:%H:%M}")
-            return None
-        if periods and start < periods[-1].end:
-            reader.problem(YAML_NAME, "bell_overlap", at_column=spot, period=index, start=f"{start:%H:%M}",
+        period = _period(reader, item, spot, index)
+        if period is None:
+            ok = False
+            continue
+        if periods and period.start < periods[-1].end:
+            reader.problem(YAML_NAME, "bell_overlap", at_column=spot, period=index, start=f"{period.start:%H:%M}",
                            prev=index - 1, end=f"{periods[-1].end:%H:%M}")
-            return None
-        periods.append(BellPeriod(start=start, end=end, half=item.get("half")))
-    return tuple(periods)
+            ok = False
+        periods.append(period)
+    return tuple(periods) if ok else None
 
 
 def _date(reader: Reader, value: Any, where: str) -> date | None:
+    if value is None or value == "":
+        reader.problem(YAML_NAME, "required", at_column=where, what=f"{where} (2026-09-01)")
+        return None
     try:
         return parse_date(value)
     except CellError as err:
@@ -287,13 +487,16 @@ def _date(reader: Reader, value: Any, where: str) -> date | None:
 def _dates(reader: Reader, raw: Any, where: str) -> list[date]:
     """Dates, with ranges written '2026-10-01..2026-10-08'."""
     result: list[date] = []
-    for index, item in enumerate(raw or [], start=1):
+    for index, item in enumerate(reader.as_list(raw, where, "['2026-10-01..2026-10-07', '2027-01-01']"), start=1):
         spot = f"{where}[{index}]"
         text = str(item)
         if ".." in text:
             first_text, _, last_text = text.partition("..")
             first, last = _date(reader, first_text, spot), _date(reader, last_text, spot)
             if first and last:
+                if last < first or (last - first).days > 366:
+                    reader.problem(YAML_NAME, "bad_range", at_column=spot, value=text)
+                    continue
                 result += [first + timedelta(days=i) for i in range((last - first).days + 1)]
         else:
             one = _date(reader, item, spot)
@@ -302,39 +505,55 @@ def _dates(reader: Reader, raw: Any, where: str) -> list[date]:
     return result
 
 
-def read_term(reader: Reader, raw: Any) -> TermCalendar | None:
-    if not isinstance(raw, dict):
-        reader.problem(YAML_NAME, "required", at_column="term", what="term (start, end, holidays, makeup_days)")
+def _weekday(value: Any) -> Weekday | None:
+    try:
+        return Weekday(str(value))
+    except ValueError:
         return None
-    start, end = _date(reader, raw.get("start"), "term.start"), _date(reader, raw.get("end"), "term.end")
-    holidays = _dates(reader, raw.get("holidays"), "term.holidays")
-    assessment = _dates(reader, raw.get("assessment_days"), "term.assessment_days")
+
+
+WEEKDAY_CHOICES = "周一, 周二, 周三, 周四, 周五, 周六, 周日 / mon … sun"
+
+
+def _makeups(reader: Reader, raw: Any, holidays: list[date]) -> list[MakeupDay]:
     makeups = []
-    for index, item in enumerate(raw.get("makeup_days") or [], start=1):
-        spot = f"term.makeup_days[{index}]"
-        if not isinstance(item, dict) or "date" not in item or "follows" not in item:
-            reader.problem(YAML_NAME, "bad_value", at_column=spot, detail="a make-up day is {date: 2026-10-10, follows: 周五}")
+    for spot, item in reader.as_mappings(raw, "term.makeup_days", "{date: 2026-10-10, follows: 周五}"):
+        if "date" not in item or "follows" not in item:
+            reader.problem(YAML_NAME, "required", at_column=spot, what="date, follows ({date: 2026-10-10, follows: 周五})")
             continue
         day = _date(reader, item["date"], spot + ".date")
-        try:
-            follows = Weekday(str(item["follows"]))
-        except ValueError:
-            reader.problem(YAML_NAME, "bad_choice", at_column=spot + ".follows", value=item["follows"],
+        follows = _weekday(item["follows"])
+        if follows is None:
+            reader.problem(YAML_NAME, "bad_choice", at_column=spot + ".follows", value=_short(item["follows"]),
                            choices="周一, 周二, 周三, 周四, 周五 (Mon…Fri)")
             continue
         if day is None:
             continue
         if day in holidays:
-            reader.problem(YAML_NAME, "makeup_on_holiday", at_column=spot, date=day)
+            reader.problem(YAML_NAME, "makeup_on_holiday", at_column=spot + ".date", date=day)
             continue
         if day.weekday() < 5:
-            reader.problem(YAML_NAME, "makeup_on_weekday", at_column=spot, date=day,
+            reader.problem(YAML_NAME, "makeup_on_weekday", at_column=spot + ".date", date=day,
                            weekday=Weekday.of_index(day.weekday()).value)
             continue
         if follows in (Weekday.SAT, Weekday.SUN):
-            reader.problem(YAML_NAME, "makeup_follows_weekend", at_column=spot, date=day, follows=follows.zh)
+            reader.problem(YAML_NAME, "makeup_follows_weekend", at_column=spot + ".follows", date=day, follows=follows.zh)
             continue
         makeups.append(MakeupDay(date=day, follows=follows))
+    return makeups
+
+
+def read_term(reader: Reader, raw: Any) -> TermCalendar | None:
+    if raw is None:
+        reader.problem(YAML_NAME, "required", at_column="term", what="term (start, end, holidays, makeup_days)")
+        return None
+    term = reader.as_mapping(raw, "term", "{start: 2026-09-01, end: 2027-01-22, holidays: [...]}")
+    if term is None:
+        return None
+    start, end = _date(reader, term.get("start"), "term.start"), _date(reader, term.get("end"), "term.end")
+    holidays = _dates(reader, term.get("holidays"), "term.holidays")
+    assessment = _dates(reader, term.get("assessment_days"), "term.assessment_days")
+    makeups = _makeups(reader, term.get("makeup_days"), holidays)
     if start is None or end is None:
         return None
     if end < start:
@@ -345,67 +564,100 @@ def read_term(reader: Reader, raw: Any) -> TermCalendar | None:
         for day in days:
             if not start <= day <= end:
                 reader.problem(YAML_NAME, "date_outside_term", at_column=where, severity="warning", date=day, start=start, end=end)
+    official = term.get("use_official_holidays", True)
+    if not isinstance(official, bool):
+        reader.problem(YAML_NAME, "not_bool", at_column="term.use_official_holidays", value=_short(official))
+        official = True
     return reader.build(YAML_NAME, None, TermCalendar, dict(
-        name=str(raw.get("name", "")), start=start, end=end, holidays=tuple(sorted(set(holidays))),
+        name=str(term.get("name") or ""), start=start, end=end, holidays=tuple(sorted(set(holidays))),
         makeup_days=tuple(sorted(makeups, key=lambda m: m.date)), assessment_days=tuple(sorted(set(assessment))),
-        use_official_holidays=bool(raw.get("use_official_holidays", True))), column="term")
+        use_official_holidays=official), column="term")
+
+
+def _bell_days(reader: Reader, raw: Any, where: str) -> tuple[Weekday, ...] | None:
+    if raw is None:
+        return (Weekday.MON, Weekday.TUE, Weekday.WED, Weekday.THU, Weekday.FRI)
+    days = []
+    for index, item in enumerate(reader.as_list(raw, where, "[周一, 周二, 周三, 周四, 周五]"), start=1):
+        day = _weekday(item)
+        if day is None:
+            reader.problem(YAML_NAME, "bad_choice", at_column=f"{where}[{index}]", value=_short(item), choices=WEEKDAY_CHOICES)
+            return None
+        if day in days:
+            reader.problem(YAML_NAME, "duplicate_day", at_column=f"{where}[{index}]", day=day.zh)
+            return None
+        days.append(day)
+    if not days:
+        reader.problem(YAML_NAME, "required", at_column=where, what=f"{where} [周一, 周二, 周三, 周四, 周五]")
+        return None
+    return tuple(days)
 
 
 def read_bells(reader: Reader, raw: Any) -> list[BellSchedule]:
     schedules = []
     seen: set[str] = set()
-    for index, item in enumerate(raw or [], start=1):
-        where = f"bell_schedules[{index}]"
-        if not isinstance(item, dict) or not item.get("id"):
-            reader.problem(YAML_NAME, "required", at_column=where, what="id")
+    for where, item in reader.as_mappings(raw, "bell_schedules", "{id: 县城作息, periods: [...]}"):
+        if not item.get("id") and item.get("id") != 0:
+            reader.problem(YAML_NAME, "required", at_column=f"{where}.id", what="id")
             continue
         bell_id = str(item["id"])
         if bell_id in seen:
-            reader.problem(YAML_NAME, "duplicate_id", at_column=where, id=bell_id, other="-")
+            reader.problem(YAML_NAME, "duplicate_id", at_column=f"{where}.id", id=bell_id, other="-")
+            continue
         seen.add(bell_id)
         periods = _periods(reader, item.get("periods"), f"{where}.periods")
-        try:
-            days = tuple(Weekday(str(d)) for d in item.get("days") or ["mon", "tue", "wed", "thu", "fri"])
-        except ValueError as err:
-            reader.problem(YAML_NAME, "bad_choice", at_column=f"{where}.days", value=str(err).split("'")[1] if "'" in str(err) else "",
-                           choices="周一…周日 / Mon…Sun")
-            continue
+        days = _bell_days(reader, item.get("days"), f"{where}.days")
+        reader.mark_broken("bell_schedules", bell_id)  # until it is built, below
         seasons = []
-        for s_index, season in enumerate(item.get("seasons") or [], start=1):
-            s_where = f"{where}.seasons[{s_index}]"
-            if not isinstance(season, dict):
-                reader.problem(YAML_NAME, "bad_value", at_column=s_where, detail="a season is {name, starts, periods}")
-                continue
+        for s_where, season in reader.as_mappings(item.get("seasons"), f"{where}.seasons",
+                                                  "{name: 冬季作息, starts: 2026-10-08, periods: [...]}"):
             s_periods = _periods(reader, season.get("periods"), f"{s_where}.periods")
             starts = _date(reader, season.get("starts"), f"{s_where}.starts")
             if s_periods is None or starts is None:
                 continue
+            name = str(season.get("name") or s_where)
             if periods is not None and len(s_periods) != len(periods):
-                reader.problem(YAML_NAME, "season_periods", at_column=s_where, season=season.get("name", s_index),
+                reader.problem(YAML_NAME, "season_periods", at_column=f"{s_where}.periods", season=name,
                                count=len(s_periods), base=len(periods))
                 continue
-            seasons.append(BellSeason(name=str(season.get("name", f"season {s_index}")), starts=starts, periods=s_periods))
-        if periods is None:
+            built = reader.build(YAML_NAME, None, BellSeason, dict(name=name, starts=starts, periods=s_periods),
+                                 column=s_where)
+            if built:
+                seasons.append(built)
+        if periods is None or days is None:
             continue
         built = reader.build(YAML_NAME, None, BellSchedule, dict(
-            id=bell_id, name=str(item.get("name", "")), days=days, periods=periods, seasons=tuple(seasons)), column=where)
+            id=bell_id, name=str(item.get("name") or ""), days=days, periods=periods, seasons=tuple(seasons)), column=where)
         if built:
             schedules.append(built)
+            reader.broken["bell_schedules"].discard(bell_id)
     return schedules
 
 
-def read_simple_list(reader: Reader, raw: Any, key: str, make: type, defaults: dict[str, Any] | None = None) -> list[Any]:
+def read_simple_list(reader: Reader, raw: Any, key: str, make: type, example: str = "{id: …, name: …}") -> list[Any]:
     items = []
-    for index, item in enumerate(raw or [], start=1):
-        where = f"{key}[{index}]"
-        if not isinstance(item, dict):
-            reader.problem(YAML_NAME, "bad_value", at_column=where, detail=f"each entry of {key} is a mapping")
-            continue
-        values = {**(defaults or {}), **{str(k): v for k, v in item.items()}}
+    seen: set[str] = set()
+    for where, values in reader.as_mappings(raw, key, example):
         built = reader.build(YAML_NAME, None, make, values, column=where)
-        if built:
-            items.append(built)
+        if built is None:
+            reader.mark_broken(key, values.get("id"))
+            continue
+        ident = getattr(built, "id", None)
+        if ident is not None and ident in seen:
+            reader.problem(YAML_NAME, "duplicate_id", at_column=f"{where}.id", id=ident, other="-")
+            continue
+        if ident is not None:
+            seen.add(ident)
+        items.append(built)
     return items
+
+
+def read_settings(reader: Reader, raw: Any, key: str, make: type) -> Any:
+    """An optional settings mapping (weights, exchange); its defaults when absent or wrong."""
+    if raw is None:
+        return make()
+    values = reader.as_mapping(raw, key, "{name: value, …}")
+    return (reader.build(YAML_NAME, None, make, values, column=key) if values is not None else None) or make()
 
 
 # --- tables into models -------------------------------------------------------------------------
@@ -429,6 +681,8 @@ def read_schools(reader: Reader, raws: dict[str, RawTable | None]) -> list[tuple
         built = reader.build(_file(raws, "schools"), row.number, School, values)
         if built:
             result.append((row.number, built))
+        else:
+            reader.mark_broken("schools", values["id"])
     return result
 
 
@@ -439,19 +693,54 @@ def read_classes(reader: Reader, raws: dict[str, RawTable | None]) -> list[tuple
         built = reader.build(_file(raws, "classes"), row.number, SchoolClass, values)
         if built:
             result.append((row.number, built))
+        else:
+            reader.mark_broken("classes", values["id"])
     return result
 
 
-def read_generic(reader: Reader, raws: dict[str, RawTable | None], name: str, make: type,
-                 rename: dict[str, str] | None = None) -> list[tuple[int, Any]]:
+def row_identity(table: str, cells: dict[str, Any]) -> str:
+    """The id a row stands for, from its cell text (as the readers below default it)."""
+    if table == "schools":
+        return str(cells.get("id") or cells.get("name") or "")
+    if table == "classes":
+        return str(cells.get("id") or f"{cells.get('school', '')}{cells.get('grade', '')}({cells.get('section', '')})")
+    return str(cells.get("id") or "")
+
+
+def read_generic(reader: Reader, raws: dict[str, RawTable | None], name: str, make: type) -> list[tuple[int, Any]]:
     result = []
     for row, values in _rows(reader, raws, name):
-        for old, new in (rename or {}).items():
-            if old in values:
-                values[new] = values.pop(old)
         built = reader.build(_file(raws, name), row.number, make, values)
         if built:
             result.append((row.number, built))
+        else:
+            reader.mark_broken(name, row_identity(name, values))
+    return result
+
+
+def read_curriculum(reader: Reader, raws: dict[str, RawTable | None]) -> list[tuple[int, CurriculumEntry]]:
+    """Curriculum rows; doubles that do not fit and a subject listed twice for a grade are named by their cell."""
+    file = _file(raws, "curriculum")
+    result = []
+    seen: dict[tuple[str, int, str], int] = {}
+    for row, values in _rows(reader, raws, "curriculum"):
+        doubles = values.get("doubles", 0)
+        if 2 * doubles > values["periods"]:
+            reader.problem(file, "doubles_over_periods", at_row=row.number, at_column="doubles", doubles=doubles,
+                           need=2 * doubles, periods=values["periods"])
+            reader.mark_broken("curriculum", "")
+            continue
+        key = (values["stage"].value, values["grade"], values["subject"])
+        if key in seen:
+            reader.problem(file, "duplicate_curriculum", at_row=row.number, at_column="subject", subject=key[2],
+                           grade=key[1], other=seen[key])
+            continue
+        seen[key] = row.number
+        built = reader.build(file, row.number, CurriculumEntry, values)
+        if built:
+            result.append((row.number, built))
+        else:
+            reader.mark_broken("curriculum", "")
     return result
 
 
@@ -463,6 +752,42 @@ class Loaded:
     problems: list[Problem]
     rows: dict[tuple[str, str], int]
     files: dict[str, str]
+    yaml_root: yaml.Node | None = field(default=None, repr=False)
+    broken: dict[str, set[str]] = field(default_factory=dict)
+
+    def yaml_line(self, path: str | None) -> int | None:
+        return yaml_line(self.yaml_root, path)
+
+
+def read_config(reader: Reader, yaml_path: Path) -> dict[str, Any] | None:
+    """scenario.yaml as a mapping (its node tree kept for line numbers); None, reported, when unreadable."""
+    try:
+        text = yaml_path.read_bytes().decode("utf-8-sig")
+    except UnicodeDecodeError as err:
+        reader.problem(YAML_NAME, "yaml_encoding", at_row=yaml_path.read_bytes()[:err.start].count(b"\n") + 1)
+        return None
+    except OSError as err:
+        reader.problem(YAML_NAME, "unreadable", detail=err.strerror or type(err).__name__)
+        return None
+    try:
+        reader.yaml_root = yaml.compose(text, Loader=ScenarioYamlLoader)
+        config = yaml.load(text, Loader=ScenarioYamlLoader)
+    except yaml.YAMLError as err:
+        mark = getattr(err, "problem_mark", None) or getattr(err, "context_mark", None)
+        detail = " ".join(str(getattr(err, part, "") or "") for part in ("context", "problem")).strip() or str(err)
+        reader.problem(YAML_NAME, "bad_yaml", at_row=mark.line + 1 if mark else None,
+                       at_column=f"{mark.column + 1}" if mark else None, detail=detail.replace("\n", " "))
+        return None
+    except (RecursionError, ValueError, TypeError, OverflowError) as err:
+        # e.g. a date that does not exist (2026-02-30) or a key that is itself a list
+        reader.problem(YAML_NAME, "bad_yaml", detail=_short(err) or type(err).__name__)
+        return None
+    if config is None:
+        config = {}
+    if not isinstance(config, dict):
+        reader.problem(YAML_NAME, "yaml_not_mapping", at_row=1)
+        return None
+    return {str(k): v for k, v in config.items()}
 
 
 def read_scenario_folder(folder: Path) -> Loaded:
@@ -476,35 +801,30 @@ def read_scenario_folder(folder: Path) -> Loaded:
     if not yaml_path.is_file():
         reader.problem(YAML_NAME, "no_yaml", path=yaml_path)
         return Loaded(None, reader.problems, {}, {})
-    try:
-        config = yaml.safe_load(yaml_path.read_text(encoding="utf-8-sig")) or {}
-    except (yaml.YAMLError, UnicodeDecodeError) as err:
-        reader.problem(YAML_NAME, "bad_yaml", detail=str(err).replace("\n", " "))
-        return Loaded(None, reader.problems, {}, {})
-    if not isinstance(config, dict):
-        reader.problem(YAML_NAME, "yaml_not_mapping")
+    config = read_config(reader, yaml_path)
+    if config is None:
         return Loaded(None, reader.problems, {}, {})
 
     term = read_term(reader, config.get("term"))
+    for key in ("bell_schedules", "consortia", "subjects"):
+        if not config.get(key):
+            reader.problem(YAML_NAME, "required", at_column=key, what=key)
     bells = read_bells(reader, config.get("bell_schedules"))
-    if not config.get("bell_schedules"):
-        reader.problem(YAML_NAME, "required", at_column="bell_schedules", what="bell_schedules")
-    consortia = read_simple_list(reader, config.get("consortia"), "consortia", Consortium)
-    if not config.get("consortia"):
-        reader.problem(YAML_NAME, "required", at_column="consortia", what="consortia")
-    subjects = read_simple_list(reader, config.get("subjects"), "subjects", Subject)
-    if not config.get("subjects"):
-        reader.problem(YAML_NAME, "required", at_column="subjects", what="subjects")
-    weights = reader.build(YAML_NAME, None, SoftWeights, dict(config.get("weights") or {}), column="weights") or SoftWeights()
+    consortia = read_simple_list(reader, config.get("consortia"), "consortia", Consortium,
+                                 "{id: 示例共同体, name: 示例县小学教研共同体, kind: co_built}")
+    subjects = read_simple_list(reader, config.get("subjects"), "subjects", Subject, "{id: 语文, name: 语文}")
+    weights = read_settings(reader, config.get("weights"), "weights", SoftWeights)
     posts = read_simple_list(reader, config.get("itinerant_posts"), "itinerant_posts", ItinerantPost)
     activities = read_simple_list(reader, config.get("activities"), "activities", ActivityRule)
-    exchange = reader.build(YAML_NAME, None, ExchangePolicy, dict(config.get("exchange") or {}), column="exchange") or ExchangePolicy()
+    exchange = read_settings(reader, config.get("exchange"), "exchange", ExchangePolicy)
+    not_imported = tuple(str(x) for x in reader.as_list(config.get("not_imported"), "not_imported", "[…]"))
+    imported_from = config.get("imported_from")
 
     raws = {table.name: reader.read_table(table, config) for table in TABLES}
     schools = read_schools(reader, raws)
     classes = read_classes(reader, raws)
     teachers = read_generic(reader, raws, "teachers", Teacher)
-    curriculum = read_generic(reader, raws, "curriculum", CurriculumEntry)
+    curriculum = read_curriculum(reader, raws)
     travel = read_generic(reader, raws, "travel", TravelEdge)
     assignments = read_generic(reader, raws, "assignments", TeachingAssignment)
     rooms = read_generic(reader, raws, "rooms", Room)
@@ -516,30 +836,28 @@ def read_scenario_folder(folder: Path) -> Loaded:
     for kind, items in (("schools", schools), ("classes", classes), ("teachers", teachers), ("rooms", rooms),
                         ("sync_lessons", syncs), ("research_blocks", research)):
         for number, item in items:
-            if ("dup:" + kind, item.id) in rows:
-                continue
             if (kind, item.id) in rows:
                 reader.problem(files[kind], "duplicate_id", at_row=number, at_column="id", id=item.id, other=rows[(kind, item.id)])
-                rows[("dup:" + kind, item.id)] = number
             else:
                 rows[(kind, item.id)] = number
     for kind, items in (("curriculum", curriculum), ("assignments", assignments), ("travel", travel)):
         for index, (number, _item) in enumerate(items):
             rows[(kind, str(index))] = number
 
+    blocking = ("missing_table", "missing_column", "empty_file", "encoding_unknown", "bad_xlsx", "unreadable")
     scenario = None
-    if term is not None and not any(p.severity == "error" and p.code in ("missing_table", "missing_column", "empty_file",
-                                                                          "encoding_unknown", "bad_xlsx") for p in reader.problems):
+    if term is not None and not any(p.severity == "error" and p.code in blocking for p in reader.problems):
         scenario = reader.build(YAML_NAME, None, Scenario, dict(
-            district=str(config.get("district", folder.name)), term=term, consortia=tuple(consortia),
+            district=str(config.get("district") or folder.name), term=term, consortia=tuple(consortia),
             schools=tuple(_unique(s for _, s in schools)), bell_schedules=tuple(bells), subjects=tuple(subjects),
             curriculum=tuple(c for _, c in curriculum), classes=tuple(_unique(c for _, c in classes)),
             teachers=tuple(_unique(t for _, t in teachers)), assignments=tuple(a for _, a in assignments),
             rooms=tuple(_unique(r for _, r in rooms)), travel=TravelTimes(edges=tuple(e for _, e in travel)),
             sync_lessons=tuple(_unique(s for _, s in syncs)), research_blocks=tuple(_unique(r for _, r in research)),
             weights=weights, itinerant_posts=tuple(posts), activities=tuple(activities), exchange=exchange,
-            imported_from=config.get("imported_from"), not_imported=tuple(config.get("not_imported") or ())))
-    return Loaded(scenario, reader.problems, rows, files)
+            imported_from=None if imported_from is None else str(imported_from), not_imported=not_imported))
+    return Loaded(scenario, reader.problems, rows, files, reader.yaml_root,
+                  {kind: ids for kind, ids in reader.broken.items() if ids})
 
 
 def _unique(items: Any) -> list[Any]:

@@ -19,12 +19,19 @@ class Problem:
     severity: str = "error"
 
     def place(self, lang: str | None = None) -> str:
+        """Where, as a person finds it: a table's row and column (with its Chinese header), a YAML line and key."""
+        zh = lang == "zh"
+        in_yaml = self.file.endswith((".yaml", ".yml"))
         parts = [self.file]
         if self.row is not None:
-            parts.append(f"第 {self.row} 行" if lang == "zh" else f"row {self.row}")
+            parts.append(f"第 {self.row} 行" if zh else f"{'line' if in_yaml else 'row'} {self.row}")
         if self.column:
-            parts.append(f"列 {self.column}" if lang == "zh" else f"column {self.column}")
-        return ", ".join(parts) if lang != "zh" else "，".join(parts)
+            if in_yaml:
+                parts.append(f"键 {self.column}" if zh else f"key {self.column}")
+            else:
+                label = _column_label(self.file, self.column)
+                parts.append(f"列 {label}" if zh else f"column {label}")
+        return "，".join(parts) if zh else ", ".join(parts)
 
     def render(self, lang: str | None = None) -> str:
         from models.messages import language
@@ -35,7 +42,7 @@ class Problem:
 
     def sort_key(self) -> tuple:
         return (self.file, self.row if self.row is not None else -1, self.column or "", self.code,
-                sorted((k, str(v)) for k, v in self.params.items()))
+                tuple(sorted((k, str(v)) for k, v in self.params.items())))
 
 
 class ScenarioInvalid(Exception):
@@ -51,3 +58,15 @@ def sorted_problems(problems: list[Problem]) -> list[Problem]:
     for problem in problems:
         unique.setdefault(problem.sort_key() + (problem.severity,), problem)
     return sorted(unique.values(), key=lambda p: (p.severity != "error",) + p.sort_key())
+
+
+def _column_label(file: str, column: str) -> str:
+    """``school (学校)`` for a known column of a known table, so both header spellings can be found."""
+    from models.tables import TABLE_BY_NAME
+
+    stem = file.split("[")[-1].rstrip("]") if "[" in file else file.rsplit(".", 1)[0]
+    table = TABLE_BY_NAME.get(stem) or next((t for t in TABLE_BY_NAME.values() if t.zh == stem), None)
+    if table is None:
+        return column
+    match = next((c for c in table.columns if c.name == column), None)
+    return f"{column} ({match.zh})" if match else column

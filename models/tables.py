@@ -6,6 +6,7 @@ One declaration per table serves the loader, the writer, ``tongbu init`` and the
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -31,10 +32,15 @@ def _text(value: str) -> str:
 def _int(value: str) -> int:
     text = value.strip()
     try:
+        return int(text)
+    except ValueError:
+        pass
+    try:
         number = float(text)
     except ValueError:
         raise CellError("not_int", value=text) from None
-    if number != int(number):
+    # Excel writes 16 as '16.0' in some exports; 'nan', 'inf' and 16.5 are not whole numbers.
+    if not math.isfinite(number) or number != int(number):
         raise CellError("not_int", value=text)
     return int(number)
 
@@ -48,9 +54,12 @@ def _count(value: str) -> int:
 
 def _float(value: str) -> float:
     try:
-        return float(value.strip())
+        number = float(value.strip())
     except ValueError:
         raise CellError("not_number", value=value.strip()) from None
+    if not math.isfinite(number):
+        raise CellError("not_number", value=value.strip())
+    return number
 
 
 _TRUE = {"1", "y", "yes", "true", "t", "是", "对", "√", "✓", "x"}
@@ -93,8 +102,8 @@ def parse_grades(value: str) -> tuple[int, ...]:
 def _slots(value: str) -> tuple:
     try:
         return parse_slot_ranges(value)
-    except ValueError as err:
-        raise CellError("bad_slots", detail=str(err)) from None
+    except ValueError:
+        raise CellError("bad_slots", value=value.strip()) from None
 
 
 def parse_date(value: Any) -> date:

@@ -15,18 +15,31 @@ from models.problems import Problem, sorted_problems
 from models.scenario import Scenario
 
 
+# The table each kind of reference points into (models.files records unreadable rows per table).
+REF_TABLE = {"school": "schools", "class": "classes", "teacher": "teachers", "subject": "subjects",
+             "consortium": "consortia", "bell schedule": "bell_schedules", "room": "rooms"}
+# Capacity sums over these: with a row missing, a sum would report a shortage that is not there.
+CAPACITY_INPUTS = ("schools", "classes", "teachers", "curriculum", "assignments", "sync_lessons", "bell_schedules")
+
+
 class Checker:
     def __init__(self, scenario: Scenario, loaded: Loaded) -> None:
         self.s = scenario
         self.loaded = loaded
         self.problems: list[Problem] = []
 
-    def at(self, kind: str, key: str, code: str, column: str | None = None, severity: str = "error", **params: object) -> None:
-        self.problems.append(Problem(file=self.loaded.files.get(kind, f"{kind}.csv") if kind != "yaml" else YAML_NAME,
-                                     code=code, params=params, row=self.loaded.rows.get((kind, key)), column=column,
-                                     severity=severity))
+    def at(self, kind: str, key: str, code: str, column: str | None = None, /, severity: str = "error",
+           **params: object) -> None:
+        """A problem at the row of object ``key`` of table ``kind`` (positional-only: messages have a ``kind`` too)."""
+        if kind == "yaml":
+            file, row = YAML_NAME, self.loaded.yaml_line(column)
+        else:
+            file, row = self.loaded.files.get(kind, f"{kind}.csv"), self.loaded.rows.get((kind, key))
+        self.problems.append(Problem(file=file, code=code, params=params, row=row, column=column, severity=severity))
 
     def unknown(self, kind: str, key: str, column: str, ref_kind: str, value: str, where: str) -> None:
+        if value in self.loaded.broken.get(REF_TABLE.get(ref_kind, ""), ()):
+            return  # it exists but has its own problem, already reported where it is
         self.at(kind, key, "unknown_ref", column, kind=ref_kind, value=value, where=where)
 
     # --- references ---------------------------------------------------------------------------
@@ -42,10 +55,10 @@ class Checker:
             for grade in school.grades:
                 if grade not in school.stage.grades:
                     self.at("schools", school.id, "stage_mismatch", "grades", grade=grade, stage=school.stage.value)
-        for consortium in s.consortia:
+        for index, consortium in enumerate(s.consortia, start=1):
             leads = [x.id for x in s.schools if x.consortium == consortium.id and x.role == SchoolRole.LEAD]
             if not leads:
-                self.at("yaml", "", "consortium_no_lead", "consortia", consortium=consortium.id)
+                self.at("yaml", "", "consortium_no_lead", f"consortia[{index}]", consortium=consortium.id)
             elif len(leads) > 1:
                 self.at("schools", leads[1], "consortium_two_leads", "role", consortium=consortium.id, count=len(leads),
                         schools="、".join(leads))
@@ -111,6 +124,7 @@ class Checker:
     def sync_references(self) -> None:
         s = self.s
         per_class: dict[tuple[str, str], int] = defaultdict(int)
+        first_sync: dict[tuple[str, str], str] = {}
         for sync in s.sync_lessons:
             if sync.subject not in s.subject_by_id:
                 self.unknown("sync_lessons", sync.id, "subject", "subject", sync.subject, "scenario.yaml subjects")
@@ -132,13 +146,15 @@ class Checker:
                 if not any(e.subject == sync.subject for e in s.class_curriculum(klass.id)):
                     self.at("sync_lessons", sync.id, "sync_grade", column, sync=sync.id, subject=sync.subject, class_id=class_id)
                 per_class[(class_id, sync.subject)] += sync.per_week
+                first_sync.setdefault((class_id, sync.subject), sync.id)
         for (class_id, subject), count in sorted(per_class.items()):
             klass = s.class_by_id[class_id]
             if klass.school not in s.school_by_id:
                 continue
             periods = sum(e.periods for e in s.class_curriculum(class_id) if e.subject == subject)
             if periods and count > periods:
-                self.at("classes", class_id, "sync_too_many", None, class_id=class_id, count=count, subject=subject, periods=periods)
+                self.at("sync_lessons", first_sync[(class_id, subject)], "sync_too_many", "per_week", class_id=class_id,
+                        count=count, subject=subject, periods=periods)
 
     def research_references(self) -> None:
         s = self.s
@@ -175,6 +191,9 @@ class Checker:
     # --- capacity -----------------------------------------------------------------------------
 
     def capacity(self) -> None:
+        """Weekly periods against slots and teachers; skipped while rows it adds up could not be read."""
+        if any(kind in self.loaded.broken for kind in CAPACITY_INPUTS):
+            return
         s = self.s
         valid_classes = [c for c in s.classes if c.school in s.school_by_id and s.school_by_id[c.school].bell_schedule in s.bells_by_id]
         synced: dict[tuple[str, str], int] = defaultdict(int)
@@ -190,8 +209,8 @@ class Checker:
                 self.at("classes", klass.id, "class_over_slots", "grade", class_id=klass.id, need=need, slots=bells.weekly_slots)
             for entry in entries:
                 if entry.doubles and not _has_double_slot(bells):
-                    self.at("classes", klass.id, "double_no_room", None, class_id=klass.id, subject=entry.subject,
-                            doubles=entry.doubles)
+                    self.at("curriculum", str(s.curriculum.index(entry)), "double_no_room", "doubles", class_id=klass.id,
+                            subject=entry.subject, doubles=entry.doubles)
                 demand[(klass.school, entry.subject)] += max(0, entry.periods - synced[(klass.id, entry.subject)])
         teachers_at: dict[str, list] = defaultdict(list)
         for teacher in s.teachers:
@@ -263,15 +282,16 @@ def validate_folder(folder: Path) -> tuple[Scenario | None, list[Problem]]:
         checker.travel()
         checker.capacity()
         problems += checker.problems
-        problems += term_problems(loaded.scenario)
+        problems += term_problems(loaded.scenario, loaded)
     return loaded.scenario, sorted_problems(problems)
 
 
-def term_problems(scenario: Scenario) -> list[Problem]:
+def term_problems(scenario: Scenario, loaded: Loaded | None = None) -> list[Problem]:
     """Calendar problems (package coverage of holidays, undeclared make-up days) from the feeds' term module."""
     try:
         from feeds.term import term_problems as calendar_problems  # type: ignore[import-not-found]
     except ImportError:
         return []
-    return [Problem(file=YAML_NAME, code="term_data", params={"detail": p.en, "detail_zh": p.zh}, column=p.field)
+    return [Problem(file=YAML_NAME, code="term_data", params={"detail": p.en, "detail_zh": p.zh}, column=p.field,
+                    row=loaded.yaml_line(p.field) if loaded else None)
             for p in calendar_problems(scenario.term)]

@@ -71,7 +71,8 @@ def _sync_teacher(sync: SyncLesson, teacher_of: dict[tuple[str, str], str]) -> s
 def complete_assignment(scenario: Scenario) -> Assignment:
     """Give every class-subject that needs one a teacher; raise :class:`AssignmentError` when none can.
 
-    Order and ties are fixed (larger needs first, then school, class and subject ids; among
+    Order and ties are fixed (fewest candidate teachers first, then larger needs, school, class and
+    subject ids; among
     candidates the lowest load relative to ``max_weekly``, home-school teachers first, then id),
     so the result depends on the scenario only. Candidates with room under ``max_weekly`` are
     preferred; when none has room the least loaded is still chosen and the solver reports the
@@ -107,9 +108,13 @@ def complete_assignment(scenario: Scenario) -> Assignment:
             load[sync.teacher] += sync.per_week
 
     teachers = sorted(scenario.teachers, key=lambda t: t.id)
-    for negative_need, school, class_id, subject in sorted(needs):
+    candidates_of = {(school, subject): [t for t in teachers if _may_teach(t, subject, school)]
+                     for _n, school, _c, subject in needs}
+    # Most constrained first (fewest candidate teachers), then larger needs: shared teachers are kept
+    # for the schools that have no one else.
+    for negative_need, school, class_id, subject in sorted(needs, key=lambda n: (len(candidates_of[(n[1], n[3])]), n)):
         need = -negative_need
-        candidates = [t for t in teachers if _may_teach(t, subject, school)]
+        candidates = candidates_of[(school, subject)]
         if not candidates:
             raise _no_teacher_error(scenario, class_id, subject, need)
         with_room = [t for t in candidates if load[t.id] + need <= t.max_weekly]

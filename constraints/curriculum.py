@@ -1,0 +1,33 @@
+"""Curriculum (课程计划): every class gets each subject's weekly periods, doubles as 2-period blocks.
+
+Each non-synchronized lesson is one activity (a double is one activity of length 2) placed exactly
+once. Where a double may start is settled when the index is built: only at a period whose next
+period is in the same half-day (BellPeriod.is_morning) under every bell variant, so a double never
+crosses the lunch break. Synchronized occurrences are placed by :mod:`constraints.sync_lessons`.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from scheduler.variables import ModelContext
+
+
+def add(ctx: ModelContext) -> None:
+    by_class: dict[int, list] = defaultdict(list)
+    for activity in ctx.index.activities:
+        if activity.sync is None:
+            by_class[activity.classes[0]].append(activity)
+    for klass in sorted(by_class):
+        name_en, name_zh = ctx.class_name(klass)
+        literal = ctx.requirement(
+            "curriculum", ctx.index.classes[klass],
+            f"{name_en} gets all its weekly periods of every subject",
+            f"{name_zh} 每周各科课时全部排入")
+        for activity in by_class[klass]:
+            variables = ctx.vars_of(activity)
+            if literal is None:
+                ctx.model.AddExactlyOne(variables)
+            else:
+                ctx.model.AddAtMostOne(variables)
+                ctx.enforce(ctx.model.Add(sum(variables) == 1), literal)

@@ -1,0 +1,106 @@
+"""No clash: a class, a teacher and a special room are each in at most one lesson at a time.
+
+Classes: at most one option covering each (class, slot). Teachers: when all of a teacher's lessons
+of a day are at one school, at most one option per (school, day, period); when the teacher teaches
+at several schools that day, two periods clash if their clock times (under any bell variant) come
+closer than the travel time between the schools, and at most one option is allowed per maximal
+clique of clashing periods. Rooms: a school's lessons of subjects that need special rooms never
+outnumber the rooms that can take them (Hall's condition over the room subjects), so rooms can be
+given out after solving.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections import defaultdict
+
+import networkx as nx
+
+from scheduler.index import Index
+from scheduler.variables import ModelContext
+
+#: Above this many room subjects at a school only single subjects and all of them are capped.
+MAX_ROOM_SUBJECT_SUBSETS = 6
+
+
+def add(ctx: ModelContext) -> None:
+    _classes(ctx)
+    _teachers(ctx)
+    _rooms(ctx)
+
+
+def _classes(ctx: ModelContext) -> None:
+    for key in sorted(ctx.class_slot):
+        variables = ctx.class_slot[key]
+        if len(variables) > 1:
+            ctx.model.AddAtMostOne(variables)
+
+
+def keys_clash(index: Index, a: tuple[int, int, int], b: tuple[int, int, int]) -> bool:
+    """Can one teacher not be at both (school, day, period) keys? Clock times plus travel."""
+    if a[1] != b[1]:
+        return False
+    if a[0] == b[0]:
+        return a[2] == b[2]
+    scenario = index.scenario
+    travel = scenario.travel_minutes(index.schools[a[0]], index.schools[b[0]])
+    travel = 24 * 60 if travel is None else travel
+    return any(x[0] < y[1] + travel and y[0] < x[1] + travel
+               for x in index.key_intervals(a) for y in index.key_intervals(b))
+
+
+def _teachers(ctx: ModelContext) -> None:
+    by_teacher_day: dict[tuple[int, int], list[tuple[int, int, int]]] = defaultdict(list)
+    for teacher, key in ctx.teacher_key:
+        by_teacher_day[(teacher, key[1])].append(key)
+    for teacher, day in sorted(by_teacher_day):
+        keys = sorted(by_teacher_day[(teacher, day)])
+        if len({k[0] for k in keys}) == 1:
+            for key in keys:
+                variables = ctx.teacher_key[(teacher, key)]
+                if len(variables) > 1:
+                    ctx.model.AddAtMostOne(variables)
+            continue
+        graph = nx.Graph()
+        graph.add_nodes_from(keys)
+        graph.add_edges_from((a, b) for a, b in itertools.combinations(keys, 2) if keys_clash(ctx.index, a, b))
+        for clique in sorted(sorted(c) for c in nx.find_cliques(graph)):
+            seen: dict[int, object] = {}
+            for key in clique:
+                for var in ctx.teacher_key[(teacher, key)]:
+                    seen.setdefault(var.Index(), var)
+            if len(seen) > 1:
+                ctx.model.AddAtMostOne(list(seen.values()))
+
+
+def _rooms(ctx: ModelContext) -> None:
+    ix = ctx.index
+    rooms_by_school: dict[int, list] = defaultdict(list)
+    for room in ix.scenario.rooms:
+        if room.school in ix.school_index:
+            rooms_by_school[ix.school_index[room.school]].append(room)
+    if not rooms_by_school:
+        return
+    # (school, subject, slot) -> variables of lessons taught there (receiving classes need no room)
+    usage: dict[tuple[int, str, int], list] = defaultdict(list)
+    for activity in ix.activities:
+        for option, var in ctx.options[activity.index]:
+            first = option.placements[0]
+            school = ix.class_school[first.klass]
+            if school in rooms_by_school:
+                for p in range(first.period, first.period + activity.length):
+                    usage[(school, activity.subject, ix.slot(first.day, p))].append(var)
+    for school in sorted(rooms_by_school):
+        rooms = rooms_by_school[school]
+        subjects = sorted({s for r in rooms for s in r.subjects})
+        if len(subjects) <= MAX_ROOM_SUBJECT_SUBSETS:
+            groups = [c for n in range(1, len(subjects) + 1) for c in itertools.combinations(subjects, n)]
+        else:
+            groups = [(s,) for s in subjects] + [tuple(subjects)]
+        slots = sorted({slot for (s, _subj, slot) in usage if s == school})
+        for group in groups:
+            capacity = sum(1 for r in rooms if set(r.subjects) & set(group))
+            for slot in slots:
+                variables = [v for subj in group for v in usage.get((school, subj, slot), [])]
+                if len(variables) > capacity:
+                    ctx.model.Add(sum(variables) <= capacity)

@@ -1,0 +1,1 @@
+"""How a solve runs: assignment completion, the index, the CP-SAT model, parts and results."""

@@ -1,0 +1,227 @@
+"""What the activity solver reads from the scenario and the timetable, computed once.
+
+Teaching days come from :func:`feeds.term.teaching_days` (holidays, make-up days and assessment
+days already applied). A person's busy times on a date are their lessons of the weekday that date
+follows (clock times from their lesson school's bell schedule in force that date) and their weekly
+research blocks. The checker (:mod:`scheduler.activities.check`) recomputes all of this on its own.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date
+from functools import cached_property
+
+from feeds.term import TeachingDay, teaching_days
+from models.enums import SchoolRole, Weekday
+from models.scenario import Scenario
+from models.solution import LessonPlacement, Solution
+from scheduler.activities.rules import ActivitySpec, school_year, term_season
+
+
+@dataclass(frozen=True)
+class Busy:
+    """A person is busy from ``start`` to ``end`` (minutes) at ``school`` (None: no place, e.g. online)."""
+
+    start: int
+    end: int
+    school: str | None
+    what: str
+    lesson: LessonPlacement | None = None
+
+
+@dataclass(frozen=True)
+class OccurrenceSlot:
+    """The k-th occurrence of a rule this term and the dates it may fall on (its share of the window)."""
+
+    rule: ActivitySpec
+    index: int
+    dates: tuple[date, ...]
+
+    @property
+    def id(self) -> str:
+        return f"{self.rule.id}#{self.index + 1:02d}"
+
+    @property
+    def centre(self) -> date:
+        return self.dates[len(self.dates) // 2]
+
+
+class ActivityContext:
+    """Teaching days, attendee groups and busy times of one scenario + timetable."""
+
+    def __init__(self, scenario: Scenario, solution: Solution) -> None:
+        self.scenario = scenario
+        self.solution = solution
+        self.days: list[TeachingDay] = teaching_days(scenario)
+        self.day_by_date = {d.date: d for d in self.days}
+        self.season = term_season(scenario.term.start)
+        self.school_year = school_year(scenario.term.start)
+        self._busy: dict[tuple[str, date], list[Busy]] = {}
+        self._travel: dict[tuple[str, str], int | None] = {}
+
+    @cached_property
+    def lessons_by_teacher_day(self) -> dict[tuple[str, Weekday], list[LessonPlacement]]:
+        found: dict[tuple[str, Weekday], list[LessonPlacement]] = defaultdict(list)
+        for lesson in self.solution.lessons:
+            found[(lesson.teacher, lesson.day)].append(lesson)
+        return found
+
+    @cached_property
+    def research_by_teacher_day(self) -> dict[tuple[str, Weekday], list[tuple[int, int, str | None, str]]]:
+        found: dict[tuple[str, Weekday], list[tuple[int, int, str | None, str]]] = defaultdict(list)
+        for placement in self.solution.research:
+            for teacher in placement.teachers:
+                found[(teacher, placement.day)].append(
+                    (placement.start_minute, placement.end_minute, placement.host, placement.block))
+        return found
+
+    def lesson_clock(self, lesson: LessonPlacement, on: date) -> tuple[int, int]:
+        periods = self.scenario.bells_of(lesson.school).periods_on(on)
+        return periods[lesson.period - 1].start_minute, periods[lesson.period + lesson.length - 2].end_minute
+
+    def busy(self, teacher: str, on: date) -> list[Busy]:
+        """Lessons and research blocks of ``teacher`` on a teaching date, by start (cached)."""
+        key = (teacher, on)
+        if key not in self._busy:
+            self._busy[key] = self._busy_on(teacher, on)
+        return self._busy[key]
+
+    def _busy_on(self, teacher: str, on: date) -> list[Busy]:
+        day = self.day_by_date.get(on)
+        if day is None:
+            return []
+        result = []
+        for lesson in self.lessons_by_teacher_day.get((teacher, day.follows), []):
+            start, end = self.lesson_clock(lesson, on)
+            result.append(Busy(start, end, lesson.school, f"lesson {lesson.class_id} {lesson.subject}", lesson))
+        for start, end, host, block in self.research_by_teacher_day.get((teacher, day.follows), []):
+            result.append(Busy(start, end, host, f"research {block}"))
+        return sorted(result, key=lambda b: (b.start, b.end, b.what))
+
+    def travel(self, a: str | None, b: str | None) -> int | None:
+        if a is None or b is None:
+            return 0
+        if (a, b) not in self._travel:
+            self._travel[(a, b)] = self.scenario.travel_minutes(a, b)
+        return self._travel[(a, b)]
+
+    def free(self, teacher: str, on: date, start: int, end: int, host: str | None, *,
+             except_lesson: LessonPlacement | None = None) -> bool:
+        """Can ``teacher`` attend [start, end) at ``host`` (None: online) on a date, travel included?
+
+        Travel is counted from the place of the commitment before and to the place of the one after;
+        a person with no commitment around the event travels from and back to their home school.
+        """
+        home = self.scenario.teacher_by_id[teacher].school
+        if host is not None and self.travel(home, host) is None:
+            return False
+        for item in self.busy(teacher, on):
+            if except_lesson is not None and item.lesson == except_lesson:
+                continue
+            gap_before = self.travel(item.school, host) if host is not None else 0
+            gap_after = self.travel(host, item.school) if host is not None else 0
+            if gap_before is None or gap_after is None:
+                return False
+            if item.end + gap_before > start and end + gap_after > item.start:
+                return False
+        return True
+
+    # --- attendees --------------------------------------------------------------------------------
+
+    def consortium_schools(self, consortium: str) -> list[str]:
+        return sorted(s.id for s in self.scenario.schools if s.consortium == consortium)
+
+    def principals(self, consortium: str, pool: str = "all") -> list[str]:
+        schools = set(self.consortium_schools(consortium))
+        if pool == "members":
+            schools = {s for s in schools if self.scenario.school_by_id[s].role != SchoolRole.LEAD}
+        return sorted(t.id for t in self.scenario.teachers if "principal" in t.roles and t.school in schools)
+
+    def lead_school(self, consortium: str) -> str | None:
+        leads = [s for s in self.consortium_schools(consortium) if self.scenario.school_by_id[s].role == SchoolRole.LEAD]
+        return leads[0] if leads else None
+
+    @cached_property
+    def teacher_grades(self) -> dict[str, set[int]]:
+        grades: dict[str, set[int]] = defaultdict(set)
+        for lesson in self.solution.lessons:
+            klass = self.scenario.class_by_id.get(lesson.class_id)
+            if klass:
+                grades[lesson.teacher].add(klass.grade)
+        return grades
+
+    def group(self, spec: str, consortium: str) -> set[str]:
+        """The teacher ids of one attendee group of a consortium."""
+        schools = set(self.consortium_schools(consortium))
+        teachers = self.scenario.teachers
+        in_consortium = [t for t in teachers if t.school in schools]
+        if spec == "principals":
+            return {t.id for t in in_consortium if "principal" in t.roles}
+        if spec == "homeroom":
+            return {t.id for t in in_consortium if "homeroom" in t.roles}
+        if spec == "all":
+            return {t.id for t in in_consortium}
+        if spec == "research_officers":
+            return {t.id for t in teachers if "research_officer" in t.roles
+                    and (t.school in schools or schools & set(t.also_schools))}
+        if spec.startswith("teacher:"):
+            return {spec.split(":", 1)[1]}
+        if spec.startswith("grades:"):
+            grades = _grade_range(spec.split(":", 1)[1])
+            return {t.id for t in in_consortium if self.teacher_grades.get(t.id, set()) & grades}
+        subject, _, grade_text = spec.split(":", 1)[1].partition("@")
+        chosen = {t.id for t in in_consortium if subject in t.subjects}
+        if grade_text:
+            grades = _grade_range(grade_text)
+            chosen = {t for t in chosen if self.teacher_grades.get(t, set()) & grades}
+        return chosen
+
+    def attendees(self, rule: ActivitySpec) -> tuple[str, ...]:
+        """Everyone who attends every occurrence (observers of a demonstration lesson are chosen later)."""
+        people: set[str] = set()
+        for spec in rule.attendees:
+            people |= self.group(spec, rule.consortium)
+        if rule.chair == "rotating":
+            people |= set(self.principals(rule.consortium, rule.chair_pool))
+        elif rule.chair == "lead":
+            lead = self.lead_school(rule.consortium)
+            people |= {p for p in self.principals(rule.consortium) if self.scenario.teacher_by_id[p].school == lead}
+        elif rule.chair.startswith("teacher:"):
+            people.add(rule.chair.split(":", 1)[1])
+        return tuple(sorted(people))
+
+    # --- occurrences ------------------------------------------------------------------------------
+
+    def eligible_dates(self, rule: ActivitySpec) -> list[date]:
+        first, last = rule.window_dates(self.scenario.term.start, self.scenario.term.end)
+        # A make-up day counts as the weekday whose timetable it follows.
+        return [d.date for d in self.days if first <= d.date <= last and d.follows in rule.weekdays]
+
+    def slots(self, rule: ActivitySpec) -> list[OccurrenceSlot]:
+        """This term's occurrences of a rule, each with its own part of the window (spread)."""
+        dates = self.eligible_dates(rule)
+        if rule.frequency == "monthly":
+            months: dict[tuple[int, int], list[date]] = defaultdict(list)
+            for day in dates:
+                months[(day.year, day.month)].append(day)
+            return [OccurrenceSlot(rule, i, tuple(ds)) for i, (_, ds) in enumerate(sorted(months.items()))]
+        if rule.frequency == "yearly" and self.season not in rule.terms:
+            return []
+        count = rule.count
+        return [OccurrenceSlot(rule, i, part) for i, part in enumerate(split_even(dates, count))]
+
+
+def split_even(dates: list[date], parts: int) -> list[tuple[date, ...]]:
+    """Part k of ``parts`` is ``dates[k*n//parts : (k+1)*n//parts]`` (n dates); empty parts are dropped."""
+    if parts <= 0 or not dates:
+        return []
+    n = len(dates)
+    runs = [tuple(dates[k * n // parts:(k + 1) * n // parts]) for k in range(parts)]
+    return [run for run in runs if run]
+
+
+def _grade_range(text: str) -> set[int]:
+    first, _, last = text.partition("-")
+    return set(range(int(first), int(last or first) + 1))

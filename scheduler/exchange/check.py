@@ -1,0 +1,301 @@
+"""The independent plan check: ratios, coverage, eligibility, fairness — from plan.csv and the scenario alone.
+
+Shares no code with the planner's model: demand, capacity, eligibility and the restart rule are
+computed again here in plain Python, straight from the written plan (``plan.csv``, the years in
+``plan_info.yaml``) and the scenario folder (read by the same loader), so a modelling bug in the
+planner shows up as a violation instead of being repeated. Each violation is (English, Chinese).
+"""
+
+from __future__ import annotations
+
+import csv
+import math
+from dataclasses import dataclass
+from fractions import Fraction
+from pathlib import Path
+
+import yaml
+
+from models import Scenario
+from models.enums import SchoolRole
+from models.validation import validate_folder
+from scheduler.exchange.inputs import ExchangeInputs
+from scheduler.exchange.loader import ExchangeInputError, load_exchange_inputs
+
+Violation = tuple[str, str]
+
+
+@dataclass(frozen=True)
+class Row:
+    line: int
+    teacher: str
+    home: str
+    host: str
+    year: int
+    years: int
+
+
+def _fraction(value: float) -> Fraction:
+    return Fraction(str(value)).limit_denominator(1000)
+
+
+def read_plan_rows(plan_dir: Path) -> tuple[list[Row], list[Violation]]:
+    path = plan_dir / "plan.csv"
+    if not path.is_file():
+        return [], [(f"{path} does not exist", f"{path} 不存在")]
+    rows, bad = [], []
+    with path.open(encoding="utf-8-sig", newline="") as handle:
+        for line, record in enumerate(csv.DictReader(handle), start=2):
+            try:
+                rows.append(Row(line, record["teacher"].strip(), record["from"].strip(), record["to"].strip(),
+                                int(record["year"]), int(record["years"])))
+            except (KeyError, ValueError, AttributeError):
+                bad.append((f"plan.csv row {line}: cannot read teacher/from/to/year/years",
+                            f"plan.csv 第 {line} 行：无法读取 teacher/from/to/year/years"))
+    return rows, bad
+
+
+def read_years(plan_dir: Path) -> list[int] | None:
+    path = plan_dir / "plan_info.yaml"
+    if not path.is_file():
+        return None
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        return [int(y) for y in data.get("years", [])]
+    except (yaml.YAMLError, TypeError, ValueError, AttributeError):
+        return None
+
+
+class PlanCheck:
+    def __init__(self, inputs: ExchangeInputs, rows: list[Row], years: list[int]) -> None:
+        self.inputs = inputs
+        self.s: Scenario = inputs.scenario
+        self.cfg = inputs.settings
+        self.rows = rows
+        self.years = years
+        self.out: list[Violation] = []
+        self.first = years[0]
+
+    def bad(self, en: str, zh: str) -> None:
+        self.out.append((en, zh))
+
+    # --- facts, computed here on their own ------------------------------------------------------
+
+    def weekly_demand(self) -> dict[tuple[str, str], int]:
+        synced: dict[tuple[str, str], int] = {}
+        for lesson in self.s.sync_lessons:
+            for c in lesson.receiving_classes:
+                synced[(c, lesson.subject)] = synced.get((c, lesson.subject), 0) + lesson.per_week
+        need: dict[tuple[str, str], int] = {}
+        for c in self.s.classes:
+            stage = self.s.school_by_id[c.school].stage
+            for e in self.s.curriculum:
+                if e.stage == stage and e.grade == c.grade and e.periods > 0:
+                    key = (c.school, e.subject)
+                    need[key] = need.get(key, 0) + max(0, e.periods - synced.get((c.id, e.subject), 0))
+        return need
+
+    def starts_of(self, teacher: str) -> list[Row]:
+        return sorted((r for r in self.rows if r.teacher == teacher), key=lambda r: r.year)
+
+    def is_eligible(self, teacher_id: str, year: int) -> bool:
+        t = self.s.teacher_by_id[teacher_id]
+        row = self.inputs.teachers.get(teacher_id)
+        if t.years_at_school is None or (row and row.exempt):
+            return False
+        if (t.birth_year is not None and self.cfg.retirement_exempt_years
+                and self.cfg.retirement_age - (year - t.birth_year) <= self.cfg.retirement_exempt_years):
+            return False
+        tenure = t.years_at_school + (year - self.first)
+        for r in self.starts_of(teacher_id):
+            if r.year < year:
+                tenure = year - (r.year + r.years)  # back home: the count starts again
+        return tenure >= self.cfg.eligibility_years
+
+    def away(self, year: int) -> dict[str, Row]:
+        return {r.teacher: r for r in self.rows if r.year <= year < r.year + r.years}
+
+    # --- checks -----------------------------------------------------------------------------
+
+    def rows_valid(self) -> list[Row]:
+        good = []
+        for r in self.rows:
+            where_en, where_zh = f"plan.csv row {r.line}", f"plan.csv 第 {r.line} 行"
+            t = self.s.teacher_by_id.get(r.teacher)
+            host = self.s.school_by_id.get(r.host)
+            if t is None or host is None:
+                self.bad(f"{where_en}: unknown teacher {r.teacher} or school {r.host}",
+                         f"{where_zh}：未知的教师 {r.teacher} 或学校 {r.host}")
+                continue
+            if r.year not in self.years:
+                self.bad(f"{where_en}: {r.year} is not a planned year", f"{where_zh}：{r.year} 不在规划学年内")
+                continue
+            if r.home != t.school:
+                self.bad(f"{where_en}: {t.name}'s home school is {t.school}, not {r.home}",
+                         f"{where_zh}：{t.name} 的人事所在学校是 {t.school}，不是 {r.home}")
+            expected = min(self.cfg.placement_years, self.years[-1] - r.year + 1)
+            if r.years != expected:
+                self.bad(f"{where_en}: a placement lasts {expected} year(s) here, not {r.years}",
+                         f"{where_zh}：交流期应为 {expected} 年，而不是 {r.years} 年")
+            self.host_allowed(r, where_en, where_zh)
+            good.append(r)
+        return good
+
+    def host_allowed(self, r: Row, where_en: str, where_zh: str) -> None:
+        t = self.s.teacher_by_id[r.teacher]
+        home, host = self.s.school_by_id[t.school], self.s.school_by_id[r.host]
+        if host.consortium != home.consortium or host.place == home.place:
+            self.bad(f"{where_en}: {host.name} is not another school of {home.name}'s consortium",
+                     f"{where_zh}：{host.name} 不是 {home.name} 所在共同体的其他学校")
+        lead_home, lead_host = home.role == SchoolRole.LEAD, host.role == SchoolRole.LEAD
+        way = "lead_to_member" if lead_home and not lead_host else \
+            "member_to_lead" if lead_host and not lead_home else "member_to_member"
+        if way not in {d.value for d in self.cfg.directions}:
+            self.bad(f"{where_en}: direction {way} is not allowed", f"{where_zh}：不允许 {way} 方向的交流")
+        if not any(c.school == host.id and any(e.subject in t.subjects and e.periods > 0
+                                               for e in self.s.class_curriculum(c.id)) for c in self.s.classes):
+            self.bad(f"{where_en}: {host.name} does not teach any of {t.name}'s subjects",
+                     f"{where_zh}：{host.name} 不开设 {t.name} 的任教学科")
+        pref = self.inputs.teachers.get(t.id)
+        if pref and pref.preferred_schools and host.id not in pref.preferred_schools:
+            self.bad(f"{where_en}: {host.name} is not among {t.name}'s preferred schools",
+                     f"{where_zh}：{host.name} 不在 {t.name} 的意向学校中")
+        if pref and pref.max_travel_minutes is not None:
+            minutes = self.s.travel.minutes(home.place, host.place)
+            if minutes is None or minutes > pref.max_travel_minutes:
+                self.bad(f"{where_en}: {host.name} is {minutes} minutes away, {t.name} travels at most "
+                         f"{pref.max_travel_minutes}", f"{where_zh}：{host.name} 距离 {minutes} 分钟，超过 {t.name} 的"
+                         f"最远通勤 {pref.max_travel_minutes} 分钟")
+
+    def eligibility_and_overlap(self, rows: list[Row]) -> None:
+        for r in rows:
+            t = self.s.teacher_by_id[r.teacher]
+            if not self.is_eligible(r.teacher, r.year):
+                self.bad(f"plan.csv row {r.line}: {t.name}({t.id}) is not eligible in {r.year} (exempt, near "
+                         f"retirement, fewer than {self.cfg.eligibility_years} years, or rotated recently)",
+                         f"plan.csv 第 {r.line} 行：{t.name}（{t.id}）{r.year} 学年不应交流（豁免、临近退休、"
+                         f"任教不满 {self.cfg.eligibility_years} 年或刚交流过）")
+        for year in self.years:
+            seen: dict[str, int] = {}
+            for r in rows:
+                if r.year <= year < r.year + r.years:
+                    if r.teacher in seen:
+                        self.bad(f"{r.teacher} is placed twice in {year} (rows {seen[r.teacher]} and {r.line})",
+                                 f"{r.teacher} 在 {year} 学年被安排了两次（第 {seen[r.teacher]} 行和第 {r.line} 行）")
+                    seen[r.teacher] = r.line
+
+    def coverage(self) -> None:
+        need = self.weekly_demand()
+        for year in self.years:
+            gone = self.away(year)
+            for school in self.s.schools:
+                base = [t for t in self.s.teachers if t.school == school.id or school.id in t.also_schools]
+                now = [t for t in base if t.id not in gone]
+                now += [self.s.teacher_by_id[r.teacher] for r in gone.values() if r.host == school.id]
+                subjects = sorted({j for (sid, j) in need if sid == school.id})
+                for subject in subjects + [None]:
+                    want = sum(v for (sid, j), v in need.items() if sid == school.id and (subject is None or j == subject))
+                    had = sum(t.max_weekly for t in base if subject is None or subject in t.subjects)
+                    has = sum(t.max_weekly for t in now if subject is None or subject in t.subjects)
+                    floor = min(want, had)
+                    if has < floor:
+                        what_en = subject or "all subjects"
+                        what_zh = subject or "全部学科"
+                        self.bad(f"{year}: {school.name} can give {has} {what_en} periods a week, its classes need "
+                                 f"{want}" + (f" (it had {had})" if had < want else ""),
+                                 f"{year} 学年：{school.name} 的{what_zh}每周只能上 {has} 节，班级需要 {want} 节"
+                                 + (f"（原有 {had} 节）" if had < want else ""))
+
+    def ratios(self) -> None:
+        scope = self.cfg.ratio_scope.value
+        ratio, share = _fraction(self.cfg.yearly_ratio), _fraction(self.cfg.backbone_share)
+
+        def unit(school_id: str) -> str:
+            return school_id if scope == "school" else (
+                self.s.school_by_id[school_id].consortium if scope == "consortium" else "county")
+
+        for year in self.years:
+            eligible: dict[str, int] = {}
+            eligible_backbone: dict[str, int] = {}
+            rotated: dict[str, int] = {}
+            backbone: dict[str, int] = {}
+            for t in self.s.teachers:
+                u = unit(t.school)
+                ok = self.is_eligible(t.id, year)
+                eligible[u] = eligible.get(u, 0) + ok
+                eligible_backbone[u] = eligible_backbone.get(u, 0) + (ok and t.backbone)
+            for r in self.rows:
+                if r.year == year and r.teacher in self.s.teacher_by_id:
+                    t = self.s.teacher_by_id[r.teacher]
+                    u = unit(t.school)
+                    rotated[u] = rotated.get(u, 0) + 1
+                    backbone[u] = backbone.get(u, 0) + t.backbone
+            for u in sorted(eligible):
+                least = math.ceil(ratio * eligible[u])
+                if rotated.get(u, 0) < least:
+                    self.bad(f"{year}: {u} rotates {rotated.get(u, 0)} of {eligible[u]} eligible teachers, "
+                             f"{float(ratio):.0%} needs {least}",
+                             f"{year} 学年：{u} 应交流教师 {eligible[u]} 人，只交流 {rotated.get(u, 0)} 人，"
+                             f"按 {float(ratio):.0%} 至少 {least} 人")
+                # the share, or every eligible backbone teacher when the unit has fewer
+                least_bb = min(math.ceil(share * rotated.get(u, 0)), eligible_backbone[u])
+                if backbone.get(u, 0) < least_bb:
+                    self.bad(f"{year}: {u} rotates {backbone.get(u, 0)} backbone teacher(s) of {rotated.get(u, 0)}, "
+                             f"{float(share):.0%} needs {least_bb}",
+                             f"{year} 学年：{u} 交流 {rotated.get(u, 0)} 人中骨干教师 {backbone.get(u, 0)} 人，"
+                             f"按 {float(share):.0%} 至少 {least_bb} 人")
+
+    def fairness(self) -> None:
+        for r in sorted(self.rows, key=lambda r: (r.year, r.line)):
+            if r.teacher not in self.s.teacher_by_id or not any(o.year < r.year for o in self.starts_of(r.teacher)):
+                continue
+            home = self.s.teacher_by_id[r.teacher].school
+            for u in sorted(self.s.teachers, key=lambda t: t.id):
+                if u.school != home or u.id == r.teacher:
+                    continue
+                if self.is_eligible(u.id, r.year) and not any(o.year <= r.year for o in self.starts_of(u.id)):
+                    self.bad(f"{r.year}: {r.teacher} rotates a second time while {u.name}({u.id}) at {home} has not "
+                             f"rotated once", f"{r.year} 学年：{r.teacher} 第二次交流，而同校的 {u.name}（{u.id}）尚未交流过")
+
+    def handover(self, plan_dir: Path) -> None:
+        """Each written year scenario validates and has the placed teachers at their hosts."""
+        for year in self.years:
+            folder = plan_dir / f"scenario_{year}"
+            if not folder.is_dir():
+                continue
+            scenario, problems = validate_folder(folder)
+            errors = [p for p in problems if p.severity == "error"]
+            if scenario is None or errors:
+                first = errors[0].render("en") if errors else "unreadable"
+                self.bad(f"{folder.name}: the hand-over scenario has {len(errors)} error(s), e.g. {first}",
+                         f"{folder.name}：交接方案有 {len(errors)} 个错误，例如 {errors[0].render('zh') if errors else '无法读取'}")
+                continue
+            gone = self.away(year)
+            for t in scenario.teachers:
+                want = gone[t.id].host if t.id in gone else self.s.teacher_by_id[t.id].school \
+                    if t.id in self.s.teacher_by_id else t.school
+                if t.school != want:
+                    self.bad(f"{folder.name}: {t.name}({t.id}) is at {t.school}, the plan puts them at {want}",
+                             f"{folder.name}：{t.name}（{t.id}）在 {t.school}，按规划应在 {want}")
+
+
+def check_plan(folder: Path, plan_dir: Path) -> list[Violation]:
+    """Every way the plan in ``plan_dir`` breaks the policy of the scenario in ``folder``; [] when it holds."""
+    try:
+        inputs = load_exchange_inputs(folder)
+    except ExchangeInputError as err:
+        return [(p.render("en"), p.render("zh")) for p in err.problems if p.severity == "error"]
+    plan_dir = Path(plan_dir)
+    years = read_years(plan_dir)
+    if not years:
+        return [(f"{plan_dir / 'plan_info.yaml'} is missing or has no years", f"{plan_dir / 'plan_info.yaml'} 缺失或没有规划学年")]
+    rows, unreadable = read_plan_rows(plan_dir)
+    check = PlanCheck(inputs, rows, years)
+    check.out += unreadable
+    check.rows = check.rows_valid()
+    check.eligibility_and_overlap(check.rows)
+    check.coverage()
+    check.ratios()
+    check.fairness()
+    check.handover(plan_dir)
+    return check.out

@@ -1,0 +1,142 @@
+"""Hand-over: the scenario of one planned school year, with placed teachers at their host schools.
+
+A placed teacher's ``school`` becomes the host school, so ``tongbu solve`` timetables them there;
+their home school (人事关系, unchanged by a placement) is kept in ``roles`` as ``affiliation:<home
+school id>`` and in the sidecar ``exchange_affiliation.csv`` (teacher, name, home, host, year, kind)
+for people. Their ``also_schools`` are cleared (they no longer teach near home), the class-subjects
+of every school they left or joined are re-dealt among the teachers now there (see ``reassigned``), sync lessons they were named
+for fall back to the teaching class's teacher, and they leave itinerant posts. ``years_at_school``
+becomes the years that school year: +1 a year, restarting at 0 for a teacher placed or returned.
+The term calendar is copied unchanged: edit its dates for later school years.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from pathlib import Path
+
+from models import Scenario, Teacher, TeachingAssignment
+from models.files import write_csv, write_scenario
+from scheduler.exchange.plan import ExchangePlan, Placement
+
+AFFILIATION_PREFIX = "affiliation:"
+AFFILIATION_FILE = "exchange_affiliation.csv"
+
+
+def years_at_school_in(plan: ExchangePlan, teacher_id: str, base: int | None, year: int) -> int | None:
+    """Years at the (home) school in ``year``: counting on from the plan's first year, restarting after a placement."""
+    if base is None:
+        return None
+    mine = [p for p in plan.placements if p.teacher == teacher_id and p.year <= year]
+    if not mine:
+        return base + (year - plan.years[0])
+    last = max(mine, key=lambda p: p.year)
+    return 0 if last.away_in(year) else year - (last.year + last.years)
+
+
+def year_scenario(plan: ExchangePlan, year: int) -> Scenario:
+    """The scenario of school ``year`` of the plan, ready for ``tongbu solve``."""
+    if year not in plan.years:
+        raise ValueError(f"{year} is not a year of the plan ({', '.join(map(str, plan.years))})")
+    scenario = plan.inputs.scenario
+    moved: dict[str, Placement] = {p.teacher: p for p in plan.away_in(year)}
+    teachers = []
+    for teacher in scenario.teachers:
+        tenure = years_at_school_in(plan, teacher.id, teacher.years_at_school, year)
+        placement = moved.get(teacher.id)
+        if placement is None:
+            teachers.append(teacher.model_copy(update={"years_at_school": tenure}))
+            continue
+        roles = tuple(r for r in teacher.roles if not r.startswith(AFFILIATION_PREFIX))
+        teachers.append(teacher.model_copy(update={
+            "school": placement.host, "also_schools": (), "years_at_school": tenure,
+            "roles": roles + (AFFILIATION_PREFIX + placement.home,)}))
+    assignments = reassigned(scenario, teachers, moved)
+    syncs = tuple(s.model_copy(update={"teacher": None}) if s.teacher in moved else s for s in scenario.sync_lessons)
+    posts = []
+    for post in scenario.itinerant_posts:
+        kept = tuple(t for t in post.teachers if t not in moved)
+        if kept:
+            posts.append(post.model_copy(update={"teachers": kept}))
+    # A new Scenario, not model_copy: model_copy would carry the cached lookups (teacher_by_id …) of the old one.
+    fields = {name: getattr(scenario, name) for name in Scenario.model_fields}
+    fields.update(teachers=tuple(teachers), assignments=assignments, sync_lessons=syncs, itinerant_posts=tuple(posts))
+    return Scenario(**fields)
+
+
+def reassigned(scenario: Scenario, teachers: list[Teacher], moved: dict[str, Placement]) -> tuple[TeachingAssignment, ...]:
+    """The assignments with the class-subjects of every school a placed teacher left or joined re-dealt.
+
+    Per such school, a small CP-SAT model gives each class-subject that had a teacher one teacher now
+    at the school (incoming placed teachers included), within every teacher's max_weekly (their
+    classes at other schools counted), changing as few of the given assignments as it can. Giving
+    only the moved teachers' classes to whoever has room, as the solver's own greedy assignment
+    does, overloads some teachers while placed ones stay idle. A school whose classes cannot be
+    dealt this way keeps its remaining assignments and leaves the moved teachers' classes open.
+    """
+    received: dict[tuple[str, str], int] = defaultdict(int)
+    for sync in scenario.sync_lessons:
+        for class_id in sync.receiving_classes:
+            received[(class_id, sync.subject)] += sync.per_week
+
+    def periods(a: TeachingAssignment) -> int:
+        total = sum(e.periods for e in scenario.class_curriculum(a.class_id) if e.subject == a.subject)
+        return max(0, total - received[(a.class_id, a.subject)])
+
+    affected = {p.home for p in moved.values()} | {p.host for p in moved.values()}
+    school_of = {a.class_id: scenario.class_by_id[a.class_id].school for a in scenario.assignments}
+    result = [a for a in scenario.assignments if school_of[a.class_id] not in affected]
+    for school in sorted(affected):
+        given = [a for a in scenario.assignments if school_of[a.class_id] == school]
+        outside = defaultdict(int)
+        for a in result:
+            outside[a.teacher] += periods(a)
+        dealt = deal_school(school, given, teachers, outside, periods, set(moved))
+        if dealt is None:
+            dealt = [a for a in given if a.teacher not in moved]
+        result += dealt
+    return tuple(sorted(result, key=lambda a: (a.class_id, a.subject)))
+
+
+def deal_school(school: str, given: list[TeachingAssignment], teachers: list[Teacher], outside: dict[str, int],
+                periods, moved: set[str]) -> list[TeachingAssignment] | None:
+    from ortools.sat.python import cp_model
+
+    here = sorted((t for t in teachers if t.school == school or school in t.also_schools), key=lambda t: t.id)
+    model = cp_model.CpModel()
+    choice: dict[tuple[int, str], cp_model.IntVar] = {}
+    for index, a in enumerate(given):
+        options = [t for t in here if a.subject in t.subjects]
+        if not options:
+            return None
+        for t in options:
+            choice[(index, t.id)] = model.new_bool_var(f"{a.class_id}/{a.subject}/{t.id}")
+        model.add_exactly_one(choice[(index, t.id)] for t in options)
+    for t in here:
+        load = [periods(given[i]) * v for (i, tid), v in choice.items() if tid == t.id]
+        if load:
+            model.add(sum(load) <= t.max_weekly - outside.get(t.id, 0))
+    kept = [v for (i, tid), v in choice.items() if given[i].teacher == tid and tid not in moved]
+    model.maximize(sum(kept))
+    solver = cp_model.CpSolver()
+    solver.parameters.num_workers = 1
+    solver.parameters.random_seed = 0
+    solver.parameters.max_deterministic_time = 5.0
+    if solver.solve(model) not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        return None
+    return [TeachingAssignment(teacher=tid, class_id=given[i].class_id, subject=given[i].subject)
+            for (i, tid), v in sorted(choice.items()) if solver.value(v)]
+
+
+def affiliation_rows(plan: ExchangePlan, year: int) -> list[list[str]]:
+    rows = [["teacher", "name", "home_school", "host_school", "year", "kind"]]
+    for p in sorted(plan.away_in(year), key=lambda p: p.teacher):
+        rows.append([p.teacher, p.name, p.home, p.host, str(p.year), p.direction.value])
+    return rows
+
+
+def write_year_scenario(plan: ExchangePlan, year: int, folder: Path) -> list[Path]:
+    written = write_scenario(year_scenario(plan, year), folder)
+    sidecar = Path(folder) / AFFILIATION_FILE
+    write_csv(affiliation_rows(plan, year), sidecar)
+    return written + [sidecar]

@@ -1,0 +1,671 @@
+"""The CP-SAT exchange planner: who goes where in which school year (交流轮岗多年规划).
+
+Model (one boolean per teacher, host school and school year the teacher may start a placement in):
+
+- a teacher may start only in a year they are *eligible*: not exempt (exchange_teachers.csv, or
+  within ``retirement_exempt_years`` of ``retirement_age``) and at least ``eligibility_years`` at the
+  school. A rotation restarts the count: a teacher placed in year k for P years returns in year
+  k+P with 0 years, so starts of one teacher are at least P + eligibility_years apart;
+- hosts are schools of the teacher's consortium, in an allowed direction (by the roles: lead → member
+  支教, member → lead 跟岗, member ↔ member; centre schools count as members), teaching at least one
+  of the teacher's subjects, within the teacher's travel limit and among their preferred schools;
+- ratio: in each unit of ``ratio_scope`` and year, rotated × D ≥ R × eligible (ratio R/D), which is
+  rotated ≥ ceil(ratio × eligible); backbone rotated ≥ ceil(backbone_share × rotated);
+- coverage: in every school, subject and year, the weekly capacity (max_weekly) of the teachers
+  present (home teachers not away, shared teachers via also_schools, incoming placed teachers) is at
+  least the curriculum demand of its classes (periods received by sync lessons excluded), or, where
+  the school is already short, no less than it was; the same for the school's total;
+- fairness: nobody starts a second rotation while an eligible colleague at the same home school has
+  not rotated once (only matters when the plan is longer than P + eligibility_years).
+
+Objective (minimised): missing teachers against school_needs.csv (1000 each), rotations above a
+unit-year's requirement (200 each: the plan rotates steadily, year by year), and per placement 50,
+minus 30 when it brings a shortage subject to a member school (shortage subjects first), minus the
+teacher's years at the school up to 20 (the longest-serving go first), plus travel minutes / 10.
+Backbone: ceil(share × rotated) backbone teachers, or every eligible backbone teacher of the unit
+when there are fewer (a village school without backbone teachers can still rotate).
+
+Placements stay inside a consortium, so unless the ratio is county-wide each consortium (joined with
+any other it shares teachers with through also_schools) is a separate, much smaller model. Each is
+solved in two phases with a share of the deterministic-time budget: phase A finds the fewest missing
+rotations against the ratios (0 when they can be met); phase B fixes that number and optimises the
+rest. When phase A cannot reach 0 the plan is returned with an explanation naming schools and subjects.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from collections import defaultdict
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import networkx as nx
+from ortools.sat.python import cp_model
+
+from models import Scenario, Teacher
+from models.enums import SchoolRole
+from scheduler.exchange.inputs import Direction, ExchangeInputs, RatioScope
+from scheduler.exchange.loader import load_exchange_inputs, ratio_fraction
+from scheduler.exchange.plan import ExchangePlan, Placement, SchoolSummary, UnitSummary
+
+W_NEED = 1000
+W_EXCESS = 200
+W_ROTATION = 50
+W_COVER = 30
+MAX_TENURE_BONUS = 20
+
+
+# --- facts the model is built from ------------------------------------------------------------
+
+@dataclass
+class Facts:
+    """Everything derived from the inputs once, keyed by domain ids."""
+
+    inputs: ExchangeInputs
+    years: tuple[int, ...]
+    demand: dict[tuple[str, str], int] = field(default_factory=dict)
+    able: dict[str, list[Teacher]] = field(default_factory=dict)
+    base_elig: dict[str, tuple[bool, ...]] = field(default_factory=dict)
+    hosts: dict[str, list[tuple[str, Direction]]] = field(default_factory=dict)
+    no_host_reason: dict[str, tuple[str, str]] = field(default_factory=dict)
+    short: dict[str, set[str]] = field(default_factory=dict)
+
+    @property
+    def scenario(self) -> Scenario:
+        return self.inputs.scenario
+
+    @property
+    def window(self) -> int:
+        """Two starts of one teacher are at least this many years apart (placement + eligibility)."""
+        s = self.inputs.settings
+        return s.placement_years + s.eligibility_years
+
+    def required(self, school: str, subject: str | None) -> int:
+        """Weekly periods the present teachers must be able to give: the demand, or the base capacity if less."""
+        if subject is None:
+            demand = sum(d for (s, _j), d in self.demand.items() if s == school)
+            base = sum(t.max_weekly for t in self.able[school])
+        else:
+            demand = self.demand.get((school, subject), 0)
+            base = sum(t.max_weekly for t in self.able[school] if subject in t.subjects)
+        return min(demand, base)
+
+    def tenure(self, teacher: Teacher, k: int) -> int:
+        return (teacher.years_at_school or 0) + k
+
+
+def school_demand(scenario: Scenario) -> dict[tuple[str, str], int]:
+    received: dict[tuple[str, str], int] = defaultdict(int)
+    for sync in scenario.sync_lessons:
+        for class_id in sync.receiving_classes:
+            received[(class_id, sync.subject)] += sync.per_week
+    demand: dict[tuple[str, str], int] = defaultdict(int)
+    for klass in scenario.classes:
+        for entry in scenario.class_curriculum(klass.id):
+            demand[(klass.school, entry.subject)] += max(0, entry.periods - received[(klass.id, entry.subject)])
+    return dict(demand)
+
+
+def direction_of(scenario: Scenario, home: str, host: str) -> Direction:
+    home_lead = scenario.school_by_id[home].role == SchoolRole.LEAD
+    host_lead = scenario.school_by_id[host].role == SchoolRole.LEAD
+    if home_lead and not host_lead:
+        return Direction.LEAD_TO_MEMBER
+    if host_lead and not home_lead:
+        return Direction.MEMBER_TO_LEAD
+    return Direction.MEMBER_TO_MEMBER
+
+
+def base_eligibility(inputs: ExchangeInputs, teacher: Teacher, years: tuple[int, ...]) -> tuple[bool, ...]:
+    s = inputs.settings
+    info = inputs.teachers.get(teacher.id)
+    if teacher.years_at_school is None or (info is not None and info.exempt):
+        return tuple(False for _ in years)
+    result = []
+    for k, year in enumerate(years):
+        near_retirement = (teacher.birth_year is not None and s.retirement_exempt_years > 0
+                           and year - teacher.birth_year >= s.retirement_age - s.retirement_exempt_years)
+        result.append(not near_retirement and teacher.years_at_school + k >= s.eligibility_years)
+    return tuple(result)
+
+
+def allowed_hosts(facts: Facts, teacher: Teacher) -> tuple[list[tuple[str, Direction]], tuple[str, str]]:
+    """Hosts a teacher may go to, and (en, zh) why there is none when the list is empty."""
+    scenario, settings = facts.scenario, facts.inputs.settings
+    info = facts.inputs.teachers.get(teacher.id)
+    home = scenario.school_by_id[teacher.school]
+    others = [s for s in scenario.schools if s.consortium == home.consortium and s.place != home.place]
+    if not others:
+        return [], (f"{home.name} has no other school in its consortium", f"{home.name} 所在共同体没有其他学校")
+    directed = [(s, direction_of(scenario, home.id, s.id)) for s in others]
+    directed = [(s, d) for s, d in directed if d in settings.directions]
+    if not directed:
+        allowed = ", ".join(d.value for d in settings.directions) or "-"
+        return [], (f"no allowed direction leaves a {home.role.value} school (directions: {allowed})",
+                    f"允许的交流方向（{allowed}）不含从{_role_zh(home.role)}出发的方向")
+    teaching = [(s, d) for s, d in directed if any(facts.demand.get((s.id, j), 0) for j in teacher.subjects)]
+    if not teaching:
+        return [], ("no school they may go to teaches their subjects", "可去的学校都不开设其任教学科")
+    hosts = teaching
+    if info is not None and info.max_travel_minutes is not None:
+        hosts = [(s, d) for s, d in hosts if (m := scenario.travel_minutes(home.id, s.id)) is not None
+                 and m <= info.max_travel_minutes]
+        if not hosts:
+            return [], (f"no possible host is within their {info.max_travel_minutes} travel minutes",
+                        f"通勤 {info.max_travel_minutes} 分钟内没有可去的学校")
+    if info is not None and info.preferred_schools:
+        hosts = [(s, d) for s, d in hosts if s.id in info.preferred_schools]
+        if not hosts:
+            return [], (f"none of their preferred schools ({', '.join(info.preferred_schools)}) is a possible host",
+                        f"意向学校（{'、'.join(info.preferred_schools)}）都不是可去的学校")
+    return sorted(((s.id, d) for s, d in hosts), key=lambda h: h[0]), ("", "")
+
+
+def _role_zh(role: SchoolRole) -> str:
+    return {"lead": "牵头学校", "centre": "中心学校", "member": "成员学校"}.get(role.value, role.value)
+
+
+def shortage_subjects(scenario: Scenario, inputs: ExchangeInputs, demand: dict[tuple[str, str], int],
+                      able: dict[str, list[Teacher]]) -> dict[str, set[str]]:
+    """Per member school, the subjects a placed teacher would help most: shortage subjects, needs, or short."""
+    flagged = {s.id for s in scenario.subjects if s.shortage}
+    needed = {(n.school, n.subject) for n in inputs.needs}
+    result: dict[str, set[str]] = {}
+    for school in scenario.schools:
+        if school.role == SchoolRole.LEAD:
+            continue
+        subjects = set()
+        for (s, j), d in demand.items():
+            if s != school.id or d <= 0:
+                continue
+            cap = sum(t.max_weekly for t in able[s] if j in t.subjects)
+            if j in flagged or (s, j) in needed or cap < d:
+                subjects.add(j)
+        result[school.id] = subjects
+    return result
+
+
+def build_facts(inputs: ExchangeInputs, years: int) -> Facts:
+    scenario = inputs.scenario
+    school_years = tuple(inputs.settings.start_year + k for k in range(years))
+    facts = Facts(inputs=inputs, years=school_years, demand=school_demand(scenario))
+    facts.able = {s.id: [] for s in scenario.schools}
+    for teacher in sorted(scenario.teachers, key=lambda t: t.id):
+        for school in (teacher.school, *teacher.also_schools):
+            if school in facts.able and teacher not in facts.able[school]:
+                facts.able[school].append(teacher)
+    facts.short = shortage_subjects(scenario, inputs, facts.demand, facts.able)
+    for teacher in sorted(scenario.teachers, key=lambda t: t.id):
+        facts.base_elig[teacher.id] = base_eligibility(inputs, teacher, school_years)
+        if any(facts.base_elig[teacher.id]):
+            hosts, why = allowed_hosts(facts, teacher)
+            facts.hosts[teacher.id] = hosts
+            if not hosts:
+                facts.no_host_reason[teacher.id] = why
+    return facts
+
+
+# --- the model ---------------------------------------------------------------------------------
+
+@dataclass
+class ExchangeModel:
+    model: cp_model.CpModel
+    x: dict[tuple[str, str, int], cp_model.IntVar]
+    starts: dict[tuple[str, int], list[cp_model.IntVar]]
+    elig: dict[tuple[str, int], cp_model.LinearExprT]
+    ratio_slack: dict[tuple[str, int], cp_model.IntVar]
+    backbone_slack: dict[tuple[str, int], cp_model.IntVar]
+    need_gap: list[cp_model.IntVar]
+    rest: cp_model.LinearExprT = 0
+    excess: list[cp_model.IntVar] = field(default_factory=list)
+
+
+def unit_of(scenario: Scenario, scope: RatioScope, school: str) -> str:
+    if scope == RatioScope.SCHOOL:
+        return school
+    if scope == RatioScope.CONSORTIUM:
+        return scenario.school_by_id[school].consortium
+    return scenario.district
+
+
+def split_parts(facts: Facts) -> list[frozenset[str]]:
+    """Groups of schools that can be planned apart: consortia (placements stay inside one), joined when a
+    teacher shares schools across them (also_schools) — or the whole county when the ratio is county-wide."""
+    scenario = facts.scenario
+    if facts.inputs.settings.ratio_scope == RatioScope.COUNTY:
+        return [frozenset(s.id for s in scenario.schools)]
+    graph = nx.Graph()
+    graph.add_nodes_from(c for c in sorted({s.consortium for s in scenario.schools}))
+    for teacher in scenario.teachers:
+        home = scenario.school_by_id[teacher.school].consortium
+        for other in teacher.also_schools:
+            graph.add_edge(home, scenario.school_by_id[other].consortium)
+    parts = [frozenset(s.id for s in scenario.schools if s.consortium in group)
+             for group in nx.connected_components(graph)]
+    return sorted(parts, key=lambda part: min(part))
+
+
+def build_model(facts: Facts, schools: frozenset[str]) -> ExchangeModel:
+    """The model of one part (a set of schools closed under placements and shared teachers)."""
+    scenario, settings = facts.scenario, facts.inputs.settings
+    model = cp_model.CpModel()
+    n = len(facts.years)
+    members = sorted((t for t in scenario.teachers if t.school in schools), key=lambda t: t.id)
+    x: dict[tuple[str, str, int], cp_model.IntVar] = {}
+    for tid, hosts in sorted(facts.hosts.items()):
+        if scenario.teacher_by_id[tid].school not in schools:
+            continue
+        for k, year in enumerate(facts.years):
+            if facts.base_elig[tid][k]:
+                for host, _direction in hosts:
+                    x[(tid, host, k)] = model.new_bool_var(f"place[{tid}->{host}@{year}]")
+    starts: dict[tuple[str, int], list[cp_model.IntVar]] = defaultdict(list)
+    for (tid, _host, k), var in x.items():
+        starts[(tid, k)].append(var)
+
+    def start(tid: str, k: int) -> cp_model.LinearExprT:
+        return sum(starts.get((tid, k), []))
+
+    elig: dict[tuple[str, int], cp_model.LinearExprT] = {}
+    for teacher in members:
+        tid = teacher.id
+        for k in range(n):
+            # at most one start in any `window` consecutive years: the restart rule
+            span = [v for j in range(k, min(n, k + facts.window)) for v in starts.get((tid, j), [])]
+            if len(span) > 1:
+                model.add(sum(span) <= 1)
+            if not facts.base_elig[tid][k]:
+                elig[(tid, k)] = 0
+                continue
+            earlier = [v for j in range(max(0, k - facts.window + 1), k) for v in starts.get((tid, j), [])]
+            if not earlier:
+                elig[(tid, k)] = 1
+            else:
+                e = model.new_bool_var(f"eligible[{tid}@{facts.years[k]}]")
+                model.add(e >= 1 - sum(earlier))
+                for v in earlier:
+                    model.add(e <= 1 - v)
+                elig[(tid, k)] = e
+
+    def away(tid: str, k: int) -> cp_model.LinearExprT:
+        return sum(start(tid, j) for j in range(max(0, k - settings.placement_years + 1), k + 1))
+
+    incoming: dict[tuple[str, int], list[tuple[Teacher, cp_model.LinearExprT]]] = defaultdict(list)
+    for (tid, host, k0), var in sorted(x.items()):
+        for k in range(k0, min(n, k0 + settings.placement_years)):
+            incoming[(host, k)].append((scenario.teacher_by_id[tid], var))
+
+    add_coverage(model, facts, schools, away, incoming)
+    need_gap = add_needs(model, facts, schools, away, incoming)
+    ratio_slack, backbone_slack, excess = add_ratios(model, facts, members, starts, elig)
+    add_fairness(model, facts, members, starts, elig)
+    rest = objective_rest(facts, x, need_gap, excess)
+    return ExchangeModel(model, x, dict(starts), elig, ratio_slack, backbone_slack, need_gap, rest, excess)
+
+
+def add_coverage(model: cp_model.CpModel, facts: Facts, schools: frozenset[str], away, incoming) -> None:
+    scenario = facts.scenario
+    for school in sorted((s for s in scenario.schools if s.id in schools), key=lambda s: s.id):
+        subjects = sorted(j for (s, j), d in facts.demand.items() if s == school.id and d > 0)
+        for k in range(len(facts.years)):
+            arriving = incoming.get((school.id, k), [])
+            for subject in [*subjects, None]:
+                need = facts.required(school.id, subject)
+                if need <= 0:
+                    continue
+                present = [t.max_weekly * (1 - away(t.id, k)) for t in facts.able[school.id]
+                           if subject is None or subject in t.subjects]
+                arrived = [t.max_weekly * v for t, v in arriving if subject is None or subject in t.subjects]
+                model.add(sum(present) + sum(arrived) >= need)
+
+
+def add_needs(model: cp_model.CpModel, facts: Facts, schools: frozenset[str], away, incoming) -> list[cp_model.IntVar]:
+    gaps = []
+    for need in (n for n in facts.inputs.needs if n.school in schools):
+        for k, year in enumerate(facts.years):
+            present = [1 - away(t.id, k) for t in facts.able[need.school] if need.subject in t.subjects]
+            arrived = [v for t, v in incoming.get((need.school, k), []) if need.subject in t.subjects]
+            gap = model.new_int_var(0, need.min_teachers, f"need_gap[{need.school},{need.subject}@{year}]")
+            model.add(sum(present) + sum(arrived) + gap >= need.min_teachers)
+            gaps.append(gap)
+    return gaps
+
+
+def add_ratios(model: cp_model.CpModel, facts: Facts, teachers_in: list[Teacher], starts, elig):
+    """rotated ≥ ceil(ratio × eligible); backbone ≥ ceil(share × rotated), or every eligible backbone teacher.
+
+    Returns the slacks (phase A minimises them) and each unit-year's rotations above its requirement
+    (penalised, so the plan rotates steadily instead of sending everyone in year 1, which would leave
+    nobody eligible later and so, perversely, minimise the count).
+    """
+    scenario, settings = facts.scenario, facts.inputs.settings
+    ratio, share = ratio_fraction(settings.yearly_ratio), ratio_fraction(settings.backbone_share)
+    members: dict[str, list[Teacher]] = defaultdict(list)
+    for teacher in teachers_in:
+        members[unit_of(scenario, settings.ratio_scope, teacher.school)].append(teacher)
+    ratio_slack, backbone_slack, excess = {}, {}, []
+    for unit, teachers in sorted(members.items()):
+        count = len(teachers)
+        for k, year in enumerate(facts.years):
+            rotated = sum(v for t in teachers for v in starts.get((t.id, k), []))
+            backbone = sum(v for t in teachers if t.backbone for v in starts.get((t.id, k), []))
+            eligible = sum(elig[(t.id, k)] for t in teachers)
+            eligible_backbone = sum(elig[(t.id, k)] for t in teachers if t.backbone)
+            slack = model.new_int_var(0, count, f"ratio_missing[{unit}@{year}]")
+            model.add(ratio.denominator * (rotated + slack) >= ratio.numerator * eligible)
+            required = model.new_int_var(0, count, f"ratio_required[{unit}@{year}]")
+            model.add(ratio.denominator * required >= ratio.numerator * eligible)
+            model.add(ratio.denominator * required <= ratio.numerator * eligible + ratio.denominator - 1)
+            over = model.new_int_var(0, count, f"ratio_excess[{unit}@{year}]")
+            model.add(over >= rotated - required)
+            excess.append(over)
+            bb_slack = model.new_int_var(0, count, f"backbone_missing[{unit}@{year}]")
+            by_share = model.new_bool_var(f"backbone_by_share[{unit}@{year}]")
+            model.add(share.denominator * (backbone + bb_slack) >= share.numerator * rotated).only_enforce_if(by_share)
+            model.add(backbone + bb_slack >= eligible_backbone).only_enforce_if(by_share.Not())
+            ratio_slack[(unit, k)] = slack
+            backbone_slack[(unit, k)] = bb_slack
+    return ratio_slack, backbone_slack, excess
+
+
+def add_fairness(model: cp_model.CpModel, facts: Facts, teachers_in: list[Teacher], starts, elig) -> None:
+    """A second start of t in year k needs every colleague eligible in k to have rotated by k."""
+    n = len(facts.years)
+    if n <= facts.window:
+        return  # no teacher can start twice within the plan
+    by_school: dict[str, list[Teacher]] = defaultdict(list)
+    for teacher in teachers_in:
+        by_school[teacher.school].append(teacher)
+    for teachers in by_school.values():
+        for t in teachers:
+            for k in range(facts.window, n):
+                now = starts.get((t.id, k), [])
+                before = [v for j in range(0, k - facts.window + 1) for v in starts.get((t.id, j), [])]
+                if not now or not before:
+                    continue
+                for u in teachers:
+                    if u.id == t.id or isinstance(elig[(u.id, k)], int) and elig[(u.id, k)] == 0:
+                        continue
+                    rotated = sum(v for j in range(0, k + 1) for v in starts.get((u.id, j), []))
+                    model.add(sum(now) + sum(before) + elig[(u.id, k)] - rotated <= 2)
+
+
+def objective_rest(facts: Facts, x, need_gap, excess) -> cp_model.LinearExprT:
+    scenario = facts.scenario
+    terms = [W_NEED * g for g in need_gap] + [W_EXCESS * e for e in excess]
+    for (tid, host, k), var in sorted(x.items()):
+        teacher = scenario.teacher_by_id[tid]
+        cover = bool(set(teacher.subjects) & facts.short.get(host, set()))
+        minutes = scenario.travel_minutes(teacher.school, host) or 0
+        weight = W_ROTATION - (W_COVER if cover else 0) - min(facts.tenure(teacher, k), MAX_TENURE_BONUS) + minutes // 10
+        terms.append(weight * var)
+    return sum(terms)
+
+
+# --- solving -----------------------------------------------------------------------------------
+
+_STATUS = {cp_model.OPTIMAL: "optimal", cp_model.FEASIBLE: "feasible", cp_model.INFEASIBLE: "infeasible",
+           cp_model.MODEL_INVALID: "invalid", cp_model.UNKNOWN: "unknown"}
+
+
+def _solver(seed: int, deterministic_time: float) -> cp_model.CpSolver:
+    """Deterministic: fixed seed, interleaved workers, a deterministic-time limit (wall limit only a safety net)."""
+    solver = cp_model.CpSolver()
+    params = solver.parameters
+    params.random_seed = seed
+    params.num_workers = 2
+    params.interleave_search = True
+    params.max_deterministic_time = max(1.0, deterministic_time)
+    params.max_time_in_seconds = 4 * max(1.0, deterministic_time) + 30
+    return solver
+
+
+def _hint(em: ExchangeModel, solver: cp_model.CpSolver) -> None:
+    """Hint every variable (a partial hint is often dropped by CP-SAT) with the solver's last solution."""
+    _hint_values(em.model, list(solver.response_proto.solution))
+
+
+def _hint_values(model: cp_model.CpModel, values: list[int]) -> None:
+    model.clear_hints()
+    for index, value in enumerate(values):
+        model.add_hint(model.get_int_var_from_proto_index(index), value)
+
+
+def hint_greedy(em: ExchangeModel, start: set[tuple[str, str, int]], seed: int) -> None:
+    """Complete the greedy plan to every variable (a quick solve with the placements fixed) and hint it."""
+    trial = em.model.clone()
+    for key, var in em.x.items():
+        trial.add(trial.get_int_var_from_proto_index(var.index) == (1 if key in start else 0))
+    solver = _solver(seed, 1.0)
+    if solver.solve(trial) in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        _hint_values(em.model, list(solver.response_proto.solution))
+
+
+def greedy_start(facts: Facts, schools: frozenset[str], x: dict) -> set[tuple[str, str, int]]:
+    """A quick plan to hint phase A with: year by year, each unit sends its longest-serving eligible
+    teachers (backbone first, for the share) whose leaving keeps every school covered, to a host that is
+    short of one of their subjects when there is one. Only a hint: CP-SAT repairs or replaces it."""
+    scenario, settings = facts.scenario, facts.inputs.settings
+    ratio, share = ratio_fraction(settings.yearly_ratio), ratio_fraction(settings.backbone_share)
+    n, length = len(facts.years), settings.placement_years
+    cap: dict[tuple[str, str | None, int], int] = {}
+    for school in schools:
+        for subject in {j for (s, j) in facts.demand if s == school} | {None}:
+            for k in range(n):
+                cap[(school, subject, k)] = sum(t.max_weekly for t in facts.able[school]
+                                                if subject is None or subject in t.subjects)
+    chosen: set[tuple[str, str, int]] = set()
+    last_start: dict[str, int] = {}
+
+    def shift(teacher: Teacher, school: str, k: int, sign: int) -> None:
+        for j in [*teacher.subjects, None]:
+            for kk in range(k, min(n, k + length)):
+                if (school, j, kk) in cap:
+                    cap[(school, j, kk)] += sign * teacher.max_weekly
+
+    def can_leave(teacher: Teacher, k: int) -> bool:
+        return all(cap[(school, j, kk)] - teacher.max_weekly >= facts.required(school, j)
+                   for school in (teacher.school, *teacher.also_schools) if school in schools
+                   for j in [*teacher.subjects, None] if (school, j, k) in cap
+                   for kk in range(k, min(n, k + length)))
+
+    units: dict[str, list[Teacher]] = defaultdict(list)
+    for teacher in sorted(scenario.teachers, key=lambda t: t.id):
+        if teacher.school in schools:
+            units[unit_of(scenario, settings.ratio_scope, teacher.school)].append(teacher)
+    for k in range(n):
+        for _unit, teachers in sorted(units.items()):
+            eligible = [t for t in teachers if facts.base_elig[t.id][k]
+                        and (t.id not in last_start or k - last_start[t.id] >= facts.window)]
+            need = math.ceil(ratio * len(eligible))
+            backbone_need = math.ceil(share * need)
+            ordered = sorted(eligible, key=lambda t: (not (t.backbone and backbone_need > 0),
+                                                      -facts.tenure(t, k), t.id))
+            sent = 0
+            for teacher in ordered:
+                if sent >= need:
+                    break
+                hosts = [h for h, _d in facts.hosts.get(teacher.id, []) if (teacher.id, h, k) in x]
+                if not hosts or not can_leave(teacher, k):
+                    continue
+                host = min(hosts, key=lambda h: (not set(teacher.subjects) & facts.short.get(h, set()), h))
+                shift(teacher, teacher.school, k, -1)
+                for other in teacher.also_schools:
+                    if other in schools:
+                        shift(teacher, other, k, -1)
+                shift(teacher, host, k, +1)
+                chosen.add((teacher.id, host, k))
+                last_start[teacher.id] = k
+                sent += 1
+    return chosen
+
+
+@dataclass
+class PartResult:
+    placements: list[Placement]
+    status: str
+    missing: int
+    proven: bool
+    objective: float
+    bound: float
+
+
+def solve_part(facts: Facts, schools: frozenset[str], seed: int, time_limit: float) -> PartResult:
+    """Phase A: fewest missing rotations; phase B: the best plan with that many."""
+    em = build_model(facts, schools)
+    missing = sum(em.ratio_slack.values()) + sum(em.backbone_slack.values())
+    # Phase A also keeps rotations near each year's requirement (far below one missing rotation in
+    # weight), so phase B starts from a steady plan rather than from any plan meeting the ratios.
+    steady_weight = len(facts.scenario.teachers) * len(facts.years) + 1
+    em.model.minimize(steady_weight * missing + sum(em.excess))
+    hint_greedy(em, greedy_start(facts, schools, em.x), seed)
+    solver_a = _solver(seed, 0.3 * time_limit)
+    status_a = solver_a.solve(em.model)
+    if status_a not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        return PartResult([], _STATUS[status_a], 0, False, 0.0, 0.0)
+    least = round(solver_a.objective_value) // steady_weight
+    proven = status_a == cp_model.OPTIMAL or least == 0
+    _hint(em, solver_a)
+    em.model.add(missing <= least)
+    em.model.minimize(em.rest)
+    solver_b = _solver(seed, 0.7 * time_limit)
+    status_b = solver_b.solve(em.model)
+    if status_b not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        # phase B ran out before reaching phase A's plan again: keep phase A's answer
+        return PartResult(read_placements(facts, em, solver_a), "feasible", least, proven, 0.0, 0.0)
+    return PartResult(read_placements(facts, em, solver_b), _STATUS[status_b], least, proven,
+                      solver_b.objective_value, solver_b.best_objective_bound)
+
+
+def solve(facts: Facts, seed: int, time_limit: float) -> tuple[list[Placement], str, int, bool, float, float]:
+    """Every part, each with a share of ``time_limit`` by its teachers (at least 2 deterministic seconds)."""
+    parts = split_parts(facts)
+    sizes = [sum(1 for t in facts.scenario.teachers if t.school in part) for part in parts]
+    total = max(1, sum(sizes))
+    placements: list[Placement] = []
+    statuses, missing, proven, objective, bound = [], 0, True, 0.0, 0.0
+    for part, size in zip(parts, sizes, strict=True):
+        result = solve_part(facts, part, seed, max(2.0, time_limit * size / total))
+        placements += result.placements
+        statuses.append(result.status)
+        missing += result.missing
+        proven = proven and result.proven
+        objective += result.objective
+        bound += result.bound
+    for bad in ("invalid", "infeasible", "unknown", "feasible"):
+        if bad in statuses:
+            return sorted(placements, key=lambda p: (p.year, p.home, p.teacher)), bad, missing, proven, objective, bound
+    return sorted(placements, key=lambda p: (p.year, p.home, p.teacher)), "optimal", missing, proven, objective, bound
+
+
+# --- reading the plan --------------------------------------------------------------------------
+
+def placement_of(facts: Facts, tid: str, host: str, k: int) -> Placement:
+    scenario, settings = facts.scenario, facts.inputs.settings
+    teacher = scenario.teacher_by_id[tid]
+    direction = direction_of(scenario, teacher.school, host)
+    order = [s.id for s in scenario.subjects]
+    covers = tuple(sorted(set(teacher.subjects) & facts.short.get(host, set()), key=order.index))
+    years = min(settings.placement_years, len(facts.years) - k)
+    host_name = scenario.school_by_id[host].name
+    en = f"{direction.en} at {host_name}"
+    zh = {Direction.LEAD_TO_MEMBER: f"到{host_name}支教", Direction.MEMBER_TO_LEAD: f"到牵头学校{host_name}跟岗",
+          Direction.MEMBER_TO_MEMBER: f"到{host_name}交流"}[direction]
+    if covers:
+        en += f", covers {', '.join(covers)}"
+        zh += f"，补充{'、'.join(covers)}"
+    en += f"; {facts.tenure(teacher, k)} years at {scenario.school_by_id[teacher.school].name}"
+    zh += f"；本校任教 {facts.tenure(teacher, k)} 年"
+    if teacher.backbone:
+        en += "; backbone teacher"
+        zh += "；骨干教师"
+    return Placement(teacher=tid, name=teacher.name, home=teacher.school, host=host, year=facts.years[k], years=years,
+                     direction=direction, backbone=teacher.backbone, covers=covers, reason_en=en, reason_zh=zh)
+
+
+def read_placements(facts: Facts, em: ExchangeModel, solver: cp_model.CpSolver) -> list[Placement]:
+    chosen = [(k, tid, host) for (tid, host, k), var in em.x.items() if solver.value(var)]
+    return [placement_of(facts, tid, host, k) for k, tid, host in sorted(chosen)]
+
+
+def eligible_after(facts: Facts, placements: list[Placement]) -> dict[tuple[str, int], bool]:
+    """Eligibility per teacher and year index, given the plan (the restart rule applied)."""
+    starts = defaultdict(list)
+    for p in placements:
+        starts[p.teacher].append(facts.years.index(p.year))
+    result = {}
+    for tid, base in facts.base_elig.items():
+        for k in range(len(facts.years)):
+            recent = any(k - facts.window < j < k for j in starts[tid])
+            result[(tid, k)] = base[k] and not recent
+    return result
+
+
+def summaries(facts: Facts, placements: list[Placement]) -> tuple[list[UnitSummary], list[SchoolSummary]]:
+    scenario, settings = facts.scenario, facts.inputs.settings
+    ratio, share = ratio_fraction(settings.yearly_ratio), ratio_fraction(settings.backbone_share)
+    elig = eligible_after(facts, placements)
+    units: list[UnitSummary] = []
+    for scope in RatioScope:
+        groups: dict[str, list[Teacher]] = defaultdict(list)
+        for t in scenario.teachers:
+            groups[unit_of(scenario, scope, t.school)].append(t)
+        for unit, teachers in sorted(groups.items()):
+            ids = {t.id for t in teachers}
+            for k, year in enumerate(facts.years):
+                eligible = sum(elig[(t.id, k)] for t in teachers)
+                started = [p for p in placements if p.year == year and p.teacher in ids]
+                backbone = sum(p.backbone for p in started)
+                eligible_backbone = sum(elig[(t.id, k)] for t in teachers if t.backbone)
+                units.append(UnitSummary(scope=scope.value, unit=unit, year=year, eligible=eligible,
+                                         required=math.ceil(ratio * eligible), rotated=len(started), backbone=backbone,
+                                         backbone_required=min(math.ceil(share * len(started)), eligible_backbone)))
+    schools: list[SchoolSummary] = []
+    for school in sorted(scenario.schools, key=lambda s: s.id):
+        home = [t for t in scenario.teachers if t.school == school.id]
+        for k, year in enumerate(facts.years):
+            started = [p for p in placements if p.year == year and p.home == school.id]
+            schools.append(SchoolSummary(
+                year=year, school=school.id, consortium=school.consortium, role=school.role.value, teachers=len(home),
+                eligible=sum(elig[(t.id, k)] for t in home), rotated_out=len(started),
+                backbone_out=sum(p.backbone for p in started),
+                away=sum(p.away_in(year) for p in placements if p.home == school.id),
+                incoming=sum(p.away_in(year) for p in placements if p.host == school.id)))
+    return units, schools
+
+
+# --- the public API ----------------------------------------------------------------------------
+
+def plan_from_inputs(inputs: ExchangeInputs, years: int, *, seed: int = 0, time_limit: float = 30) -> ExchangePlan:
+    if years < 1:
+        raise ValueError("years must be at least 1")
+    started = time.perf_counter()
+    facts = build_facts(inputs, years)
+    placements, status, missing, proven, objective, bound = solve(facts, seed, time_limit)
+    if status in ("infeasible", "invalid", "unknown"):
+        from scheduler.exchange.explain import no_plan_explanation
+
+        return ExchangePlan(inputs=inputs, years=facts.years, status="no_solution", placements=(), units=(), schools=(),
+                            explanation=tuple(no_plan_explanation(status)),
+                            runtime_seconds=time.perf_counter() - started)
+    units, schools = summaries(facts, placements)
+    explanation: list[tuple[str, str]] = []
+    if missing > 0:
+        from scheduler.exchange.explain import explain_shortfall
+
+        explanation = explain_shortfall(facts, placements, units, proven)
+        status = "ratios_impossible"
+    return ExchangePlan(inputs=inputs, years=facts.years, status=status, placements=tuple(placements),
+                        units=tuple(units), schools=tuple(schools), explanation=tuple(explanation),
+                        objective=objective, bound=bound,
+                        runtime_seconds=time.perf_counter() - started)
+
+
+def plan_exchange(folder: Path, years: int, *, seed: int = 0, time_limit: float = 30) -> ExchangePlan:
+    """Plan ``years`` school years of exchange rotation for the scenario in ``folder``.
+
+    Raises :class:`scheduler.exchange.loader.ExchangeInputError` for bad input. The returned plan's
+    ``status`` is ``ratios_impossible`` (with ``explanation``) when the ratios cannot be met.
+    """
+    return plan_from_inputs(load_exchange_inputs(folder), years, seed=seed, time_limit=time_limit)

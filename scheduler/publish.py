@@ -1,0 +1,106 @@
+"""From a solve to a published OUT folder: verify first, write everything to a temporary folder, then
+move it into place so a crash never leaves a half-written OUT.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sys
+import tempfile
+from pathlib import Path
+from typing import Any
+
+from models.scenario import Scenario
+from models.solution import Solution
+
+SOLUTION_FILE = "solution.json"
+
+
+def solution_json(solution: Solution) -> str:
+    """solution.json text: lessons sorted, wall-clock times left out so reruns are byte-identical."""
+    lessons = sorted(solution.lessons, key=lambda l: (l.school, l.class_id, l.day.index, l.period, l.key))
+    research = sorted(solution.research, key=lambda r: r.block)
+    parts = tuple(p.model_copy(update={"wall_seconds": None}) for p in sorted(solution.parts, key=lambda p: p.id))
+    stable = solution.model_copy(update={"lessons": tuple(lessons), "research": tuple(research), "parts": parts})
+    return stable.model_dump_json(by_alias=True, indent=1, exclude={"parts": {"__all__": {"wall_seconds"}}}) + "\n"
+
+
+class ProgressLine:
+    """Progress while solving (parts done, best objective, gap); silent unless stderr is a terminal."""
+
+    def __init__(self, stream: Any = None) -> None:
+        self.stream = stream or sys.stderr
+        self.enabled = hasattr(self.stream, "isatty") and self.stream.isatty()
+
+    def __call__(self, event: dict[str, Any]) -> None:
+        if not self.enabled:
+            return
+        done, total = event.get("parts_done", 0), event.get("parts_total", 0)
+        objective, gap = event.get("objective"), event.get("gap")
+        text = f"\r[{done}/{total}] objective {objective if objective is not None else '-'}"
+        if gap is not None:
+            text += f"  gap {100 * gap:.1f}%"
+        self.stream.write(text.ljust(60))
+        self.stream.flush()
+        if total and done >= total:
+            self.stream.write("\n")
+
+
+def run_solve(scenario: Scenario, *, time_limit: float, seed: int, workers: int, progress: Any = None) -> Any:
+    from scheduler.solve import solve_scenario
+
+    return solve_scenario(scenario, time_limit=time_limit, seed=seed, workers=workers,
+                          progress=progress if progress is not None else ProgressLine())
+
+
+def write_outputs(scenario: Scenario, solution: Solution, folder: Path, previous: Path | None) -> None:
+    """Everything OUT holds, written into ``folder`` (a temporary folder)."""
+    (folder / SOLUTION_FILE).write_text(solution_json(solution), encoding="utf-8")
+    from reports import write_all
+
+    write_all(scenario, solution, folder)
+    try:
+        from feeds import write_feeds  # type: ignore[attr-defined]
+    except ImportError:
+        return
+    write_feeds(scenario, solution, folder, previous=previous)
+
+
+def publish_solution(scenario: Scenario, result: Any, scenario_folder: Path, out: Path,
+                     previous: Path | None = None) -> list[Any]:
+    """Verify the solution independently, then write and move OUT into place.
+
+    Returns the violations found; OUT is left untouched when there are any.
+    """
+    from constraints.checks import load_solution, verify
+
+    out = Path(out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    if previous is None and out.exists() and (out / SOLUTION_FILE).exists():
+        previous = out
+    staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
+    try:
+        (staging / SOLUTION_FILE).write_text(solution_json(result.solution), encoding="utf-8")
+        # Verify what was written, read back from disk, as `tongbu verify` would.
+        violations = verify(scenario, load_solution(staging / SOLUTION_FILE))
+        if violations:
+            return violations
+        write_outputs(scenario, result.solution, staging, previous)
+        swap_into_place(staging, out)
+        return []
+    finally:
+        if staging.exists():
+            shutil.rmtree(staging, ignore_errors=True)
+
+
+def swap_into_place(staging: Path, out: Path) -> None:
+    """Replace ``out`` by ``staging`` with renames only, so readers see the old or the new folder, never a mix."""
+    if not out.exists():
+        os.rename(staging, out)
+        return
+    retired = Path(tempfile.mkdtemp(prefix=f".{out.name}.old.", dir=out.parent))
+    retired.rmdir()
+    os.rename(out, retired)
+    os.rename(staging, out)
+    shutil.rmtree(retired, ignore_errors=True)

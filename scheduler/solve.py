@@ -1,0 +1,151 @@
+"""How a solve runs: complete the assignment, split into parts, solve parts in parallel, assemble.
+
+Determinism: the wall clock never decides when a part stops. Each part is solved by CP-SAT with
+``random_seed=seed`` and a deterministic-time limit (``max_deterministic_time``, CP-SAT's own
+measure of work), in two phases: phase 1 (40% of the part's budget, one worker, which is
+deterministic) finds a timetable meeting every hard requirement; phase 2 (60%, at least two
+workers with ``interleave_search``, whose batches are deterministic) improves the soft penalties
+from it. ``--time-limit`` maps to deterministic time: the parts share
+``time_limit * min(workers, parts)`` deterministic seconds in proportion to their classes, each
+part getting at most ``time_limit`` and at least 2. On this machine a deterministic second took
+2 to 6 wall seconds under load (bench/bench_solve.py prints both), so wall time can exceed
+``time_limit``; the wall limit (4x the budget + 30 s) is only a safety net and is reported when
+hit, since such a run is not reproducible. Parts run in ``min(workers, parts)`` processes; the
+result does not depend on which process finishes first (outputs are keyed and sorted).
+"""
+
+from __future__ import annotations
+
+import concurrent.futures
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from models import LessonPlacement, PartReport, Scenario, Solution
+from scheduler import objective as python_objective
+from scheduler.assign import AssignmentError, complete_assignment
+from scheduler.part import Conflict, PartInput, PartOutput, solve_part
+from scheduler.parts import PartPlan, split_parts
+
+#: The wall-clock safety net, as a multiple of the deterministic budget (plus a constant).
+WALL_SAFETY_FACTOR = 4.0
+WALL_SAFETY_SECONDS = 30.0
+#: The least deterministic time any part gets.
+MIN_PART_DETERMINISTIC_TIME = 2.0
+
+_STATUS_ORDER = ("invalid", "infeasible", "unknown", "feasible", "optimal")
+
+
+@dataclass(frozen=True)
+class SolveResult:
+    """The one result of a solve: status, the solution as domain objects, part reports, explanation."""
+
+    status: str
+    solution: Solution | None
+    parts: tuple[PartReport, ...]
+    explanation: tuple[Conflict, ...] = ()
+    objective: float | None = None
+    bound: float | None = None
+    gap: float | None = None
+    outputs: tuple[PartOutput, ...] = field(default=(), repr=False, compare=False)
+
+    def recompute_objective(self, scenario: Scenario) -> int | None:
+        """The objective recomputed in Python from the solution (must equal ``objective``)."""
+        if self.solution is None:
+            return None
+        return python_objective.objective(scenario, self.solution)
+
+
+def part_budgets(plans: list[PartPlan], time_limit: float, workers: int) -> list[float]:
+    lanes = max(1, min(workers, len(plans)))
+    total = sum(max(plan.classes, 1) for plan in plans) or 1
+    return [min(time_limit, max(MIN_PART_DETERMINISTIC_TIME, time_limit * lanes * max(plan.classes, 1) / total))
+            for plan in plans]
+
+
+def _part_inputs(scenario: Scenario, seed: int, time_limit: float, workers: int) -> list[PartInput]:
+    assignment = complete_assignment(scenario)
+    plans = split_parts(scenario, assignment)
+    budgets = part_budgets(plans, time_limit, workers)
+    cp_workers = max(1, workers // max(1, len(plans)))
+    return [PartInput(id=plan.id, scenario=scenario, assignment=assignment, schools=plan.schools,
+                      sync_ids=plan.sync_ids, block_ids=plan.block_ids, seed=seed, deterministic_time=budget,
+                      wall_limit=budget * WALL_SAFETY_FACTOR + WALL_SAFETY_SECONDS, cp_workers=cp_workers)
+            for plan, budget in zip(plans, budgets)]
+
+
+def _run_parts(inputs: list[PartInput], workers: int, progress: Callable[[dict], None] | None) -> list[PartOutput]:
+    """Solve parts, largest first, in ``workers`` processes (in this process when one suffices)."""
+    outputs: dict[str, PartOutput] = {}
+
+    def report(done: PartOutput) -> None:
+        outputs[done.id] = done
+        if progress is not None:
+            finished = list(outputs.values())
+            objectives = [o.objective for o in finished if o.objective is not None]
+            bounds = [o.bound for o in finished if o.bound is not None]
+            best = sum(objectives) if objectives else None
+            bound = sum(bounds) if bounds else None
+            progress({"parts_done": len(outputs), "parts_total": len(inputs), "part": done.id,
+                      "status": done.status, "objective": best, "bound": bound,
+                      "gap": None if best is None or bound is None else _gap(best, bound)})
+
+    order = sorted(inputs, key=lambda p: (-len(p.schools), p.id))
+    if workers <= 1 or len(inputs) <= 1:
+        for part in order:
+            report(solve_part(part))
+    else:
+        with concurrent.futures.ProcessPoolExecutor(max_workers=min(workers, len(inputs))) as pool:
+            futures = [pool.submit(solve_part, part) for part in order]
+            for future in concurrent.futures.as_completed(futures):
+                report(future.result())
+    return [outputs[p.id] for p in inputs]
+
+
+def _gap(objective: float, bound: float) -> float:
+    return 0.0 if objective == bound else abs(objective - bound) / max(1.0, abs(objective))
+
+
+def _overall_status(outputs: list[PartOutput]) -> str:
+    return min((o.status for o in outputs), key=_STATUS_ORDER.index, default="optimal")
+
+
+def _assignment_failure(error: AssignmentError, scenario: Scenario, seed: int) -> SolveResult:
+    conflict = Conflict(kind="assignment", ref="", en=error.en, zh=error.zh)
+    return SolveResult(status="infeasible", solution=None, parts=(), explanation=(conflict,))
+
+
+def solve_scenario(scenario: Scenario, *, time_limit: float = 60.0, seed: int = 0, workers: int = 2,
+                   progress: Callable[[dict], None] | None = None) -> SolveResult:
+    """Solve a scenario's term timetable; see the module docstring for determinism and limits."""
+    try:
+        inputs = _part_inputs(scenario, seed, time_limit, workers)
+    except AssignmentError as error:
+        return _assignment_failure(error, scenario, seed)
+    outputs = _run_parts(inputs, workers, progress)
+    status = _overall_status(outputs)
+    reports = tuple(PartReport(id=o.id, schools=o.schools, status=o.status, objective=o.objective, bound=o.bound,
+                               gap=o.gap, wall_seconds=round(o.build_seconds + o.solve_seconds, 3))
+                    for o in outputs)
+    explanation = tuple(c for o in outputs for c in o.conflicts)
+    if status not in ("optimal", "feasible"):
+        return SolveResult(status=status, solution=None, parts=reports, explanation=explanation, outputs=tuple(outputs))
+    lessons = sorted((lesson for o in outputs for lesson in o.lessons), key=_lesson_order)
+    research = sorted((r for o in outputs for r in o.research), key=lambda r: r.block)
+    # wall_seconds stays out of solution.json: it differs run to run.
+    written_parts = tuple(r.model_copy(update={"wall_seconds": None}) for r in reports)
+    solution = Solution(district=scenario.district, seed=seed, lessons=tuple(lessons), research=tuple(research),
+                        parts=written_parts)
+    total = sum(o.objective or 0.0 for o in outputs)
+    bound = sum(o.bound or 0.0 for o in outputs)
+    return SolveResult(status=status, solution=solution, parts=reports, explanation=explanation,
+                       objective=total, bound=bound, gap=_gap(total, bound), outputs=tuple(outputs))
+
+
+def _lesson_order(lesson: LessonPlacement) -> tuple:
+    return (lesson.school, lesson.class_id, lesson.day.index, lesson.period, lesson.key)
+
+
+def solution_json(solution: Solution) -> str:
+    """solution.json text: by alias, indent 1 (lessons already sorted by school, class, day, period)."""
+    return solution.model_dump_json(by_alias=True, indent=1)
+

@@ -1,0 +1,91 @@
+"""Every feed of the Pengshui sample, read back by icalendar + recurring-ical-events and by ical.js.
+
+Runs only when samples/pengshui exists; it is solved with a short time limit (or a solution.json
+is taken from $TONGBU_PENGSHUI_SOLUTION). Expected events come from the solution and the term's
+teaching days, so this checks the writer and both parsers against the solved lessons at scale.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+from collections import Counter
+from datetime import datetime, timedelta
+from pathlib import Path
+
+import icalendar
+import pytest
+import recurring_ical_events
+
+from feeds import teaching_days, write_feeds
+from feeds.writer import FEEDS_DIR, MANIFEST, feed_id
+
+SAMPLE = Path(__file__).resolve().parent.parent / "samples" / "pengshui"
+pytestmark = pytest.mark.skipif(not (SAMPLE / "scenario.yaml").exists(), reason="samples/pengshui not available yet")
+
+
+@pytest.fixture(scope="module")
+def published(tmp_path_factory):
+    from models.files import load_scenario
+    from models.solution import Solution
+
+    scenario = load_scenario(SAMPLE)
+    given = os.environ.get("TONGBU_PENGSHUI_SOLUTION")
+    if given:
+        solution = Solution.model_validate_json(Path(given).read_text(encoding="utf-8"))
+    else:
+        from scheduler.solve import solve_scenario
+
+        solution = solve_scenario(scenario, time_limit=30, seed=0, workers=2).solution
+    out = tmp_path_factory.mktemp("pengshui")
+    write_feeds(scenario, solution, out)
+    return scenario, solution, out
+
+
+def expected_class_times(scenario, solution) -> dict[str, Counter]:
+    days = teaching_days(scenario)
+    result: dict[str, Counter] = {}
+    for lesson in solution.lessons:
+        bells = scenario.bells_of(lesson.school)
+        if lesson.day not in bells.days:
+            continue
+        for day in (d for d in days if d.follows == lesson.day):
+            periods = day.periods(bells)
+            start = datetime.combine(day.date, periods[lesson.period - 1].start)
+            end = datetime.combine(day.date, periods[lesson.period + lesson.length - 2].end)
+            result.setdefault(feed_id("class", lesson.class_id), Counter())[(start, end)] += 1
+    return result
+
+
+def test_class_feeds_expand_to_the_solution(published):
+    scenario, solution, out = published
+    expected = expected_class_times(scenario, solution)
+    manifest = json.loads((out / FEEDS_DIR / MANIFEST).read_text(encoding="utf-8"))
+    assert any(d.makeup for d in teaching_days(scenario)) or not scenario.term.makeup_days
+    for entry in (f for f in manifest["feeds"] if f["kind"] == "class"):
+        calendar = icalendar.Calendar.from_ical((out / FEEDS_DIR / entry["file"]).read_bytes())
+        events = recurring_ical_events.of(calendar).between(datetime(2000, 1, 1), datetime(2100, 1, 1))
+        got = Counter((e["DTSTART"].dt.replace(tzinfo=None), e["DTEND"].dt.replace(tzinfo=None)) for e in events)
+        assert got == expected.get(entry["id"], Counter()), entry["name"]
+
+
+def test_icaljs_reads_every_pengshui_feed(published):
+    from test_feeds_icaljs import icaljs_folder
+
+    scenario, solution, out = published
+    folder = icaljs_folder()
+    manifest = json.loads((out / FEEDS_DIR / MANIFEST).read_text(encoding="utf-8"))
+    paths = [str(out / FEEDS_DIR / f["file"]) for f in manifest["feeds"]]
+    done = subprocess.run(["node", str(folder / "expand.mjs"), *paths], cwd=folder, capture_output=True, text=True,
+                          timeout=300)
+    assert done.returncode == 0, done.stderr
+    parsed = json.loads(done.stdout)
+    expected = expected_class_times(scenario, solution)
+    for entry in manifest["feeds"]:
+        times = parsed[str(out / FEEDS_DIR / entry["file"])]
+        assert len(times) == entry["events"], entry["name"]
+        if entry["kind"] == "class":
+            got = Counter((datetime.fromisoformat(s[:-1]) + timedelta(hours=8),
+                           datetime.fromisoformat(e[:-1]) + timedelta(hours=8)) for s, e, _z in times)
+            assert got == expected.get(entry["id"], Counter()), entry["name"]

@@ -1,0 +1,30 @@
+"""docs/format.md is generated from models/tables.py and the scenario.yaml models, and is up to date."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from models.docs import YAML_SECTIONS, format_markdown
+from models.tables import TABLES
+
+DOC = Path(__file__).resolve().parent.parent / "docs" / "format.md"
+
+
+def test_format_md_is_up_to_date() -> None:
+    assert DOC.read_text(encoding="utf-8") == format_markdown(), \
+        "docs/format.md is stale: run  python -m models.docs > docs/format.md"
+
+
+def test_every_column_and_yaml_key_is_documented() -> None:
+    text = format_markdown()
+    for table in TABLES:
+        heading = f"### {table.name}.csv — {table.zh}"
+        assert heading in text
+        section = text.split(heading)[1].split("### ")[0]
+        for column in table.columns:
+            row = next(line for line in section.splitlines() if line.startswith(f"| `{column.name}` | {column.zh}"))
+            assert ("| yes |" in row) == column.required, row
+    for key, model, _, _ in YAML_SECTIONS:
+        assert f"### `{key}`" in text
+        for name, info in model.model_fields.items():
+            assert f"| `{info.alias or name}` |" in text
