@@ -80,25 +80,10 @@ def csv_bytes(rows: list[list[str]]) -> bytes:
 
 
 def write_xlsx(sheets: dict[str, list[list[str]]], path: Path) -> None:
-    import openpyxl
-    from openpyxl.styles import Font
+    """Byte-identical across reruns: the shared writer fixes the zip and document time stamps."""
+    from models.files import write_workbook
 
-    book = openpyxl.Workbook()
-    book.remove(book.active)
-    for title, rows in sheets.items():
-        sheet = book.create_sheet(title[:31])
-        for row in rows:
-            sheet.append(row)
-        for cell in sheet[1]:
-            cell.font = Font(bold=True)
-        sheet.freeze_panes = "A2"
-        for index, column in enumerate(zip(*rows), start=1):
-            width = min(60, max(len(str(v)) for v in column) * 2 + 2)
-            sheet.column_dimensions[openpyxl.utils.get_column_letter(index)].width = width
-    fixed = datetime(2000, 1, 1)
-    book.properties.created = fixed
-    book.properties.modified = fixed
-    book.save(path)
+    write_workbook(sheets, path)
 
 
 def _table(rows: list[list[str]]) -> str:
