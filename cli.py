@@ -205,6 +205,7 @@ def solve(folder: Path, out: Path, time_limit: float, seed: int, workers: int, p
     from scheduler.publish import publish_solution, run_solve
 
     scenario = _load(folder)
+    rules = _activity_rules(folder, scenario)
     result = run_solve(scenario, time_limit=time_limit, seed=seed, workers=workers)
     if result.solution is None:
         lines = [pick("No timetable exists that meets every requirement:", "不存在满足全部要求的课表：")]
@@ -214,7 +215,14 @@ def solve(folder: Path, out: Path, time_limit: float, seed: int, workers: int, p
                                        "try a longer --time-limit", f"求解器在时限内未找到课表（状态 {result.status}）；可加大 --time-limit"))
         click.echo("\n".join(lines), err=True)
         sys.exit(EXIT_INFEASIBLE if result.status == "infeasible" else EXIT_INFEASIBLE)
-    violations = publish_solution(scenario, result, folder, out, previous=previous)
+    activities = None
+    if rules:
+        activities = _plan_activities(scenario, result.solution, rules, previous or out, seed, time_limit)
+    try:
+        violations = publish_solution(scenario, result, folder, out, previous=previous, activities=activities)
+    except Exception as err:  # noqa: BLE001 - only the calendar-data gap is the user's to fix
+        _term_data_missing(err)
+        raise
     if violations:
         from constraints.checks.report import format_report
 
@@ -224,6 +232,58 @@ def solve(folder: Path, out: Path, time_limit: float, seed: int, workers: int, p
         click.echo(pick(f"{part.id}: {part.status}, objective {part.objective}, bound {part.bound}, gap {_pct(part.gap)}",
                         f"{part.id}：{part.status}，目标值 {part.objective}，下界 {part.bound}，差距 {_pct(part.gap)}"))
     click.echo(pick(f"published to {out}", f"已发布到 {out}"))
+
+
+def _term_data_missing(err: Exception) -> None:
+    from feeds.term import TermDataMissing
+
+    if isinstance(err, TermDataMissing):
+        raise UserError(pick(f"cannot write calendar feeds: {err}", f"无法生成日历订阅：{err}")) from None
+
+
+def _activity_rules(folder: Path, scenario: Any) -> tuple:
+    from scheduler.activities import RulesInvalid, load_activity_rules
+
+    try:
+        return load_activity_rules(folder, scenario)
+    except RulesInvalid as err:
+        lines = [pick(en, zh) for en, zh in err.problems]
+        raise UserError("\n".join(lines)) from None
+
+
+def _rotation_state(source: Path | None, scenario: Any) -> Any:
+    """The rotation state to continue from: the previous term's end state, or, when ``source`` holds a
+    plan of this same term (a re-solve), the state this term started from, so nothing is counted twice."""
+    from scheduler.activities import read_plan, read_state
+
+    if source is None:
+        return None
+    try:
+        plan = read_plan(source)
+    except (FileNotFoundError, KeyError, ValueError):
+        plan = None
+    if plan is not None and plan.term == (scenario.term.name or f"{scenario.term.start}..{scenario.term.end}"):
+        return plan.state_before
+    try:
+        return read_state(source)
+    except FileNotFoundError:
+        return None
+
+
+def _plan_activities(scenario: Any, solution: Any, rules: tuple, state_from: Path | None, seed: int,
+                     time_limit: float) -> Any:
+    from scheduler.activities import plan_activities
+
+    plan = plan_activities(scenario, solution, rules, state=_rotation_state(state_from, scenario), seed=seed,
+                           time_limit=time_limit)
+    if not plan.ok:
+        lines = [pick("No activity calendar meets every rule:", "没有满足全部规则的活动安排：")]
+        lines += ["  - " + pick(en, zh) for en, zh in plan.problems]
+        if not plan.problems:
+            lines.append("  - " + pick(f"the planner stopped with status {plan.status}", f"规划器状态 {plan.status}"))
+        click.echo("\n".join(lines), err=True)
+        sys.exit(EXIT_INFEASIBLE)
+    return plan
 
 
 def _pct(gap: float | None) -> str:
@@ -250,6 +310,209 @@ def verify(folder: Path, out: Path) -> None:
     click.echo(format_report(violations, language()))
     if violations:
         sys.exit(EXIT_VIOLATIONS)
+
+
+def _published_solution(out: Path) -> Any:
+    from constraints.checks import load_solution
+
+    path = out / "solution.json"
+    if not path.is_file():
+        raise UserError(pick(f"{path} does not exist: run tongbu solve first", f"{path} 不存在：请先运行 tongbu solve"))
+    try:
+        return load_solution(path)
+    except ValueError as err:
+        raise UserError(pick(f"{path} is not a tongbu solution: {err}", f"{path} 不是 tongbu 结果文件：{err}")) from None
+
+
+@main.command("plan-activities", help=bi(
+    "Plan the consortium activities (meetings, demonstration lessons...) of the term around the published "
+    "timetable in OUT; writes OUT/activities and adds them to the calendar feeds.",
+    "按 OUT 中已发布的课表安排本学期教共体活动（联席会议、轮讲共听互评等），写入 OUT/activities 并加入日历订阅。"))
+@click.argument("folder", type=click.Path(path_type=Path))
+@click.argument("out", type=click.Path(path_type=Path))
+@option("--previous-state", type=click.Path(path_type=Path), default=None,
+        help=bi("rotation_state.json (or OUT) of the previous term, so chairs and hosts continue in turn",
+                "上学期的 rotation_state.json（或输出文件夹），使主持与承办轮换接续"))
+@option("--seed", type=int, default=0, show_default=True, help=bi("random seed", "随机种子"))
+@option("--time-limit", type=float, default=30.0, show_default=True, help=bi("planner effort", "求解时长"))
+def plan_activities_command(folder: Path, out: Path, previous_state: Path | None, seed: int, time_limit: float) -> None:
+    import shutil
+    import tempfile
+
+    from scheduler.publish import swap_into_place, write_feeds_with_activities
+
+    scenario = _load(folder)
+    rules = _activity_rules(folder, scenario)
+    if not rules:
+        raise UserError(pick(f"{folder}: no activity rules (activity_rules.yaml or activity_rules: in scenario.yaml)",
+                             f"{folder}：没有活动规则（activity_rules.yaml 或 scenario.yaml 中的 activity_rules:）"))
+    solution = _published_solution(out)
+    plan = _plan_activities(scenario, solution, rules, previous_state or out, seed, time_limit)
+    from scheduler.activities import check_activities
+
+    problems = check_activities(scenario, solution, plan)
+    if problems:
+        click.echo("\n".join("- " + pick(en, zh) for en, zh in problems), err=True)
+        sys.exit(EXIT_VIOLATIONS)
+    # Rewrite a copy of OUT and swap it in, so the feed server never sees half-written feeds.
+    staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
+    try:
+        shutil.copytree(out, staging, dirs_exist_ok=True)
+        try:
+            write_feeds_with_activities(scenario, solution, staging, out, plan)
+        except Exception as err:  # noqa: BLE001
+            _term_data_missing(err)
+            raise
+        swap_into_place(staging, out)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    click.echo(pick(f"{len(plan.activities)} activities planned; written to {out / 'activities'}",
+                    f"已安排 {len(plan.activities)} 项活动；写入 {out / 'activities'}"))
+
+
+@main.command("draw", help=bi(
+    "Draw the teacher of a spot-check lesson (随机抽测) with a published seed; anyone rerunning it gets the same "
+    "teacher; the draw is recorded in OUT/activities/draws.json.",
+    "用公布的种子抽取随机抽测课的授课教师；任何人重跑结果相同；结果记录在 OUT/activities/draws.json。"))
+@click.argument("folder", type=click.Path(path_type=Path))
+@click.argument("out", type=click.Path(path_type=Path))
+@click.argument("activity")
+@option("--seed", "seed", required=True, help=bi("the published seed (text)", "公布的随机种子（文本）"))
+def draw_command(folder: Path, out: Path, activity: str, seed: str) -> None:
+    from scheduler.activities import DrawError, draw_and_record, read_plan
+
+    scenario = _load(folder)
+    solution = _published_solution(out)
+    try:
+        plan = read_plan(out)
+    except FileNotFoundError:
+        raise UserError(pick(f"{out}: no activity plan; run tongbu plan-activities first",
+                             f"{out}：没有活动安排；请先运行 tongbu plan-activities")) from None
+    # Activity ids are "<school year>/<season>/<rule>#<n>"; "<rule>#<n>" alone is accepted when unique.
+    matches = [a.id for a in plan.activities if a.id == activity or a.id.endswith("/" + activity)]
+    if len(matches) == 1:
+        activity = matches[0]
+    try:
+        record = draw_and_record(scenario, solution, plan, activity, seed=seed,
+                                 log_path=out / "activities" / "draws.json")
+    except DrawError as err:
+        raise UserError(pick(err.en, err.zh)) from None
+    teacher = scenario.teacher_by_id.get(record.teacher)
+    name = teacher.name if teacher else record.teacher
+    click.echo(pick(f"{record.activity}: {name} ({record.teacher}) teaches {record.subject} to {record.class_id} "
+                    f"on {record.date} {record.time}; drawn as item {record.index} of {len(record.eligible)} "
+                    f"(sha256 of '{record.text}'); recorded in {out / 'activities' / 'draws.json'}",
+                    f"{record.activity}：{name}（{record.teacher}）{record.date} {record.time} 为 {record.class_id} "
+                    f"上{record.subject}；在 {len(record.eligible)} 名符合条件的教师中抽中第 {record.index} 名"
+                    f"（'{record.text}' 的 sha256）；已记录于 {out / 'activities' / 'draws.json'}"))
+
+
+@main.command("plan-exchange", help=bi(
+    "Plan teacher exchange rotation (交流轮岗) over N school years: who goes where, meeting the policy ratios; "
+    "writes the plan, summaries, notifications and one scenario per year to OUT.",
+    "制订 N 个学年的教师交流轮岗计划：谁在哪一年去哪所学校，满足政策比例；输出计划、汇总、通知名单和每学年的方案。"))
+@click.argument("folder", type=click.Path(path_type=Path))
+@option("--years", type=int, default=3, show_default=True, help=bi("school years to plan", "规划学年数"))
+@option("--out", "out", type=click.Path(path_type=Path), required=True, help=bi("output folder", "输出文件夹"))
+@option("--seed", type=int, default=0, show_default=True, help=bi("random seed", "随机种子"))
+@option("--time-limit", type=float, default=60.0, show_default=True, help=bi("planner effort", "求解时长"))
+def plan_exchange_command(folder: Path, years: int, out: Path, seed: int, time_limit: float) -> None:
+    from scheduler.exchange import ExchangeInputError, plan_exchange, write_plan
+
+    _load(folder)
+    try:
+        plan = plan_exchange(folder, years, seed=seed, time_limit=time_limit)
+    except ExchangeInputError as err:
+        lines = [p.render() for p in err.problems]
+        raise UserError("\n".join(lines)) from None
+    write_plan(plan, out)
+    explanation = list(plan.explanation)
+    if plan.status not in ("optimal", "feasible"):
+        lines = [pick("No exchange plan meets the policy:", "没有满足政策的交流计划：")]
+        lines += ["  - " + pick(en, zh) for en, zh in explanation]
+        click.echo("\n".join(lines), err=True)
+        sys.exit(EXIT_INFEASIBLE)
+    click.echo(pick(f"exchange plan ({plan.status}) written to {out}", f"交流计划（{plan.status}）已写入 {out}"))
+
+
+@main.command("verify-plan", help=bi("Check an exchange plan in OUT against the policy of the scenario; exit 1 on violations.",
+                                     "按方案的政策核验 OUT 中的交流计划；有违规时退出码为 1。"))
+@click.argument("folder", type=click.Path(path_type=Path))
+@click.argument("out", type=click.Path(path_type=Path))
+def verify_plan_command(folder: Path, out: Path) -> None:
+    from scheduler.exchange import check_plan
+
+    problems = check_plan(folder, out)
+    for en, zh in problems:
+        click.echo("- " + pick(en, zh))
+    click.echo(pick(f"{len(problems)} violations", f"{len(problems)} 处违规"))
+    if problems:
+        sys.exit(EXIT_VIOLATIONS)
+
+
+@main.command(help=bi("Serve the calendar feeds of OUT behind secret-token URLs until stopped (Ctrl-C).",
+                      "以带密钥的链接发布 OUT 中的日历订阅，直到停止（Ctrl-C）。"))
+@click.argument("out", type=click.Path(path_type=Path))
+@option("--host", default="127.0.0.1", show_default=True, help=bi("address to listen on", "监听地址"))
+@option("--port", type=int, default=8080, show_default=True, help=bi("port", "端口"))
+def serve(out: Path, host: str, port: int) -> None:
+    from feeds.server import serve as run_server
+
+    if not (out / "feeds" / "manifest.json").is_file():
+        raise UserError(pick(f"{out} has no feeds: run tongbu solve first", f"{out} 中没有日历订阅：请先运行 tongbu solve"))
+    try:
+        run_server(out, host=host, port=port)
+    except OSError as err:
+        raise UserError(pick(f"cannot listen on {host}:{port}: {err.strerror}", f"无法监听 {host}:{port}：{err.strerror}")) from None
+
+
+@main.group(cls=I18nGroup, help=bi("Manage the secret feed tokens of OUT: list, rotate, revoke.",
+                                   "管理 OUT 中订阅链接的密钥：列出、更换、吊销。"))
+def tokens() -> None:
+    pass
+
+
+def _feeds_out(out: Path) -> Path:
+    if not (out / "feeds" / "manifest.json").is_file():
+        raise UserError(pick(f"{out} has no feeds: run tongbu solve first", f"{out} 中没有日历订阅：请先运行 tongbu solve"))
+    return out
+
+
+@tokens.command("list", cls=I18nCommand, help=bi("List every feed with its subscription path.", "列出每个订阅及其链接路径。"))
+@click.argument("out", type=click.Path(path_type=Path))
+def tokens_list(out: Path) -> None:
+    from feeds.tokens import list_tokens
+
+    for entry in list_tokens(_feeds_out(out)):
+        click.echo("\t".join([entry.feed, entry.kind, entry.name, entry.path or pick("(revoked)", "（已吊销）")]))
+
+
+@tokens.command("rotate", cls=I18nCommand, help=bi("Give feeds new tokens (all feeds when none is named); old URLs stop working.",
+                                                 "更换订阅密钥（未指定时全部更换）；旧链接失效。"))
+@click.argument("out", type=click.Path(path_type=Path))
+@click.argument("feeds", nargs=-1)
+def tokens_rotate(out: Path, feeds: tuple[str, ...]) -> None:
+    from feeds.tokens import rotate
+
+    try:
+        changed = rotate(_feeds_out(out), list(feeds) or None)
+    except KeyError as err:
+        raise UserError(str(err.args[0])) from None
+    click.echo(pick(f"{len(changed)} tokens rotated", f"已更换 {len(changed)} 个密钥"))
+
+
+@tokens.command("revoke", cls=I18nCommand, help=bi("Revoke feeds' tokens: their URLs stop working until rotated.",
+                                                 "吊销订阅密钥：链接失效，直到重新更换。"))
+@click.argument("out", type=click.Path(path_type=Path))
+@click.argument("feeds", nargs=-1, required=True)
+def tokens_revoke(out: Path, feeds: tuple[str, ...]) -> None:
+    from feeds.tokens import revoke
+
+    try:
+        revoked = revoke(_feeds_out(out), list(feeds))
+    except KeyError as err:
+        raise UserError(str(err.args[0])) from None
+    click.echo(pick(f"{len(revoked)} tokens revoked", f"已吊销 {len(revoked)} 个密钥"))
 
 
 if __name__ == "__main__":

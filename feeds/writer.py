@@ -22,6 +22,7 @@ import os
 import shutil
 import tempfile
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -159,9 +160,10 @@ class RenderedFeeds:
     state: dict[str, EventState]
 
 
-def render_feeds(scenario: Scenario, solution: Solution, previous_state: dict[str, EventState]) -> RenderedFeeds:
-    """Every feed's bytes, in memory."""
-    occurrences = term_occurrences(scenario, solution)
+def render_feeds(scenario: Scenario, solution: Solution, previous_state: dict[str, EventState],
+                 extra: Sequence[Occurrence] = ()) -> RenderedFeeds:
+    """Every feed's bytes, in memory; ``extra`` adds events beyond lessons and research blocks (activities)."""
+    occurrences = sorted([*term_occurrences(scenario, solution), *extra], key=lambda o: (o.start, o.end, o.uid))
     renderer = FeedRenderer(dtstamp_for(scenario.term.start))
     contents = {o.uid: content_hash(renderer.content(o)) for o in occurrences}
     state = next_state(previous_state, contents)
@@ -190,7 +192,8 @@ def manifest_json(scenario: Scenario, rendered: RenderedFeeds) -> str:
                        "feeds": feeds}, ensure_ascii=False, indent=1, sort_keys=True) + "\n"
 
 
-def write_feeds(scenario: Scenario, solution: Solution, out_dir: Path, previous: Path | None = None) -> list[Path]:
+def write_feeds(scenario: Scenario, solution: Solution, out_dir: Path, previous: Path | None = None,
+                extra: Sequence[Occurrence] = ()) -> list[Path]:
     """Write every feed into ``out_dir/feeds``; return the .ics paths written (sorted).
 
     ``previous`` is the last published OUT (``solve --previous``): its ``feeds/state.json`` decides
@@ -200,7 +203,7 @@ def write_feeds(scenario: Scenario, solution: Solution, out_dir: Path, previous:
     out_dir = Path(out_dir)
     folder = out_dir / FEEDS_DIR
     folder.mkdir(parents=True, exist_ok=True)
-    rendered = render_feeds(scenario, solution, read_state(previous))
+    rendered = render_feeds(scenario, solution, read_state(previous), extra)
     paths = []
     for spec in rendered.specs:
         path = folder / spec.file

@@ -6,6 +6,8 @@ itinerant-teacher, activity and exchange-rotation solvers land.
 
 from __future__ import annotations
 
+from typing import Literal
+
 from pydantic import Field
 
 from models.base import Frozen
@@ -24,6 +26,7 @@ class ItinerantPost(Frozen):
     max_travel_minutes_day: int = 120
     max_travel_minutes_week: int = 480
     buffer_minutes: int = 10
+    whole_days: bool = Field(default=False, description="one school a day: each day at a school is a whole block")
 
 
 class ActivityRule(Frozen):
@@ -47,3 +50,11 @@ class ExchangePolicy(Frozen):
     yearly_ratio: float = 0.10
     backbone_share: float = 0.20
     placement_years: int = 1
+    # The exchange planner (scheduler/exchange/loader.py) re-reads and checks these keys with YAML
+    # line numbers; here they are only accepted so validate/solve read a folder that plans exchanges.
+    ratio_scope: Literal["school", "consortium", "county"] = "school"
+    directions: tuple[Literal["lead_to_member", "member_to_lead", "member_to_member"], ...] = (
+        "lead_to_member", "member_to_lead", "member_to_member")
+    retirement_exempt_years: int = 0
+    retirement_age: int = 60
+    start_year: int = 2026

@@ -30,8 +30,9 @@ STATUS_NAMES: dict[int, str] = {
     cp_model.UNKNOWN: "unknown",
     cp_model.MODEL_INVALID: "invalid",
 }
-#: Share of a part's deterministic time for phase 1 (any timetable meeting the hard requirements).
-FEASIBILITY_SHARE = 0.4
+#: Phase 1 (any timetable meeting the hard requirements) may use the part's whole deterministic
+#: budget; phase 2 (soft penalties) gets what phase 1 left, and never less than this share of it.
+MIN_IMPROVEMENT_SHARE = 0.3
 #: Cores up to this size are shrunk by deletion (one small solve per literal).
 MAX_CORE_TO_SHRINK = 40
 #: Deterministic time of each deletion test while shrinking a core.
@@ -193,7 +194,7 @@ def solve_part(part: PartInput) -> PartOutput:
     # lower the soft penalties and prove a bound. Without phase 1 the objective steered the search
     # away from feasibility for longer than the budget.
     watcher = _FirstSolution()
-    feasibility = solver_for(part, part.deterministic_time * FEASIBILITY_SHARE, 1, feasibility=True)
+    feasibility = solver_for(part, part.deterministic_time, 1, feasibility=True)
     code = feasibility.Solve(ctx.model, watcher)
     if code not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         status = STATUS_NAMES[code]
@@ -209,7 +210,8 @@ def solve_part(part: PartInput) -> PartOutput:
     terms = post_soft(ctx)
     build_seconds += time.perf_counter() - soft_started
     complete_hint(ctx, part)
-    solver = solver_for(part, part.deterministic_time * (1 - FEASIBILITY_SHARE), max(2, part.cp_workers))
+    left = max(part.deterministic_time - feasibility.deterministic_time, part.deterministic_time * MIN_IMPROVEMENT_SHARE)
+    solver = solver_for(part, left, max(2, part.cp_workers))
     code = solver.Solve(ctx.model)
     if code not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         # Out of time before re-finding the hinted timetable: keep the phase-1 one, objective from Python.

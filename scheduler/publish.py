@@ -15,6 +15,7 @@ from models.scenario import Scenario
 from models.solution import Solution
 
 SOLUTION_FILE = "solution.json"
+ACTIVITIES_DIR = "activities"
 
 
 def solution_json(solution: Solution) -> str:
@@ -54,26 +55,41 @@ def run_solve(scenario: Scenario, *, time_limit: float, seed: int, workers: int,
                           progress=progress if progress is not None else ProgressLine())
 
 
-def write_outputs(scenario: Scenario, solution: Solution, folder: Path, previous: Path | None) -> None:
+def write_outputs(scenario: Scenario, solution: Solution, folder: Path, previous: Path | None,
+                  activities: Any = None) -> None:
     """Everything OUT holds, written into ``folder`` (a temporary folder)."""
     (folder / SOLUTION_FILE).write_text(solution_json(solution), encoding="utf-8")
     from reports import write_all
 
     write_all(scenario, solution, folder)
-    try:
-        from feeds import write_feeds  # type: ignore[attr-defined]
-    except ImportError:
-        return
-    write_feeds(scenario, solution, folder, previous=previous)
+    from scheduler.itinerant.routes import write_routes
+
+    write_routes(scenario, solution, folder)  # itinerant teachers' routes and county summary, when posts exist
+    write_feeds_with_activities(scenario, solution, folder, previous, activities)
+
+
+def write_feeds_with_activities(scenario: Scenario, solution: Solution, folder: Path, previous: Path | None,
+                                activities: Any = None) -> None:
+    """Feeds, with the consortium activities (and their outputs under activities/) when there is a plan."""
+    from feeds import write_feeds
+    from feeds.activities import activity_occurrences
+
+    extra = []
+    if activities is not None:
+        from scheduler.activities import write_activity_outputs
+
+        write_activity_outputs(activities, folder / ACTIVITIES_DIR)
+        extra = activity_occurrences(scenario, activities)
+    write_feeds(scenario, solution, folder, previous=previous, extra=extra)
 
 
 def publish_solution(scenario: Scenario, result: Any, scenario_folder: Path, out: Path,
-                     previous: Path | None = None) -> list[Any]:
+                     previous: Path | None = None, activities: Any = None) -> list[Any]:
     """Verify the solution independently, then write and move OUT into place.
 
     Returns the violations found; OUT is left untouched when there are any.
     """
-    from constraints.checks import load_solution, verify
+    from constraints.checks import Violation, load_solution, verify
 
     out = Path(out)
     out.parent.mkdir(parents=True, exist_ok=True)
@@ -83,10 +99,15 @@ def publish_solution(scenario: Scenario, result: Any, scenario_folder: Path, out
     try:
         (staging / SOLUTION_FILE).write_text(solution_json(result.solution), encoding="utf-8")
         # Verify what was written, read back from disk, as `tongbu verify` would.
-        violations = verify(scenario, load_solution(staging / SOLUTION_FILE))
+        solution = load_solution(staging / SOLUTION_FILE)
+        violations = verify(scenario, solution)
+        if activities is not None:
+            from scheduler.activities import check_activities
+
+            violations += [Violation("activities", "", en, zh) for en, zh in check_activities(scenario, solution, activities)]
         if violations:
             return violations
-        write_outputs(scenario, result.solution, staging, previous)
+        write_outputs(scenario, result.solution, staging, previous, activities)
         swap_into_place(staging, out)
         return []
     finally:

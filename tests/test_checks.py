@@ -656,3 +656,17 @@ def test_checks_share_no_code_with_the_solver() -> None:
                                               "sync_lessons", "teachers"} for alias in node.names)
             elif isinstance(node, ast.Import):
                 assert all(not alias.name.startswith(("scheduler", "constraints", "ortools")) for alias in node.names)
+
+
+def test_daily_allows_the_least_repeat_when_lessons_outnumber_days() -> None:
+    extra = (_lesson("A41-数学-5", "A41", "数学", "wangfang", FRI, 1),
+             _lesson("A41-数学-6", "A41", "数学", "wangfang", FRI, 4),
+             _lesson("A41-数学-7", "A41", "数学", "wangfang", TUE, 5))
+    # 7 lessons in a 5-day week: twice a day is the least that works, so Fri and Tue twice are fine.
+    seven = verify(SCENARIO, solution(VALID_LESSONS + extra))
+    assert [v for v in seven if v.rule == "daily.once"] == []
+    eighth = _lesson("A41-数学-8", "A41", "数学", "wangfang", TUE, 6)
+    found = [v for v in verify(SCENARIO, solution(VALID_LESSONS + extra + (eighth,))) if v.rule == "daily.once"]
+    assert len(found) == 1
+    assert "3 times on Tue" in found[0].en and "at most twice a day" in found[0].en
+    assert "至多两次" in found[0].zh

@@ -6,7 +6,8 @@ from click.testing import CliRunner
 
 import cli
 
-COMMANDS = ("validate", "describe", "init", "schema", "solve", "verify")
+COMMANDS = ("validate", "describe", "init", "schema", "solve", "verify", "plan-activities", "draw", "plan-exchange",
+            "verify-plan", "serve", "tokens")
 
 
 def test_help_lists_every_command_with_one_line_each() -> None:

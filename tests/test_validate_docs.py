@@ -28,3 +28,14 @@ def test_every_column_and_yaml_key_is_documented() -> None:
         assert f"### `{key}`" in text
         for name, info in model.model_fields.items():
             assert f"| `{info.alias or name}` |" in text
+
+
+def test_published_json_schemas_are_up_to_date() -> None:
+    import json
+
+    from models.schema import schemas
+
+    folder = DOC.parent / "schema"
+    for name, document in schemas().items():
+        published = json.loads((folder / f"{name}.schema.json").read_text(encoding="utf-8"))
+        assert published == document, f"docs/schema/{name}.schema.json is stale: run  tongbu schema --out docs/schema"

@@ -1,4 +1,9 @@
-"""Daily: a class has a subject at most once a day; a double period is one lesson and counts once."""
+"""Daily: a class has a subject at most once a day; a double period is one lesson and counts once.
+
+When a subject has more lessons a week than the class has teaching days (8 periods of 语文 in a
+five-day week, no doubles), "once a day" cannot hold; the rule a timetabler applies is then "as
+evenly as possible": at most ceil(lessons / teaching days) a day.
+"""
 
 from __future__ import annotations
 
@@ -14,9 +19,17 @@ def check(scenario: Scenario, solution: Solution) -> list[Violation]:
     by_day: dict[tuple[str, str, Weekday], list[LessonPlacement]] = defaultdict(list)
     for lesson in solution.lessons:
         by_day[(lesson.class_id, lesson.subject, lesson.day)].append(lesson)
+    weekly: dict[tuple[str, str], int] = defaultdict(int)
+    for (class_id, subject, _day), lessons in by_day.items():
+        weekly[(class_id, subject)] += len(lessons)
     found: list[Violation] = []
     for (class_id, subject, day), lessons in sorted(by_day.items(), key=lambda i: (i[0][0], i[0][1], i[0][2].index)):
-        if len(lessons) < 2:
+        klass = scenario.class_by_id.get(class_id)
+        if klass is None:
+            continue  # an unknown class is reported by the curriculum check
+        days = max(1, len(scenario.bells_of(klass.school).days))
+        allowed = max(1, -(-weekly[(class_id, subject)] // days))
+        if len(lessons) <= allowed:
             continue
         lessons = sorted(lessons, key=lambda x: (x.period, x.length, x.key))
         cls, subj = names.klass(class_id), names.subject(subject)
@@ -24,6 +37,14 @@ def check(scenario: Scenario, solution: Solution) -> list[Violation]:
         at_zh = "、".join(periods_zh(x.period, x.length) for x in lessons)
         found.append(Violation("daily.once", f"{cls} {subj}",
                                f"{cls}: {subj} is taught {len(lessons)} times on {day_en(day)} ({at_en}); "
-                               "a subject is taught at most once a day, a double period counting once",
-                               f"{cls}：{subj} {day.zh}上了{len(lessons)}次（{at_zh}）；同一学科每天至多一次，连堂算一次"))
+                               f"a subject is taught at most {_times_en(allowed)} a day, a double period counting once",
+                               f"{cls}：{subj} {day.zh}上了{len(lessons)}次（{at_zh}）；同一学科每天至多{_times_zh(allowed)}，连堂算一次"))
     return found
+
+
+def _times_en(n: int) -> str:
+    return "once" if n == 1 else "twice" if n == 2 else f"{n} times"
+
+
+def _times_zh(n: int) -> str:
+    return "一次" if n == 1 else "两次" if n == 2 else f"{n}次"

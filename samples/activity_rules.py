@@ -1,0 +1,90 @@
+"""Write each sample's activity_rules.yaml: the recurring consortium activities its policy document sets.
+
+Kept apart from samples/generate.py because these rules are written, not generated: each comes
+from a sentence of a document in ../shared/seeds (quoted in the rule's comment below). Run
+``python -m samples.activity_rules`` after changing them; tests/test_activity_samples.py checks the
+committed files are current and that the rules load against each sample.
+"""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+import yaml
+
+SAMPLES = Path(__file__).resolve().parent
+
+HEADER = ("# 教共体活动规则 (activity rules), written by samples/activity_rules.py; see docs/activities.md.\n"
+          "# Rules per consortium; each one cites the policy sentence it implements.\n")
+
+
+def _consortia(county: str) -> list[str]:
+    data = yaml.safe_load((SAMPLES / county / "scenario.yaml").read_text(encoding="utf-8"))
+    return [c["id"] for c in data["consortia"]]
+
+
+def pengshui(consortium: str) -> list[dict]:
+    # 000 彭水 "1+1+N" 教研共同体实施方案: joint research and lesson exchange led by the lead school,
+    # the lead principal convening; the three-exchanges-a-term rhythm follows 001 (区域教研共同体).
+    return [
+        {"id": f"{consortium}-联席会议", "consortium": consortium, "kind": "joint_meeting", "frequency": "monthly",
+         "time": "14:00-17:30", "minutes": 90, "attendees": "principals", "chair": "lead", "host": "rotating"},
+        {"id": f"{consortium}-轮讲共听互评", "consortium": consortium, "kind": "demo_lesson", "count": 2, "time": "08:00-17:30",
+         "subject": "数学", "grades": [4, 5, 6], "attendees": "principals", "chair": "none",
+         "observers_per_school": 1},
+        {"id": f"{consortium}-交流活动", "consortium": consortium, "kind": "exchange", "count": 3,
+         "time": "15:00-17:30", "minutes": 90, "attendees": "subject:语文", "chair": "none", "mode": "online",
+         "host": "rotating", "host_weights": "by_size"},
+    ]
+
+
+def yangcheng(consortium: str) -> list[dict]:
+    # 003 阳教字〔2020〕14号: "主体学校校长为联席会议召集人……共同体各成员学校校长轮流担任主席，
+    # 每月组织、主持一次联席会议" and "在主体学校与各校区之间开展'轮讲、共听、互评'".
+    return [
+        {"id": f"{consortium}-联席会议", "consortium": consortium, "kind": "joint_meeting", "frequency": "monthly",
+         "time": "14:00-17:30", "minutes": 90, "attendees": "principals", "chair": "rotating",
+         "chair_pool": "members", "host": "chair_school"},
+        {"id": f"{consortium}-轮讲共听互评", "consortium": consortium, "kind": "demo_lesson", "count": 2, "time": "08:00-17:30",
+         "subject": "语文", "attendees": "principals", "chair": "none", "observers_per_school": 1},
+    ]
+
+
+def zhangping(consortium: str) -> list[dict]:
+    # 004 漳教综〔2022〕3号: "每年召开一次……联盟校校长论坛", "每年举行一次联盟校班主任工作交流会",
+    # "每年组织开展一次教育教学开放日活动".
+    return [
+        {"id": f"{consortium}-校长论坛", "consortium": consortium, "kind": "forum", "frequency": "yearly", "count": 1,
+         "terms": ["autumn"], "time": "14:00-17:30", "minutes": 120, "attendees": "principals", "chair": "lead",
+         "host": "rotating"},
+        {"id": f"{consortium}-班主任交流会", "consortium": consortium, "kind": "homeroom_exchange",
+         "frequency": "yearly", "count": 1, "terms": ["autumn"], "time": "15:30-17:30", "minutes": 90,
+         "attendees": "homeroom", "chair": "none", "mode": "online", "host": "rotating"},
+        {"id": f"{consortium}-开放日", "consortium": consortium, "kind": "open_day", "frequency": "yearly", "count": 1,
+         "terms": ["spring"], "time": "08:30-11:30", "minutes": 120, "attendees": "principals", "chair": "none",
+         "host": "rotating"},
+    ]
+
+
+COUNTIES = {"pengshui": pengshui, "yangcheng": yangcheng, "zhangping": zhangping}
+
+
+def rules_text(county: str) -> str:
+    rules = [rule for consortium in _consortia(county) for rule in COUNTIES[county](consortium)]
+    body = yaml.safe_dump({"activity_rules": rules}, allow_unicode=True, sort_keys=False, width=120)
+    return HEADER + body
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--only", choices=sorted(COUNTIES))
+    args = parser.parse_args()
+    for county in [args.only] if args.only else sorted(COUNTIES):
+        path = SAMPLES / county / "activity_rules.yaml"
+        path.write_text(rules_text(county), encoding="utf-8")
+        print(path)
+
+
+if __name__ == "__main__":
+    main()
