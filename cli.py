@@ -16,6 +16,7 @@ import click
 from models.messages import default_language, language, pick, set_language, tr
 
 EXIT_VIOLATIONS, EXIT_BAD_INPUT, EXIT_INFEASIBLE = 1, 2, 3
+PARTS_FOLDER = ".parts"  # checkpoints of finished parts inside OUT (scheduler/executor.py)
 
 
 def bi(en: str, zh: str) -> str:
@@ -201,12 +202,32 @@ def schema(out: Path | None) -> None:
 @option("--workers", type=int, default=2, show_default=True, help=bi("parallel processes", "并行进程数"))
 @option("--previous", type=click.Path(path_type=Path), default=None,
         help=bi("the last published OUT, so calendar events keep their identity", "上次发布的输出文件夹（保持日历事件的标识）"))
-def solve(folder: Path, out: Path, time_limit: float, seed: int, workers: int, previous: Path | None) -> None:
-    from scheduler.publish import publish_solution, run_solve
+@option("--dask", "dask", metavar="ADDRESS", envvar="TONGBU_DASK", default=None,
+        help=bi("solve the parts on the Dask cluster whose scheduler is at ADDRESS (e.g. tcp://10.0.0.5:8786; "
+                "also $TONGBU_DASK); same result as local processes; budgets still follow --workers",
+                "在 Dask 集群上求解各部分（调度器地址 ADDRESS，如 tcp://10.0.0.5:8786；也可用环境变量 TONGBU_DASK）；"
+                "结果与本机进程相同；时长分配仍按 --workers"))
+def solve(folder: Path, out: Path, time_limit: float, seed: int, workers: int, previous: Path | None,
+          dask: str | None) -> None:
+    from scheduler.executor import Checkpoints, ExecutorUnavailable, executor_for
+    from scheduler.publish import ProgressLine, publish_solution
+    from scheduler.solve import solve_scenario
 
     scenario = _load(folder)
     rules = _activity_rules(folder, scenario)
-    result = run_solve(scenario, time_limit=time_limit, seed=seed, workers=workers)
+    # Finished parts are kept in OUT/.parts until the solve is published (publishing replaces OUT),
+    # so a run stopped by a crash or a lost worker resumes where it stopped.
+    try:
+        result = solve_scenario(scenario, time_limit=time_limit, seed=seed, workers=workers, progress=ProgressLine(),
+                                executor=executor_for(dask, workers), checkpoints=Checkpoints(out / PARTS_FOLDER))
+    except ExecutorUnavailable as err:
+        raise UserError(pick(err.en, err.zh)) from None
+    if result.solution is None and any(c.kind == "executor" for c in result.explanation):
+        lines = [pick("Some parts could not be solved (finished parts are kept; run the same command again):",
+                      "部分未能求解（已完成的部分已保留；请重新运行同一命令）：")]
+        lines += ["  - " + pick(c.en, c.zh) for c in result.explanation if c.kind == "executor"]
+        click.echo("\n".join(lines), err=True)
+        sys.exit(EXIT_INFEASIBLE)
     if result.solution is None:
         lines = [pick("No timetable exists that meets every requirement:", "不存在满足全部要求的课表：")]
         lines += ["  - " + pick(c.en, c.zh) for c in result.explanation]
@@ -217,7 +238,10 @@ def solve(folder: Path, out: Path, time_limit: float, seed: int, workers: int, p
         sys.exit(EXIT_INFEASIBLE if result.status == "infeasible" else EXIT_INFEASIBLE)
     activities = None
     if rules:
-        activities = _plan_activities(scenario, result.solution, rules, previous or out, seed, time_limit)
+        # The timetable is the main job: activities that cannot be planned are explained, not a reason to
+        # withhold the timetable.
+        activities = _plan_activities(scenario, result.solution, rules, previous or out, seed, time_limit,
+                                      required=False)
     try:
         violations = publish_solution(scenario, result, folder, out, previous=previous, activities=activities)
     except Exception as err:  # noqa: BLE001 - only the calendar-data gap is the user's to fix
@@ -271,7 +295,9 @@ def _rotation_state(source: Path | None, scenario: Any) -> Any:
 
 
 def _plan_activities(scenario: Any, solution: Any, rules: tuple, state_from: Path | None, seed: int,
-                     time_limit: float) -> Any:
+                     time_limit: float, *, required: bool = True) -> Any:
+    """The activity plan; when none meets every rule, explain and exit 3 (or, with ``required=False``,
+    return None so the timetable is still published)."""
     from scheduler.activities import plan_activities
 
     plan = plan_activities(scenario, solution, rules, state=_rotation_state(state_from, scenario), seed=seed,
@@ -281,8 +307,14 @@ def _plan_activities(scenario: Any, solution: Any, rules: tuple, state_from: Pat
         lines += ["  - " + pick(en, zh) for en, zh in plan.problems]
         if not plan.problems:
             lines.append("  - " + pick(f"the planner stopped with status {plan.status}", f"规划器状态 {plan.status}"))
+        if not required:
+            lines.append(pick("The timetable is published without activities; change the rules and run "
+                              "tongbu plan-activities.",
+                              "课表照常发布，但不含活动；请修改活动规则后运行 tongbu plan-activities。"))
         click.echo("\n".join(lines), err=True)
-        sys.exit(EXIT_INFEASIBLE)
+        if required:
+            sys.exit(EXIT_INFEASIBLE)
+        return None
     return plan
 
 
@@ -307,6 +339,13 @@ def verify(folder: Path, out: Path) -> None:
     except ValueError as err:
         raise UserError(pick(f"{path} is not a tongbu solution: {err}", f"{path} 不是 tongbu 结果文件：{err}")) from None
     violations = run_checks(scenario, solution)
+    if (out / "activities" / "plan.json").is_file():
+        from constraints.checks import Violation
+        from scheduler.activities import check_activities, read_plan
+
+        # The activity calendar published with the timetable: fairness bounds, clashes, double bookings.
+        violations += [Violation("activities", "", en, zh)
+                       for en, zh in check_activities(scenario, solution, read_plan(out))]
     click.echo(format_report(violations, language()))
     if violations:
         sys.exit(EXIT_VIOLATIONS)
@@ -513,6 +552,62 @@ def tokens_revoke(out: Path, feeds: tuple[str, ...]) -> None:
     except KeyError as err:
         raise UserError(str(err.args[0])) from None
     click.echo(pick(f"{len(revoked)} tokens revoked", f"已吊销 {len(revoked)} 个密钥"))
+
+
+@main.command("import-fet", help=bi(
+    "Make a scenario folder from a FET file (.fet): days, hours, teachers, student sets, activities and the time "
+    "constraints tongbu knows; every constraint left out is listed by kind and count.",
+    "由 FET 文件（.fet）生成方案文件夹：天、节次、教师、学生组、活动及 tongbu 支持的时间约束；未导入的约束按类型与数量列出。"))
+@click.argument("file", type=click.Path(path_type=Path))
+@option("--out", "out", type=click.Path(path_type=Path), required=True, help=bi("scenario folder to write", "要写入的方案文件夹"))
+def import_fet(file: Path, out: Path) -> None:
+    from models.fet import FetError, read_fet
+    from models.files import write_scenario
+
+    if not file.is_file():
+        raise UserError(pick(f"{file} does not exist: give the path of a .fet file", f"{file} 不存在：请给出 .fet 文件的路径"))
+    if out.exists() and any(out.iterdir()):
+        raise UserError(pick(f"{out} is not empty: choose a new folder", f"{out} 不是空文件夹：请换一个新文件夹"))
+    try:
+        scenario = read_fet(file)
+    except FetError as err:
+        raise UserError(pick(err.en, err.zh)) from None
+    write_scenario(scenario, out)
+    tt = scenario.explicit
+    assert tt is not None
+    click.echo(pick(f"{len(tt.activities)} activities, {len(tt.teachers)} teachers, {len(tt.student_sets)} student sets, "
+                    f"{len(tt.rules)} time constraints imported to {out}",
+                    f"已导入到 {out}：{len(tt.activities)} 个活动、{len(tt.teachers)} 位教师、{len(tt.student_sets)} 个学生组、"
+                    f"{len(tt.rules)} 条时间约束"))
+    if tt.left_out:
+        click.echo(pick("partial: not imported (kind: count):", "部分导入：以下约束未导入（类型：数量）："))
+        for item in tt.left_out:
+            click.echo(f"  - {item.kind}: {item.count}")
+
+
+@main.command("export-fet", help=bi(
+    "Write a scenario as a FET file that fet-cl reads (a consortium included: each school a building).",
+    "把方案写成 fet-cl 可读的 FET 文件（可含整个共同体：每所学校作为一栋楼）。"))
+@click.argument("folder", type=click.Path(path_type=Path))
+@option("--out", "out", type=click.Path(path_type=Path), required=True, help=bi("the .fet file to write", "要写入的 .fet 文件"))
+def export_fet(folder: Path, out: Path) -> None:
+    from models.fet.writer import write_fet
+
+    scenario = _load(folder)
+    if scenario.explicit is not None:
+        data = write_fet(scenario)
+    else:
+        from scheduler.assign import AssignmentError, complete_assignment
+
+        try:
+            assignment = complete_assignment(scenario)
+        except AssignmentError as err:
+            raise UserError(pick(err.en, err.zh)) from None
+        data = write_fet(scenario, assignment.teacher_of, assignment.local_periods, assignment.sync_teacher)
+    if out.parent and not out.parent.exists():
+        raise UserError(pick(f"{out.parent} does not exist: create the folder first", f"{out.parent} 不存在：请先建立该文件夹"))
+    out.write_bytes(data)
+    click.echo(pick(f"wrote {out}", f"已写入 {out}"))
 
 
 if __name__ == "__main__":

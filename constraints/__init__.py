@@ -16,11 +16,12 @@ from __future__ import annotations
 from types import ModuleType
 
 from constraints import (
-    availability, core_morning, curriculum, daily_balance, daily_limits, no_clash, research_blocks, spread,
+    availability, core_morning, curriculum, daily_balance, daily_limits, itinerant, no_clash, research_blocks, spread,
     sync_lessons, teacher_gaps, teacher_times,
 )
 
-HARD: tuple[ModuleType, ...] = (curriculum, no_clash, availability, daily_limits, sync_lessons, research_blocks)
+HARD: tuple[ModuleType, ...] = (curriculum, no_clash, availability, daily_limits, sync_lessons, research_blocks,
+                                itinerant)
 SOFT: tuple[ModuleType, ...] = (core_morning, spread, teacher_gaps, daily_balance, teacher_times)
 REGISTRY: tuple[ModuleType, ...] = HARD + SOFT
 

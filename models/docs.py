@@ -28,7 +28,7 @@ YAML_SECTIONS: tuple[tuple[str, type[BaseModel], bool, str], ...] = (
     ("bell_schedules[].seasons", BellSeason, True, "seasonal clock times (e.g. 冬季作息) from a start date; same number of periods"),
     ("subjects", Subject, True, "subjects; their ids are used in every table"),
     ("weights", SoftWeights, False, "weights of the soft preferences; 0 switches one off"),
-    ("itinerant_posts", ItinerantPost, True, "kept for the itinerant-teacher solver (read, not yet solved)"),
+    ("itinerant_posts", ItinerantPost, True, "itinerant teachers (走教): who may travel to which schools, within which limits"),
     ("activities", ActivityRule, True, "kept for consortium activities (read, not yet solved)"),
     ("exchange", ExchangePolicy, False, "kept for the exchange-rotation policy (read, not yet solved)"),
 )

@@ -819,6 +819,9 @@ def read_scenario_folder(folder: Path) -> Loaded:
     exchange = read_settings(reader, config.get("exchange"), "exchange", ExchangePolicy)
     not_imported = tuple(str(x) for x in reader.as_list(config.get("not_imported"), "not_imported", "[…]"))
     imported_from = config.get("imported_from")
+    from models.explicit_files import read_explicit
+
+    explicit = read_explicit(reader, folder, config.get("explicit"))
 
     raws = {table.name: reader.read_table(table, config) for table in TABLES}
     schools = read_schools(reader, raws)
@@ -855,7 +858,8 @@ def read_scenario_folder(folder: Path) -> Loaded:
             rooms=tuple(_unique(r for _, r in rooms)), travel=TravelTimes(edges=tuple(e for _, e in travel)),
             sync_lessons=tuple(_unique(s for _, s in syncs)), research_blocks=tuple(_unique(r for _, r in research)),
             weights=weights, itinerant_posts=tuple(posts), activities=tuple(activities), exchange=exchange,
-            imported_from=None if imported_from is None else str(imported_from), not_imported=not_imported))
+            imported_from=None if imported_from is None else str(imported_from), not_imported=not_imported,
+            explicit=explicit))
     return Loaded(scenario, reader.problems, rows, files, reader.yaml_root,
                   {kind: ids for kind, ids in reader.broken.items() if ids})
 
@@ -971,6 +975,10 @@ def scenario_yaml(scenario: Scenario) -> dict[str, Any]:
     if scenario.imported_from:
         data["imported_from"] = scenario.imported_from
         data["not_imported"] = list(scenario.not_imported)
+    if scenario.explicit is not None:
+        from models.explicit_files import explicit_yaml
+
+        data["explicit"] = explicit_yaml(scenario.explicit)
     return data
 
 
@@ -1000,6 +1008,10 @@ def write_scenario(scenario: Scenario, folder: Path | str, table_format: str = "
         else:
             write_workbook({name: rows}, path)
         written.append(path)
+    if scenario.explicit is not None:
+        from models.explicit_files import write_explicit
+
+        written += write_explicit(scenario.explicit, folder)
     return written
 
 

@@ -14,18 +14,19 @@ from models.base import Frozen
 
 
 class ItinerantPost(Frozen):
-    """多校设岗、一岗多校: a teacher (or pool) based at one school who may serve others (issue 4)."""
+    """多校设岗、一岗多校: a teacher (or a pool of interchangeable teachers) based at one school who
+    travels to teach at others (issue 4; solved by scheduler/itinerant and constraints/itinerant.py)."""
 
     id: str
-    teachers: tuple[str, ...]
-    subjects: tuple[str, ...]
-    base: str
-    schools: tuple[str, ...] = ()
-    radius_minutes: int | None = None
-    max_schools_per_day: int = 2
-    max_travel_minutes_day: int = 120
-    max_travel_minutes_week: int = 480
-    buffer_minutes: int = 10
+    teachers: tuple[str, ...] = Field(description="teacher ids; each travels on their own within the post's limits")
+    subjects: tuple[str, ...] = Field(description="subjects the post covers where a school has no teacher of its own")
+    base: str = Field(description="school id the teachers start from and return to each day")
+    schools: tuple[str, ...] = Field(default=(), description="school ids served; empty = all within radius_minutes")
+    radius_minutes: int | None = Field(default=None, ge=0, description="serve every school this many minutes from the base")
+    max_schools_per_day: int = Field(default=2, ge=1, description="schools a day (the solver keeps one per half-day)")
+    max_travel_minutes_day: int = Field(default=120, ge=0, description="travel minutes a day, base to base")
+    max_travel_minutes_week: int = Field(default=480, ge=0, description="travel minutes a week")
+    buffer_minutes: int = Field(default=10, ge=0, description="between arriving at a school and the lesson")
     whole_days: bool = Field(default=False, description="one school a day: each day at a school is a whole block")
 
 

@@ -62,6 +62,10 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "bad_value": ("{detail}", "{detail}"),
     # references and duplicates
     "duplicate_id": ("'{id}' is used twice (also on row {other}): ids must be unique", "“{id}”重复（另见第 {other} 行）：编号必须唯一"),
+    "itinerant_teacher_twice": ("teacher {teacher} is in itinerant post {post} and also in {other}: a teacher holds one post",
+                                "教师 {teacher} 同时在走教岗位 {post} 和 {other} 中：每位教师只能属于一个岗位"),
+    "itinerant_no_reach": ("itinerant post {post} lists no schools and no radius_minutes: say which schools it serves",
+                           "走教岗位 {post} 既没有列出服务学校，也没有 radius_minutes（服务半径）：请写明服务哪些学校"),
     "unknown_ref": ("unknown {kind} '{value}': it is not in {where}", "未知的{kind_zh}“{value}”：{where} 中没有"),
     "grade_not_offered": ("class in grade {grade}, but {school} only has grades {grades}", "班级为 {grade} 年级，但 {school} 只有 {grades} 年级"),
     "stage_mismatch": ("grade {grade} is not a {stage} grade", "{grade} 年级不属于{stage_zh}"),

@@ -12,6 +12,7 @@ from models.bells import BellSchedule
 from models.calendar import TermCalendar
 from models.curriculum import CurriculumEntry, Subject
 from models.enums import Stage
+from models.explicit import ExplicitTimetable
 from models.later import ActivityRule, ExchangePolicy, ItinerantPost
 from models.preferences import SoftWeights
 from models.school import Consortium, Room, School, SchoolClass
@@ -49,6 +50,8 @@ class Scenario(Frozen):
     exchange: ExchangePolicy = ExchangePolicy()
     imported_from: str | None = Field(default=None, description="e.g. a FET file, when the scenario was imported")
     not_imported: tuple[str, ...] = Field(default=(), description="what an import left out, kind and count")
+    # Activities given one by one (an imported FET file); None for a curriculum-driven scenario.
+    explicit: ExplicitTimetable | None = None
 
     @cached_property
     def school_by_id(self) -> dict[str, School]:

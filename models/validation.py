@@ -188,6 +188,37 @@ class Checker:
                 if lead is not None and s.travel.minutes(lead.place, school.place) is None:
                     self.at("schools", school.id, "unreachable", "name", school=school.id, other=lead.id)
 
+    def itinerant_references(self) -> None:
+        """Itinerant posts (scenario.yaml itinerant_posts): teachers, base, schools and subjects exist."""
+        s = self.s
+        seen: dict[str, str] = {}
+        for index, post in enumerate(s.itinerant_posts, start=1):
+            where = f"itinerant_posts[{index}]"
+            for teacher in post.teachers:
+                if teacher not in s.teacher_by_id:
+                    self.at("yaml", "", "unknown_ref", f"{where}.teachers", kind="teacher", value=teacher,
+                            where=self.loaded.files.get("teachers", "teachers.csv"))
+                elif not set(post.subjects) <= set(s.teacher_by_id[teacher].subjects):
+                    person = s.teacher_by_id[teacher]
+                    self.at("yaml", "", "teacher_cannot_teach", f"{where}.teachers", teacher=f"{person.name}({person.id})",
+                            subject="、".join(x for x in post.subjects if x not in person.subjects),
+                            subjects="、".join(person.subjects))
+                elif teacher in seen:
+                    self.at("yaml", "", "itinerant_teacher_twice", f"{where}.teachers", teacher=teacher,
+                            post=post.id, other=seen[teacher])
+                seen.setdefault(teacher, post.id)
+            for column, schools in (("base", (post.base,)), ("schools", post.schools)):
+                for school in schools:
+                    if school not in s.school_by_id:
+                        self.at("yaml", "", "unknown_ref", f"{where}.{column}", kind="school", value=school,
+                                where=self.loaded.files.get("schools", "schools.csv"))
+            for subject in post.subjects:
+                if subject not in s.subject_by_id:
+                    self.at("yaml", "", "unknown_ref", f"{where}.subjects", kind="subject", value=subject,
+                            where="scenario.yaml subjects")
+            if not post.schools and post.radius_minutes is None:
+                self.at("yaml", "", "itinerant_no_reach", where, post=post.id)
+
     # --- capacity -----------------------------------------------------------------------------
 
     def capacity(self) -> None:
@@ -216,6 +247,10 @@ class Checker:
         for teacher in s.teachers:
             for school in (teacher.school, *teacher.also_schools):
                 teachers_at[school].append(teacher)
+        for teacher_id, schools in sorted(itinerant_reach(s).items()):  # itinerant teachers count where they serve
+            for school in sorted(schools):
+                if teacher_id in s.teacher_by_id and s.teacher_by_id[teacher_id] not in teachers_at[school]:
+                    teachers_at[school].append(s.teacher_by_id[teacher_id])
         per_school: dict[str, int] = defaultdict(int)
         for (school, subject), need in sorted(demand.items()):
             per_school[school] += need
@@ -263,6 +298,20 @@ class Checker:
                         load=used, free=daily_cap, why=f"max_daily {teacher.max_daily}")
 
 
+def itinerant_reach(scenario: Scenario) -> dict[str, set[str]]:
+    """Teacher id -> schools their itinerant posts serve (the list, or all within the radius)."""
+    reach: dict[str, set[str]] = defaultdict(set)
+    for post in scenario.itinerant_posts:
+        if post.base not in scenario.school_by_id:
+            continue
+        schools = {x for x in post.schools if x in scenario.school_by_id} if post.schools else {
+            x.id for x in scenario.schools if post.radius_minutes is not None
+            and (m := scenario.travel_minutes(post.base, x.id)) is not None and m <= post.radius_minutes}
+        for teacher in post.teachers:
+            reach[teacher] |= schools
+    return reach
+
+
 def _has_double_slot(bells) -> bool:
     periods = bells.periods
     return any(a.is_morning == b.is_morning for a, b in zip(periods, periods[1:]))
@@ -280,6 +329,7 @@ def validate_folder(folder: Path) -> tuple[Scenario | None, list[Problem]]:
         checker = Checker(loaded.scenario, loaded)
         checker.references()
         checker.travel()
+        checker.itinerant_references()
         checker.capacity()
         problems += checker.problems
         problems += term_problems(loaded.scenario, loaded)

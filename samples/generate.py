@@ -29,7 +29,8 @@ if __package__ in (None, ""):  # run as a script: make the repository importable
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from models import (  # noqa: E402
-    BellPeriod, BellSchedule, BellSeason, Consortium, ConsortiumKind, CurriculumEntry, DeliveryMode, MakeupDay,
+    BellPeriod, BellSchedule, BellSeason, Consortium, ConsortiumKind, CurriculumEntry, DeliveryMode, ItinerantPost,
+    MakeupDay,
     ResearchBlock, Room, Scenario, School, SchoolClass, SchoolRole, SchoolTier, SlotRange, Stage, Subject, SyncLesson,
     Teacher, TeachingAssignment, TermCalendar, TravelEdge, TravelTimes, Weekday,
 )
@@ -647,6 +648,40 @@ def finish_teachers(seed: int, county: County, school: RosterSchool, staff: list
     return teachers
 
 
+# --- itinerant teachers (走教) ---------------------------------------------------------------------
+
+# Pengshui's village schools have no music teacher of their own: music teachers based at the
+# township centre school and at the lead (county-seat) school travel to them ("多校设岗、一岗多校、
+# 共聘一人、就近走教"). Each consortium gets one county-seat teacher and enough centre-based
+# teachers that each carries about ITINERANT_PLANNED_LOAD periods, leaving room for travel days.
+ITINERANT_COUNTIES = {"pengshui"}
+ITINERANT_SUBJECT = "音乐"
+ITINERANT_PLANNED_LOAD = 10
+
+
+def itinerant_staff(seed: int, county: County, consortium: RosterConsortium, demand: dict[str, int],
+                    first_id: int, taken_names: set[str]) -> tuple[list[Teacher], list[ItinerantPost]]:
+    """The consortium's itinerant music teachers and their two posts (centre-based pool, county-seat one)."""
+    rng = rng_for(seed, consortium.id, "itinerant")
+    lead, centre = consortium.schools[0], consortium.schools[1]
+    villages = tuple(sorted(demand))
+    pool = max(1, math.ceil(sum(demand.values()) / ITINERANT_PLANNED_LOAD) - 1)
+    teachers = []
+    for number, base in enumerate([centre] * pool + [lead]):
+        born = birth_year(rng, SchoolTier.TOWNSHIP)
+        teachers.append(Teacher(
+            id=f"{county.prefix}{first_id + number:04d}", name=person_name(rng, county, taken_names),
+            school=base.name, subjects=(ITINERANT_SUBJECT,), max_weekly=16, max_daily=4, birth_year=born,
+            backbone=rng.random() < 0.2, years_at_school=rng.randint(1, max(1, min(15, TERM_YEAR - born - 22)))))
+    posts = [ItinerantPost(id=f"{centre.name}音乐走教", teachers=tuple(t.id for t in teachers[:pool]),
+                           subjects=(ITINERANT_SUBJECT,), base=centre.name, schools=villages, max_schools_per_day=2,
+                           max_travel_minutes_day=180, max_travel_minutes_week=720, buffer_minutes=10),
+             ItinerantPost(id=f"{lead.name}音乐走教", teachers=(teachers[-1].id,), subjects=(ITINERANT_SUBJECT,),
+                           base=lead.name, schools=villages, max_schools_per_day=2, max_travel_minutes_day=240,
+                           max_travel_minutes_week=720, buffer_minutes=10)]
+    return teachers, posts
+
+
 # --- travel ---------------------------------------------------------------------------------------
 
 MAX_ROAD_MINUTES = 90  # the longest single road between two places
@@ -779,12 +814,14 @@ def build_county(county: County, seed: int = SEED) -> Scenario:
     rooms: list[Room] = []
     syncs: list[SyncLesson] = []
     blocks: list[ResearchBlock] = []
+    posts: list[ItinerantPost] = []
     names: set[str] = set()
     for consortium in county.roster:
         grades_at = {s.name: grades_of(seed, s) for s in consortium.schools}
         plans = plan_syncs(seed, consortium, grades_at)
         received = received_periods(plans)
         members: list[Teacher] = []
+        demand: dict[str, int] = {}
         for roster_school in consortium.schools:
             school = School(id=roster_school.name, name=roster_school.name, consortium=consortium.id,
                             role=roster_school.role, tier=roster_school.tier, stage=roster_school.stage,
@@ -794,7 +831,11 @@ def build_county(county: County, seed: int = SEED) -> Scenario:
             local = {(c.id, subject): periods - received.get((c.id, subject), 0)
                      for c in own for (stage, grade, subject), periods in plan_of.items()
                      if stage == school.stage and grade == c.grade}
-            staff = staff_school(seed, roster_school, own, local)
+            itinerant = county.key in ITINERANT_COUNTIES and roster_school.tier == SchoolTier.VILLAGE
+            if itinerant:  # no music teacher of its own: itinerant teachers come (走教)
+                demand[roster_school.name] = sum(p for (_c, s), p in local.items() if s == ITINERANT_SUBJECT and p > 0)
+            staff = staff_school(seed, roster_school, own,
+                                 {k: v for k, v in local.items() if not (itinerant and k[1] == ITINERANT_SUBJECT)})
             hired = finish_teachers(seed, county, roster_school, staff, len(teachers) + 1, names, own)
             for person, teacher in zip(staff, hired):
                 assignments += [TeachingAssignment(teacher=teacher.id, class_id=c, subject=s) for c, s, _ in person.lessons]
@@ -803,6 +844,10 @@ def build_county(county: County, seed: int = SEED) -> Scenario:
             teachers += hired
             members += hired
             rooms += computer_rooms(school, own, local)
+        if demand:
+            travelling, consortium_posts = itinerant_staff(seed, county, consortium, demand, len(teachers) + 1, names)
+            teachers += travelling
+            posts += consortium_posts
         by_class_subject = {(a.class_id, a.subject): a.teacher for a in assignments}
         for plan in plans:
             teaching = f"{consortium.schools[0].name}{plan.grade}({plan.teaching_section})"
@@ -817,7 +862,8 @@ def build_county(county: County, seed: int = SEED) -> Scenario:
         consortia=tuple(Consortium(id=c.id, name=c.name, kind=c.kind) for c in county.roster),
         schools=tuple(schools), bell_schedules=county.bells, subjects=subjects_for(stages), curriculum=curriculum,
         classes=tuple(classes), teachers=tuple(teachers), assignments=tuple(assignments), rooms=tuple(rooms),
-        travel=build_travel(seed, county, schools), sync_lessons=tuple(syncs), research_blocks=tuple(blocks))
+        travel=build_travel(seed, county, schools), sync_lessons=tuple(syncs), research_blocks=tuple(blocks),
+        itinerant_posts=tuple(posts))
 
 
 # --- writing --------------------------------------------------------------------------------------

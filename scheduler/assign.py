@@ -36,6 +36,8 @@ class Assignment:
     sync_teacher: dict[str, str]
     local_periods: dict[tuple[str, str], int]
     received: dict[tuple[str, str], int] = field(default_factory=dict)
+    #: (itinerant teacher, school) -> most days a week there, as the itinerant assignment planned.
+    visit_days: dict[tuple[str, str], int] = field(default_factory=dict)
 
 
 def received_periods(scenario: Scenario) -> dict[tuple[str, str], int]:

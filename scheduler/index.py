@@ -121,6 +121,8 @@ class Index:
     class_index: dict[str, int] = field(default_factory=dict)
     teacher_index: dict[str, int] = field(default_factory=dict)
     max_periods: int = 1
+    #: (itinerant teacher id, school id) -> most days there (see scheduler.assign.Assignment.visit_days).
+    visit_days: dict[tuple[str, str], int] = field(default_factory=dict)
 
     def slot(self, day: int, period: int) -> int:
         """Dense slot number of (weekday index, 1-based period)."""
@@ -191,6 +193,7 @@ class IndexBuilder:
         ix.class_index = {c: i for i, c in enumerate(classes)}
         ix.teacher_index = {t: i for i, t in enumerate(ix.teachers)}
         ix.max_periods = max((b.periods for b in bells), default=1)
+        ix.visit_days = dict(assignment.visit_days)
 
     def build(self) -> Index:
         self._add_lessons()

@@ -80,6 +80,9 @@ def write_feeds_with_activities(scenario: Scenario, solution: Solution, folder: 
 
         write_activity_outputs(activities, folder / ACTIVITIES_DIR)
         extra = activity_occurrences(scenario, activities)
+    from feeds.travel import travel_occurrences
+
+    extra = list(extra) + travel_occurrences(scenario, solution)  # itinerant teachers' legs (issue 4)
     write_feeds(scenario, solution, folder, previous=previous, extra=extra)
 
 

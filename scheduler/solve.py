@@ -2,28 +2,31 @@
 
 Determinism: the wall clock never decides when a part stops. Each part is solved by CP-SAT with
 ``random_seed=seed`` and a deterministic-time limit (``max_deterministic_time``, CP-SAT's own
-measure of work), in two phases: phase 1 (40% of the part's budget, one worker, which is
-deterministic) finds a timetable meeting every hard requirement; phase 2 (60%, at least two
+measure of work), in two phases: phase 1 (up to the part's whole budget, one worker, which is
+deterministic) finds a timetable meeting every hard requirement; phase 2 (what is left, at least
+30% of the budget, with at least two
 workers with ``interleave_search``, whose batches are deterministic) improves the soft penalties
 from it. ``--time-limit`` maps to deterministic time: the parts share
 ``time_limit * min(workers, parts)`` deterministic seconds in proportion to their classes, each
 part getting at most ``time_limit`` and at least 2. On this machine a deterministic second took
 2 to 6 wall seconds under load (bench/bench_solve.py prints both), so wall time can exceed
 ``time_limit``; the wall limit (4x the budget + 30 s) is only a safety net and is reported when
-hit, since such a run is not reproducible. Parts run in ``min(workers, parts)`` processes; the
-result does not depend on which process finishes first (outputs are keyed and sorted).
+hit, since such a run is not reproducible. Parts run in ``min(workers, parts)`` processes, or as
+tasks of a Dask cluster (scheduler/executor.py); the result does not depend on where or in which
+order parts finish (outputs are keyed and sorted).
 """
 
 from __future__ import annotations
 
-import concurrent.futures
+import dataclasses
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from models import LessonPlacement, PartReport, Scenario, Solution
 from scheduler import objective as python_objective
 from scheduler.assign import AssignmentError, complete_assignment
-from scheduler.part import Conflict, PartInput, PartOutput, solve_part
+from scheduler.executor import Checkpoints, Executor, LocalExecutor, run_parts
+from scheduler.part import Conflict, PartInput, PartOutput
 from scheduler.parts import PartPlan, split_parts
 
 #: The wall-clock safety net, as a multiple of the deterministic budget (plus a constant).
@@ -63,7 +66,11 @@ def part_budgets(plans: list[PartPlan], time_limit: float, workers: int) -> list
 
 
 def _part_inputs(scenario: Scenario, seed: int, time_limit: float, workers: int) -> list[PartInput]:
-    assignment = complete_assignment(scenario)
+    from scheduler.itinerant.assign import itinerant_scenario
+
+    # Itinerant posts' classes become fixed assignments, their planned days per school caps (issue 4).
+    scenario, visit_days = itinerant_scenario(scenario)
+    assignment = dataclasses.replace(complete_assignment(scenario), visit_days=visit_days)
     plans = split_parts(scenario, assignment)
     budgets = part_budgets(plans, time_limit, workers)
     cp_workers = max(1, workers // max(1, len(plans)))
@@ -73,8 +80,10 @@ def _part_inputs(scenario: Scenario, seed: int, time_limit: float, workers: int)
             for plan, budget in zip(plans, budgets)]
 
 
-def _run_parts(inputs: list[PartInput], workers: int, progress: Callable[[dict], None] | None) -> list[PartOutput]:
-    """Solve parts, largest first, in ``workers`` processes (in this process when one suffices)."""
+def _run_parts(inputs: list[PartInput], workers: int, progress: Callable[[dict], None] | None,
+               executor: Executor | None = None, checkpoints: Checkpoints | None = None) -> list[PartOutput]:
+    """Solve parts, largest first, with ``executor`` (default: ``workers`` local processes, or this
+    process when one suffices), skipping parts already in ``checkpoints`` (scheduler/executor.py)."""
     outputs: dict[str, PartOutput] = {}
 
     def report(done: PartOutput) -> None:
@@ -89,16 +98,8 @@ def _run_parts(inputs: list[PartInput], workers: int, progress: Callable[[dict],
                       "status": done.status, "objective": best, "bound": bound,
                       "gap": None if best is None or bound is None else _gap(best, bound)})
 
-    order = sorted(inputs, key=lambda p: (-len(p.schools), p.id))
-    if workers <= 1 or len(inputs) <= 1:
-        for part in order:
-            report(solve_part(part))
-    else:
-        with concurrent.futures.ProcessPoolExecutor(max_workers=min(workers, len(inputs))) as pool:
-            futures = [pool.submit(solve_part, part) for part in order]
-            for future in concurrent.futures.as_completed(futures):
-                report(future.result())
-    return [outputs[p.id] for p in inputs]
+    results = run_parts(inputs, executor or LocalExecutor(workers), report, checkpoints)
+    return [results[p.id] for p in inputs]
 
 
 def _gap(objective: float, bound: float) -> float:
@@ -115,13 +116,31 @@ def _assignment_failure(error: AssignmentError, scenario: Scenario, seed: int) -
 
 
 def solve_scenario(scenario: Scenario, *, time_limit: float = 60.0, seed: int = 0, workers: int = 2,
-                   progress: Callable[[dict], None] | None = None) -> SolveResult:
-    """Solve a scenario's term timetable; see the module docstring for determinism and limits."""
+                   progress: Callable[[dict], None] | None = None, executor: Executor | None = None,
+                   checkpoints: Checkpoints | None = None) -> SolveResult:
+    """Solve a scenario's term timetable; see the module docstring for determinism and limits.
+
+    ``executor`` runs the parts (default: ``workers`` local processes; scheduler.executor.DaskExecutor
+    sends them to a Dask cluster); budgets follow ``workers`` either way, so the result is the same.
+    ``checkpoints`` keeps each finished part so that a rerun solves only the missing ones.
+    """
+    if scenario.explicit is not None:  # an imported (FET) scenario: activities are given one by one
+        from scheduler.explicit import solve_explicit
+
+        return solve_explicit(scenario, time_limit=time_limit, seed=seed, workers=workers)
     try:
         inputs = _part_inputs(scenario, seed, time_limit, workers)
     except AssignmentError as error:
         return _assignment_failure(error, scenario, seed)
-    outputs = _run_parts(inputs, workers, progress)
+    outputs = _run_parts(inputs, workers, progress, executor, checkpoints)
+    # Fallback: a part whose timetable cannot keep the itinerant plan's days per school is solved
+    # again without those caps (the post's daily and weekly limits still hold), so no plan that the
+    # timetable did not honour is ever returned.
+    retry = [dataclasses.replace(p, assignment=dataclasses.replace(p.assignment, visit_days={}))
+             for p, o in zip(inputs, outputs) if o.status == "infeasible" and p.assignment.visit_days]
+    if retry:
+        again = {o.id: o for o in _run_parts(retry, workers, progress, executor, checkpoints)}
+        outputs = [again.get(o.id, o) for o in outputs]
     status = _overall_status(outputs)
     reports = tuple(PartReport(id=o.id, schools=o.schools, status=o.status, objective=o.objective, bound=o.bound,
                                gap=o.gap, wall_seconds=round(o.build_seconds + o.solve_seconds, 3))

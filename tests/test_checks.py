@@ -652,7 +652,7 @@ def test_checks_share_no_code_with_the_solver() -> None:
                                   "itertools", "pathlib", "types"}
                 assert allowed, f"{source.name} imports from {module}"
                 if module == "constraints.checks":
-                    assert all(alias.name in {"Violation", "curriculum", "daily", "no_clash", "research_blocks",
+                    assert all(alias.name in {"Violation", "curriculum", "daily", "explicit", "itinerant", "no_clash", "research_blocks",
                                               "sync_lessons", "teachers"} for alias in node.names)
             elif isinstance(node, ast.Import):
                 assert all(not alias.name.startswith(("scheduler", "constraints", "ortools")) for alias in node.names)
@@ -670,3 +670,15 @@ def test_daily_allows_the_least_repeat_when_lessons_outnumber_days() -> None:
     assert len(found) == 1
     assert "3 times on Tue" in found[0].en and "at most twice a day" in found[0].en
     assert "至多两次" in found[0].zh
+
+
+def test_research_block_without_subject_or_grades_holds_only_its_listed_teachers() -> None:
+    # A consortium's in-person 大教研 of named teachers: the consortium says whose block it is; the other
+    # teachers of the consortium keep teaching.
+    listed = SCENARIO.research_blocks[0].model_copy(update={"subject": None, "grades": (), "teachers": ("zhaoliu",)})
+    placement = VALID_RESEARCH.model_copy(update={"teachers": ("zhaoliu",)})
+    assert verify(make_scenario(research_blocks=(listed,)), solution(research=(placement,))) == []
+    # The same placement claiming a teacher who is not listed is reported.
+    extra = placement.model_copy(update={"teachers": ("liming", "zhaoliu")})
+    found = only(verify(make_scenario(research_blocks=(listed,)), solution(research=(extra,))))
+    assert found.rule == "research_blocks.members" and "李明" in found.en

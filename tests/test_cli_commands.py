@@ -170,3 +170,23 @@ def test_draw_is_reproducible_recorded_and_refuses_a_second_seed(published) -> N
     other = run("draw", str(folder), str(out), "A-spot#01", "--seed", "99")
     assert other.exit_code == 2
     assert run("draw", str(folder), str(out), "A-meeting#01", "--seed", "1").exit_code == 2
+
+
+def test_verify_checks_the_published_activity_calendar(published, tmp_path: Path) -> None:
+    import shutil
+
+    folder, out = published
+    copy = tmp_path / "out"
+    shutil.copytree(out, copy)
+    plan_path = copy / "activities" / "plan.json"
+    plan = json.loads(plan_path.read_text(encoding="utf-8"))
+    meetings = [a for a in plan["activities"] if a["kind"] == "joint_meeting"]
+    # Give every meeting of one consortium the same chair: the rotation's fairness bound breaks.
+    chair = meetings[0]["chair"]
+    for meeting in meetings:
+        if meeting["consortium"] == meetings[0]["consortium"]:
+            meeting["chair"] = chair
+    plan_path.write_text(json.dumps(plan, ensure_ascii=False), encoding="utf-8")
+    result = run("verify", str(folder), str(copy))
+    assert result.exit_code == 1, result.output
+    assert "chair" in result.output.lower()

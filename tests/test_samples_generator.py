@@ -200,7 +200,10 @@ def test_every_class_subject_taught_locally_has_one_teacher_of_its_school(sample
     _, scenario = sample
     local = _local_periods(scenario)
     assigned = Counter((a.class_id, a.subject) for a in scenario.assignments)
-    assert set(assigned) == {key for key, periods in local.items() if periods > 0}
+    # Class-subjects at schools an itinerant post serves, in its subjects, get their teacher at solve time.
+    served = {(school, subject) for p in scenario.itinerant_posts for school in p.schools for subject in p.subjects}
+    travelling = {key for key in local if (scenario.class_by_id[key[0]].school, key[1]) in served}
+    assert set(assigned) == {key for key, periods in local.items() if periods > 0} - travelling
     assert set(assigned.values()) == {1}
     for a in scenario.assignments:
         teacher = scenario.teacher_by_id[a.teacher]
@@ -216,7 +219,10 @@ def test_teacher_loads_leave_slack_under_max_weekly(sample) -> None:
     for a in scenario.assignments:
         load[a.teacher] += local[(a.class_id, a.subject)]
         per_school_subject[(scenario.class_by_id[a.class_id].school, a.subject)] += local[(a.class_id, a.subject)]
+    itinerant = {t for p in scenario.itinerant_posts for t in p.teachers}
     for teacher in scenario.teachers:
+        if teacher.id in itinerant:
+            continue  # their classes are chosen at solve time (tests/test_itinerant.py)
         assert 0 < load[teacher.id] <= LOAD_SHARE * teacher.max_weekly, teacher.id
         assert load[teacher.id] <= 5 * teacher.max_daily - sum(1 for _ in teacher.unavailable)
     for (school, subject), need in per_school_subject.items():
@@ -237,6 +243,18 @@ def test_teachers_people_and_roles(sample) -> None:
     assert 0.12 <= sum(t.backbone for t in scenario.teachers) / len(scenario.teachers) <= 0.32
     limits = {(s.stage, t.max_weekly) for t in scenario.teachers for s in [scenario.school_by_id[t.school]]}
     assert all(14 <= w <= 18 if stage == Stage.PRIMARY else 12 <= w <= 16 for stage, w in limits)
+
+
+def test_pengshui_itinerant_music_teachers_serve_the_village_schools() -> None:
+    scenario = validated("pengshui")[0]
+    teachers = {t for p in scenario.itinerant_posts for t in p.teachers}
+    served = {s for p in scenario.itinerant_posts for s in p.schools}
+    bases = {scenario.school_by_id[p.base].tier for p in scenario.itinerant_posts}
+    assert len(teachers) >= 20 and bases == {SchoolTier.TOWNSHIP, SchoolTier.COUNTY_SEAT}
+    assert len(served) >= 25 and all(scenario.school_by_id[s].tier == SchoolTier.VILLAGE for s in served)
+    # Posts stay inside their consortium, so the consortia remain independent parts of the solve.
+    assert all(len({scenario.school_by_id[s].consortium for s in (p.base, *p.schools)}) == 1
+               for p in scenario.itinerant_posts)
 
 
 def test_village_schools_have_no_dedicated_art_teacher(sample) -> None:

@@ -31,6 +31,7 @@ class Violation:
 from constraints.checks import (
     curriculum,
     daily,
+    itinerant,
     no_clash,
     research_blocks,
     sync_lessons,
@@ -40,7 +41,7 @@ from constraints.checks import (
 # Explicit and ordered. The order is only the order of the report: every check reads the
 # scenario and the solution alone, so none depends on another having run. Placement rules come
 # first since a lesson in the wrong place explains many later messages.
-CHECKS: tuple[ModuleType, ...] = (curriculum, no_clash, teachers, daily, sync_lessons, research_blocks)
+CHECKS: tuple[ModuleType, ...] = (curriculum, no_clash, teachers, daily, sync_lessons, research_blocks, itinerant)
 
 
 def sort_violations(violations: list[Violation]) -> list[Violation]:
@@ -51,6 +52,10 @@ def sort_violations(violations: list[Violation]) -> list[Violation]:
 def verify(scenario: Scenario, solution: Solution) -> list[Violation]:
     """Every violation of every hard requirement, grouped by check in ``CHECKS`` order."""
     found: list[Violation] = []
+    if scenario.explicit is not None:  # imported activities: their own checks replace the curriculum's
+        from constraints.checks import explicit
+
+        return sort_violations(explicit.check(scenario, solution))
     for module in CHECKS:
         found += sort_violations(module.check(scenario, solution))
     return found

@@ -50,7 +50,9 @@ def check(scenario: Scenario, solution: Solution) -> list[Violation]:
 def group_of(scenario: Scenario, solution: Solution, block: ResearchBlock) -> set[str]:
     """The teachers who must attend: listed ones plus those the solution makes teachers of the block's lessons."""
     members = set(block.teachers)
-    if block.subject is None and not block.grades and block.consortium is None:
+    if block.subject is None and not block.grades:
+        # No subject and no grades: only the listed teachers (docs/format.md, research_blocks.subject);
+        # the consortium then only says whose block it is, not that all its teachers attend.
         return members
     for lesson in solution.lessons:
         klass = scenario.class_by_id.get(lesson.class_id)

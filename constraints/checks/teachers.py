@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from constraints.checks import Violation
+from constraints.checks import Violation, itinerant
 from constraints.checks._common import (
     Clocks,
     Names,
@@ -76,7 +76,9 @@ def _qualified(names: Names, teacher: Teacher, lesson: LessonPlacement, receivin
             f"(subjects: {', '.join(names.subject(s) for s in teacher.subjects)})",
             f"{cls}：{lesson_slot_zh(lesson)}的{subj}由 {who} 任教，但其任教学科为"
             f"{'、'.join(names.subject(s) for s in teacher.subjects)}"))
-    if not receiving and lesson.school not in (teacher.school, *teacher.also_schools):
+    # An itinerant teacher may also teach at the schools their post serves.
+    if (not receiving and lesson.school not in (teacher.school, *teacher.also_schools)
+            and lesson.school not in itinerant.served_schools(names.s, teacher.id)):
         found.append(Violation(
             "teachers.school", _where(names, lesson),
             f"{cls}: {subj} on {lesson_slot_en(lesson)} is taught by {who} of {names.school(teacher.school)}, "

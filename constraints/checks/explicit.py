@@ -1,0 +1,233 @@
+"""Checks of a timetable of explicit activities (an imported FET file) against every imported hard rule.
+
+Plain Python over the written solution: each lesson's key ``A<id>`` names its activity, its day and
+period say where it starts. Nothing here comes from the solver side (``scheduler``,
+``constraints.explicit``): occupancy, gaps and beginnings are recounted from scratch.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from constraints.checks import Violation
+from models import Scenario, Solution
+from models.explicit import ExplicitTimetable, TimeRule
+
+
+class _Grid:
+    """Where every activity is: (day, first hour) and the hours it covers."""
+
+    def __init__(self, tt: ExplicitTimetable, starts: dict[int, tuple[int, int]]) -> None:
+        self.tt, self.starts = tt, starts
+        self.hours = len(tt.hours)
+
+    def covered(self, ident: int) -> list[tuple[int, int]]:
+        day, hour = self.starts[ident]
+        return [(day, h) for h in range(hour, hour + self.tt.activity_by_id[ident].duration)]
+
+    def busy(self, idents: list[int]) -> dict[int, set[int]]:
+        """Day -> hours in which any of these activities takes place."""
+        found: dict[int, set[int]] = defaultdict(set)
+        for ident in idents:
+            if ident in self.starts:
+                for day, hour in self.covered(ident):
+                    found[day].add(hour)
+        return found
+
+
+def _v(rule: str, where: str, en: str, zh: str) -> Violation:
+    return Violation(rule=f"fet.{rule}", where=where, en=en, zh=zh)
+
+
+def _hard_slots(tt: ExplicitTimetable, kind: str, who: str | None = None) -> set[tuple[int, int]]:
+    found: set[tuple[int, int]] = set()
+    for rule in tt.rules:
+        if rule.hard and rule.kind == kind and (who is None or who in (rule.teacher, rule.students)):
+            found |= set(rule.slots)
+    return found
+
+
+def _teacher_activities(tt: ExplicitTimetable) -> dict[str, list[int]]:
+    found: dict[str, list[int]] = defaultdict(list)
+    for a in tt.activities:
+        for t in a.teachers:
+            found[t].append(a.id)
+    return found
+
+
+def _atom_activities(tt: ExplicitTimetable) -> dict[str, list[int]]:
+    found: dict[str, list[int]] = defaultdict(list)
+    for a in tt.activities:
+        for atom in tt.atoms_of(a.students):
+            found[atom].append(a.id)
+    return found
+
+
+def _atom_off(tt: ExplicitTimetable) -> dict[str, set[tuple[int, int]]]:
+    off: dict[str, set[tuple[int, int]]] = defaultdict(set)
+    for rule in tt.rules:
+        if rule.hard and rule.kind == "StudentsSetNotAvailableTimes":
+            for atom in tt.atoms_of([rule.students]):
+                off[atom] |= set(rule.slots)
+    return off
+
+
+def _placements(tt: ExplicitTimetable, solution: Solution, out: list[Violation]) -> dict[int, tuple[int, int]]:
+    starts: dict[int, tuple[int, int]] = {}
+    for lesson in solution.lessons:
+        ident = int(lesson.key[1:]) if lesson.key[:1] == "A" and lesson.key[1:].isdigit() else None
+        if ident is None or ident not in tt.activity_by_id:
+            out.append(_v("placement", lesson.key, f"lesson {lesson.key} is not an activity of the scenario",
+                          f"课节 {lesson.key} 不是方案中的活动"))
+            continue
+        activity = tt.activity_by_id[ident]
+        day, hour = lesson.day.index, lesson.period - 1
+        if ident in starts:
+            out.append(_v("placement", lesson.key, f"activity {ident} is placed twice", f"活动 {ident} 被安排了两次"))
+        elif day >= len(tt.days) or hour + activity.duration > len(tt.hours) or lesson.length != activity.duration:
+            out.append(_v("placement", lesson.key,
+                          f"activity {ident} (duration {activity.duration}) does not fit at day {day + 1}, hour {hour + 1} "
+                          f"with length {lesson.length}",
+                          f"活动 {ident}（时长 {activity.duration}）无法安排在第 {day + 1} 天第 {hour + 1} 节（长度 {lesson.length}）"))
+        else:
+            starts[ident] = (day, hour)
+    for a in tt.activities:
+        if a.id not in starts and not any(v.where == f"A{a.id}" for v in out):
+            out.append(_v("placement", f"A{a.id}", f"activity {a.id} ({a.subject}) is not placed",
+                          f"活动 {a.id}（{a.subject}）未被安排"))
+    return starts
+
+
+def _clashes(grid: _Grid, owners: dict[str, list[int]], label: str, label_zh: str, out: list[Violation]) -> None:
+    tt = grid.tt
+    for owner, idents in sorted(owners.items()):
+        seen: dict[tuple[int, int], int] = {}
+        for ident in sorted(i for i in idents if i in grid.starts):
+            for slot in grid.covered(ident):
+                if slot in seen:
+                    out.append(_v("BasicCompulsoryTime", f"{label} {owner}",
+                                  f"{label} {owner} has activities {seen[slot]} and {ident} at once ({tt.days[slot[0]]}, {tt.hours[slot[1]]})",
+                                  f"{label_zh} {owner} 同时有活动 {seen[slot]} 与 {ident}（{tt.days[slot[0]]}，{tt.hours[slot[1]]}）"))
+                else:
+                    seen[slot] = ident
+
+
+def _resources(tt: ExplicitTimetable, rule: TimeRule) -> list[tuple[str, list[int], set[tuple[int, int]]]]:
+    """(name, activities, unavailable slots) of each teacher or student subgroup the rule applies to."""
+    if rule.kind.startswith("Teacher"):
+        teachers = _teacher_activities(tt)
+        names = [rule.teacher] if rule.teacher else sorted(teachers)
+        return [(f"teacher {t}", teachers.get(t, []), _hard_slots(tt, "TeacherNotAvailableTimes", t)) for t in names]
+    atoms = _atom_activities(tt)
+    off = _atom_off(tt)
+    names = sorted(tt.atoms_of([rule.students])) if rule.students else sorted(atoms)
+    return [(f"students {a}", atoms.get(a, []), off.get(a, set())) for a in names]
+
+
+def _counted(tt: ExplicitTimetable, day: int, off: set[tuple[int, int]], breaks: set[tuple[int, int]]) -> list[int]:
+    return [h for h in range(len(tt.hours)) if (day, h) not in breaks and (day, h) not in off]
+
+
+def _check_rule(grid: _Grid, rule: TimeRule, breaks: set[tuple[int, int]]) -> list[str]:
+    """What breaks one hard rule, in English; empty when it holds."""
+    tt, s = grid.tt, grid.starts
+    found: list[str] = []
+    placed = [a for a in rule.activities if a in s]
+    if rule.kind in ("BreakTimes", "TeacherNotAvailableTimes", "StudentsSetNotAvailableTimes"):
+        slots = set(rule.slots)
+        if rule.kind == "BreakTimes":
+            idents = list(s)
+        elif rule.kind == "TeacherNotAvailableTimes":
+            idents = [a.id for a in tt.activities if rule.teacher in a.teachers]
+        else:
+            atoms = tt.atoms_of([rule.students])
+            idents = [a.id for a in tt.activities if tt.atoms_of(a.students) & atoms]
+        found += [f"activity {i} takes place at a forbidden hour" for i in sorted(idents)
+                  if i in s and any(c in slots for c in grid.covered(i))]
+    elif rule.kind == "PreferredStartingTimes":
+        found += [f"activity {i} starts outside its preferred starting times" for i in placed if s[i] not in set(rule.slots)]
+    elif rule.kind == "PreferredTimeSlots":
+        found += [f"activity {i} lies outside its preferred time slots" for i in placed
+                  if any(c not in set(rule.slots) for c in grid.covered(i))]
+    elif rule.kind == "ActivitiesSameStartingTime":
+        if len({s[i] for i in placed}) > 1:
+            found.append("the activities do not start at the same time")
+    elif rule.kind == "TwoActivitiesConsecutive":
+        first, second = rule.activities
+        if first in s and second in s:
+            day, hour = s[first]
+            if s[second] != (day, hour + tt.activity_by_id[first].duration):
+                found.append(f"activity {second} does not start right after activity {first} ends")
+    elif rule.kind == "ActivitiesNotOverlapping":
+        seen: dict[tuple[int, int], int] = {}
+        for i in placed:
+            for c in grid.covered(i):
+                if c in seen:
+                    found.append(f"activities {seen[c]} and {i} overlap")
+                seen[c] = i
+    elif rule.kind == "MinDaysBetweenActivities":
+        for index, i in enumerate(placed):
+            for j in placed[index + 1:]:
+                if abs(s[i][0] - s[j][0]) < (rule.value or 0):
+                    found.append(f"activities {i} and {j} are fewer than {rule.value} days apart")
+    else:
+        for name, idents, off in _resources(tt, rule):
+            busy = grid.busy(idents)
+            found += [f"{name}: {problem}" for problem in _resource_rule(tt, rule, busy, off, breaks)]
+    return found
+
+
+def _resource_rule(tt: ExplicitTimetable, rule: TimeRule, busy: dict[int, set[int]], off: set[tuple[int, int]],
+                   breaks: set[tuple[int, int]]) -> list[str]:
+    value = rule.value or 0
+    kind = rule.kind
+    days = range(len(tt.days))
+    if kind == "TeacherMaxDaysPerWeek":
+        used = sum(1 for d in days if busy.get(d))
+        return [f"works {used} days, more than {value}"] if used > value else []
+    if kind.endswith("MaxHoursDaily"):
+        return [f"{len(busy[d])} hours on {tt.days[d]}, more than {value}" for d in days if len(busy.get(d, ())) > value]
+    if kind.endswith("MinHoursDaily"):
+        return [f"{len(busy.get(d, ()))} hours on {tt.days[d]}, fewer than {value}" for d in days
+                if len(busy.get(d, ())) < value and not (rule.flag and not busy.get(d))]
+    if "MaxGaps" in kind:
+        gaps = {}
+        for d in days:
+            counted = _counted(tt, d, off, breaks)
+            taken = [i for i, h in enumerate(counted) if h in busy.get(d, ())]
+            gaps[d] = (taken[-1] - taken[0] + 1 - len(taken)) if taken else 0
+        if kind.endswith("PerDay"):
+            return [f"{gaps[d]} gaps on {tt.days[d]}, more than {value}" for d in days if gaps[d] > value]
+        return [f"{sum(gaps.values())} gaps a week, more than {value}"] if sum(gaps.values()) > value else []
+    if kind == "StudentsEarlyMaxBeginningsAtSecondHour":
+        problems, second = [], 0
+        for d in days:
+            counted = _counted(tt, d, off, breaks)
+            taken = [i for i, h in enumerate(counted) if h in busy.get(d, ())]
+            if taken and taken[0] >= 2:
+                problems.append(f"begins at hour {counted[taken[0]] + 1} on {tt.days[d]}, later than the second")
+            elif taken and taken[0] == 1:
+                second += 1
+        if second > value:
+            problems.append(f"begins at the second hour on {second} days, more than {value}")
+        return problems
+    return []
+
+
+def check(scenario: Scenario, solution: Solution) -> list[Violation]:
+    tt = scenario.explicit
+    if tt is None:
+        return []
+    out: list[Violation] = []
+    grid = _Grid(tt, _placements(tt, solution, out))
+    _clashes(grid, _teacher_activities(tt), "teacher", "教师", out)
+    _clashes(grid, _atom_activities(tt), "students", "学生", out)
+    breaks = _hard_slots(tt, "BreakTimes")
+    for number, rule in enumerate(tt.rules, start=1):
+        if not rule.hard or rule.weight <= 0:
+            continue
+        for problem in _check_rule(grid, rule, breaks):
+            where = f"time_constraints.csv row {number + 1}"
+            out.append(_v(rule.kind, where, f"{rule.kind} ({where}): {problem}",
+                          f"{rule.kind}（time_constraints.csv 第 {number + 1} 行）：{problem}"))
+    return out

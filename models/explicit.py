@@ -1,0 +1,124 @@
+"""Explicit activities: timetabling data given lesson by lesson, as FET and similar tools hold it.
+
+A tongbu scenario normally derives its lessons from the curriculum plan and teaching assignments.
+Data imported from FET instead lists every activity: a subject, any number of teachers (possibly
+none), any number of student sets that may overlap (a year contains its groups, a group its
+subgroups), a duration, and time constraints with weights (100 = hard, lower = soft with that
+weight). Slots are (day, hour) pairs counted from 0, days and hours named as in the source.
+"""
+
+from __future__ import annotations
+
+from functools import cached_property
+
+from pydantic import ConfigDict, Field
+
+from models.base import Frozen
+
+#: Student set kinds, outermost first.
+STUDENT_KINDS = ("year", "group", "subgroup")
+
+
+class StudentSet(Frozen):
+    """A year, group or subgroup. ``within`` names the sets that directly contain it."""
+
+    id: str
+    kind: str = Field(description="year, group or subgroup")
+    within: tuple[str, ...] = ()
+    size: int = 0
+
+
+class ExplicitActivity(Frozen):
+    """One activity (one weekly lesson of ``duration`` consecutive hours).
+
+    ``group`` is the FET activity group id of a split activity (0 when it stands alone).
+    """
+
+    id: int
+    subject: str
+    teachers: tuple[str, ...] = ()
+    students: tuple[str, ...] = ()
+    duration: int = Field(default=1, ge=1)
+    group: int = 0
+    tags: tuple[str, ...] = ()
+
+
+class TimeRule(Frozen):
+    """One imported time constraint, in a normal form shared by the solver and the checks.
+
+    ``kind`` is the FET constraint name without its ``Constraint`` prefix. Filters of the source
+    (by teacher, students, subject, tag, duration) are resolved into ``activities`` when imported;
+    ``teacher``/``students`` empty on a Teachers…/Students… kind means every teacher/every set.
+    ``value`` is the number the kind takes (min days, max gaps, max hours …); ``flag`` is
+    consecutive-if-same-day for MinDaysBetweenActivities and allow-empty-days for MinHoursDaily.
+    """
+
+    kind: str
+    weight: float = Field(default=100.0, ge=0, le=100)
+    activities: tuple[int, ...] = ()
+    teacher: str = ""
+    students: str = ""
+    slots: tuple[tuple[int, int], ...] = ()
+    value: int | None = None
+    flag: bool = False
+
+    @property
+    def hard(self) -> bool:
+        return self.weight >= 100.0
+
+
+class LeftOut(Frozen):
+    """A kind of constraint the import did not take in, and how many of them there were."""
+
+    kind: str
+    count: int
+
+
+class ExplicitTimetable(Frozen):
+    """Everything an imported timetable problem holds beyond the scenario's own tables."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True, ignored_types=(cached_property,))
+
+    days: tuple[str, ...]
+    hours: tuple[str, ...]
+    teachers: tuple[str, ...] = ()
+    student_sets: tuple[StudentSet, ...] = ()
+    activities: tuple[ExplicitActivity, ...] = ()
+    rules: tuple[TimeRule, ...] = ()
+    left_out: tuple[LeftOut, ...] = Field(default=(), description="constraint kinds not imported, with counts")
+
+    @property
+    def partial(self) -> bool:
+        return bool(self.left_out)
+
+    @cached_property
+    def activity_by_id(self) -> dict[int, ExplicitActivity]:
+        return {a.id: a for a in self.activities}
+
+    @cached_property
+    def atoms(self) -> dict[str, frozenset[str]]:
+        """Each student set -> the innermost sets (subgroups, or groups/years with none inside) it covers.
+
+        Two sets clash exactly when their atoms meet: a year clashes with its groups and subgroups,
+        and two groups that share a subgroup (FET's overlapping divisions) clash too.
+        """
+        inside: dict[str, set[str]] = {s.id: set() for s in self.student_sets}
+        for s in self.student_sets:
+            for parent in s.within:
+                inside.setdefault(parent, set()).add(s.id)
+        memo: dict[str, frozenset[str]] = {}
+
+        def atoms_of(name: str, path: frozenset[str]) -> frozenset[str]:
+            if name in memo:
+                return memo[name]
+            children = inside.get(name, set()) - path
+            found = frozenset({name}) if not children else frozenset().union(
+                *(atoms_of(c, path | {name}) for c in sorted(children)))
+            memo[name] = found
+            return found
+
+        return {name: atoms_of(name, frozenset()) for name in inside}
+
+    def atoms_of(self, sets: tuple[str, ...] | list[str]) -> frozenset[str]:
+        table = self.atoms
+        return frozenset().union(*(table.get(s, frozenset({s})) for s in sets)) if sets else frozenset()

@@ -1,0 +1,148 @@
+"""Explicit activities in a scenario folder: three CSV tables and an ``explicit`` key in scenario.yaml.
+
+``scenario.yaml`` holds ``explicit: {days, hours, teachers, left_out}``; the tables are
+``student_sets.csv`` (id, kind, within, size), ``explicit_activities.csv`` (id, subject, teachers,
+students, duration, group, tags) and ``time_constraints.csv`` (kind, weight, activities, teacher,
+students, slots, value, flag). Lists in a cell are separated by ``|`` (FET names contain ``;``
+and ``,``); a slot is ``day:hour``, both counted from 0. Written with a BOM like every tongbu CSV.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from models.explicit import ExplicitActivity, ExplicitTimetable, LeftOut, StudentSet, TimeRule
+
+SETS_FILE = "student_sets.csv"
+ACTIVITIES_FILE = "explicit_activities.csv"
+RULES_FILE = "time_constraints.csv"
+SEP = "|"
+
+SETS_COLUMNS = ("id", "kind", "within", "size")
+ACTIVITY_COLUMNS = ("id", "subject", "teachers", "students", "duration", "group", "tags")
+RULE_COLUMNS = ("kind", "weight", "activities", "teacher", "students", "slots", "value", "flag")
+
+
+def _split(text: str) -> tuple[str, ...]:
+    return tuple(part for part in text.split(SEP) if part != "") if text else ()
+
+
+def _join(items: Any) -> str:
+    return SEP.join(str(i) for i in items)
+
+
+def _slots(text: str) -> tuple[tuple[int, int], ...]:
+    result = []
+    for part in _split(text):
+        day, _, hour = part.partition(":")
+        result.append((int(day), int(hour)))
+    return tuple(result)
+
+
+def _rows(path: Path) -> list[dict[str, str]]:
+    text = path.read_bytes().decode("utf-8-sig")
+    return list(csv.DictReader(io.StringIO(text)))
+
+
+def read_explicit(reader: Any, folder: Path, header: Any) -> ExplicitTimetable | None:
+    """The explicit part of a scenario folder, or None when scenario.yaml has no ``explicit`` key.
+
+    Problems go to ``reader`` (a ``models.files.Reader``) with file, row and column.
+    """
+    if header is None:
+        return None
+    if not isinstance(header, dict):
+        reader.problem("scenario.yaml", "need_mapping", at_column="explicit", key="explicit",
+                       example="{days: [Mon, …], hours: ['1', …]}")
+        return None
+    parts: dict[str, list[Any]] = {"student_sets": [], "activities": [], "rules": []}
+    for file, key, parse in ((SETS_FILE, "student_sets", _set), (ACTIVITIES_FILE, "activities", _activity),
+                             (RULES_FILE, "rules", _rule)):
+        path = folder / file
+        if not path.is_file():
+            if key == "activities":
+                reader.problem(file, "missing_table", table=file.removesuffix(".csv"), workbook=file)
+            continue
+        try:
+            rows = _rows(path)
+        except (OSError, UnicodeDecodeError, csv.Error) as err:
+            reader.problem(file, "unreadable", detail=str(err))
+            continue
+        for number, row in enumerate(rows, start=2):
+            try:
+                parts[key].append(parse(row))
+            except (ValueError, TypeError, ValidationError) as err:
+                reader.problem(file, "bad_value", at_row=number, detail=_short(err))
+    try:
+        return ExplicitTimetable(
+            days=tuple(str(d) for d in header.get("days") or ()), hours=tuple(str(h) for h in header.get("hours") or ()),
+            teachers=tuple(str(t) for t in header.get("teachers") or ()),
+            left_out=tuple(LeftOut(kind=str(x["kind"]), count=int(x["count"])) for x in header.get("left_out") or ()),
+            student_sets=tuple(parts["student_sets"]), activities=tuple(parts["activities"]), rules=tuple(parts["rules"]))
+    except (ValueError, TypeError, KeyError, ValidationError) as err:
+        reader.problem("scenario.yaml", "bad_value", at_column="explicit", detail=_short(err))
+        return None
+
+
+def _short(err: Exception) -> str:
+    if isinstance(err, ValidationError):
+        first = err.errors()[0]
+        return f"{'.'.join(str(p) for p in first['loc'])}: {first['msg']}"
+    return str(err)
+
+
+def _set(row: dict[str, str]) -> StudentSet:
+    return StudentSet(id=row["id"], kind=row.get("kind") or "group", within=_split(row.get("within") or ""),
+                      size=int(row.get("size") or 0))
+
+
+def _activity(row: dict[str, str]) -> ExplicitActivity:
+    return ExplicitActivity(id=int(row["id"]), subject=row.get("subject") or "", teachers=_split(row.get("teachers") or ""),
+                            students=_split(row.get("students") or ""), duration=int(row.get("duration") or 1),
+                            group=int(row.get("group") or 0), tags=_split(row.get("tags") or ""))
+
+
+def _rule(row: dict[str, str]) -> TimeRule:
+    value = row.get("value") or ""
+    return TimeRule(kind=row["kind"], weight=float(row.get("weight") or 100),
+                    activities=tuple(int(a) for a in _split(row.get("activities") or "")),
+                    teacher=row.get("teacher") or "", students=row.get("students") or "",
+                    slots=_slots(row.get("slots") or ""), value=int(value) if value != "" else None,
+                    flag=(row.get("flag") or "").strip().lower() in ("1", "true", "yes", "是"))
+
+
+def explicit_yaml(timetable: ExplicitTimetable) -> dict[str, Any]:
+    return {"days": list(timetable.days), "hours": list(timetable.hours), "teachers": list(timetable.teachers),
+            "left_out": [{"kind": x.kind, "count": x.count} for x in timetable.left_out]}
+
+
+def _weight(weight: float) -> str:
+    return str(int(weight)) if float(weight).is_integer() else repr(weight)
+
+
+def explicit_tables(timetable: ExplicitTimetable) -> dict[str, list[list[str]]]:
+    return {
+        SETS_FILE: [list(SETS_COLUMNS)] + [[s.id, s.kind, _join(s.within), str(s.size)] for s in timetable.student_sets],
+        ACTIVITIES_FILE: [list(ACTIVITY_COLUMNS)] + [
+            [str(a.id), a.subject, _join(a.teachers), _join(a.students), str(a.duration), str(a.group), _join(a.tags)]
+            for a in timetable.activities],
+        RULES_FILE: [list(RULE_COLUMNS)] + [
+            [r.kind, _weight(r.weight), _join(r.activities), r.teacher, r.students,
+             _join(f"{d}:{h}" for d, h in r.slots), "" if r.value is None else str(r.value), "1" if r.flag else ""]
+            for r in timetable.rules],
+    }
+
+
+def write_explicit(timetable: ExplicitTimetable, folder: Path) -> list[Path]:
+    from models.files import write_csv
+
+    written = []
+    for name, rows in explicit_tables(timetable).items():
+        write_csv(rows, folder / name)
+        written.append(folder / name)
+    return written

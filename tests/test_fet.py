@@ -1,0 +1,216 @@
+"""FET files: import, solve and verify imported scenarios, export back to FET that fet-cl reads."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from constraints.checks import verify
+from models.explicit import ExplicitActivity, ExplicitTimetable, StudentSet, TimeRule
+from models.fet import read_fet
+from models.fet.writer import fet_xml, write_fet
+from models.files import load_scenario, write_scenario
+from models.solution import LessonPlacement, Solution
+from scheduler.explicit import solve_explicit
+
+EXAMPLES = Path("/usr/share/doc/fet-data/examples/FET-5-official")
+needs_examples = pytest.mark.skipif(not EXAMPLES.is_dir(), reason=(
+    "FET's example files are not installed (Debian package fet-data: apt-get install fet-data); "
+    "the FET import tests need them"))
+needs_fet_cl = pytest.mark.skipif(shutil.which("fet-cl") is None, reason=(
+    "fet-cl is not installed (Debian package fet); the export round trip needs it"))
+
+SMALL = ("Denmark/small-school.fet", "Argentina/Horario_ISJ.fet", "Brazil/2/EEBLJ-Noturno.fet",
+         "Greece/Didymoteicho/6th-Primary-School.fet")
+
+
+def _tiny(rules: tuple[TimeRule, ...] = ()) -> ExplicitTimetable:
+    """Two days of three hours; a year with two groups; teacher T teaches the year and each group."""
+    return ExplicitTimetable(
+        days=("Mon", "Tue"), hours=("1", "2", "3"), teachers=("T", "U"),
+        student_sets=(StudentSet(id="Y", kind="year"), StudentSet(id="G1", kind="group", within=("Y",)),
+                      StudentSet(id="G2", kind="group", within=("Y",))),
+        activities=(ExplicitActivity(id=1, subject="Maths", teachers=("T",), students=("Y",)),
+                    ExplicitActivity(id=2, subject="Art", teachers=("U",), students=("G1",), duration=2),
+                    ExplicitActivity(id=3, subject="Music", teachers=("T",), students=("G2",))),
+        rules=rules)
+
+
+def _scenario(tt: ExplicitTimetable):
+    from models.fet.reader import read_fet as _unused  # noqa: F401  (the module builds imported scenarios)
+    import models.fet.reader as reader
+
+    base = reader.Scenario
+    from datetime import date
+
+    from models import BellSchedule, Consortium, School, SchoolRole, SchoolTier, Stage, Subject, TermCalendar, Weekday
+
+    return base(
+        district="tiny", term=TermCalendar(start=date(2026, 9, 1), end=date(2026, 12, 31), use_official_holidays=False),
+        consortia=(Consortium(id="fet", name="tiny"),),
+        schools=(School(id="school", name="tiny", consortium="fet", role=SchoolRole.LEAD, tier=SchoolTier.COUNTY_SEAT,
+                        stage=Stage.JUNIOR, grades=(7,), bell_schedule="fet"),),
+        bell_schedules=(BellSchedule(id="fet", days=(Weekday.MON, Weekday.TUE), periods=reader.synthetic_periods(3)),),
+        subjects=tuple(Subject(id=s, name=s) for s in ("Maths", "Art", "Music")), curriculum=(), classes=(),
+        teachers=(), explicit=tt)
+
+
+def _lesson(ident: int, day: int, period: int, length: int = 1) -> LessonPlacement:
+    from models import Weekday
+
+    return LessonPlacement(key=f"A{ident}", class_id="-", school="school", subject="x", teacher="",
+                           day=Weekday.of_index(day), period=period, length=length)
+
+
+# --- the model and the checks, without FET installed ---------------------------------------------
+
+
+def test_a_year_clashes_with_its_groups_and_groups_do_not_clash_with_each_other():
+    tt = _tiny()
+    assert tt.atoms["Y"] == {"G1", "G2"}
+    assert not (tt.atoms_of(["G1"]) & tt.atoms_of(["G2"]))
+
+
+def test_check_flags_a_year_and_its_group_at_once_and_a_teacher_twice():
+    scenario = _scenario(_tiny())
+    bad = Solution(district="tiny", seed=0, lessons=(_lesson(1, 0, 1), _lesson(2, 0, 1, 2), _lesson(3, 0, 1)))
+    rules = sorted({v.rule for v in verify(scenario, bad)})
+    texts = " ".join(v.en for v in verify(scenario, bad))
+    assert rules == ["fet.BasicCompulsoryTime"]
+    assert "students G1 has activities 1 and 2 at once" in texts
+    assert "teacher T has activities 1 and 3 at once" in texts
+
+
+def test_check_flags_each_hard_rule_kind_it_is_given():
+    rules = (TimeRule(kind="BreakTimes", slots=((1, 1),)),
+             TimeRule(kind="MinDaysBetweenActivities", activities=(1, 3), value=1),
+             TimeRule(kind="TeacherMaxGapsPerDay", value=0),
+             TimeRule(kind="StudentsEarlyMaxBeginningsAtSecondHour", value=0),
+             TimeRule(kind="TeacherMaxHoursDaily", weight=50, value=0))  # soft: never a violation
+    scenario = _scenario(_tiny(rules))
+    # T: activity 1 at Mon 1, activity 3 at Mon 3 (a gap at Mon 2, the same day as 1); 2 covers the Tue 2 break.
+    bad = Solution(district="tiny", seed=0, lessons=(_lesson(1, 0, 1), _lesson(2, 1, 2, 2), _lesson(3, 0, 3)))
+    kinds = sorted({v.rule for v in verify(scenario, bad)})
+    assert kinds == ["fet.BreakTimes", "fet.MinDaysBetweenActivities", "fet.StudentsEarlyMaxBeginningsAtSecondHour",
+                     "fet.TeacherMaxGapsPerDay"]
+
+
+def test_tiny_solves_and_verifies_with_every_rule_kind():
+    rules = (TimeRule(kind="BreakTimes", slots=((1, 2),)),
+             TimeRule(kind="TeacherNotAvailableTimes", teacher="U", slots=((0, 0),)),
+             TimeRule(kind="StudentsSetNotAvailableTimes", students="G2", slots=((1, 0),)),
+             TimeRule(kind="MinDaysBetweenActivities", activities=(1, 3), value=1),
+             TimeRule(kind="PreferredStartingTimes", activities=(2,), slots=((0, 1), (1, 0))),
+             TimeRule(kind="TeacherMaxGapsPerWeek", value=0),
+             TimeRule(kind="StudentsMaxGapsPerDay", value=0),
+             TimeRule(kind="TeacherMaxHoursDaily", teacher="T", value=1),
+             TimeRule(kind="TeacherMinHoursDaily", value=1, flag=True),
+             TimeRule(kind="StudentsMinHoursDaily", value=1, flag=True),
+             TimeRule(kind="TeacherMaxDaysPerWeek", teacher="T", value=2),
+             TimeRule(kind="StudentsEarlyMaxBeginningsAtSecondHour", value=1),
+             TimeRule(kind="ActivitiesNotOverlapping", activities=(2, 3)),
+             TimeRule(kind="MinDaysBetweenActivities", weight=80, activities=(1, 2), value=1))
+    scenario = _scenario(_tiny(rules))
+    result = solve_explicit(scenario, time_limit=5, workers=1)
+    assert result.solution is not None, result.explanation
+    assert verify(scenario, result.solution) == []
+
+
+def test_infeasible_rules_are_named():
+    rules = (TimeRule(kind="MinDaysBetweenActivities", activities=(1, 3), value=1),
+             TimeRule(kind="TeacherMaxDaysPerWeek", teacher="T", value=1))
+    result = solve_explicit(_scenario(_tiny(rules)), time_limit=5, workers=1)
+    assert result.status == "infeasible"
+    named = " ".join(c.en for c in result.explanation)
+    assert "MinDaysBetweenActivities" in named and "TeacherMaxDaysPerWeek" in named
+
+
+def test_too_many_hours_for_a_teacher_is_named_before_searching():
+    rules = (TimeRule(kind="TeacherNotAvailableTimes", teacher="T", slots=tuple((d, h) for d in (0, 1) for h in (0, 1))),)
+    result = solve_explicit(_scenario(_tiny(rules)), time_limit=5, workers=1)
+    assert result.status == "optimal"  # two hours to teach, two hours free
+    rules += (TimeRule(kind="BreakTimes", slots=((0, 2),)),)
+    result = solve_explicit(_scenario(_tiny(rules)), time_limit=5, workers=1)
+    assert any("teacher T has 2 hours of activities but only 1 free hours" in c.en for c in result.explanation)
+
+
+# --- FET's own examples ---------------------------------------------------------------------------
+
+
+@needs_examples
+def test_import_lists_every_constraint_left_out():
+    scenario = read_fet(EXAMPLES / "Argentina/Horario_ISJ.fet")
+    left = {x.kind: x.count for x in scenario.explicit.left_out}
+    assert left == {"space:ActivityPreferredRoom": 116, "space:BasicCompulsorySpace": 1, "space:RoomNotAvailableTimes": 6}
+    assert scenario.explicit.partial
+    assert "space:ActivityPreferredRoom: 116" in scenario.not_imported
+
+
+@needs_examples
+def test_scenario_folder_round_trips_an_import(tmp_path):
+    scenario = read_fet(EXAMPLES / "Greece/Didymoteicho/6th-Primary-School.fet")
+    write_scenario(scenario, tmp_path)
+    assert load_scenario(tmp_path) == scenario
+
+
+@needs_examples
+@pytest.mark.parametrize("name", SMALL)
+def test_small_examples_import_solve_and_verify(name):
+    scenario = read_fet(EXAMPLES / name)
+    result = solve_explicit(scenario, time_limit=10, optimize=False, wall_limit=15)
+    assert result.solution is not None, (result.status, result.explanation)
+    assert len(result.solution.lessons) == len(scenario.explicit.activities)
+    assert verify(scenario, result.solution) == []
+
+
+@needs_examples
+@needs_fet_cl
+def test_export_of_an_import_is_read_by_fet_cl_and_imports_back_the_same(tmp_path):
+    scenario = read_fet(EXAMPLES / "Argentina/Horario_ISJ.fet")
+    path = tmp_path / "back.fet"
+    path.write_bytes(write_fet(scenario))
+    assert write_fet(scenario) == path.read_bytes()  # deterministic
+    again = read_fet(path)
+    assert again.explicit.activities == scenario.explicit.activities
+    assert again.explicit.student_sets == scenario.explicit.student_sets
+    assert again.explicit.rules == scenario.explicit.rules
+    out = _fet_cl(path, tmp_path / "fet")
+    assert "Simulation successful" in out, out[-2000:]
+
+
+def _fet_cl(path: Path, out: Path, seconds: int = 10) -> str:
+    done = subprocess.run(["fet-cl", f"--inputfile={path}", f"--outputdir={out}", f"--timelimitseconds={seconds}"],
+                          capture_output=True, text=True, timeout=seconds + 60)
+    result = out / "logs" / "result.txt"
+    return done.stdout + done.stderr + (result.read_text(errors="replace") if result.is_file() else "")
+
+
+@needs_fet_cl
+def test_a_consortium_scenario_exports_to_a_file_fet_cl_reads(tmp_path):
+    from cli import main
+
+    target = tmp_path / "yangcheng.fet"
+    run = CliRunner().invoke(main, ["--lang", "en", "export-fet", "samples/yangcheng", "--out", str(target)])
+    assert run.exit_code == 0, run.output
+    text = _fet_cl(target, tmp_path / "fet", seconds=3)
+    assert "Starting timetable generation" in text, text[-2000:]
+    tt = read_fet(target).explicit
+    assert tt.activities and {r.kind for r in tt.rules} >= {"MinDaysBetweenActivities", "TeacherMaxHoursDaily"}
+
+
+def test_import_fet_rejects_a_file_that_is_not_fet(tmp_path):
+    from cli import main
+
+    bad = tmp_path / "bad.fet"
+    bad.write_text("<html></html>", encoding="utf-8")
+    run = CliRunner().invoke(main, ["--lang", "en", "import-fet", str(bad), "--out", str(tmp_path / "x")])
+    assert run.exit_code == 2
+    assert "bad.fet" in run.output and "not a FET file" in run.output
+
+
+def test_fet_xml_of_tiny_is_stable():
+    assert fet_xml(_tiny(), "tiny") == fet_xml(_tiny(), "tiny")
