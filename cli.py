@@ -218,8 +218,10 @@ def solve(folder: Path, out: Path, time_limit: float, seed: int, workers: int, p
     # Finished parts are kept in OUT/.parts until the solve is published (publishing replaces OUT),
     # so a run stopped by a crash or a lost worker resumes where it stopped.
     try:
-        result = solve_scenario(scenario, time_limit=time_limit, seed=seed, workers=workers, progress=ProgressLine(),
-                                executor=executor_for(dask, workers), checkpoints=Checkpoints(out / PARTS_FOLDER))
+        with executor_for(dask, workers) as executor:  # connects to Dask first: a wrong address fails fast
+            result = solve_scenario(scenario, time_limit=time_limit, seed=seed, workers=workers,
+                                    progress=ProgressLine(), executor=executor,
+                                    checkpoints=Checkpoints(out / PARTS_FOLDER))
     except ExecutorUnavailable as err:
         raise UserError(pick(err.en, err.zh)) from None
     if result.solution is None and any(c.kind == "executor" for c in result.explanation):

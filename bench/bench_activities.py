@@ -201,7 +201,9 @@ def cli_draw_twice(county: str, folder: Path, term_out: Path, activity_id: str) 
         (target / "activities" / "draws.json").unlink(missing_ok=True)
         result = CliRunner().invoke(cli.main, ["--lang", "en", "draw", str(folder), str(target), activity_id,
                                                "--seed", DRAW_SEED])
-        lines.append(result.output.strip() if result.exit_code == 0 else f"exit {result.exit_code}: {result.output}")
+        text = result.output.strip()
+        # The published text lists every eligible id; the teacher and the draw's index are what matter here.
+        lines.append(text.split(" (sha256 of")[0] if result.exit_code == 0 else f"exit {result.exit_code}: {text}")
     return lines
 
 
@@ -268,12 +270,15 @@ def run_county(county: str, args: argparse.Namespace, given: Path | None, report
         for what in ("chair", "host"):
             mine = [f for f in figures if f.what == what and f.weights]
             if not mine:
+                fixed = sorted({getattr(r, what) for r in rules} - {"rotating", "chair_school"})
+                parts.append(f"{what}s: not rotating ({', '.join(fixed)})")
                 continue
             lows, highs = zip(*(f.spread() for f in mine))
             worst = max(h - lo for lo, h in zip(lows, highs))
-            parts.append(f"{what}s {len(mine)} rotations, per member {min(lows):g}–{max(highs):g}, "
-                         f"largest difference in a rotation {worst:g}")
-        row.rotation = "; ".join(parts) or "no rotation (fixed chair/host)"
+            turns = sum(sum(f.counts.values()) for f in mine)
+            parts.append(f"{what}s: {len(mine)} rotations, {turns} turns, per member {min(lows):g}–{max(highs):g}"
+                         f"{' (per weight)' if what == 'host' else ''}, max−min within a rotation {worst:g}")
+        row.rotation = "; ".join(parts)
     autumn27 = plans["autumn 2027"][1]
     oks, notes = [], []
     for fig in rotations_of(base, rules):
@@ -290,15 +295,19 @@ def run_county(county: str, args: argparse.Namespace, given: Path | None, report
         if history[:len(first_year)] != first_year:
             oks.append(False)
             notes.append(f"{fig.rule} {fig.what}: state history does not start with 2026-2027's turns")
+    if not autumn27.ok:
+        oks, notes = [False], ["autumn 2027 was not planned"]
     rows[-1].continues = (f"{sum(oks)}/{len(oks)} rotations continue the 2026-2027 round" if oks else "no rotation") + (
         "; " + "; ".join(notes[:3]) if notes else "")
-    example = next((f for f in rotations_of(base, rules) if f.what == "chair" and f.weights), None) or next(
-        (f for f in rotations_of(base, rules) if f.weights), None)
-    if example:
-        year1 = served(plans["autumn 2026"][1], example.rule, example.what) + served(plans["spring 2027"][1], example.rule, example.what)
-        year2 = served(autumn27, example.rule, example.what)
-        report.append(f"  - {county} example {example.rule} {example.what}: 2026-2027 {' '.join(year1)} | "
-                      f"2027-2028 {' '.join(year2)}")
+    # The longest rotation as an example: the turns of 2026-2027 and of 2027-2028 in order.
+    longest = max((f for f in rotations_of(base, rules) if f.weights), default=None,
+                  key=lambda f: (f.what == "chair", len(served(autumn27, f.rule, f.what)), f.rule))
+    if longest:
+        year1 = [m for lbl in ("autumn 2026", "spring 2027") for m in served(plans[lbl][1], longest.rule, longest.what)]
+        prior = autumn27.state_before.rotation(f"{longest.rule}|{longest.what}").round
+        report.append(f"  - {county} example {longest.rule} {longest.what} (already served in the round still open at the end of 2026-2027: "
+                      f"{', '.join(sorted(prior)) or 'none'}): 2026-2027 {' '.join(year1)} | 2027-2028 "
+                      f"{' '.join(served(autumn27, longest.rule, longest.what))}")
     # Spot checks: draw twice with the same seed, by the library and through the CLI in two fresh folders.
     for label, (scenario, plan, term_out) in plans.items():
         spots = [a for a in plan.activities if a.kind == "spot_check"]

@@ -34,7 +34,7 @@ sys.path.insert(0, str(ROOT))
 from bench.province import build_province  # noqa: E402
 from scheduler.executor import DaskExecutor, LocalExecutor  # noqa: E402
 from scheduler.part import PartOutput  # noqa: E402
-from scheduler.solve import _part_inputs, solution_json, solve_scenario  # noqa: E402
+from scheduler.solve import MIN_PART_DETERMINISTIC_TIME, _part_inputs, solution_json, solve_scenario  # noqa: E402
 
 
 def _timed_run(executor, parts) -> tuple[float, list[PartOutput]]:
@@ -66,8 +66,9 @@ def _print(name: str, fig: dict[str, float], parts: int) -> None:
 
 
 def sample_parts(args: argparse.Namespace) -> list:
+    """Parts of a smaller province with the budget every part gets at province scale (the minimum)."""
     sample = build_province(1, args.sample, args.seed + 1)
-    return _part_inputs(sample, args.seed, args.time_limit, 2)
+    return _part_inputs(sample, args.seed, MIN_PART_DETERMINISTIC_TIME, 2)
 
 
 def measure(name: str, make, lanes: int, parts: list, repeats: int) -> dict[str, float]:
@@ -98,6 +99,21 @@ def _solve_full(name: str, scenario, args: argparse.Namespace, executor):
     return result
 
 
+def _save(args: argparse.Namespace, name: str, scenario, result) -> None:
+    """With --save: keep this run's solution.json, and compare with the other run's when it is there."""
+    if args.save is None or result.solution is None:
+        return
+    from constraints.checks import verify
+
+    args.save.mkdir(parents=True, exist_ok=True)
+    (args.save / f"{name}.json").write_text(solution_json(result.solution), encoding="utf-8")
+    print(f"{name}: verify: {len(verify(scenario, result.solution))} violations", flush=True)
+    other = args.save / ("dask.json" if name == "local" else "local.json")
+    if other.exists():
+        same = other.read_text(encoding="utf-8") == solution_json(result.solution)
+        print(f"RESULT: {name} solution.json {'identical to' if same else 'DIFFERS from'} {other.name}", flush=True)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--counties", type=int, default=10)
@@ -108,6 +124,9 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--skip-full", action="store_true", help="throughput only")
     parser.add_argument("--skip-throughput", action="store_true", help="full province only")
+    parser.add_argument("--only", choices=["local", "dask"], help="solve the full province only this way")
+    parser.add_argument("--save", type=Path, help="write each full run's solution.json here (local.json, dask.json) "
+                                                  "and compare with the other run's file when it is there")
     args = parser.parse_args()
 
     # Local pools fork this process, so every local run comes before the cluster's threads exist.
@@ -119,7 +138,7 @@ def main() -> None:
               flush=True)
         results["local1"] = measure("local, 1 worker", lambda: LocalExecutor(1), 1, parts, args.repeats)
         results["local2"] = measure("local, 2 workers", lambda: LocalExecutor(2), 2, parts, args.repeats)
-    local = None
+    local = scenario = None
     if not args.skip_full:
         started = time.perf_counter()
         scenario = build_province(args.counties, args.consortia, args.seed)
@@ -127,7 +146,9 @@ def main() -> None:
               f"{len(scenario.classes)} classes, {len(scenario.teachers)} teachers (built in "
               f"{time.perf_counter() - started:.1f} s, {len(pickle.dumps(scenario)) / 2**20:.1f} MB pickled)",
               flush=True)
-        local = _solve_full("local, 2 workers", scenario, args, None)
+        if args.only != "dask":
+            local = _solve_full("local, 2 workers", scenario, args, None)
+            _save(args, "local", scenario, local)
 
     from distributed import Client, LocalCluster
 
@@ -138,9 +159,10 @@ def main() -> None:
             one = results["local1"]["parts_per_min"]
             print(f"scaling 1 -> 2 local workers: {results['local2']['parts_per_min'] / one:.2f}x; "
                   f"1 local -> 2 Dask workers: {results['dask2']['parts_per_min'] / one:.2f}x", flush=True)
-        if local is not None:
+        if scenario is not None and args.only != "local":
             dask = _solve_full("dask, 2 workers", scenario, args, DaskExecutor(client))
-            if local.solution is None or dask.solution is None:
+            _save(args, "dask", scenario, dask)
+            if local is None or local.solution is None or dask.solution is None:
                 print("RESULT: no complete solution; not compared", flush=True)
                 return
             from constraints.checks import verify

@@ -54,11 +54,18 @@ Done = Callable[[PartOutput], None]
 
 
 class Executor(Protocol):
-    """Runs parts and calls ``done`` with each output as it finishes (in any order)."""
+    """Runs parts and calls ``done`` with each output as it finishes (in any order).
+
+    Also a context manager: entering it acquires what it needs (a Dask connection), exiting releases it.
+    """
 
     name: str
 
-    def run(self, parts: Sequence[PartInput], done: Done, function: PartFunction = solve_part) -> None: ...
+    def __enter__(self) -> Executor: ...
+
+    def __exit__(self, *_exc: object) -> None: ...
+
+    def run(self, parts: Sequence[PartInput], done: Done) -> None: ...
 
 
 class ExecutorUnavailable(RuntimeError):
@@ -128,15 +135,26 @@ def _reason(error: BaseException) -> str:
 
 # -- local processes -------------------------------------------------------------------------------
 class LocalExecutor:
-    """``workers`` processes on this machine (in this process when one suffices)."""
+    """``workers`` processes on this machine (in this process when one suffices).
+
+    ``function`` is what solves a part (tests pass one that fails on purpose); it must be picklable.
+    """
 
     name = "local"
 
-    def __init__(self, workers: int = 2, retries: int = DEFAULT_RETRIES) -> None:
+    def __init__(self, workers: int = 2, retries: int = DEFAULT_RETRIES, function: PartFunction = solve_part) -> None:
         self.workers = max(1, workers)
         self.retries = retries
+        self.function = function
 
-    def run(self, parts: Sequence[PartInput], done: Done, function: PartFunction = solve_part) -> None:
+    def __enter__(self) -> LocalExecutor:
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        return None
+
+    def run(self, parts: Sequence[PartInput], done: Done) -> None:
+        function = self.function
         if self.workers <= 1 or len(parts) <= 1:
             for part in parts:
                 done(self._in_process(part, function))
@@ -182,27 +200,51 @@ class LocalExecutor:
 
 # -- Dask --------------------------------------------------------------------------------------------
 class DaskExecutor:
-    """Parts as tasks of a Dask distributed cluster: ``address`` of its scheduler, or a ``Client``."""
+    """Parts as tasks of a Dask distributed cluster: ``address`` of its scheduler, or a ``Client``.
+
+    Used as a context manager it connects on entry (so a wrong address is reported before any
+    work) and disconnects on exit; otherwise each ``run`` connects and disconnects.
+    """
 
     name = "dask"
 
-    def __init__(self, address: str | Any, retries: int = DEFAULT_RETRIES) -> None:
+    def __init__(self, address: str | Any, retries: int = DEFAULT_RETRIES, function: PartFunction = solve_part) -> None:
         self.address = address
         self.retries = retries
+        self.function = function
+        self._connected: Any = None
 
-    def _client(self) -> tuple[Any, bool]:
+    def __enter__(self) -> DaskExecutor:
+        self._connected = self._connect()
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        if self._connected is not None and self._connected is not self.address:
+            self._connected.close()
+        self._connected = None
+
+    def _connect(self) -> Any:
         from distributed import Client
+        from distributed.comm import get_address_host_port
 
         if isinstance(self.address, Client):
-            return self.address, False
+            return self.address
         try:
-            return Client(self.address, timeout=CONNECT_TIMEOUT, set_as_default=False), True
+            # A malformed address is caught here: a Client that fails on one spends 20 s closing itself.
+            get_address_host_port(self.address)
+            return Client(self.address, timeout=CONNECT_TIMEOUT, set_as_default=False)
         except (OSError, TimeoutError, ValueError) as error:
             raise ExecutorUnavailable(
                 f"cannot reach the Dask scheduler at {self.address}: {_reason(error)}",
                 f"无法连接 Dask 调度器 {self.address}：{_reason(error)}") from None
 
-    def run(self, parts: Sequence[PartInput], done: Done, function: PartFunction = solve_part) -> None:
+    def _client(self) -> tuple[Any, bool]:
+        if self._connected is not None:
+            return self._connected, False
+        client = self._connect()
+        return client, client is not self.address
+
+    def run(self, parts: Sequence[PartInput], done: Done) -> None:
         from distributed import as_completed
 
         if not parts:
@@ -215,7 +257,7 @@ class DaskExecutor:
             futures = {}
             for rank, (part, (s, a)) in enumerate(zip(parts, where)):
                 # Explicit keys: readable on the dashboard, unique per run (a rerun may change the function).
-                future = client.submit(_rejoin, function, _slim(part), shipped[s], shipped[a],
+                future = client.submit(_rejoin, self.function, _slim(part), shipped[s], shipped[a],
                                        key=f"tongbu-part-{run_id}-{rank}", retries=self.retries,
                                        priority=len(parts) - rank, pure=False)
                 futures[future] = part
@@ -323,7 +365,7 @@ class Checkpoints:
 
 # -- one call for scheduler.solve --------------------------------------------------------------------
 def run_parts(inputs: Sequence[PartInput], executor: Executor, done: Done,
-              checkpoints: Checkpoints | None = None, function: PartFunction = solve_part) -> dict[str, PartOutput]:
+              checkpoints: Checkpoints | None = None) -> dict[str, PartOutput]:
     """Solve ``inputs`` (largest first) with ``executor``, skipping those already in ``checkpoints``.
 
     ``done`` sees every output, checkpointed ones first; the outputs are returned by part id.
@@ -345,7 +387,7 @@ def run_parts(inputs: Sequence[PartInput], executor: Executor, done: Done,
         else:
             outputs[part.id] = kept
             done(kept)
-    executor.run(open_parts, finished, function)
+    executor.run(open_parts, finished)
     for part in inputs:  # an executor that lost a part without saying so still gets it reported
         if part.id not in outputs:
             finished(failed_output(part, "no result came back", 1))

@@ -445,7 +445,9 @@ def solve_explicit(scenario: Scenario, *, time_limit: float = 60.0, seed: int = 
         part = PartReport(id="fet", schools=(school,), status=name, wall_seconds=round(time.perf_counter() - started, 3))
         return SolveResult(status=name, solution=None, parts=(part,), explanation=explanation)
     placed = ctx.placements(solver)
-    objective = bound = 0.0
+    # Without soft rules any timetable is optimal (objective 0); with them, unknown until phase 2 reports.
+    objective: float | None = None if soft else 0.0
+    bound: float | None = None if soft else 0.0
     name = "feasible" if soft else "optimal"
     if soft:
         left = max(0.1, time_limit - solver.deterministic_time)
@@ -469,7 +471,8 @@ def solve_explicit(scenario: Scenario, *, time_limit: float = 60.0, seed: int = 
             name = STATUS_NAMES[status2]
     lessons = tuple(sorted((lesson(tt, ident, s, ctx.hours, school) for ident, s in placed.items()),
                            key=lambda x: (x.day.index, x.period, x.key)))
-    gap = 0.0 if objective == bound else abs(objective - bound) / max(1.0, abs(objective))
+    gap = None if objective is None or bound is None else (
+        0.0 if objective == bound else abs(objective - bound) / max(1.0, abs(objective)))
     part = PartReport(id="fet", schools=(school,), status=name, objective=objective, bound=bound, gap=gap,
                       wall_seconds=round(time.perf_counter() - started, 3))
     written = part.model_copy(update={"wall_seconds": None})

@@ -90,3 +90,21 @@ def test_next_school_year_continues_the_round(year_plans, rule, what, members):
     # The rotation state carries the same history on: last year's turns, then this year's.
     history = [m for _, m in year_plans[2][2].state_after.rotation(f"{rule}|{what}").history]
     assert history == first_year + next_year
+
+
+def test_monthly_rule_skips_a_stub_month():
+    # A spring term ending on Friday 2 July: July has two teaching days, too few for a monthly meeting.
+    from datetime import date
+
+    from models import TermCalendar
+
+    term = TermCalendar(name="2027年春季学期", start=date(2027, 3, 1), end=date(2027, 7, 2), use_official_holidays=False,
+                        holidays=(date(2027, 4, 5), date(2027, 5, 3), date(2027, 5, 4), date(2027, 5, 5)))
+    s = scenario(term)
+    sol = solution(s)
+    meetings = tuple(r for r in rules() if r.kind == "joint_meeting")
+    plan = plan_activities(s, sol, meetings, time_limit=LIMIT)
+    assert plan.ok, plan.problems
+    assert check_activities(s, sol, plan) == []
+    months = sorted({(a.consortium, a.date.month) for a in plan.activities})
+    assert months == [(c, m) for c in ("A", "B") for m in (3, 4, 5, 6)]

@@ -64,6 +64,23 @@ class FailAlways:
         raise RuntimeError(f"no solver for {part.id}")
 
 
+def test_local_pool_survives_a_killed_process(tmp_path):
+    """The default executor: a pool process that dies takes the pool down; the open parts run again.
+
+    First in the file, so the pool forks this process before any cluster thread exists.
+    """
+    tiny = build_province(counties=1, consortia=2, seed=SEED, grades=(1,), villages=(1, 1))
+    parts = _part_inputs(tiny, SEED, TIME_LIMIT, WORKERS)
+    marker = tmp_path / "killed"
+    outputs: list[PartOutput] = []
+    LocalExecutor(workers=2, function=KillWorkerOnce(marker, parts[1].id)).run(parts, outputs.append)
+    assert marker.exists()
+    assert sorted(o.id for o in outputs) == sorted(p.id for p in parts)
+    assert all(o.status in ("optimal", "feasible") for o in outputs)
+    assert [o.lessons for o in sorted(outputs, key=lambda o: o.id)] == \
+        [solve_part(p).lessons for p in sorted(parts, key=lambda p: p.id)]
+
+
 @pytest.fixture(scope="module")
 def province():
     return build_province(counties=2, consortia=3, seed=SEED, grades=(1, 2), villages=(1, 1))
@@ -90,9 +107,7 @@ def dask_run(local_result, client, province, tmp_path_factory):
     marker = folder / "killed"
     workers_before = set(client.run(os.getpid).values())
     checkpoints = folder / "parts"
-    executor = DaskExecutor(client)
-    original = executor.run
-    executor.run = lambda parts, done, function=None: original(parts, done, KillWorkerOnce(marker, victim))
+    executor = DaskExecutor(client, function=KillWorkerOnce(marker, victim))
     result = solve_scenario(province, time_limit=TIME_LIMIT, seed=SEED, workers=WORKERS, executor=executor,
                             checkpoints=Checkpoints(checkpoints))
     return result, marker, victim, workers_before, checkpoints
@@ -119,9 +134,7 @@ def test_rerun_resumes_from_checkpoints(dask_run, client, province, tmp_path):
     def rerun() -> tuple:
         record = tmp_path / uuid.uuid4().hex
         record.mkdir()
-        executor = DaskExecutor(client)
-        original = executor.run
-        executor.run = lambda parts, done, function=None: original(parts, done, RecordCalls(record))
+        executor = DaskExecutor(client, function=RecordCalls(record))
         result = solve_scenario(province, time_limit=TIME_LIMIT, seed=SEED, workers=WORKERS, executor=executor,
                                 checkpoints=Checkpoints(checkpoints))
         return result, calls(record)
@@ -155,9 +168,49 @@ def test_checkpoint_key_follows_seed_and_budget(province):
 def test_failing_parts_are_reported_per_part(province):
     parts = _part_inputs(province, SEED, TIME_LIMIT, WORKERS)[:2]
     outputs: list[PartOutput] = []
-    LocalExecutor(workers=1, retries=1).run(parts, outputs.append, FailAlways())
+    LocalExecutor(workers=1, retries=1, function=FailAlways()).run(parts, outputs.append)
     assert [o.id for o in outputs] == [p.id for p in parts]
     for output in outputs:
         assert output.status == "unknown"
         assert [c.kind for c in output.conflicts] == ["executor"]
         assert f"no solver for {output.id}" in output.conflicts[0].en and "2 attempt" in output.conflicts[0].en
+
+
+def test_cli_solve_on_dask_resumes_and_publishes(dask_run, local_result, province, client, tmp_path):
+    """``tongbu solve --dask ADDRESS``: a scenario folder whose parts are all in OUT/.parts (from the run
+    above: the keys survive writing and reading the folder) publishes the local result's bytes, and
+    publishing leaves no checkpoints behind."""
+    import shutil
+
+    from click.testing import CliRunner
+
+    from cli import PARTS_FOLDER, main
+    from models.files import write_scenario
+    from scheduler.publish import solution_json as published_json
+
+    folder, out = tmp_path / "province", tmp_path / "out"
+    folder.mkdir()
+    write_scenario(province, folder)
+    shutil.copytree(dask_run[4], out / PARTS_FOLDER)
+    result = CliRunner().invoke(main, ["--lang", "en", "solve", str(folder), "--out", str(out), "--seed", str(SEED),
+                                       "--time-limit", str(TIME_LIMIT), "--workers", str(WORKERS),
+                                       "--dask", client.scheduler.address])
+    assert result.exit_code == 0, result.output
+    assert (out / "solution.json").read_text(encoding="utf-8") == published_json(local_result.solution)
+    assert not (out / PARTS_FOLDER).exists()
+
+
+def test_cli_bad_dask_address_is_a_user_error(tmp_path):
+    from click.testing import CliRunner
+
+    from cli import main
+    from models.files import write_scenario
+
+    folder = tmp_path / "county"
+    folder.mkdir()
+    write_scenario(build_province(counties=1, consortia=1, seed=SEED, grades=(1,), villages=(1, 1)), folder)
+    result = CliRunner(env={"TONGBU_DASK": "nowhere"}).invoke(main, ["--lang", "en", "solve", str(folder), "--out",
+                                                                     str(tmp_path / "out")])
+    assert result.exit_code == 2
+    assert "cannot reach the Dask scheduler at nowhere" in result.output
+    assert not (tmp_path / "out").exists()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import shutil
 import subprocess
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -11,7 +12,10 @@ from click.testing import CliRunner
 
 from constraints.checks import verify
 from models.explicit import ExplicitActivity, ExplicitTimetable, StudentSet, TimeRule
+from models import (BellSchedule, Consortium, Scenario, School, SchoolRole, SchoolTier, Stage, Subject, TermCalendar,
+                    Weekday)
 from models.fet import read_fet
+from models.fet.reader import synthetic_periods
 from models.fet.writer import fet_xml, write_fet
 from models.files import load_scenario, write_scenario
 from models.solution import LessonPlacement, Solution
@@ -40,28 +44,19 @@ def _tiny(rules: tuple[TimeRule, ...] = ()) -> ExplicitTimetable:
         rules=rules)
 
 
-def _scenario(tt: ExplicitTimetable):
-    from models.fet.reader import read_fet as _unused  # noqa: F401  (the module builds imported scenarios)
-    import models.fet.reader as reader
-
-    base = reader.Scenario
-    from datetime import date
-
-    from models import BellSchedule, Consortium, School, SchoolRole, SchoolTier, Stage, Subject, TermCalendar, Weekday
-
-    return base(
+def _scenario(tt: ExplicitTimetable) -> Scenario:
+    """The tiny timetable as an imported scenario (one school, two days of three periods)."""
+    return Scenario(
         district="tiny", term=TermCalendar(start=date(2026, 9, 1), end=date(2026, 12, 31), use_official_holidays=False),
         consortia=(Consortium(id="fet", name="tiny"),),
         schools=(School(id="school", name="tiny", consortium="fet", role=SchoolRole.LEAD, tier=SchoolTier.COUNTY_SEAT,
                         stage=Stage.JUNIOR, grades=(7,), bell_schedule="fet"),),
-        bell_schedules=(BellSchedule(id="fet", days=(Weekday.MON, Weekday.TUE), periods=reader.synthetic_periods(3)),),
+        bell_schedules=(BellSchedule(id="fet", days=(Weekday.MON, Weekday.TUE), periods=synthetic_periods(3)),),
         subjects=tuple(Subject(id=s, name=s) for s in ("Maths", "Art", "Music")), curriculum=(), classes=(),
         teachers=(), explicit=tt)
 
 
 def _lesson(ident: int, day: int, period: int, length: int = 1) -> LessonPlacement:
-    from models import Weekday
-
     return LessonPlacement(key=f"A{ident}", class_id="-", school="school", subject="x", teacher="",
                            day=Weekday.of_index(day), period=period, length=length)
 
@@ -83,6 +78,7 @@ def test_check_flags_a_year_and_its_group_at_once_and_a_teacher_twice():
     assert rules == ["fet.BasicCompulsoryTime"]
     assert "students G1 has activities 1 and 2 at once" in texts
     assert "teacher T has activities 1 and 3 at once" in texts
+    assert any("教师 T 同时有活动 1 与 3" in v.zh for v in verify(scenario, bad))
 
 
 def test_check_flags_each_hard_rule_kind_it_is_given():
@@ -214,3 +210,20 @@ def test_import_fet_rejects_a_file_that_is_not_fet(tmp_path):
 
 def test_fet_xml_of_tiny_is_stable():
     assert fet_xml(_tiny(), "tiny") == fet_xml(_tiny(), "tiny")
+
+
+@needs_examples
+def test_cli_imports_solves_and_verifies_a_fet_file(tmp_path):
+    from cli import main
+
+    folder, out = tmp_path / "school", tmp_path / "published"
+    runner = CliRunner()
+    imported = runner.invoke(main, ["--lang", "en", "import-fet", str(EXAMPLES / "Denmark/small-school.fet"),
+                                    "--out", str(folder)])
+    assert imported.exit_code == 0, imported.output
+    assert "25 activities" in imported.output
+    solved = runner.invoke(main, ["--lang", "en", "solve", str(folder), "--out", str(out), "--time-limit", "5",
+                                  "--workers", "1"])
+    assert solved.exit_code == 0, solved.output
+    checked = runner.invoke(main, ["--lang", "en", "verify", str(folder), str(out)])
+    assert checked.exit_code == 0 and "0 violations" in checked.output

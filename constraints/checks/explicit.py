@@ -128,10 +128,10 @@ def _counted(tt: ExplicitTimetable, day: int, off: set[tuple[int, int]], breaks:
     return [h for h in range(len(tt.hours)) if (day, h) not in breaks and (day, h) not in off]
 
 
-def _check_rule(grid: _Grid, rule: TimeRule, breaks: set[tuple[int, int]]) -> list[str]:
-    """What breaks one hard rule, in English; empty when it holds."""
+def _check_rule(grid: _Grid, rule: TimeRule, breaks: set[tuple[int, int]]) -> list[tuple[str, str]]:
+    """What breaks one hard rule, in English and Chinese; empty when it holds."""
     tt, s = grid.tt, grid.starts
-    found: list[str] = []
+    found: list[tuple[str, str]] = []
     placed = [a for a in rule.activities if a in s]
     if rule.kind in ("BreakTimes", "TeacherNotAvailableTimes", "StudentsSetNotAvailableTimes"):
         slots = set(rule.slots)
@@ -142,53 +142,59 @@ def _check_rule(grid: _Grid, rule: TimeRule, breaks: set[tuple[int, int]]) -> li
         else:
             atoms = tt.atoms_of([rule.students])
             idents = [a.id for a in tt.activities if tt.atoms_of(a.students) & atoms]
-        found += [f"activity {i} takes place at a forbidden hour" for i in sorted(idents)
+        found += [(f"activity {i} takes place at a forbidden hour", f"活动 {i} 排在了禁止的时段") for i in sorted(idents)
                   if i in s and any(c in slots for c in grid.covered(i))]
     elif rule.kind == "PreferredStartingTimes":
-        found += [f"activity {i} starts outside its preferred starting times" for i in placed if s[i] not in set(rule.slots)]
+        found += [(f"activity {i} starts outside its preferred starting times", f"活动 {i} 的开始时间不在指定的开始时间内")
+                  for i in placed if s[i] not in set(rule.slots)]
     elif rule.kind == "PreferredTimeSlots":
-        found += [f"activity {i} lies outside its preferred time slots" for i in placed
+        found += [(f"activity {i} lies outside its preferred time slots", f"活动 {i} 超出了指定的时段") for i in placed
                   if any(c not in set(rule.slots) for c in grid.covered(i))]
     elif rule.kind == "ActivitiesSameStartingTime":
         if len({s[i] for i in placed}) > 1:
-            found.append("the activities do not start at the same time")
+            found.append(("the activities do not start at the same time", "这些活动没有在同一时间开始"))
     elif rule.kind == "TwoActivitiesConsecutive":
         first, second = rule.activities
         if first in s and second in s:
             day, hour = s[first]
             if s[second] != (day, hour + tt.activity_by_id[first].duration):
-                found.append(f"activity {second} does not start right after activity {first} ends")
+                found.append((f"activity {second} does not start right after activity {first} ends",
+                              f"活动 {second} 没有紧接在活动 {first} 之后开始"))
     elif rule.kind == "ActivitiesNotOverlapping":
         seen: dict[tuple[int, int], int] = {}
         for i in placed:
             for c in grid.covered(i):
                 if c in seen:
-                    found.append(f"activities {seen[c]} and {i} overlap")
+                    found.append((f"activities {seen[c]} and {i} overlap", f"活动 {seen[c]} 与 {i} 时间重叠"))
                 seen[c] = i
     elif rule.kind == "MinDaysBetweenActivities":
         for index, i in enumerate(placed):
             for j in placed[index + 1:]:
                 if abs(s[i][0] - s[j][0]) < (rule.value or 0):
-                    found.append(f"activities {i} and {j} are fewer than {rule.value} days apart")
+                    found.append((f"activities {i} and {j} are fewer than {rule.value} days apart",
+                                  f"活动 {i} 与 {j} 相隔不足 {rule.value} 天"))
     else:
         for name, idents, off in _resources(tt, rule):
             busy = grid.busy(idents)
-            found += [f"{name}: {problem}" for problem in _resource_rule(tt, rule, busy, off, breaks)]
+            name_zh = name.replace("teacher ", "教师 ").replace("students ", "学生 ")
+            found += [(f"{name}: {en}", f"{name_zh}：{zh}") for en, zh in _resource_rule(tt, rule, busy, off, breaks)]
     return found
 
 
 def _resource_rule(tt: ExplicitTimetable, rule: TimeRule, busy: dict[int, set[int]], off: set[tuple[int, int]],
-                   breaks: set[tuple[int, int]]) -> list[str]:
+                   breaks: set[tuple[int, int]]) -> list[tuple[str, str]]:
     value = rule.value or 0
     kind = rule.kind
     days = range(len(tt.days))
     if kind == "TeacherMaxDaysPerWeek":
         used = sum(1 for d in days if busy.get(d))
-        return [f"works {used} days, more than {value}"] if used > value else []
+        return [(f"works {used} days, more than {value}", f"上课 {used} 天，多于 {value} 天")] if used > value else []
     if kind.endswith("MaxHoursDaily"):
-        return [f"{len(busy[d])} hours on {tt.days[d]}, more than {value}" for d in days if len(busy.get(d, ())) > value]
+        return [(f"{len(busy[d])} hours on {tt.days[d]}, more than {value}", f"{tt.days[d]} 有 {len(busy[d])} 节，多于 {value} 节")
+                for d in days if len(busy.get(d, ())) > value]
     if kind.endswith("MinHoursDaily"):
-        return [f"{len(busy.get(d, ()))} hours on {tt.days[d]}, fewer than {value}" for d in days
+        return [(f"{len(busy.get(d, ()))} hours on {tt.days[d]}, fewer than {value}",
+                 f"{tt.days[d]} 只有 {len(busy.get(d, ()))} 节，少于 {value} 节") for d in days
                 if len(busy.get(d, ())) < value and not (rule.flag and not busy.get(d))]
     if "MaxGaps" in kind:
         gaps = {}
@@ -197,19 +203,23 @@ def _resource_rule(tt: ExplicitTimetable, rule: TimeRule, busy: dict[int, set[in
             taken = [i for i, h in enumerate(counted) if h in busy.get(d, ())]
             gaps[d] = (taken[-1] - taken[0] + 1 - len(taken)) if taken else 0
         if kind.endswith("PerDay"):
-            return [f"{gaps[d]} gaps on {tt.days[d]}, more than {value}" for d in days if gaps[d] > value]
-        return [f"{sum(gaps.values())} gaps a week, more than {value}"] if sum(gaps.values()) > value else []
+            return [(f"{gaps[d]} gaps on {tt.days[d]}, more than {value}", f"{tt.days[d]} 有 {gaps[d]} 个空节，多于 {value} 个")
+                    for d in days if gaps[d] > value]
+        total = sum(gaps.values())
+        return [(f"{total} gaps a week, more than {value}", f"每周 {total} 个空节，多于 {value} 个")] if total > value else []
     if kind == "StudentsEarlyMaxBeginningsAtSecondHour":
         problems, second = [], 0
         for d in days:
             counted = _counted(tt, d, off, breaks)
             taken = [i for i, h in enumerate(counted) if h in busy.get(d, ())]
             if taken and taken[0] >= 2:
-                problems.append(f"begins at hour {counted[taken[0]] + 1} on {tt.days[d]}, later than the second")
+                problems.append((f"begins at hour {counted[taken[0]] + 1} on {tt.days[d]}, later than the second",
+                                 f"{tt.days[d]} 从第 {counted[taken[0]] + 1} 节才开始，晚于第二节"))
             elif taken and taken[0] == 1:
                 second += 1
         if second > value:
-            problems.append(f"begins at the second hour on {second} days, more than {value}")
+            problems.append((f"begins at the second hour on {second} days, more than {value}",
+                             f"有 {second} 天从第二节开始，多于 {value} 天"))
         return problems
     return []
 
@@ -228,6 +238,6 @@ def check(scenario: Scenario, solution: Solution) -> list[Violation]:
             continue
         for problem in _check_rule(grid, rule, breaks):
             where = f"time_constraints.csv row {number + 1}"
-            out.append(_v(rule.kind, where, f"{rule.kind} ({where}): {problem}",
-                          f"{rule.kind}（time_constraints.csv 第 {number + 1} 行）：{problem}"))
+            out.append(_v(rule.kind, where, f"{rule.kind} ({where}): {problem[0]}",
+                          f"{rule.kind}（time_constraints.csv 第 {number + 1} 行）：{problem[1]}"))
     return out

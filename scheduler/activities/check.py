@@ -12,7 +12,7 @@ between the hosts of two activities of the same person on one day.
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
 from datetime import date
 
 from feeds.term import teaching_days
@@ -74,13 +74,19 @@ def _eligible_dates(rule: ActivitySpec, facts: _Facts, scenario: Scenario) -> li
     return sorted(d for d, weekday in facts.follows.items() if first <= d <= last and weekday in rule.weekdays)
 
 
-def _expected_parts(rule: ActivitySpec, dates: list[date], season: str) -> list[list[date]]:
+# Months of the term with fewer teaching days than this (a week) hold no monthly occurrence.
+STUB_MONTH_DAYS = 5
+
+
+def _expected_parts(rule: ActivitySpec, dates: list[date], season: str,
+                    teaching: list[date] | None = None) -> list[list[date]]:
     """The parts of the window each occurrence must fall in (months, or equal runs of eligible dates)."""
     if rule.frequency == "monthly":
         months: dict[tuple[int, int], list[date]] = defaultdict(list)
         for day in dates:
             months[(day.year, day.month)].append(day)
-        return [months[m] for m in sorted(months)]
+        per_month = Counter((d.year, d.month) for d in (teaching if teaching is not None else dates))
+        return [months[m] for m in sorted(months) if per_month[m] >= STUB_MONTH_DAYS]
     if rule.frequency == "yearly" and season not in rule.terms:
         return []
     parts, n = [], rule.count
@@ -96,7 +102,7 @@ def _expected_parts(rule: ActivitySpec, dates: list[date], season: str) -> list[
 def check_schedule(scenario: Scenario, facts: _Facts, rule: ActivitySpec, mine: list[PlannedActivity],
                    season: str) -> list[Message]:
     problems: list[Message] = []
-    parts = _expected_parts(rule, _eligible_dates(rule, facts, scenario), season)
+    parts = _expected_parts(rule, _eligible_dates(rule, facts, scenario), season, sorted(facts.follows))
     if len(mine) != len(parts):
         problems.append((f"rule {rule.id}: {len(mine)} occurrences planned, {len(parts)} required this term",
                          f"规则 {rule.id}：本学期安排了 {len(mine)} 次，应为 {len(parts)} 次"))

@@ -48,6 +48,11 @@ class OccurrenceSlot:
         return self.dates[len(self.dates) // 2]
 
 
+# A monthly rule holds one occurrence in every calendar month with at least this many teaching days
+# in the term (a week); fewer, and the month is the stub of a term's start or end.
+MIN_MONTH_TEACHING_DAYS = 5
+
+
 class ActivityContext:
     """Teaching days, attendee groups and busy times of one scenario + timetable."""
 
@@ -206,7 +211,12 @@ class ActivityContext:
             months: dict[tuple[int, int], list[date]] = defaultdict(list)
             for day in dates:
                 months[(day.year, day.month)].append(day)
-            return [OccurrenceSlot(rule, i, tuple(ds)) for i, (_, ds) in enumerate(sorted(months.items()))]
+            # A term's stub month (e.g. 1-2 July after the exams) has no monthly meeting of its own.
+            taught: dict[tuple[int, int], int] = defaultdict(int)
+            for day in self.days:
+                taught[(day.date.year, day.date.month)] += 1
+            kept = [ds for month, ds in sorted(months.items()) if taught[month] >= MIN_MONTH_TEACHING_DAYS]
+            return [OccurrenceSlot(rule, i, tuple(ds)) for i, ds in enumerate(kept)]
         if rule.frequency == "yearly" and self.season not in rule.terms:
             return []
         count = rule.count

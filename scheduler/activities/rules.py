@@ -61,7 +61,7 @@ class ActivitySpec(Frozen):
     """One recurring consortium activity.
 
     ``count`` is per term for ``per_term``; ``monthly`` holds one in every calendar month of the
-    window; ``yearly`` holds ``count`` in the school year, in the terms named by ``terms``.
+    window that has at least five teaching days in the term (not in a term's stub month); ``yearly`` holds ``count`` in the school year, in the terms named by ``terms``.
     """
 
     id: str

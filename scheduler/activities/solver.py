@@ -151,30 +151,40 @@ def demo_candidates(ctx: ActivityContext, slot: OccurrenceSlot, people: tuple[st
         for lesson in sorted(by_day[ctx.day_by_date[on].follows], key=lambda x: (x.school, x.class_id, x.period)):
             start, end = ctx.lesson_clock(lesson, on)
             host = lesson.school
-            if not all(ctx.free(p, on, start, end, host) for p in people if p != lesson.teacher):
+            # Watched online (同步课堂), nobody travels: only the lesson time must be free.
+            place = host if rule.in_person else None
+            if not all(ctx.free(p, on, start, end, place) for p in people if p != lesson.teacher):
                 continue
             enough = True
             for school, teachers in pool.items():
                 if school == host:
                     continue
-                free = [t for t in teachers if t != lesson.teacher and ctx.free(t, on, start, end, host)]
+                free = [t for t in teachers if t != lesson.teacher and ctx.free(t, on, start, end, place)]
                 if len(free) < min(rule.observers_per_school, len([t for t in teachers if t != lesson.teacher])):
                     enough = False
                     break
             if enough:
-                found.append(Candidate(on, start, end, host, lesson, _travel_total(ctx, people, host)))
+                found.append(Candidate(on, start, end, host, lesson, _travel_total(ctx, people, place)))
     return found
 
 
 def _thin(slot: OccurrenceSlot, candidates: list[Candidate]) -> list[Candidate]:
-    """Keep the candidates nearest the centre of the slot's dates (a bound on model size)."""
+    """Keep the candidates nearest the centre of the slot's dates (a bound on model size), taken in
+    turn from every host: a rotation that continues last term's round may need one particular host,
+    and cutting by date alone could drop every candidate of a host whose free days lie further out."""
     centre = slot.centre
 
     def key(c: Candidate) -> tuple:
         return (abs((c.date - centre).days), c.travel, c.start, c.host or "",
                 c.lesson.class_id if c.lesson else "", c.lesson.key if c.lesson else "")
 
-    return sorted(candidates, key=key)[:MAX_CANDIDATES]
+    by_host: dict[str, list[Candidate]] = defaultdict(list)
+    for candidate in candidates:
+        by_host[candidate.host or ""].append(candidate)
+    ranked = []
+    for group in by_host.values():
+        ranked += [(rank, key(c), c) for rank, c in enumerate(sorted(group, key=key))]
+    return [c for _, _, c in sorted(ranked, key=lambda x: (x[0], x[1]))[:MAX_CANDIDATES]]
 
 
 def build_occurrences(ctx: ActivityContext, rules: tuple[ActivitySpec, ...]) -> list[Occ]:
@@ -278,7 +288,7 @@ class ActivityModel:
                 var = self.model.NewBoolVar(f"observe {occ.slot.id} {teacher}")
                 able = [v for c, v in zip(occ.candidates, self.pick[o])
                         if c.host != school and c.lesson is not None and c.lesson.teacher != teacher
-                        and self.ctx.free(teacher, c.date, c.start, c.end, c.host)]
+                        and self.ctx.free(teacher, c.date, c.start, c.end, c.host if occ.rule.in_person else None)]
                 self.model.Add(var <= sum(able))
                 result[teacher] = var
                 chosen.append(var)
@@ -373,6 +383,25 @@ def _empty_problems(occs: list[Occ], ctx: ActivityContext) -> list[tuple[str, st
     return problems
 
 
+def unreachable_hosts(ctx: ActivityContext, occs: list[Occ]) -> list[tuple[str, str]]:
+    """Rotating hosts that no occurrence of their rule can have this term: a round owing them a turn
+    cannot be completed (the usual cause of an infeasible plan in a later term or year)."""
+    found = []
+    by_rule: dict[str, list[Occ]] = defaultdict(list)
+    for occ in occs:
+        by_rule[occ.rule.id].append(occ)
+    for rule_id, mine in sorted(by_rule.items()):
+        rule = mine[0].rule
+        if rule.host not in ("rotating", "chair_school"):
+            continue
+        able = {c.host for occ in mine for c in occ.candidates}
+        for school in [h for h in host_options(ctx, rule) if h and h not in able]:
+            found.append((f"rule {rule_id}: {school} can host none of this term's occurrences (an attendee, the "
+                          f"demonstrating teacher or an observer is never free), so its turn in the rotation cannot come",
+                          f"规则 {rule_id}：本学期 {school} 无法承办任何一次（总有参加者、授课教师或听课教师没空），轮值无法轮到该校"))
+    return found
+
+
 def plan_activities(scenario: Scenario, solution: Solution, rules: tuple[ActivitySpec, ...] | list[ActivitySpec], *,
                     state: RotationState | None = None, seed: int = 0, time_limit: float = 30) -> ActivityPlan:
     """Plan every activity of the term; ``state`` is the rotation state the previous plan left."""
@@ -394,7 +423,8 @@ def plan_activities(scenario: Scenario, solution: Solution, rules: tuple[Activit
         message = ("no activity plan satisfies every rule together (rotation rounds, one activity per day, "
                    "year bounds); check the rules' windows and counts",
                    "找不到同时满足全部规则（轮值顺序、每天至多一项活动、学年均衡）的活动安排；请检查各规则的日期范围和次数")
-        return ActivityPlan(status=status, activities=(), state_after=before, problems=(message,), **base)
+        problems = (message,) + tuple(unreachable_hosts(ctx, occs))
+        return ActivityPlan(status=status, activities=(), state_after=before, problems=problems, **base)
     activities = tuple(sorted((_read(ctx, occ, built, o, solver) for o, occ in enumerate(occs)),
                               key=lambda a: (a.date, a.start, a.consortium, a.id)))
     after = next_state(ctx, rules, activities, before, term_name)
