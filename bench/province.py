@@ -24,8 +24,8 @@ if __package__ in (None, ""):  # run as a script: make the repository importable
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from models import (  # noqa: E402
-    Consortium, ConsortiumKind, DeliveryMode, ResearchBlock, Room, Scenario, School, SchoolClass, SchoolRole, SchoolTier, Stage,
-    SyncLesson, Teacher, TeachingAssignment, TravelTimes, Weekday,
+    Consortium, ConsortiumKind, DeliveryMode, ResearchBlock, Room, Scenario, School, SchoolClass, SchoolRole,
+    SchoolTier, Stage, SyncLesson, Teacher, TeachingAssignment, TravelTimes, Weekday,
 )
 from samples.generate import (  # noqa: E402
     ZHANGPING_BELLS, County, RosterConsortium, RosterSchool, autumn_term, bell_of, build_travel, computer_rooms,

@@ -36,7 +36,6 @@ import pickle
 import tempfile
 import uuid
 from collections.abc import Callable, Iterable, Sequence
-from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 from typing import Any, Protocol
 

@@ -335,19 +335,23 @@ def capacity_conflicts(ctx: ExplicitModel, allowed: dict[int, list[int]]) -> lis
     return found
 
 
-def _solver(seed: int, deterministic: float, wall: float, workers: int, feasibility: bool) -> cp_model.CpSolver:
-    """One worker: deterministic (seed + deterministic time). Several: CP-SAT's racing portfolio, wall-limited.
+def _solver(seed: int, deterministic: float, wall: float, workers: int, feasibility: bool,
+            race: bool = False) -> cp_model.CpSolver:
+    """Deterministic by default: one worker, or several interleaved, limited by deterministic time.
 
-    On FET's examples the racing portfolio of two workers found timetables 10x sooner than one
-    worker or than interleaved (deterministic) workers (Brazil: 3 s against none in 30 s), so it
-    is the default; its result can differ run to run, which ``--workers 1`` avoids.
+    With ``race`` several workers race as CP-SAT's portfolio, wall-limited: on FET's examples that
+    found timetables 10x sooner than one worker or interleaved workers (Brazil: 3 s against none in
+    30 s), but its result can differ run to run, so it is opt-in (``tongbu solve --race``, the
+    benchmark against fet-cl).
     """
     solver = cp_model.CpSolver()
     p = solver.parameters
     p.random_seed = seed
     p.num_workers = max(1, workers)
-    if workers <= 1:
+    if workers <= 1 or not race:
         p.max_deterministic_time = max(0.1, deterministic)
+    if workers > 1 and not race:
+        p.interleave_search = True
     p.max_time_in_seconds = max(0.1, wall)
     if feasibility:
         p.linearization_level = 0  # 5-10x faster to a first timetable on our samples (SOLVER-NOTES.md)
@@ -394,14 +398,15 @@ REPRODUCIBLE_FIRST = 10.0
 
 def solve_explicit(scenario: Scenario, *, time_limit: float = 60.0, seed: int = 0, workers: int = 2,
                    optimize: bool = True, wall_limit: float | None = None, run: ExplicitRun | None = None,
-                   reproducible_first: bool = True) -> Any:
+                   reproducible_first: bool = True, race: bool = False) -> Any:
     """Solve an imported scenario; returns ``scheduler.solve.SolveResult``.
 
     With one worker ``time_limit`` is deterministic time (reproducible) and ``wall_limit`` (default
     4x + 30 s) the safety net; with more, both limit wall seconds (see ``_solver``).
     ``optimize=False`` stops at the first timetable that meets every hard rule. With several workers
     and ``reproducible_first``, one deterministic worker tries first (a quarter of the limit, at most
-    ``REPRODUCIBLE_FIRST``), so that whatever it finds is the same every run; only then the race.
+    ``REPRODUCIBLE_FIRST``), so that whatever it finds is the same every run; only then the race
+    (with ``race``; otherwise interleaved workers, reproducible too).
     """
     from scheduler.solve import SolveResult
 
@@ -426,14 +431,14 @@ def solve_explicit(scenario: Scenario, *, time_limit: float = 60.0, seed: int = 
     soft = [r for r in tt.rules if not r.hard and r.weight > 0] if optimize else []
     share = FEASIBILITY_SHARE if soft else 1.0
     status = cp_model.UNKNOWN
-    if workers > 1 and reproducible_first:
+    if workers > 1 and reproducible_first and race:
         first = min(REPRODUCIBLE_FIRST, time_limit * share / 4)
         solver = _solver(seed, first, wall * share, 1, True)
         status = solver.Solve(ctx.model)
     if status == cp_model.UNKNOWN:
         spent = time.perf_counter() - started - run.build_seconds
-        budget = (wall if workers <= 1 else min(wall, time_limit)) * share - spent
-        solver = _solver(seed, time_limit * share, max(1.0, budget), workers, True)
+        budget = (wall if workers <= 1 or not race else min(wall, time_limit)) * share - spent
+        solver = _solver(seed, time_limit * share, max(1.0, budget), workers, True, race)
         status = solver.Solve(ctx.model)
     run.feasible_seconds = time.perf_counter() - started - run.build_seconds
     name = STATUS_NAMES[status]
@@ -460,8 +465,8 @@ def solve_explicit(scenario: Scenario, *, time_limit: float = 60.0, seed: int = 
         for ident, s in placed.items():
             for start, lit in ctx.x[ident].items():
                 ctx.model.AddHint(lit, start == s)
-        wall_left = (wall if workers <= 1 else min(wall, time_limit)) - (time.perf_counter() - started)
-        improve = _solver(seed, left, max(1.0, wall_left), workers, False)
+        wall_left = (wall if workers <= 1 or not race else min(wall, time_limit)) - (time.perf_counter() - started)
+        improve = _solver(seed, left, max(1.0, wall_left), workers, False, race)
         t0 = time.perf_counter()
         status2 = improve.Solve(ctx.model)
         run.improve_seconds = time.perf_counter() - t0

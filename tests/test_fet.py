@@ -227,3 +227,14 @@ def test_cli_imports_solves_and_verifies_a_fet_file(tmp_path):
     assert solved.exit_code == 0, solved.output
     checked = runner.invoke(main, ["--lang", "en", "verify", str(folder), str(out)])
     assert checked.exit_code == 0 and "0 violations" in checked.output
+
+
+@needs_examples
+def test_default_solve_of_an_import_is_reproducible_with_two_workers():
+    # The default (two interleaved workers, deterministic time) gives the same timetable every run;
+    # only --race trades that for speed.
+    scenario = read_fet(EXAMPLES / "Denmark/small-school.fet")
+    first = solve_explicit(scenario, time_limit=5, workers=2)
+    second = solve_explicit(scenario, time_limit=5, workers=2)
+    assert first.solution is not None and verify(scenario, first.solution) == []
+    assert first.solution.lessons == second.solution.lessons
