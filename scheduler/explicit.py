@@ -341,7 +341,7 @@ def _solver(seed: int, deterministic: float, wall: float, workers: int, feasibil
 
     With ``race`` several workers race as CP-SAT's portfolio, wall-limited: on FET's examples that
     found timetables 10x sooner than one worker or interleaved workers (Brazil: 3 s against none in
-    30 s), but its result can differ run to run, so it is opt-in (``tongbu solve --race``, the
+    30 s), but its result can differ run to run, so it is opt-in (``race=True``: the
     benchmark against fet-cl).
     """
     solver = cp_model.CpSolver()
