@@ -329,17 +329,11 @@ def _pct(gap: float | None) -> str:
 @click.argument("folder", type=click.Path(path_type=Path))
 @click.argument("out", type=click.Path(path_type=Path))
 def verify(folder: Path, out: Path) -> None:
-    from constraints.checks import load_solution, verify as run_checks
+    from constraints.checks import verify as run_checks
     from constraints.checks.report import format_report
 
     scenario = _load(folder)
-    path = out / "solution.json"
-    if not path.is_file():
-        raise UserError(pick(f"{path} does not exist: run tongbu solve first", f"{path} 不存在：请先运行 tongbu solve"))
-    try:
-        solution = load_solution(path)
-    except ValueError as err:
-        raise UserError(pick(f"{path} is not a tongbu solution: {err}", f"{path} 不是 tongbu 结果文件：{err}")) from None
+    solution = _published_solution(out)
     violations = run_checks(scenario, solution)
     if (out / "activities" / "plan.json").is_file():
         from constraints.checks import Violation
@@ -499,8 +493,7 @@ def verify_plan_command(folder: Path, out: Path) -> None:
 def serve(out: Path, host: str, port: int) -> None:
     from feeds.server import serve as run_server
 
-    if not (out / "feeds" / "manifest.json").is_file():
-        raise UserError(pick(f"{out} has no feeds: run tongbu solve first", f"{out} 中没有日历订阅：请先运行 tongbu solve"))
+    _feeds_out(out)
     try:
         run_server(out, host=host, port=port)
     except OSError as err:

@@ -29,7 +29,7 @@ from models import (  # noqa: E402
 )
 from samples.generate import (  # noqa: E402
     ZHANGPING_BELLS, County, RosterConsortium, RosterSchool, autumn_term, bell_of, build_travel, computer_rooms,
-    curriculum_for, finish_teachers, grades_of, plan_research, plan_syncs, received_periods, rng_for, school_kind,
+    curriculum_for, finish_teachers, grades_of, make_classes, plan_research, plan_syncs, received_periods, rng_for,
     staff_school, subjects_for,
 )
 
@@ -87,19 +87,8 @@ def province_counties(seed: int, counties: int, consortia: int, villages: tuple[
 
 
 def small_classes(seed: int, school: RosterSchool, grades: tuple[int, ...]) -> list[SchoolClass]:
-    """Like samples.generate.make_classes, with the smaller sizes above (same random stream per school)."""
-    rng = rng_for(seed, school.name, "classes")
-    kind = school_kind(school)
-    low, high = SMALL_CLASSES_PER_GRADE[kind]
-    base = rng.randint(low, high)
-    small, large = SMALL_CLASS_SIZE[kind]
-    classes = []
-    for grade in grades:
-        count = min(high, max(low, base + rng.choice((-1, 0, 0, 0, 1))))
-        for section in range(1, count + 1):
-            classes.append(SchoolClass(id=f"{school.name}{grade}({section})", school=school.name, grade=grade,
-                                       section=section, size=rng.randint(small, large)))
-    return classes
+    """samples.generate.make_classes with the smaller sizes above (same random stream per school)."""
+    return make_classes(seed, school, grades, SMALL_CLASSES_PER_GRADE, SMALL_CLASS_SIZE)
 
 
 def build_province(counties: int = 2, consortia: int = 4, seed: int = SEED, *, villages: tuple[int, int] = VILLAGES,

@@ -350,13 +350,18 @@ def grades_of(seed: int, school: RosterSchool) -> tuple[int, ...]:
     return grades
 
 
-def make_classes(seed: int, school: RosterSchool, grades: tuple[int, ...]) -> list[SchoolClass]:
-    """Each grade's number of classes varies by one around the school's own size, as enrolment does."""
+def make_classes(seed: int, school: RosterSchool, grades: tuple[int, ...], per_grade: dict | None = None,
+                 sizes: dict | None = None) -> list[SchoolClass]:
+    """Each grade's number of classes varies by one around the school's own size, as enrolment does.
+
+    ``per_grade`` and ``sizes`` (by school kind) replace CLASSES_PER_GRADE and CLASS_SIZE, e.g. for
+    the smaller schools of bench/province.py; the random stream is the same either way.
+    """
     rng = rng_for(seed, school.name, "classes")
     kind = school_kind(school)
-    low, high = CLASSES_PER_GRADE[kind]
+    low, high = (per_grade or CLASSES_PER_GRADE)[kind]
     base = rng.randint(low, high)
-    small, large = CLASS_SIZE[kind]
+    small, large = (sizes or CLASS_SIZE)[kind]
     classes = []
     for grade in grades:
         count = min(high, max(low, base + rng.choice((-1, 0, 0, 0, 1))))
