@@ -233,11 +233,18 @@ def solve(folder: Path, out: Path, time_limit: float, seed: int, workers: int, p
     if result.solution is None:
         lines = [pick("No timetable exists that meets every requirement:", "不存在满足全部要求的课表：")]
         lines += ["  - " + pick(c.en, c.zh) for c in result.explanation]
-        if not result.explanation:
+        if not result.explanation and result.status == "infeasible":
+            lines.append("  - " + pick(
+                "the solver proved that the requirements contradict each other but could not narrow them down "
+                "within the time limit; a longer --time-limit lets it name them. Likely places: teachers' weekly "
+                "and daily limits against their classes, unavailable days, synchronized lessons and research blocks",
+                "求解器已证明各项要求相互矛盾，但未能在时限内指出是哪几项；加大 --time-limit 可让它指明。"
+                "常见原因：教师周/日课时上限与所任班级不符、不可排课时段、同步课堂和教研时段"))
+        elif not result.explanation:
             lines.append("  - " + pick(f"the solver stopped with status '{result.status}' within the time limit; "
                                        "try a longer --time-limit", f"求解器在时限内未找到课表（状态 {result.status}）；可加大 --time-limit"))
         click.echo("\n".join(lines), err=True)
-        sys.exit(EXIT_INFEASIBLE if result.status == "infeasible" else EXIT_INFEASIBLE)
+        sys.exit(EXIT_INFEASIBLE)
     activities = None
     if rules:
         # The timetable is the main job: activities that cannot be planned are explained, not a reason to

@@ -361,6 +361,26 @@ def structural_prechecks(index: Index) -> list[Conflict]:
         if key not in seen:
             seen.add(key)
             conflicts.append(Conflict(kind="precheck", ref=key[1], en=en, zh=zh))
+    return conflicts + _overloaded_teachers(index)
+
+
+def _overloaded_teachers(index: Index) -> list[Conflict]:
+    """Teachers given more periods than their max_weekly: certain infeasibility, named before any search
+    (finding it as a core of the full model can outlast the budget on a county-sized part)."""
+    load: dict[int, int] = defaultdict(int)
+    for activity in index.activities:
+        load[activity.teacher] += activity.length
+    conflicts = []
+    for teacher, periods in sorted(load.items()):
+        person = index.scenario.teacher_by_id[index.teachers[teacher]]
+        if periods > person.max_weekly:
+            school = index.scenario.school_by_id[person.school].name
+            conflicts.append(Conflict(
+                kind="precheck", ref=person.id,
+                en=(f"{person.name}({person.id}, {school}) is given {periods} periods a week but teaches at most "
+                    f"{person.max_weekly} (max_weekly): give some classes to another teacher or raise the limit"),
+                zh=(f"{person.name}（{person.id}，{school}）每周被安排 {periods} 节课，超过周课时上限 {person.max_weekly} 节："
+                    f"请把部分班级交给其他教师，或提高上限")))
     return conflicts
 
 

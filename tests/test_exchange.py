@@ -185,9 +185,9 @@ def test_restart_and_fairness_over_a_long_plan(tmp_path: Path) -> None:
     assert not any("L01) is not eligible" in en for en, _ in found)  # the restart rule allows 2028 itself
 
 
-def test_handover_scenario_validates_and_keeps_affiliation(tmp_path: Path) -> None:
+def assigned_scenario():
+    """The test scenario with every class-subject assigned to a home teacher (first with room)."""
     base = scenario()
-    # every class-subject assigned to a home teacher, so moved teachers' assignments must be dropped
     assignments, load = [], {t.id: 0 for t in base.teachers}
     for klass in base.classes:
         for entry in base.class_curriculum(klass.id):
@@ -195,7 +195,13 @@ def test_handover_scenario_validates_and_keeps_affiliation(tmp_path: Path) -> No
                            and load[t.id] + entry.periods <= t.max_weekly)
             load[teacher.id] += entry.periods
             assignments.append(TeachingAssignment(teacher=teacher.id, class_id=klass.id, subject=entry.subject))
-    base = base.model_copy(update={"assignments": tuple(assignments)})
+    return base.model_copy(update={"assignments": tuple(assignments)})
+
+
+def test_handover_scenario_validates_and_keeps_affiliation(tmp_path: Path) -> None:
+    # every class-subject assigned to a home teacher, so moved teachers' assignments must be dropped
+    base = assigned_scenario()
+    assignments = base.assignments
     folder = write_folder(tmp_path / "s", SCHOOL, base=base)
     plan = plan_exchange(folder, 3, time_limit=10)
     assert plan.ok
@@ -265,3 +271,85 @@ def test_bad_inputs_are_reported_with_place_in_both_languages(tmp_path: Path) ->
     scope = next(p for p in caught.value.problems if p.column == "exchange.ratio_scope")
     assert scope.file == "scenario.yaml" and scope.row is not None and "province" in scope.render("en")
     assert any(p.column == "exchange.yearly_ratio" for p in caught.value.problems)
+
+
+def _music_art_scenario():
+    """城关小学's music and art (4 classes x 2 + 2 = 16 periods) taught by three 音乐;美术 teachers of 8 periods:
+    any one of them may leave (16 left), two may not, though each subject alone would still have 8 of its 8."""
+    from models import Teacher
+
+    base = scenario()
+    teachers = [t for t in base.teachers if t.id not in ("L07", "L08")]
+    teachers += [Teacher(id=f"M0{i}", name=name, school="城关小学", subjects=("音乐", "美术"), max_weekly=8, max_daily=4,
+                         years_at_school=20 + i, backbone=True, birth_year=1980)
+                 for i, name in enumerate(("钱音", "孔美", "曹艺"), start=1)]
+    return base.model_copy(update={"teachers": tuple(teachers)})
+
+
+def test_teachers_combining_subjects_are_counted_once(tmp_path: Path) -> None:
+    # half the eligible teachers of each school rotate each year; the longest-serving (the M teachers) are
+    # preferred, but only one of them may be away in any year
+    folder = write_folder(tmp_path / "s", {**SCHOOL, "yearly_ratio": 0.5}, base=_music_art_scenario())
+    plan = plan_exchange(folder, 3, time_limit=10)
+    write_plan(plan, tmp_path / "out")
+    assert check_plan(folder, tmp_path / "out") == []
+    for year in plan.years:
+        assert sum(p.teacher.startswith("M") for p in plan.away_in(year)) <= 1, year
+    assert any(p.teacher.startswith("M") for p in plan.placements)
+    # a hand-made plan sending two of them in one year is caught, naming the two subjects together
+    records = rows(tmp_path / "out" / "plan.csv")
+    two = [{**records[0], "teacher": tid, "from": "城关小学", "to": "镇中心小学", "year": "2026", "years": "1"}
+           for tid in ("M01", "M02")]
+    write_rows(tmp_path / "out" / "plan.csv", two)
+    found = [en for en, _ in check_plan(folder, tmp_path / "out")]
+    assert any("城关小学 can give 8 音乐、美术 periods a week, its classes need 16" in en for en in found), found
+    assert not any("城关小学 can give" in en and "音乐 periods" in en for en in found)  # each alone is fine
+
+
+def test_handover_check_flags_classes_without_a_teacher_present(tmp_path: Path) -> None:
+    import shutil
+
+    folder = write_folder(tmp_path / "s", SCHOOL, base=assigned_scenario())
+    out = tmp_path / "out"
+    write_plan(plan_exchange(folder, 1, time_limit=5), out)
+    assert check_plan(folder, out) == []
+    broken = tmp_path / "broken"
+    shutil.copytree(out, broken)
+    year_folder = broken / "scenario_2026"
+    assignments = year_folder / "assignments.csv"
+    records = rows(assignments)
+    moved = {r["teacher"] for r in rows(year_folder / "exchange_affiliation.csv")}
+    # 1. give a class-subject back to the teacher who was placed away from it: the hand-over does not validate
+    victim = next(r for r in rows(out / "plan.csv") if r["year"] == "2026")
+    assert victim["teacher"] in moved
+    before = {(a.class_id, a.subject) for a in assigned_scenario().assignments if a.teacher == victim["teacher"]}
+    home_class = next(r for r in records if (r["class"], r["subject"]) in before)
+    key = (home_class["class"], home_class["subject"])
+    write_rows(assignments, [{**r, "teacher": victim["teacher"]} if (r["class"], r["subject"]) == key else r
+                             for r in records])
+    found = [en for en, _ in check_plan(folder, broken)]
+    assert any("scenario_2026: the hand-over scenario has" in en and "may not teach at" in en for en in found), found
+    # 2. leave it without a teacher: the class-subject the scenario assigned is open in the hand-over
+    write_rows(assignments, [r for r in records if (r["class"], r["subject"]) != key])
+    found = [en for en, _ in check_plan(folder, broken)]
+    assert any(f"{key[0]} {key[1]} has no teacher at {victim['from']}" in en for en in found), found
+
+
+def test_plan_is_cut_when_classes_cannot_be_dealt_out(tmp_path: Path, monkeypatch) -> None:
+    """The capacity rule is a count; whole classes are dealt in the hand-over. A school the deal fails for
+    makes the planner forbid that combination of moves and plan again."""
+    import scheduler.exchange.handover as handover
+    import scheduler.exchange.planner as planner
+
+    folder = write_folder(tmp_path / "s", CONSORTIUM)
+    first = plan_exchange(folder, 1, time_limit=5)
+    banned = {(p.teacher, p.host) for p in first.placements}
+    real = handover.undealt_schools
+
+    def refuse_first_plan(scenario, placements, year):
+        chosen = {(p.teacher, p.host) for p in placements if p.year == year}
+        return [next(iter(sorted(h for _t, h in banned)))] if chosen == banned else real(scenario, placements, year)
+
+    monkeypatch.setattr(handover, "undealt_schools", refuse_first_plan)
+    second = planner.plan_exchange(folder, 1, time_limit=5)
+    assert second.ok and {(p.teacher, p.host) for p in second.placements} != banned

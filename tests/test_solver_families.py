@@ -142,17 +142,33 @@ def test_assignment_balances_load_and_names_missing_teacher() -> None:
     assert "甲校 4(1)" in error.value.en and "音乐" in error.value.en and "甲校 4(1)" in error.value.zh
 
 
-def test_infeasible_daily_limit_is_explained_in_the_users_words() -> None:
+def with_maths_teacher(**update):
+    """The tiny scenario with its maths teacher (李强, both classes: 8 periods a week) changed."""
     scenario = tiny_scenario()
+    tight = scenario.teachers[1].model_copy(update=update)
+    return scenario.model_copy(update={"teachers": (scenario.teachers[0], tight, scenario.teachers[2])}), tight
+
+
+def test_infeasible_daily_limit_is_explained_in_the_users_words() -> None:
     # 8 maths periods a week (two classes) but at most 1 a day over 5 days: impossible.
-    tight = scenario.teachers[1].model_copy(update={"max_daily": 1})
-    scenario = scenario.model_copy(update={"teachers": (scenario.teachers[0], tight, scenario.teachers[2])})
+    scenario, _tight = with_maths_teacher(max_daily=1)
     result = solve_scenario(scenario, time_limit=10, workers=1)
     assert result.status == "infeasible" and result.solution is None
     kinds = {c.kind: c for c in result.explanation}
     assert "daily_limit" in kinds
     assert "李强" in kinds["daily_limit"].en and "1" in kinds["daily_limit"].en
     assert "李强老师每天最多上 1 节课" in kinds["daily_limit"].zh
+
+
+def test_overloaded_teacher_is_named_before_any_search() -> None:
+    # 李强 teaches both classes' maths (8 periods a week) but may teach only 6.
+    scenario, tight = with_maths_teacher(max_weekly=6)
+    result = solve_scenario(scenario, time_limit=10, workers=1)
+    assert result.status == "infeasible" and result.solution is None
+    overload = [c for c in result.explanation if c.kind == "precheck" and c.ref == tight.id]
+    assert overload, result.explanation
+    assert "given 8 periods a week but teaches at most 6" in overload[0].en
+    assert "每周被安排 8 节课，超过周课时上限 6 节" in overload[0].zh
 
 
 def test_infeasible_unavailability_names_teacher_and_curriculum() -> None:

@@ -81,19 +81,24 @@ class PlanCheck:
 
     # --- facts, computed here on their own ------------------------------------------------------
 
-    def weekly_demand(self) -> dict[tuple[str, str], int]:
+    def class_periods(self) -> dict[tuple[str, str], list[int]]:
+        """(school, subject) -> the weekly periods each of its classes needs locally (sync-received excluded)."""
         synced: dict[tuple[str, str], int] = {}
         for lesson in self.s.sync_lessons:
             for c in lesson.receiving_classes:
                 synced[(c, lesson.subject)] = synced.get((c, lesson.subject), 0) + lesson.per_week
-        need: dict[tuple[str, str], int] = {}
+        periods: dict[tuple[str, str], list[int]] = {}
         for c in self.s.classes:
             stage = self.s.school_by_id[c.school].stage
             for e in self.s.curriculum:
                 if e.stage == stage and e.grade == c.grade and e.periods > 0:
-                    key = (c.school, e.subject)
-                    need[key] = need.get(key, 0) + max(0, e.periods - synced.get((c.id, e.subject), 0))
-        return need
+                    local = e.periods - synced.get((c.id, e.subject), 0)
+                    if local > 0:
+                        periods.setdefault((c.school, e.subject), []).append(local)
+        return periods
+
+    def weekly_demand(self) -> dict[tuple[str, str], int]:
+        return {key: sum(values) for key, values in self.class_periods().items()}
 
     def starts_of(self, teacher: str) -> list[Row]:
         return sorted((r for r in self.rows if r.teacher == teacher), key=lambda r: r.year)
@@ -185,22 +190,40 @@ class PlanCheck:
                     seen[r.teacher] = r.line
 
     def coverage(self) -> None:
-        need = self.weekly_demand()
-        for year in self.years:
-            gone = self.away(year)
-            for school in self.s.schools:
-                base = [t for t in self.s.teachers if t.school == school.id or school.id in t.also_schools]
-                now = [t for t in base if t.id not in gone]
-                now += [self.s.teacher_by_id[r.teacher] for r in gone.values() if r.host == school.id]
-                subjects = sorted({j for (sid, j) in need if sid == school.id})
-                for subject in subjects + [None]:
-                    want = sum(v for (sid, j), v in need.items() if sid == school.id and (subject is None or j == subject))
-                    had = sum(t.max_weekly for t in base if subject is None or subject in t.subjects)
-                    has = sum(t.max_weekly for t in now if subject is None or subject in t.subjects)
-                    floor = min(want, had)
-                    if has < floor:
-                        what_en = subject or "all subjects"
-                        what_zh = subject or "全部学科"
+        """Per school, year and subject group (one subject; the subjects one teacher combines; all), the
+        teachers present can give what the classes need, counting whole classes: a teacher's week holds
+        max_weekly rounded down to the common step of the group's class sizes."""
+        periods = self.class_periods()
+        for school in self.s.schools:
+            base = [t for t in self.s.teachers if t.school == school.id or school.id in t.also_schools]
+            taught = {j for (sid, j) in periods if sid == school.id}
+            order = {subject.id: n for n, subject in enumerate(self.s.subjects)}
+
+            def ordered(subjects: set[str], order=order) -> tuple[str, ...]:
+                return tuple(sorted(subjects, key=lambda j: (order.get(j, len(order)), j)))
+
+            groups = {(j,) for j in taught}
+            groups |= {ordered(set(t.subjects) & taught) for t in base if len(set(t.subjects) & taught) > 1}
+            checks = [(set(g), "、".join(g)) for g in sorted(groups)] + [(taught, None)]
+            for group, label in checks:
+                sizes = [n for (sid, j), ns in periods.items() if sid == school.id and j in group for n in ns]
+                if not sizes:
+                    continue
+                step = math.gcd(*sizes)
+                want = sum(sizes)
+
+                def capacity(teachers: list, group=group, step=step) -> int:
+                    return sum(t.max_weekly // step * step for t in teachers if group & set(t.subjects))
+
+                had = capacity(base)
+                for year in self.years:
+                    gone = self.away(year)
+                    now = [t for t in base if t.id not in gone]
+                    now += [self.s.teacher_by_id[r.teacher] for r in gone.values() if r.host == school.id]
+                    has = capacity(now)
+                    if has < min(want, had):
+                        what_en = label or "all subjects"
+                        what_zh = label or "全部学科"
                         self.bad(f"{year}: {school.name} can give {has} {what_en} periods a week, its classes need "
                                  f"{want}" + (f" (it had {had})" if had < want else ""),
                                  f"{year} 学年：{school.name} 的{what_zh}每周只能上 {has} 节，班级需要 {want} 节"
@@ -270,6 +293,7 @@ class PlanCheck:
                 self.bad(f"{folder.name}: the hand-over scenario has {len(errors)} error(s), e.g. {first}",
                          f"{folder.name}：交接方案有 {len(errors)} 个错误，例如 {errors[0].render('zh') if errors else '无法读取'}")
                 continue
+            self.handover_teaching(folder, scenario)
             gone = self.away(year)
             for t in scenario.teachers:
                 want = gone[t.id].host if t.id in gone else self.s.teacher_by_id[t.id].school \
@@ -277,6 +301,40 @@ class PlanCheck:
                 if t.school != want:
                     self.bad(f"{folder.name}: {t.name}({t.id}) is at {t.school}, the plan puts them at {want}",
                              f"{folder.name}：{t.name}（{t.id}）在 {t.school}，按规划应在 {want}")
+
+
+    def handover_teaching(self, folder: Path, scenario) -> None:
+        """Every class-subject the scenario gives a teacher has one in the year scenario, a teacher now at
+        that school who teaches the subject, and nobody is given more than their max_weekly."""
+        given = {(a.class_id, a.subject) for a in self.s.assignments}
+        now = {(a.class_id, a.subject): a.teacher for a in scenario.assignments}
+        periods: dict[str, int] = {}
+        synced: dict[tuple[str, str], int] = {}
+        for lesson in scenario.sync_lessons:
+            for c in lesson.receiving_classes:
+                synced[(c, lesson.subject)] = synced.get((c, lesson.subject), 0) + lesson.per_week
+        for class_id, subject in sorted(given):
+            klass = scenario.class_by_id.get(class_id)
+            teacher = scenario.teacher_by_id.get(now.get((class_id, subject), ""))
+            if klass is None:
+                continue
+            if teacher is None or subject not in teacher.subjects or \
+                    klass.school not in (teacher.school, *teacher.also_schools):
+                self.bad(f"{folder.name}: {class_id} {subject} has no teacher at {klass.school} in the hand-over "
+                         f"(given: {teacher.id if teacher else '-'})",
+                         f"{folder.name}：{class_id} 的{subject}在交接方案中没有本校任课教师"
+                         f"（现为 {teacher.id if teacher else '无'}）")
+                continue
+            stage = scenario.school_by_id[klass.school].stage
+            need = sum(e.periods for e in scenario.curriculum
+                       if e.stage == stage and e.grade == klass.grade and e.subject == subject)
+            periods[teacher.id] = periods.get(teacher.id, 0) + max(0, need - synced.get((class_id, subject), 0))
+        for tid, load in sorted(periods.items()):
+            if load > scenario.teacher_by_id[tid].max_weekly:
+                self.bad(f"{folder.name}: {tid} is given {load} periods a week, more than max_weekly "
+                         f"{scenario.teacher_by_id[tid].max_weekly}",
+                         f"{folder.name}：{tid} 每周任课 {load} 节，超过周课时上限 "
+                         f"{scenario.teacher_by_id[tid].max_weekly}")
 
 
 def check_plan(folder: Path, plan_dir: Path) -> list[Violation]:

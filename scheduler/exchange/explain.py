@@ -37,13 +37,17 @@ def _subject_names(facts, subject: str) -> tuple[str, str]:
     return ((found.name_en or found.name) if found else subject), (found.name if found else subject)
 
 
-def _present_capacity(facts, school: str, subject: str | None, k: int, placements: list[Placement]) -> int:
+def _present_capacity(facts, school: str, group, k: int, placements: list[Placement]) -> int:
     year = facts.years[k]
     away = {p.teacher for p in placements if p.away_in(year)}
-    present = [t for t in facts.able[school] if t.id not in away and (subject is None or subject in t.subjects)]
-    arrived = [facts.scenario.teacher_by_id[p.teacher] for p in placements if p.host == school and p.away_in(year)]
-    arrived = [t for t in arrived if subject is None or subject in t.subjects]
-    return sum(t.max_weekly for t in present + arrived)
+    present = [t for t in facts.able[school] if t.id not in away]
+    present += [facts.scenario.teacher_by_id[p.teacher] for p in placements if p.host == school and p.away_in(year)]
+    return sum(facts.usable(t, school, group) for t in present)
+
+
+def _group_names(facts, group) -> tuple[str, str]:
+    names = [_subject_names(facts, j) for j in sorted(group, key=[s.id for s in facts.scenario.subjects].index)]
+    return " and ".join(en for en, _zh in names), "和".join(zh for _en, zh in names)
 
 
 def _why_stays(facts, teacher: Teacher, k: int, placements: list[Placement]) -> tuple[str, tuple[str, str]]:
@@ -54,24 +58,27 @@ def _why_stays(facts, teacher: Teacher, k: int, placements: list[Placement]) -> 
     schools = [teacher.school, *teacher.also_schools]
     for school_id in schools:
         school = facts.scenario.school_by_id[school_id]
-        for subject in [*sorted(teacher.subjects), None]:
-            need = facts.required(school_id, subject)
-            if need <= 0:
+        # single subjects first: "without a maths teacher" says more than "short of maths and science"
+        for group in facts.groups(school_id):
+            mine = facts.usable(teacher, school_id, group)
+            need = facts.required(school_id, group)
+            if need <= 0 or mine <= 0:
                 continue
-            left = _present_capacity(facts, school_id, subject, k, placements) - teacher.max_weekly
+            left = _present_capacity(facts, school_id, group, k, placements) - mine
             if left >= need:
                 continue
-            if subject is None:
+            if group is None:
                 return f"total:{school_id}", (
                     f"leaving would leave {school.name} unable to give its {need} periods a week ({left} left)",
                     f"离开后{school.name}每周 {need} 节课无人可上（只剩 {left} 节）")
-            en_name, zh_name = _subject_names(facts, subject)
-            demand = facts.demand.get((school_id, subject), 0)
+            en_name, zh_name = _group_names(facts, group)
+            demand = sum(facts.demand.get((school_id, j), 0) for j in group)
+            key = f"subject:{school_id}:{'+'.join(sorted(group))}"
             if left <= 0:
-                return f"subject:{school_id}:{subject}", (
+                return key, (
                     f"leaving would leave {school.name} without a {en_name} teacher ({demand} periods a week)",
                     f"离开后{school.name}将没有{zh_name}教师（每周 {demand} 节）")
-            return f"subject:{school_id}:{subject}", (
+            return key, (
                 f"leaving would leave {school.name} short of {en_name} ({demand} periods a week, {left} left)",
                 f"离开后{school.name}的{zh_name}课时不足（每周需 {demand} 节，只剩 {left} 节）")
     return "together", ("no single rule stops them alone, but with the other moves of this plan their going "

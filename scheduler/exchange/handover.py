@@ -51,7 +51,7 @@ def year_scenario(plan: ExchangePlan, year: int) -> Scenario:
         teachers.append(teacher.model_copy(update={
             "school": placement.host, "also_schools": (), "years_at_school": tenure,
             "roles": roles + (AFFILIATION_PREFIX + placement.home,)}))
-    assignments = reassigned(scenario, teachers, moved)
+    assignments, _undealt = reassigned(scenario, teachers, moved)
     syncs = tuple(s.model_copy(update={"teacher": None}) if s.teacher in moved else s for s in scenario.sync_lessons)
     posts = []
     for post in scenario.itinerant_posts:
@@ -64,8 +64,24 @@ def year_scenario(plan: ExchangePlan, year: int) -> Scenario:
     return Scenario(**fields)
 
 
-def reassigned(scenario: Scenario, teachers: list[Teacher], moved: dict[str, Placement]) -> tuple[TeachingAssignment, ...]:
-    """The assignments with the class-subjects of every school a placed teacher left or joined re-dealt.
+def placed_teachers(scenario: Scenario, moved: dict[str, Placement]) -> list[Teacher]:
+    """The scenario's teachers with those in ``moved`` at their host schools (only what dealing needs)."""
+    return [t.model_copy(update={"school": moved[t.id].host, "also_schools": ()}) if t.id in moved else t
+            for t in scenario.teachers]
+
+
+def undealt_schools(scenario: Scenario, placements: list[Placement], year: int) -> list[str]:
+    """Schools whose class-subjects cannot all be given a teacher present in ``year`` (see reassigned)."""
+    moved = {p.teacher: p for p in placements if p.away_in(year)}
+    if not moved:
+        return []
+    return reassigned(scenario, placed_teachers(scenario, moved), moved)[1]
+
+
+def reassigned(scenario: Scenario, teachers: list[Teacher], moved: dict[str, Placement]
+               ) -> tuple[tuple[TeachingAssignment, ...], list[str]]:
+    """The assignments with the class-subjects of every school a placed teacher left or joined re-dealt,
+    and the schools where that was impossible.
 
     Per such school, a small CP-SAT model gives each class-subject that had a teacher one teacher now
     at the school (incoming placed teachers included), within every teacher's max_weekly (their
@@ -86,6 +102,7 @@ def reassigned(scenario: Scenario, teachers: list[Teacher], moved: dict[str, Pla
     affected = {p.home for p in moved.values()} | {p.host for p in moved.values()}
     school_of = {a.class_id: scenario.class_by_id[a.class_id].school for a in scenario.assignments}
     result = [a for a in scenario.assignments if school_of[a.class_id] not in affected]
+    undealt = []
     for school in sorted(affected):
         given = [a for a in scenario.assignments if school_of[a.class_id] == school]
         outside = defaultdict(int)
@@ -93,9 +110,10 @@ def reassigned(scenario: Scenario, teachers: list[Teacher], moved: dict[str, Pla
             outside[a.teacher] += periods(a)
         dealt = deal_school(school, given, teachers, outside, periods, set(moved))
         if dealt is None:
+            undealt.append(school)
             dealt = [a for a in given if a.teacher not in moved]
         result += dealt
-    return tuple(sorted(result, key=lambda a: (a.class_id, a.subject)))
+    return tuple(sorted(result, key=lambda a: (a.class_id, a.subject))), undealt
 
 
 def deal_school(school: str, given: list[TeachingAssignment], teachers: list[Teacher], outside: dict[str, int],

@@ -79,6 +79,8 @@ class ExchangePlan:
     objective: float | None = None
     bound: float | None = None
     runtime_seconds: float = 0.0
+    #: Plans cut off because a school's classes could not be dealt out whole (planner.solve_part).
+    handover_cuts: int = 0
 
     @property
     def ok(self) -> bool:

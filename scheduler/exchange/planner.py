@@ -11,10 +11,16 @@ Model (one boolean per teacher, host school and school year the teacher may star
   of the teacher's subjects, within the teacher's travel limit and among their preferred schools;
 - ratio: in each unit of ``ratio_scope`` and year, rotated × D ≥ R × eligible (ratio R/D), which is
   rotated ≥ ceil(ratio × eligible); backbone rotated ≥ ceil(backbone_share × rotated);
-- coverage: in every school, subject and year, the weekly capacity (max_weekly) of the teachers
-  present (home teachers not away, shared teachers via also_schools, incoming placed teachers) is at
-  least the curriculum demand of its classes (periods received by sync lessons excluded), or, where
-  the school is already short, no less than it was; the same for the school's total;
+- coverage: in every school, subject group and year, the weekly capacity of the teachers present
+  (home teachers not away, shared teachers via also_schools, incoming placed teachers) is at least
+  the curriculum demand of its classes (periods received by sync lessons excluded), or, where the
+  school is already short, no less than it was. Groups are each subject, each set of subjects one
+  teacher teaches together (music and art: one teacher's week cannot serve both in full), and all
+  subjects; a teacher's capacity for a group is max_weekly rounded down to whole class-subjects
+  when they come in one size step (three 4-period PE classes fit in 15 periods, not 3.75);
+- hand-over: the classes of every school a placement touches can be dealt out whole to the teachers
+  present (scheduler.exchange.handover.reassigned); a plan where one cannot is cut off and the part
+  planned again (at most MAX_HANDOVER_ROUNDS times), so the year scenarios it writes can be timetabled;
 - fairness: nobody starts a second rotation while an eligible colleague at the same home school has
   not rotated once (only matters when the plan is longer than P + eligibility_years).
 
@@ -54,9 +60,14 @@ W_EXCESS = 200
 W_ROTATION = 50
 W_COVER = 30
 MAX_TENURE_BONUS = 20
+#: Plans re-solved with a cut when a school's classes cannot be dealt out in a year (see solve_part).
+MAX_HANDOVER_ROUNDS = 4
 
 
 # --- facts the model is built from ------------------------------------------------------------
+
+#: A set of subjects whose periods the present teachers must be able to give together; None: all subjects.
+Group = frozenset[str] | None
 
 @dataclass
 class Facts:
@@ -70,6 +81,9 @@ class Facts:
     hosts: dict[str, list[tuple[str, Direction]]] = field(default_factory=dict)
     no_host_reason: dict[str, tuple[str, str]] = field(default_factory=dict)
     short: dict[str, set[str]] = field(default_factory=dict)
+    coverage_groups: dict[str, list[Group]] = field(default_factory=dict)
+    #: (school, group) -> greatest common divisor of the weekly periods of its class-subjects in the group
+    step: dict[tuple[str, Group], int] = field(default_factory=dict)
 
     @property
     def scenario(self) -> Scenario:
@@ -81,14 +95,26 @@ class Facts:
         s = self.inputs.settings
         return s.placement_years + s.eligibility_years
 
-    def required(self, school: str, subject: str | None) -> int:
+    def groups(self, school: str) -> list[Group]:
+        """The subject groups whose coverage is kept at ``school``: each subject it teaches, each set of
+        subjects one of its teachers teaches together (a music-and-art teacher cannot give music periods
+        and art periods at once), and everything (None)."""
+        return self.coverage_groups.get(school, [None])
+
+    def usable(self, teacher: Teacher, school: str, group: Group) -> int:
+        """Weekly periods ``teacher`` can give to ``group`` at ``school``: max_weekly rounded down to whole
+        class-subjects when they all come in one size step (15 periods hold three 4-period PE classes, not 3.75)."""
+        if group is not None and not set(teacher.subjects) & group:
+            return 0
+        step = self.step.get((school, group), 1)
+        return teacher.max_weekly // step * step
+
+    def required(self, school: str, group: Group | str) -> int:
         """Weekly periods the present teachers must be able to give: the demand, or the base capacity if less."""
-        if subject is None:
-            demand = sum(d for (s, _j), d in self.demand.items() if s == school)
-            base = sum(t.max_weekly for t in self.able[school])
-        else:
-            demand = self.demand.get((school, subject), 0)
-            base = sum(t.max_weekly for t in self.able[school] if subject in t.subjects)
+        if isinstance(group, str):
+            group = frozenset((group,))
+        demand = sum(d for (s, j), d in self.demand.items() if s == school and (group is None or j in group))
+        base = sum(self.usable(t, school, group) for t in self.able[school])
         return min(demand, base)
 
     def tenure(self, teacher: Teacher, k: int) -> int:
@@ -105,6 +131,35 @@ def school_demand(scenario: Scenario) -> dict[tuple[str, str], int]:
         for entry in scenario.class_curriculum(klass.id):
             demand[(klass.school, entry.subject)] += max(0, entry.periods - received[(klass.id, entry.subject)])
     return dict(demand)
+
+
+def class_subject_periods(scenario: Scenario) -> dict[tuple[str, str], list[int]]:
+    """Per (school, subject), the local weekly periods of each of its classes (sync-received excluded)."""
+    received: dict[tuple[str, str], int] = defaultdict(int)
+    for sync in scenario.sync_lessons:
+        for class_id in sync.receiving_classes:
+            received[(class_id, sync.subject)] += sync.per_week
+    sizes: dict[tuple[str, str], list[int]] = defaultdict(list)
+    for klass in scenario.classes:
+        for entry in scenario.class_curriculum(klass.id):
+            local = entry.periods - received[(klass.id, entry.subject)]
+            if local > 0:
+                sizes[(klass.school, entry.subject)].append(local)
+    return dict(sizes)
+
+
+def coverage_groups(facts: Facts) -> None:
+    """Fill ``facts.coverage_groups`` and ``facts.step`` (see Facts.groups and Facts.usable)."""
+    sizes = class_subject_periods(facts.scenario)
+    for school, teachers in facts.able.items():
+        taught = {j for (s, j), d in facts.demand.items() if s == school and d > 0}
+        groups: set[frozenset[str]] = {frozenset((j,)) for j in taught}
+        groups |= {frozenset(set(t.subjects) & taught) for t in teachers if len(set(t.subjects) & taught) > 1}
+        ordered: list[Group] = sorted(groups, key=lambda g: (len(g), sorted(g)))
+        facts.coverage_groups[school] = [*ordered, None]
+        for group in facts.coverage_groups[school]:
+            periods = [n for (s, j), ns in sizes.items() if s == school and (group is None or j in group) for n in ns]
+            facts.step[(school, group)] = math.gcd(*periods) if periods else 1
 
 
 def direction_of(scenario: Scenario, home: str, host: str) -> Direction:
@@ -195,6 +250,7 @@ def build_facts(inputs: ExchangeInputs, years: int) -> Facts:
         for school in (teacher.school, *teacher.also_schools):
             if school in facts.able and teacher not in facts.able[school]:
                 facts.able[school].append(teacher)
+    coverage_groups(facts)
     facts.short = shortage_subjects(scenario, inputs, facts.demand, facts.able)
     for teacher in sorted(scenario.teachers, key=lambda t: t.id):
         facts.base_elig[teacher.id] = base_eligibility(inputs, teacher, school_years)
@@ -307,16 +363,14 @@ def build_model(facts: Facts, schools: frozenset[str]) -> ExchangeModel:
 def add_coverage(model: cp_model.CpModel, facts: Facts, schools: frozenset[str], away, incoming) -> None:
     scenario = facts.scenario
     for school in sorted((s for s in scenario.schools if s.id in schools), key=lambda s: s.id):
-        subjects = sorted(j for (s, j), d in facts.demand.items() if s == school.id and d > 0)
         for k in range(len(facts.years)):
             arriving = incoming.get((school.id, k), [])
-            for subject in [*subjects, None]:
-                need = facts.required(school.id, subject)
+            for group in facts.groups(school.id):
+                need = facts.required(school.id, group)
                 if need <= 0:
                     continue
-                present = [t.max_weekly * (1 - away(t.id, k)) for t in facts.able[school.id]
-                           if subject is None or subject in t.subjects]
-                arrived = [t.max_weekly * v for t, v in arriving if subject is None or subject in t.subjects]
+                present = [facts.usable(t, school.id, group) * (1 - away(t.id, k)) for t in facts.able[school.id]]
+                arrived = [facts.usable(t, school.id, group) * v for t, v in arriving]
                 model.add(sum(present) + sum(arrived) >= need)
 
 
@@ -449,25 +503,24 @@ def greedy_start(facts: Facts, schools: frozenset[str], x: dict) -> set[tuple[st
     scenario, settings = facts.scenario, facts.inputs.settings
     ratio, share = ratio_fraction(settings.yearly_ratio), ratio_fraction(settings.backbone_share)
     n, length = len(facts.years), settings.placement_years
-    cap: dict[tuple[str, str | None, int], int] = {}
+    cap: dict[tuple[str, Group, int], int] = {}
     for school in schools:
-        for subject in {j for (s, j) in facts.demand if s == school} | {None}:
+        for group in facts.groups(school):
             for k in range(n):
-                cap[(school, subject, k)] = sum(t.max_weekly for t in facts.able[school]
-                                                if subject is None or subject in t.subjects)
+                cap[(school, group, k)] = sum(facts.usable(t, school, group) for t in facts.able[school])
     chosen: set[tuple[str, str, int]] = set()
     last_start: dict[str, int] = {}
 
     def shift(teacher: Teacher, school: str, k: int, sign: int) -> None:
-        for j in [*teacher.subjects, None]:
+        for group in facts.groups(school):
             for kk in range(k, min(n, k + length)):
-                if (school, j, kk) in cap:
-                    cap[(school, j, kk)] += sign * teacher.max_weekly
+                if (school, group, kk) in cap:
+                    cap[(school, group, kk)] += sign * facts.usable(teacher, school, group)
 
     def can_leave(teacher: Teacher, k: int) -> bool:
-        return all(cap[(school, j, kk)] - teacher.max_weekly >= facts.required(school, j)
+        return all(cap[(school, group, kk)] - facts.usable(teacher, school, group) >= facts.required(school, group)
                    for school in (teacher.school, *teacher.also_schools) if school in schools
-                   for j in [*teacher.subjects, None] if (school, j, k) in cap
+                   for group in facts.groups(school) if (school, group, k) in cap
                    for kk in range(k, min(n, k + length)))
 
     units: dict[str, list[Teacher]] = defaultdict(list)
@@ -509,6 +562,7 @@ class PartResult:
     proven: bool
     objective: float
     bound: float
+    cuts: int = 0
 
 
 def solve_part(facts: Facts, schools: frozenset[str], seed: int, time_limit: float) -> PartResult:
@@ -529,22 +583,61 @@ def solve_part(facts: Facts, schools: frozenset[str], seed: int, time_limit: flo
     _hint(em, solver_a)
     em.model.add(missing <= least)
     em.model.minimize(em.rest)
-    solver_b = _solver(seed, 0.7 * time_limit)
-    status_b = solver_b.solve(em.model)
-    if status_b not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        # phase B ran out before reaching phase A's plan again: keep phase A's answer
-        return PartResult(read_placements(facts, em, solver_a), "feasible", least, proven, 0.0, 0.0)
-    return PartResult(read_placements(facts, em, solver_b), _STATUS[status_b], least, proven,
-                      solver_b.objective_value, solver_b.best_objective_bound)
+    fallback = read_placements(facts, em, solver_a)
+    cuts = 0
+    for _round in range(MAX_HANDOVER_ROUNDS):
+        solver_b = _solver(seed, 0.7 * time_limit)
+        status_b = solver_b.solve(em.model)
+        if status_b not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            # phase B ran out before reaching a plan (phase A's, or one without the last cut): keep the last one
+            return PartResult(fallback, "feasible", least, proven, 0.0, 0.0, cuts)
+        placements = read_placements(facts, em, solver_b)
+        failed = handover_failures(facts, placements)
+        if not failed:
+            return PartResult(placements, _STATUS[status_b], least, proven,
+                              solver_b.objective_value, solver_b.best_objective_bound, cuts)
+        # Capacity counts allow it, but the classes cannot be dealt out whole (who teaches which class):
+        # forbid this combination of moves at each such school and year, and plan again.
+        cuts += len(failed)
+        for school, k in failed:
+            moves = affecting(facts, em, school, k, placements)
+            if moves:
+                em.model.add(sum(moves) <= len(moves) - 1)
+        _hint(em, solver_b)
+        fallback = placements
+    return PartResult(fallback, "feasible", least, proven, 0.0, 0.0, cuts)
 
 
-def solve(facts: Facts, seed: int, time_limit: float) -> tuple[list[Placement], str, int, bool, float, float]:
+def handover_failures(facts: Facts, placements: list[Placement]) -> list[tuple[str, int]]:
+    """(school, year index) pairs whose classes cannot all get a teacher present that year (handover.reassigned)."""
+    from scheduler.exchange.handover import undealt_schools
+
+    return [(school, k) for k, year in enumerate(facts.years)
+            for school in undealt_schools(facts.scenario, placements, year)]
+
+
+def affecting(facts: Facts, em: ExchangeModel, school: str, k: int, chosen: list[Placement]) -> list:
+    """The variables of the ``chosen`` placements that take a teacher from or bring one to ``school`` in
+    year index ``k``."""
+    length = facts.inputs.settings.placement_years
+    picked = {(p.teacher, p.host, facts.years.index(p.year)) for p in chosen}
+    result = []
+    for (tid, host, k0), var in em.x.items():
+        if (tid, host, k0) not in picked or not k0 <= k < k0 + length:
+            continue
+        teacher = facts.scenario.teacher_by_id[tid]
+        if host == school or school in (teacher.school, *teacher.also_schools):
+            result.append(var)
+    return result
+
+
+def solve(facts: Facts, seed: int, time_limit: float) -> tuple[list[Placement], str, int, bool, float, float, int]:
     """Every part, each with a share of ``time_limit`` by its teachers (at least 2 deterministic seconds)."""
     parts = split_parts(facts)
     sizes = [sum(1 for t in facts.scenario.teachers if t.school in part) for part in parts]
     total = max(1, sum(sizes))
     placements: list[Placement] = []
-    statuses, missing, proven, objective, bound = [], 0, True, 0.0, 0.0
+    statuses, missing, proven, objective, bound, cuts = [], 0, True, 0.0, 0.0, 0
     for part, size in zip(parts, sizes, strict=True):
         result = solve_part(facts, part, seed, max(2.0, time_limit * size / total))
         placements += result.placements
@@ -552,11 +645,12 @@ def solve(facts: Facts, seed: int, time_limit: float) -> tuple[list[Placement], 
         missing += result.missing
         proven = proven and result.proven
         objective += result.objective
+        cuts += result.cuts
         bound += result.bound
     for bad in ("invalid", "infeasible", "unknown", "feasible"):
         if bad in statuses:
-            return sorted(placements, key=lambda p: (p.year, p.home, p.teacher)), bad, missing, proven, objective, bound
-    return sorted(placements, key=lambda p: (p.year, p.home, p.teacher)), "optimal", missing, proven, objective, bound
+            return sorted(placements, key=lambda p: (p.year, p.home, p.teacher)), bad, missing, proven, objective, bound, cuts
+    return sorted(placements, key=lambda p: (p.year, p.home, p.teacher)), "optimal", missing, proven, objective, bound, cuts
 
 
 # --- reading the plan --------------------------------------------------------------------------
@@ -642,7 +736,7 @@ def plan_from_inputs(inputs: ExchangeInputs, years: int, *, seed: int = 0, time_
         raise ValueError("years must be at least 1")
     started = time.perf_counter()
     facts = build_facts(inputs, years)
-    placements, status, missing, proven, objective, bound = solve(facts, seed, time_limit)
+    placements, status, missing, proven, objective, bound, cuts = solve(facts, seed, time_limit)
     if status in ("infeasible", "invalid", "unknown"):
         from scheduler.exchange.explain import no_plan_explanation
 
@@ -658,7 +752,7 @@ def plan_from_inputs(inputs: ExchangeInputs, years: int, *, seed: int = 0, time_
         status = "ratios_impossible"
     return ExchangePlan(inputs=inputs, years=facts.years, status=status, placements=tuple(placements),
                         units=tuple(units), schools=tuple(schools), explanation=tuple(explanation),
-                        objective=objective, bound=bound,
+                        objective=objective, bound=bound, handover_cuts=cuts,
                         runtime_seconds=time.perf_counter() - started)
 
 
