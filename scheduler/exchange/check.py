@@ -192,7 +192,8 @@ class PlanCheck:
     def coverage(self) -> None:
         """Per school, year and subject group (one subject; the subjects one teacher combines; all), the
         teachers present can give what the classes need, counting whole classes: a teacher's week holds
-        max_weekly rounded down to the common step of the group's class sizes."""
+        max_weekly rounded down to the common step of the group's class sizes, and at most the periods
+        the school has in the group's subjects that teacher teaches."""
         periods = self.class_periods()
         for school in self.s.schools:
             base = [t for t in self.s.teachers if t.school == school.id or school.id in t.also_schools]
@@ -213,7 +214,10 @@ class PlanCheck:
                 want = sum(sizes)
 
                 def capacity(teachers: list, group=group, step=step) -> int:
-                    return sum(t.max_weekly // step * step for t in teachers if group & set(t.subjects))
+                    # a teacher gives at most the school's periods of the group subjects they teach
+                    return sum(min(t.max_weekly // step * step,
+                                   sum(sum(periods.get((school.id, j), [])) for j in group & set(t.subjects)))
+                               for t in teachers)
 
                 had = capacity(base)
                 for year in self.years:

@@ -17,7 +17,8 @@ Model (one boolean per teacher, host school and school year the teacher may star
   school is already short, no less than it was. Groups are each subject, each set of subjects one
   teacher teaches together (music and art: one teacher's week cannot serve both in full), and all
   subjects; a teacher's capacity for a group is max_weekly rounded down to whole class-subjects
-  when they come in one size step (three 4-period PE classes fit in 15 periods, not 3.75);
+  when they come in one size step (three 4-period PE classes fit in 15 periods, not 3.75), and at
+  most the school's demand in the group's subjects that teacher teaches;
 - hand-over: the classes of every school a placement touches can be dealt out whole to the teachers
   present (scheduler.exchange.handover.reassigned); a plan where one cannot is cut off and the part
   planned again (at most MAX_HANDOVER_ROUNDS times), so the year scenarios it writes can be timetabled;
@@ -103,11 +104,15 @@ class Facts:
 
     def usable(self, teacher: Teacher, school: str, group: Group) -> int:
         """Weekly periods ``teacher`` can give to ``group`` at ``school``: max_weekly rounded down to whole
-        class-subjects when they all come in one size step (15 periods hold three 4-period PE classes, not 3.75)."""
-        if group is not None and not set(teacher.subjects) & group:
+        class-subjects when they all come in one size step (15 periods hold three 4-period PE classes, not
+        3.75), and no more than the school needs of the group's subjects the teacher teaches (an IT
+        teacher arriving adds the IT periods to an English-art-IT group, not a whole week)."""
+        mine = set(teacher.subjects) if group is None else set(teacher.subjects) & group
+        wanted = sum(self.demand.get((school, j), 0) for j in mine)
+        if wanted <= 0:
             return 0
         step = self.step.get((school, group), 1)
-        return teacher.max_weekly // step * step
+        return min(teacher.max_weekly // step * step, wanted)
 
     def required(self, school: str, group: Group | str) -> int:
         """Weekly periods the present teachers must be able to give: the demand, or the base capacity if less."""
