@@ -151,7 +151,8 @@ def solve_scenario(scenario: Scenario, *, time_limit: float = 60.0, seed: int = 
     slow = [dataclasses.replace(p, deterministic_time=p.deterministic_time * RETRY_BUDGET_FACTOR,
                                 wall_limit=p.deterministic_time * RETRY_BUDGET_FACTOR * WALL_SAFETY_FACTOR
                                 + WALL_SAFETY_SECONDS)
-            for p, o in zip(inputs, outputs) if o.status == "unknown" and not o.hit_wall_limit]
+            for p, o in zip(inputs, outputs) if o.status == "unknown" and not o.hit_wall_limit
+            and not any(c.kind == "executor" for c in o.conflicts)]  # a lost part is the executor's to report
     if slow:
         again = {o.id: o for o in _run_parts(slow, workers, progress, executor, checkpoints)}
         outputs = [again.get(o.id, o) for o in outputs]

@@ -99,6 +99,12 @@ def reassigned(scenario: Scenario, teachers: list[Teacher], moved: dict[str, Pla
         total = sum(e.periods for e in scenario.class_curriculum(a.class_id) if e.subject == a.subject)
         return max(0, total - received[(a.class_id, a.subject)])
 
+    # A placed teacher comes to teach: aim for the load they had at home (two thirds of max_weekly if none).
+    home_load: dict[str, int] = defaultdict(int)
+    for a in scenario.assignments:
+        home_load[a.teacher] += periods(a)
+    by_id = {t.id: t for t in teachers}
+    targets = {tid: min(by_id[tid].max_weekly, home_load[tid] or by_id[tid].max_weekly * 2 // 3) for tid in moved}
     affected = {p.home for p in moved.values()} | {p.host for p in moved.values()}
     school_of = {a.class_id: scenario.class_by_id[a.class_id].school for a in scenario.assignments}
     result = [a for a in scenario.assignments if school_of[a.class_id] not in affected]
@@ -108,7 +114,7 @@ def reassigned(scenario: Scenario, teachers: list[Teacher], moved: dict[str, Pla
         outside = defaultdict(int)
         for a in result:
             outside[a.teacher] += periods(a)
-        dealt = deal_school(school, given, teachers, outside, periods, set(moved))
+        dealt = deal_school(school, given, teachers, outside, periods, set(moved), targets)
         if dealt is None:
             undealt.append(school)
             dealt = [a for a in given if a.teacher not in moved]
@@ -117,7 +123,13 @@ def reassigned(scenario: Scenario, teachers: list[Teacher], moved: dict[str, Pla
 
 
 def deal_school(school: str, given: list[TeachingAssignment], teachers: list[Teacher], outside: dict[str, int],
-                periods, moved: set[str]) -> list[TeachingAssignment] | None:
+                periods, moved: set[str], targets: dict[str, int] | None = None) -> list[TeachingAssignment] | None:
+    """One school's class-subjects dealt to the teachers there (see reassigned); None when impossible.
+
+    Objective: 3 per given assignment kept plus 2 per period an incoming placed teacher teaches, up
+    to their target: they take over the classes of whoever left, and a class of 2 or more periods
+    from a colleague who stays rather than sit idle (1-period classes stay where they were).
+    """
     from ortools.sat.python import cp_model
 
     here = sorted((t for t in teachers if t.school == school or school in t.also_schools), key=lambda t: t.id)
@@ -135,7 +147,15 @@ def deal_school(school: str, given: list[TeachingAssignment], teachers: list[Tea
         if load:
             model.add(sum(load) <= t.max_weekly - outside.get(t.id, 0))
     kept = [v for (i, tid), v in choice.items() if given[i].teacher == tid and tid not in moved]
-    model.maximize(sum(kept))
+    taught = []
+    for t in here:
+        target = (targets or {}).get(t.id, 0) if t.id in moved else 0
+        load = [periods(given[i]) * v for (i, tid), v in choice.items() if tid == t.id]
+        if target > 0 and load:
+            got = model.new_int_var(0, target, f"taught[{t.id}]")
+            model.add(got <= sum(load))
+            taught.append(got)
+    model.maximize(3 * sum(kept) + 2 * sum(taught))
     solver = cp_model.CpSolver()
     solver.parameters.num_workers = 1
     solver.parameters.random_seed = 0
