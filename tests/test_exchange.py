@@ -223,6 +223,10 @@ def test_handover_scenario_validates_and_keeps_affiliation(tmp_path: Path) -> No
         sidecar = rows(written / "exchange_affiliation.csv")
         assert sorted(r["teacher"] for r in sidecar) == sorted(p.teacher for p in plan.away_in(year))
     assert taken_over > 0  # placed teachers take over classes at their host
+    for year in plan.years:  # every placed teacher teaches there: a placement is for teaching, not watching
+        scenario_k = year_scenario(plan, year)
+        teaching = {a.teacher for a in scenario_k.assignments}
+        assert all(p.teacher in teaching for p in plan.away_in(year)), year
     moved = plan.away_in(2026)[0]
     assert year_scenario(plan, 2027).teacher_by_id[moved.teacher].school == moved.home  # back home after a year
     assert year_scenario(plan, 2027).teacher_by_id[moved.teacher].years_at_school == 0  # the count restarts

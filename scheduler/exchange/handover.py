@@ -126,9 +126,10 @@ def deal_school(school: str, given: list[TeachingAssignment], teachers: list[Tea
                 periods, moved: set[str], targets: dict[str, int] | None = None) -> list[TeachingAssignment] | None:
     """One school's class-subjects dealt to the teachers there (see reassigned); None when impossible.
 
-    Objective: 3 per given assignment kept plus 2 per period an incoming placed teacher teaches, up
-    to their target: they take over the classes of whoever left, and a class of 2 or more periods
-    from a colleague who stays rather than sit idle (1-period classes stay where they were).
+    Objective: 3 per given assignment kept, 2 per period an incoming placed teacher teaches up to
+    their target, and 4 per incoming teacher who teaches at all: they take over the classes of
+    whoever left, and a class of 2 or more periods from a colleague who stays rather than sit idle;
+    two arriving together share rather than one taking everything.
     """
     from ortools.sat.python import cp_model
 
@@ -147,7 +148,7 @@ def deal_school(school: str, given: list[TeachingAssignment], teachers: list[Tea
         if load:
             model.add(sum(load) <= t.max_weekly - outside.get(t.id, 0))
     kept = [v for (i, tid), v in choice.items() if given[i].teacher == tid and tid not in moved]
-    taught = []
+    taught, teaching = [], []
     for t in here:
         target = (targets or {}).get(t.id, 0) if t.id in moved else 0
         load = [periods(given[i]) * v for (i, tid), v in choice.items() if tid == t.id]
@@ -155,7 +156,10 @@ def deal_school(school: str, given: list[TeachingAssignment], teachers: list[Tea
             got = model.new_int_var(0, target, f"taught[{t.id}]")
             model.add(got <= sum(load))
             taught.append(got)
-    model.maximize(3 * sum(kept) + 2 * sum(taught))
+            teaches = model.new_bool_var(f"teaches[{t.id}]")
+            model.add(teaches <= sum(v for (_i, tid), v in choice.items() if tid == t.id))
+            teaching.append(teaches)
+    model.maximize(3 * sum(kept) + 2 * sum(taught) + 4 * sum(teaching))
     solver = cp_model.CpSolver()
     solver.parameters.num_workers = 1
     solver.parameters.random_seed = 0
