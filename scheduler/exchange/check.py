@@ -317,6 +317,10 @@ class PlanCheck:
         for lesson in scenario.sync_lessons:
             for c in lesson.receiving_classes:
                 synced[(c, lesson.subject)] = synced.get((c, lesson.subject), 0) + lesson.per_week
+            if lesson.teacher is not None:  # given by a named teacher: theirs, not the class teacher's
+                periods[lesson.teacher] = periods.get(lesson.teacher, 0) + lesson.per_week
+                key = (lesson.teaching_class, lesson.subject)
+                synced[key] = synced.get(key, 0) + lesson.per_week
         for class_id, subject in sorted(given):
             klass = scenario.class_by_id.get(class_id)
             teacher = scenario.teacher_by_id.get(now.get((class_id, subject), ""))

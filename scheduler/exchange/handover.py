@@ -95,9 +95,16 @@ def reassigned(scenario: Scenario, teachers: list[Teacher], moved: dict[str, Pla
         for class_id in sync.receiving_classes:
             received[(class_id, sync.subject)] += sync.per_week
 
+    # A sync lesson given by a named teacher (one who stays; a moved one falls back to the class's
+    # teacher) is that teacher's load, not the teaching class's teacher's: as scheduler.assign counts it.
+    named = [s for s in scenario.sync_lessons if s.teacher is not None and s.teacher not in moved]
+    by_named: dict[tuple[str, str], int] = defaultdict(int)
+    for sync in named:
+        by_named[(sync.teaching_class, sync.subject)] += sync.per_week
+
     def periods(a: TeachingAssignment) -> int:
         total = sum(e.periods for e in scenario.class_curriculum(a.class_id) if e.subject == a.subject)
-        return max(0, total - received[(a.class_id, a.subject)])
+        return max(0, total - received[(a.class_id, a.subject)] - by_named[(a.class_id, a.subject)])
 
     # A placed teacher comes to teach: aim for the load they had at home (two thirds of max_weekly if none).
     home_load: dict[str, int] = defaultdict(int)
@@ -114,6 +121,8 @@ def reassigned(scenario: Scenario, teachers: list[Teacher], moved: dict[str, Pla
         outside = defaultdict(int)
         for a in result:
             outside[a.teacher] += periods(a)
+        for sync in named:
+            outside[sync.teacher] += sync.per_week
         dealt = deal_school(school, given, teachers, outside, periods, set(moved), targets)
         if dealt is None:
             undealt.append(school)
