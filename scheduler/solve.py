@@ -79,8 +79,12 @@ def _part_inputs(scenario: Scenario, seed: int, time_limit: float, workers: int)
     cp_workers = max(1, workers // max(1, len(plans)))
     return [PartInput(id=plan.id, scenario=scenario, assignment=assignment, schools=plan.schools,
                       sync_ids=plan.sync_ids, block_ids=plan.block_ids, seed=seed, deterministic_time=budget,
-                      wall_limit=budget * WALL_SAFETY_FACTOR + WALL_SAFETY_SECONDS, cp_workers=cp_workers)
+                      wall_limit=_wall_limit(budget), cp_workers=cp_workers)
             for plan, budget in zip(plans, budgets)]
+
+
+def _wall_limit(budget: float) -> float:
+    return budget * WALL_SAFETY_FACTOR + WALL_SAFETY_SECONDS
 
 
 def _run_parts(inputs: list[PartInput], workers: int, progress: Callable[[dict], None] | None,
@@ -103,6 +107,16 @@ def _run_parts(inputs: list[PartInput], workers: int, progress: Callable[[dict],
 
     results = run_parts(inputs, executor or LocalExecutor(workers), report, checkpoints)
     return [results[p.id] for p in inputs]
+
+
+def _rerun(run: Callable[[list[PartInput]], list[PartOutput]], inputs: list[PartInput], outputs: list[PartOutput],
+           again: list[PartInput]) -> tuple[list[PartInput], list[PartOutput]]:
+    """Solve the parts in ``again`` (changed inputs of some parts) and put them in place of the old ones."""
+    if not again:
+        return inputs, outputs
+    redone = {o.id: o for o in run(again)}
+    replaced = {p.id: p for p in again}
+    return [replaced.get(p.id, p) for p in inputs], [redone.get(o.id, o) for o in outputs]
 
 
 def _gap(objective: float, bound: float) -> float:
@@ -135,27 +149,25 @@ def solve_scenario(scenario: Scenario, *, time_limit: float = 60.0, seed: int = 
         inputs = _part_inputs(scenario, seed, time_limit, workers)
     except AssignmentError as error:
         return _assignment_failure(error, scenario, seed)
-    outputs = _run_parts(inputs, workers, progress, executor, checkpoints)
+    def run(parts: list[PartInput]) -> list[PartOutput]:
+        return _run_parts(parts, workers, progress, executor, checkpoints)
+
+    outputs = run(inputs)
     # Fallback: a part whose timetable cannot keep the itinerant plan's days per school is solved
     # again without those caps (the post's daily and weekly limits still hold), so no plan that the
     # timetable did not honour is ever returned.
-    retry = [dataclasses.replace(p, assignment=dataclasses.replace(p.assignment, visit_days={}))
-             for p, o in zip(inputs, outputs) if o.status == "infeasible" and p.assignment.visit_days]
-    if retry:
-        again = {o.id: o for o in _run_parts(retry, workers, progress, executor, checkpoints)}
-        outputs = [again.get(o.id, o) for o in outputs]
-        inputs = [next((r for r in retry if r.id == p.id), p) for p in inputs]
+    inputs, outputs = _rerun(run, inputs, outputs, [
+        dataclasses.replace(p, assignment=dataclasses.replace(p.assignment, visit_days={}))
+        for p, o in zip(inputs, outputs) if o.status == "infeasible" and p.assignment.visit_days])
     # A part that found no first timetable within its budget (status unknown, measured in deterministic
     # time, so the same on every machine) gets one more try with a larger budget: at province scale
-    # the least budget left 1 of 200 synthetic consortia without a timetable, which 8 s solved.
-    slow = [dataclasses.replace(p, deterministic_time=p.deterministic_time * RETRY_BUDGET_FACTOR,
-                                wall_limit=p.deterministic_time * RETRY_BUDGET_FACTOR * WALL_SAFETY_FACTOR
-                                + WALL_SAFETY_SECONDS)
-            for p, o in zip(inputs, outputs) if o.status == "unknown" and not o.hit_wall_limit
-            and not any(c.kind == "executor" for c in o.conflicts)]  # a lost part is the executor's to report
-    if slow:
-        again = {o.id: o for o in _run_parts(slow, workers, progress, executor, checkpoints)}
-        outputs = [again.get(o.id, o) for o in outputs]
+    # the least budget left 1 of 200 synthetic consortia without a timetable, which 8 s solved. A part
+    # the executor lost is the executor's to report, and one stopped by the wall clock is not reproducible.
+    inputs, outputs = _rerun(run, inputs, outputs, [
+        dataclasses.replace(p, deterministic_time=p.deterministic_time * RETRY_BUDGET_FACTOR,
+                            wall_limit=_wall_limit(p.deterministic_time * RETRY_BUDGET_FACTOR))
+        for p, o in zip(inputs, outputs) if o.status == "unknown" and not o.hit_wall_limit
+        and not any(c.kind == "executor" for c in o.conflicts)])
     status = _overall_status(outputs)
     reports = tuple(PartReport(id=o.id, schools=o.schools, status=o.status, objective=o.objective, bound=o.bound,
                                gap=o.gap, wall_seconds=round(o.build_seconds + o.solve_seconds, 3))

@@ -195,14 +195,14 @@ class PlanCheck:
         max_weekly rounded down to the common step of the group's class sizes, and at most the periods
         the school has in the group's subjects that teacher teaches."""
         periods = self.class_periods()
+        order = {subject.id: n for n, subject in enumerate(self.s.subjects)}
+
+        def ordered(subjects: set[str]) -> tuple[str, ...]:
+            return tuple(sorted(subjects, key=lambda j: (order.get(j, len(order)), j)))
+
         for school in self.s.schools:
             base = [t for t in self.s.teachers if t.school == school.id or school.id in t.also_schools]
             taught = {j for (sid, j) in periods if sid == school.id}
-            order = {subject.id: n for n, subject in enumerate(self.s.subjects)}
-
-            def ordered(subjects: set[str], order=order) -> tuple[str, ...]:
-                return tuple(sorted(subjects, key=lambda j: (order.get(j, len(order)), j)))
-
             groups = {(j,) for j in taught}
             groups |= {ordered(set(t.subjects) & taught) for t in base if len(set(t.subjects) & taught) > 1}
             checks = [(set(g), "、".join(g)) for g in sorted(groups)] + [(taught, None)]

@@ -17,6 +17,7 @@ from pathlib import Path
 
 from models import Scenario, Teacher, TeachingAssignment
 from models.files import write_csv, write_scenario
+from scheduler.assign import received_periods
 from scheduler.exchange.plan import ExchangePlan, Placement
 
 AFFILIATION_PREFIX = "affiliation:"
@@ -90,10 +91,7 @@ def reassigned(scenario: Scenario, teachers: list[Teacher], moved: dict[str, Pla
     does, overloads some teachers while placed ones stay idle. A school whose classes cannot be
     dealt this way keeps its remaining assignments and leaves the moved teachers' classes open.
     """
-    received: dict[tuple[str, str], int] = defaultdict(int)
-    for sync in scenario.sync_lessons:
-        for class_id in sync.receiving_classes:
-            received[(class_id, sync.subject)] += sync.per_week
+    received = received_periods(scenario)
 
     # A sync lesson given by a named teacher (one who stays; a moved one falls back to the class's
     # teacher) is that teacher's load, not the teaching class's teacher's: as scheduler.assign counts it.
@@ -104,7 +102,7 @@ def reassigned(scenario: Scenario, teachers: list[Teacher], moved: dict[str, Pla
 
     def periods(a: TeachingAssignment) -> int:
         total = sum(e.periods for e in scenario.class_curriculum(a.class_id) if e.subject == a.subject)
-        return max(0, total - received[(a.class_id, a.subject)] - by_named[(a.class_id, a.subject)])
+        return max(0, total - received.get((a.class_id, a.subject), 0) - by_named[(a.class_id, a.subject)])
 
     # A placed teacher comes to teach: aim for the load they had at home (two thirds of max_weekly if none).
     home_load: dict[str, int] = defaultdict(int)
@@ -152,21 +150,21 @@ def deal_school(school: str, given: list[TeachingAssignment], teachers: list[Tea
         for t in options:
             choice[(index, t.id)] = model.new_bool_var(f"{a.class_id}/{a.subject}/{t.id}")
         model.add_exactly_one(choice[(index, t.id)] for t in options)
+    mine: dict[str, list] = {t.id: [v for (_i, tid), v in choice.items() if tid == t.id] for t in here}
+    load = {t.id: sum(periods(given[i]) * v for (i, tid), v in choice.items() if tid == t.id) for t in here}
     for t in here:
-        load = [periods(given[i]) * v for (i, tid), v in choice.items() if tid == t.id]
-        if load:
-            model.add(sum(load) <= t.max_weekly - outside.get(t.id, 0))
+        if mine[t.id]:
+            model.add(load[t.id] <= t.max_weekly - outside.get(t.id, 0))
     kept = [v for (i, tid), v in choice.items() if given[i].teacher == tid and tid not in moved]
     taught, teaching = [], []
     for t in here:
         target = (targets or {}).get(t.id, 0) if t.id in moved else 0
-        load = [periods(given[i]) * v for (i, tid), v in choice.items() if tid == t.id]
-        if target > 0 and load:
+        if target > 0 and mine[t.id]:
             got = model.new_int_var(0, target, f"taught[{t.id}]")
-            model.add(got <= sum(load))
+            model.add(got <= load[t.id])
             taught.append(got)
             teaches = model.new_bool_var(f"teaches[{t.id}]")
-            model.add(teaches <= sum(v for (_i, tid), v in choice.items() if tid == t.id))
+            model.add(teaches <= sum(mine[t.id]))
             teaching.append(teaches)
     model.maximize(3 * sum(kept) + 2 * sum(taught) + 4 * sum(teaching))
     solver = cp_model.CpSolver()

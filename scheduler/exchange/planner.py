@@ -52,6 +52,7 @@ from ortools.sat.python import cp_model
 
 from models import Scenario, Teacher
 from models.enums import SchoolRole
+from scheduler.assign import received_periods
 from scheduler.exchange.inputs import Direction, ExchangeInputs, RatioScope
 from scheduler.exchange.loader import load_exchange_inputs, ratio_fraction
 from scheduler.exchange.plan import ExchangePlan, Placement, SchoolSummary, UnitSummary
@@ -114,10 +115,8 @@ class Facts:
         step = self.step.get((school, group), 1)
         return min(teacher.max_weekly // step * step, wanted)
 
-    def required(self, school: str, group: Group | str) -> int:
+    def required(self, school: str, group: Group) -> int:
         """Weekly periods the present teachers must be able to give: the demand, or the base capacity if less."""
-        if isinstance(group, str):
-            group = frozenset((group,))
         demand = sum(d for (s, j), d in self.demand.items() if s == school and (group is None or j in group))
         base = sum(self.usable(t, school, group) for t in self.able[school])
         return min(demand, base)
@@ -126,36 +125,21 @@ class Facts:
         return (teacher.years_at_school or 0) + k
 
 
-def school_demand(scenario: Scenario) -> dict[tuple[str, str], int]:
-    received: dict[tuple[str, str], int] = defaultdict(int)
-    for sync in scenario.sync_lessons:
-        for class_id in sync.receiving_classes:
-            received[(class_id, sync.subject)] += sync.per_week
-    demand: dict[tuple[str, str], int] = defaultdict(int)
-    for klass in scenario.classes:
-        for entry in scenario.class_curriculum(klass.id):
-            demand[(klass.school, entry.subject)] += max(0, entry.periods - received[(klass.id, entry.subject)])
-    return dict(demand)
-
-
 def class_subject_periods(scenario: Scenario) -> dict[tuple[str, str], list[int]]:
     """Per (school, subject), the local weekly periods of each of its classes (sync-received excluded)."""
-    received: dict[tuple[str, str], int] = defaultdict(int)
-    for sync in scenario.sync_lessons:
-        for class_id in sync.receiving_classes:
-            received[(class_id, sync.subject)] += sync.per_week
+    received = received_periods(scenario)
     sizes: dict[tuple[str, str], list[int]] = defaultdict(list)
     for klass in scenario.classes:
         for entry in scenario.class_curriculum(klass.id):
-            local = entry.periods - received[(klass.id, entry.subject)]
+            local = entry.periods - received.get((klass.id, entry.subject), 0)
             if local > 0:
                 sizes[(klass.school, entry.subject)].append(local)
     return dict(sizes)
 
 
-def coverage_groups(facts: Facts) -> None:
-    """Fill ``facts.coverage_groups`` and ``facts.step`` (see Facts.groups and Facts.usable)."""
-    sizes = class_subject_periods(facts.scenario)
+def coverage_groups(facts: Facts, sizes: dict[tuple[str, str], list[int]]) -> None:
+    """Fill ``facts.coverage_groups`` and ``facts.step`` (see Facts.groups and Facts.usable) from the
+    class sizes of class_subject_periods."""
     for school, teachers in facts.able.items():
         taught = {j for (s, j), d in facts.demand.items() if s == school and d > 0}
         groups: set[frozenset[str]] = {frozenset((j,)) for j in taught}
@@ -249,13 +233,14 @@ def shortage_subjects(scenario: Scenario, inputs: ExchangeInputs, demand: dict[t
 def build_facts(inputs: ExchangeInputs, years: int) -> Facts:
     scenario = inputs.scenario
     school_years = tuple(inputs.settings.start_year + k for k in range(years))
-    facts = Facts(inputs=inputs, years=school_years, demand=school_demand(scenario))
+    sizes = class_subject_periods(scenario)
+    facts = Facts(inputs=inputs, years=school_years, demand={key: sum(n) for key, n in sizes.items()})
     facts.able = {s.id: [] for s in scenario.schools}
     for teacher in sorted(scenario.teachers, key=lambda t: t.id):
         for school in (teacher.school, *teacher.also_schools):
             if school in facts.able and teacher not in facts.able[school]:
                 facts.able[school].append(teacher)
-    coverage_groups(facts)
+    coverage_groups(facts, sizes)
     facts.short = shortage_subjects(scenario, inputs, facts.demand, facts.able)
     for teacher in sorted(scenario.teachers, key=lambda t: t.id):
         facts.base_elig[teacher.id] = base_eligibility(inputs, teacher, school_years)
@@ -652,10 +637,8 @@ def solve(facts: Facts, seed: int, time_limit: float) -> tuple[list[Placement], 
         objective += result.objective
         cuts += result.cuts
         bound += result.bound
-    for bad in ("invalid", "infeasible", "unknown", "feasible"):
-        if bad in statuses:
-            return sorted(placements, key=lambda p: (p.year, p.home, p.teacher)), bad, missing, proven, objective, bound, cuts
-    return sorted(placements, key=lambda p: (p.year, p.home, p.teacher)), "optimal", missing, proven, objective, bound, cuts
+    status = next((bad for bad in ("invalid", "infeasible", "unknown", "feasible") if bad in statuses), "optimal")
+    return sorted(placements, key=lambda p: (p.year, p.home, p.teacher)), status, missing, proven, objective, bound, cuts
 
 
 # --- reading the plan --------------------------------------------------------------------------
