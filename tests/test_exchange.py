@@ -337,6 +337,12 @@ def test_handover_check_flags_classes_without_a_teacher_present(tmp_path: Path) 
     write_rows(assignments, [r for r in records if (r["class"], r["subject"]) != key])
     found = [en for en, _ in check_plan(folder, broken)]
     assert any(f"{key[0]} {key[1]} has no teacher at {victim['from']}" in en for en in found), found
+    # ... and tongbu solve would give it, unchecked, to a colleague of the subject still there
+    colleagues = sorted(t.id for t in validate_folder(year_folder)[0].teachers
+                        if t.school == victim["from"] and key[1] in t.subjects)
+    assert colleagues
+    assert any(f"{key[0]} {key[1]} is left unassigned although {', '.join(colleagues)} teach it" in en
+               for en in found), found
 
 
 def test_plan_is_cut_when_classes_cannot_be_dealt_out(tmp_path: Path, monkeypatch) -> None:
@@ -357,3 +363,111 @@ def test_plan_is_cut_when_classes_cannot_be_dealt_out(tmp_path: Path, monkeypatc
     monkeypatch.setattr(handover, "undealt_schools", refuse_first_plan)
     second = planner.plan_exchange(folder, 1, time_limit=5)
     assert second.ok and {(p.teacher, p.host) for p in second.placements} != banned
+
+
+def _post_served_music_scenario():
+    """镇中心小学 has no music teacher of its own: 城关小学's 赵敏(L07) travels there (itinerant post). 城关小学's
+    秦韵(L10, 音乐;美术, at most 6 periods) is to be placed at 镇中心小学."""
+    from models import ItinerantPost, Teacher
+
+    base = assigned_scenario()
+    teachers = [t.model_copy(update={"subjects": ("美术",)}) if t.id == "Z05" else t for t in base.teachers]
+    teachers.append(Teacher(id="L10", name="秦韵", school="城关小学", subjects=("音乐", "美术"), max_weekly=6,
+                            max_daily=3, years_at_school=12, backbone=True, birth_year=1982))
+    centre = {c.id for c in base.classes if c.school == "镇中心小学"}
+    assignments = tuple(a for a in base.assignments if not (a.class_id in centre and a.subject == "音乐"))
+    post = ItinerantPost(id="城关音乐走教", teachers=("L07",), subjects=("音乐",), base="城关小学", schools=("镇中心小学",))
+    return base.model_copy(update={"teachers": tuple(teachers), "assignments": assignments,
+                                   "itinerant_posts": (post,)})
+
+
+def test_placed_teacher_taking_over_post_served_subject_is_dealt_within_their_limit() -> None:
+    """Where music came from an itinerant post, a placed teacher of music makes it the school's own subject:
+    the solver would give them every music class on top of what the hand-over dealt (Pengshui 2026: four
+    placed 音乐;美术 teachers given 23-26 periods against limits of 15-18). The hand-over deals those classes too."""
+    from scheduler.assign import complete_assignment
+    from scheduler.exchange.handover import placed_teachers, reassigned
+    from scheduler.exchange.inputs import Direction
+    from scheduler.exchange.plan import Placement
+    from scheduler.itinerant.assign import itinerant_scenario
+
+    base = _post_served_music_scenario()
+    placement = Placement(teacher="L10", name="秦韵", home="城关小学", host="镇中心小学", year=2026, years=1,
+                          direction=Direction.LEAD_TO_MEMBER, backbone=True, covers=(), reason_en="", reason_zh="")
+    moved = {"L10": placement}
+    teachers = placed_teachers(base, moved)
+    assignments, undealt = reassigned(base, teachers, moved)
+    assert undealt == []
+    centre_music = {(a.class_id, a.subject): a.teacher for a in assignments
+                    if a.class_id.startswith("镇中心小学") and a.subject == "音乐"}
+    assert len(centre_music) == 2 and set(centre_music.values()) == {"L10"}  # the post no longer teaches there
+    year_one = base.model_copy(update={"teachers": tuple(teachers), "assignments": assignments})
+    year_one = type(base)(**{name: getattr(year_one, name) for name in type(base).model_fields})
+    solved_for, _days = itinerant_scenario(year_one)
+    given = complete_assignment(solved_for)
+    load: dict[str, int] = {}
+    for key, teacher in given.teacher_of.items():
+        load[teacher] = load.get(teacher, 0) + given.local_periods[key]
+    assert load["L10"] <= 6 and all(load[t.id] <= t.max_weekly for t in year_one.teachers if t.id in load), load
+    assert load["L10"] > 0
+
+
+def test_planner_counts_the_classes_a_placed_teacher_takes_over_from_a_post(tmp_path: Path) -> None:
+    from scheduler.exchange.loader import load_exchange_inputs
+    from scheduler.exchange.planner import build_facts
+
+    base = _post_served_music_scenario()
+    folder = write_folder(tmp_path / "s", SCHOOL, base=base)
+    facts = build_facts(load_exchange_inputs(folder), 1)
+    l10 = facts.scenario.teacher_by_id["L10"]
+    assert facts.unowned["镇中心小学"] == {"音乐": 4}
+    assert facts.takeover(l10, "镇中心小学") == 4 and facts.takeover(l10, "高谷村小") == 0
+    # 6 periods, 4 of them the music classes it takes over: 2 left for the school's art
+    assert facts.usable(l10, "镇中心小学", None) == 2
+    assert facts.usable(l10, "镇中心小学", frozenset({"美术"})) == 2
+    assert "镇中心小学" in [h for h, _d in facts.hosts["L10"]]
+    # a teacher of 3 periods cannot take over 4: that school is no host for them
+    narrow = base.model_copy(update={"teachers": tuple(t.model_copy(update={"max_weekly": 3}) if t.id == "L10" else t
+                                                       for t in base.teachers)})
+    facts = build_facts(load_exchange_inputs(write_folder(tmp_path / "n", SCHOOL, base=narrow)), 1)
+    assert "镇中心小学" not in [h for h, _d in facts.hosts["L10"]]
+    assert "高谷村小" in [h for h, _d in facts.hosts["L10"]]
+
+
+def test_every_subset_of_a_teachers_subjects_is_covered(tmp_path: Path) -> None:
+    """Two 音乐;美术;数学 teachers of 10 periods give 城关小学's music and art (16 periods); with three maths
+    teachers the three subjects together survive either leaving (58 of 36), music and art alone do not
+    (10 of 16). Counting only whole subject sets misses it; the deal then fails and the planner adds
+    the set (Pengshui 2028: 诸佛乡小学's
+    English and art left to one English-art-IT teacher when the arrivals taught IT)."""
+    from models import Teacher
+    from scheduler.exchange.loader import load_exchange_inputs
+    from scheduler.exchange.planner import build_facts
+
+    base = scenario()
+    teachers = [t for t in base.teachers if t.id not in ("L07", "L08")]
+    teachers += [Teacher(id=f"M0{i}", name=name, school="城关小学", subjects=("音乐", "美术", "数学"), max_weekly=10,
+                         max_daily=4, years_at_school=20 + i, backbone=True, birth_year=1980)
+                 for i, name in enumerate(("钱音", "孔美"), start=1)]
+    folder = write_folder(tmp_path / "s", {**SCHOOL, "yearly_ratio": 0.5},
+                          base=base.model_copy(update={"teachers": tuple(teachers)}))
+    from scheduler.exchange.inputs import Direction
+    from scheduler.exchange.plan import Placement
+    from scheduler.exchange.planner import short_groups
+
+    facts = build_facts(load_exchange_inputs(folder), 1)
+    away = Placement(teacher="M01", name="钱音", home="城关小学", host="镇中心小学", year=2026, years=1,
+                     direction=Direction.LEAD_TO_MEMBER, backbone=True, covers=(), reason_en="", reason_zh="")
+    assert frozenset({"音乐", "美术"}) not in facts.groups("城关小学")  # added when a plan needs it
+    assert short_groups(facts, "城关小学", 0, [away]) == [frozenset({"音乐", "美术"})]
+    assert short_groups(facts, "城关小学", 0, []) == []
+    plan = plan_exchange(folder, 1, time_limit=10)
+    write_plan(plan, tmp_path / "out")
+    assert check_plan(folder, tmp_path / "out") == []
+    if any(p.teacher.startswith("M") for p in plan.placements):  # only with a 音乐;美术 teacher arriving
+        assert any(p.host == "城关小学" and p.teacher == "Z05" for p in plan.placements)
+    records = rows(tmp_path / "out" / "plan.csv")
+    write_rows(tmp_path / "out" / "plan.csv", [{**records[0], "teacher": "M01", "from": "城关小学", "to": "镇中心小学",
+                                               "year": "2026", "years": "1"}])
+    found = [en for en, _ in check_plan(folder, tmp_path / "out")]
+    assert any("城关小学 can give 10 音乐、美术 periods a week, its classes need 16" in en for en in found), found

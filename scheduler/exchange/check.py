@@ -9,6 +9,7 @@ planner shows up as a violation instead of being repeated. Each violation is (En
 from __future__ import annotations
 
 import csv
+import itertools
 import math
 from dataclasses import dataclass
 from fractions import Fraction
@@ -190,7 +191,7 @@ class PlanCheck:
                     seen[r.teacher] = r.line
 
     def coverage(self) -> None:
-        """Per school, year and subject group (one subject; the subjects one teacher combines; all), the
+        """Per school, year and subject group (one subject; each set of subjects one teacher combines; all), the
         teachers present can give what the classes need, counting whole classes: a teacher's week holds
         max_weekly rounded down to the common step of the group's class sizes, and at most the periods
         the school has in the group's subjects that teacher teaches."""
@@ -204,7 +205,10 @@ class PlanCheck:
             base = [t for t in self.s.teachers if t.school == school.id or school.id in t.also_schools]
             taught = {j for (sid, j) in periods if sid == school.id}
             groups = {(j,) for j in taught}
-            groups |= {ordered(set(t.subjects) & taught) for t in base if len(set(t.subjects) & taught) > 1}
+            for t in base:  # every set of two or more subjects one teacher combines (all of them past 5)
+                mine = ordered(set(t.subjects) & taught)
+                sizes = range(2, len(mine) + 1) if len(mine) <= 5 else [len(mine)]
+                groups |= {g for r in sizes for g in itertools.combinations(mine, r)}
             checks = [(set(g), "、".join(g)) for g in sorted(groups)] + [(taught, None)]
             for group, label in checks:
                 sizes = [n for (sid, j), ns in periods.items() if sid == school.id and j in group for n in ns]
@@ -298,6 +302,7 @@ class PlanCheck:
                          f"{folder.name}：交接方案有 {len(errors)} 个错误，例如 {errors[0].render('zh') if errors else '无法读取'}")
                 continue
             self.handover_teaching(folder, scenario)
+            self.handover_unlisted(folder, scenario, year)
             gone = self.away(year)
             for t in scenario.teachers:
                 want = gone[t.id].host if t.id in gone else self.s.teacher_by_id[t.id].school \
@@ -343,6 +348,57 @@ class PlanCheck:
                          f"{scenario.teacher_by_id[tid].max_weekly}",
                          f"{folder.name}：{tid} 每周任课 {load} 节，超过周课时上限 "
                          f"{scenario.teacher_by_id[tid].max_weekly}")
+
+
+    def handover_unlisted(self, folder: Path, scenario, year: int) -> None:
+        """At every school a placement that year leaves or joins, a class-subject the year scenario leaves
+        unassigned is one no teacher of the school teaches (left to an itinerant post that serves it).
+
+        Otherwise ``tongbu solve`` would hand it to whichever teacher of the school has the least load,
+        unchecked against the deal: e.g. a placed teacher of music arriving where music came from a
+        post would be given every music class on top of what the hand-over dealt them."""
+        from scheduler.itinerant.demand import post_schools
+
+        touched = {s for r in self.away(year).values() for s in (r.home, r.host)}
+        assigned = {(a.class_id, a.subject) for a in scenario.assignments}
+        travelling = {t for p in scenario.itinerant_posts for t in p.teachers}
+        teaches: dict[tuple[str, str], list[str]] = {}
+        for t in sorted(scenario.teachers, key=lambda t: t.id):
+            if t.id not in travelling:
+                for school in (t.school, *t.also_schools):
+                    for subject in t.subjects:
+                        teaches.setdefault((school, subject), []).append(t.id)
+        served = {(school, subject) for p in scenario.itinerant_posts if p.teachers
+                  for school in post_schools(scenario, p) for subject in p.subjects}
+        before = {(school, subject) for t in self.s.teachers for school in (t.school, *t.also_schools)
+                  for subject in t.subjects} | {(school, subject) for p in self.s.itinerant_posts
+                                                for school in post_schools(self.s, p) for subject in p.subjects}
+        received: dict[tuple[str, str], int] = {}
+        for lesson in scenario.sync_lessons:
+            for c in lesson.receiving_classes:
+                received[(c, lesson.subject)] = received.get((c, lesson.subject), 0) + lesson.per_week
+            if lesson.teacher is not None:
+                key = (lesson.teaching_class, lesson.subject)
+                received[key] = received.get(key, 0) + lesson.per_week
+        for klass in sorted(scenario.classes, key=lambda c: c.id):
+            if klass.school not in touched:
+                continue
+            stage = scenario.school_by_id[klass.school].stage
+            for e in scenario.curriculum:
+                key = (klass.id, e.subject)
+                if e.stage != stage or e.grade != klass.grade or key in assigned or \
+                        e.periods - received.get(key, 0) <= 0:
+                    continue
+                if (klass.school, e.subject) in teaches:
+                    self.bad(f"{folder.name}: {klass.id} {e.subject} is left unassigned although "
+                             f"{', '.join(teaches[(klass.school, e.subject)])} teach it at {klass.school}: "
+                             f"the timetable would give it to one of them unchecked",
+                             f"{folder.name}：{klass.id} 的{e.subject}未安排任课教师，而本校的 "
+                             f"{'、'.join(teaches[(klass.school, e.subject)])} 可任教：排课时会未经核对地交给其中一人")
+                elif (klass.school, e.subject) not in served and (klass.school, e.subject) in before:
+                    self.bad(f"{folder.name}: {klass.id} {e.subject} has no teacher at {klass.school} and no "
+                             f"itinerant post serving it",
+                             f"{folder.name}：{klass.id} 的{e.subject}在本校无人任教，也没有走教岗位覆盖")
 
 
 def check_plan(folder: Path, plan_dir: Path) -> list[Violation]:

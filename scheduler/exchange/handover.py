@@ -19,6 +19,7 @@ from models import Scenario, Teacher, TeachingAssignment
 from models.files import write_csv, write_scenario
 from scheduler.assign import received_periods
 from scheduler.exchange.plan import ExchangePlan, Placement
+from scheduler.itinerant.demand import post_schools
 
 AFFILIATION_PREFIX = "affiliation:"
 AFFILIATION_FILE = "exchange_affiliation.csv"
@@ -84,7 +85,8 @@ def reassigned(scenario: Scenario, teachers: list[Teacher], moved: dict[str, Pla
     """The assignments with the class-subjects of every school a placed teacher left or joined re-dealt,
     and the schools where that was impossible.
 
-    Per such school, a small CP-SAT model gives each class-subject that had a teacher one teacher now
+    Per such school, a small CP-SAT model gives each class-subject that had a teacher, and each one
+    the scenario leaves unassigned that will need a teacher of the school (see ``unlisted_work``), one teacher now
     at the school (incoming placed teachers included), within every teacher's max_weekly (their
     classes at other schools counted), changing as few of the given assignments as it can. Giving
     only the moved teachers' classes to whoever has room, as the solver's own greedy assignment
@@ -113,9 +115,12 @@ def reassigned(scenario: Scenario, teachers: list[Teacher], moved: dict[str, Pla
     affected = {p.home for p in moved.values()} | {p.host for p in moved.values()}
     school_of = {a.class_id: scenario.class_by_id[a.class_id].school for a in scenario.assignments}
     result = [a for a in scenario.assignments if school_of[a.class_id] not in affected]
-    undealt = []
-    for school in sorted(affected):
-        given = [a for a in scenario.assignments if school_of[a.class_id] == school]
+    unlisted, unserved = unlisted_work(scenario, teachers, moved, affected, periods)
+    undealt = sorted(unserved)
+    for school in sorted(unserved):  # keeps what it can; the school is reported undealt
+        result += [a for a in scenario.assignments if school_of[a.class_id] == school and a.teacher not in moved]
+    for school in sorted(affected - unserved):
+        given = [a for a in scenario.assignments if school_of[a.class_id] == school] + unlisted.get(school, [])
         outside = defaultdict(int)
         for a in result:
             outside[a.teacher] += periods(a)
@@ -124,9 +129,51 @@ def reassigned(scenario: Scenario, teachers: list[Teacher], moved: dict[str, Pla
         dealt = deal_school(school, given, teachers, outside, periods, set(moved), targets)
         if dealt is None:
             undealt.append(school)
-            dealt = [a for a in given if a.teacher not in moved]
+            dealt = [a for a in given if a.teacher and a.teacher not in moved]
         result += dealt
-    return tuple(sorted(result, key=lambda a: (a.class_id, a.subject))), undealt
+    return tuple(sorted(result, key=lambda a: (a.class_id, a.subject))), sorted(undealt)
+
+
+def unlisted_work(scenario: Scenario, teachers: list[Teacher], moved: dict[str, Placement], schools: set[str],
+                  periods) -> tuple[dict[str, list[TeachingAssignment]], set[str]]:
+    """The class-subjects of ``schools`` that the scenario leaves unassigned but that will need a teacher
+    of the school in the new staffing (teacher ``""``: anyone may take them), and the schools where
+    such a class-subject will have no teacher at all.
+
+    ``tongbu solve`` gives an unlisted class-subject to the school's own teachers of the subject when
+    it has any, else to an itinerant post serving the school (scheduler/itinerant). So a placed
+    teacher of music arriving where music came from a post takes over all its music classes, and a
+    school whose only teacher of a subject left is served by a post or by nobody: these must be
+    dealt here, within max_weekly, or the year's timetable has an overloaded teacher.
+    """
+    def covered(staff: list[Teacher], posts) -> tuple[set[tuple[str, str]], set[tuple[str, str]]]:
+        travelling = {t for p in posts for t in p.teachers}
+        own = {(school, subject) for t in staff if t.id not in travelling
+               for school in (t.school, *t.also_schools) for subject in t.subjects}
+        served = {(school, subject) for p in posts for school in post_schools(scenario, p) for subject in p.subjects}
+        return own, served
+
+    staying = [p.model_copy(update={"teachers": tuple(t for t in p.teachers if t not in moved)})
+               for p in scenario.itinerant_posts]
+    own, served = covered(teachers, [p for p in staying if p.teachers])
+    own_before, served_before = covered(list(scenario.teachers), scenario.itinerant_posts)
+    listed = {(a.class_id, a.subject) for a in scenario.assignments}
+    open_work: dict[str, list[TeachingAssignment]] = defaultdict(list)
+    unserved: set[str] = set()
+    for klass in scenario.classes:
+        if klass.school not in schools:
+            continue
+        for entry in scenario.class_curriculum(klass.id):
+            unit = TeachingAssignment(teacher="", class_id=klass.id, subject=entry.subject)
+            if (klass.id, entry.subject) in listed or periods(unit) <= 0:
+                continue
+            if (klass.school, entry.subject) in own:
+                open_work[klass.school].append(unit)
+            elif (klass.school, entry.subject) not in served and \
+                    ((klass.school, entry.subject) in own_before or (klass.school, entry.subject) in served_before):
+                # Only what the placements break: a class nobody could teach before is the scenario's own problem.
+                unserved.add(klass.school)
+    return dict(open_work), unserved
 
 
 def deal_school(school: str, given: list[TeachingAssignment], teachers: list[Teacher], outside: dict[str, int],

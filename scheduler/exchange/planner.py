@@ -18,10 +18,12 @@ Model (one boolean per teacher, host school and school year the teacher may star
   teacher teaches together (music and art: one teacher's week cannot serve both in full), and all
   subjects; a teacher's capacity for a group is max_weekly rounded down to whole class-subjects
   when they come in one size step (three 4-period PE classes fit in 15 periods, not 3.75), and at
-  most the school's demand in the group's subjects that teacher teaches;
+  most the school's demand in the group's subjects that teacher teaches, less what an arriving
+  teacher must take over of a subject no teacher of the host teaches (Facts.takeover);
 - hand-over: the classes of every school a placement touches can be dealt out whole to the teachers
-  present (scheduler.exchange.handover.reassigned); a plan where one cannot is cut off and the part
-  planned again (at most MAX_HANDOVER_ROUNDS times), so the year scenarios it writes can be timetabled;
+  present (scheduler.exchange.handover.reassigned); where a plan's cannot, the part is planned again
+  (at most MAX_HANDOVER_ROUNDS times) with the subject set found short added as a coverage group
+  (short_groups), or else that combination of moves cut off, so the year scenarios can be timetabled;
 - fairness: nobody starts a second rotation while an eligible colleague at the same home school has
   not rotated once (only matters when the plan is longer than P + eligibility_years).
 
@@ -41,9 +43,11 @@ rest. When phase A cannot reach 0 the plan is returned with an explanation namin
 
 from __future__ import annotations
 
+import itertools
 import math
 import time
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -86,6 +90,11 @@ class Facts:
     coverage_groups: dict[str, list[Group]] = field(default_factory=dict)
     #: (school, group) -> greatest common divisor of the weekly periods of its class-subjects in the group
     step: dict[tuple[str, Group], int] = field(default_factory=dict)
+    #: school -> {subject: weekly periods} of the subjects it teaches that none of its own teachers does
+    #: (an itinerant post or a sync lesson gives them); see Facts.takeover
+    unowned: dict[str, dict[str, int]] = field(default_factory=dict)
+    #: (school, subject) -> local weekly periods of each of its classes (class_subject_periods)
+    sizes: dict[tuple[str, str], list[int]] = field(default_factory=dict)
 
     @property
     def scenario(self) -> Scenario:
@@ -103,17 +112,39 @@ class Facts:
         and art periods at once), and everything (None)."""
         return self.coverage_groups.get(school, [None])
 
+    def add_group(self, school: str, group: Group) -> None:
+        """Keep ``group``'s coverage at ``school`` from now on (before the all-subjects group, which stays last)."""
+        groups = self.coverage_groups.setdefault(school, [None])
+        if group in groups:
+            return
+        groups.insert(len(groups) - 1 if groups and groups[-1] is None else len(groups), group)
+        self.step[(school, group)] = self.group_step(school, group)
+
+    def group_step(self, school: str, group: Group) -> int:
+        """The greatest common divisor of the weekly periods of ``school``'s class-subjects in ``group``."""
+        periods = [n for (s, j), ns in self.sizes.items() if s == school and (group is None or j in group) for n in ns]
+        return math.gcd(*periods) if periods else 1
+
     def usable(self, teacher: Teacher, school: str, group: Group) -> int:
         """Weekly periods ``teacher`` can give to ``group`` at ``school``: max_weekly rounded down to whole
         class-subjects when they all come in one size step (15 periods hold three 4-period PE classes, not
         3.75), and no more than the school needs of the group's subjects the teacher teaches (an IT
         teacher arriving adds the IT periods to an English-art-IT group, not a whole week)."""
-        mine = set(teacher.subjects) if group is None else set(teacher.subjects) & group
+        unowned = self.unowned.get(school, {})
+        mine = (set(teacher.subjects) if group is None else set(teacher.subjects) & group) - set(unowned)
         wanted = sum(self.demand.get((school, j), 0) for j in mine)
         if wanted <= 0:
             return 0
         step = self.step.get((school, group), 1)
-        return min(teacher.max_weekly // step * step, wanted)
+        return max(0, min(teacher.max_weekly // step * step - self.takeover(teacher, school), wanted))
+
+    def takeover(self, teacher: Teacher, school: str) -> int:
+        """Weekly periods a teacher placed at ``school`` takes on before anything else: every class there of
+        a subject they teach that no teacher of the school does. ``tongbu solve`` gives such a class to
+        the school's own teachers of the subject once there are any, and no longer to the itinerant
+        post (scheduler/itinerant): a music teacher arriving where music came by post teaches it all."""
+        unowned = self.unowned.get(school, {})
+        return sum(unowned.get(j, 0) for j in teacher.subjects)
 
     def required(self, school: str, group: Group) -> int:
         """Weekly periods the present teachers must be able to give: the demand, or the base capacity if less."""
@@ -137,18 +168,31 @@ def class_subject_periods(scenario: Scenario) -> dict[tuple[str, str], list[int]
     return dict(sizes)
 
 
-def coverage_groups(facts: Facts, sizes: dict[tuple[str, str], list[int]]) -> None:
-    """Fill ``facts.coverage_groups`` and ``facts.step`` (see Facts.groups and Facts.usable) from the
-    class sizes of class_subject_periods."""
+def coverage_groups(facts: Facts) -> None:
+    """Fill ``facts.coverage_groups`` and ``facts.step`` (see Facts.groups and Facts.usable): each subject,
+    each set of subjects one teacher combines, everything. Smaller sets of a teacher's subjects are
+    added when a plan shows one short (solve_part, short_groups)."""
     for school, teachers in facts.able.items():
         taught = {j for (s, j), d in facts.demand.items() if s == school and d > 0}
         groups: set[frozenset[str]] = {frozenset((j,)) for j in taught}
         groups |= {frozenset(set(t.subjects) & taught) for t in teachers if len(set(t.subjects) & taught) > 1}
-        ordered: list[Group] = sorted(groups, key=lambda g: (len(g), sorted(g)))
-        facts.coverage_groups[school] = [*ordered, None]
-        for group in facts.coverage_groups[school]:
-            periods = [n for (s, j), ns in sizes.items() if s == school and (group is None or j in group) for n in ns]
-            facts.step[(school, group)] = math.gcd(*periods) if periods else 1
+        facts.coverage_groups[school] = []
+        for group in [*sorted(groups, key=lambda g: (len(g), sorted(g))), None]:
+            facts.add_group(school, group)
+
+
+#: A teacher's subjects combine into every subset up to this many subjects; beyond, only the whole set.
+MAX_GROUP_SUBJECTS = 5
+
+
+def subject_sets(combined: frozenset[str]) -> set[frozenset[str]]:
+    """The sets of two or more of one teacher's subjects (all of them past MAX_GROUP_SUBJECTS)."""
+    if len(combined) < 2:
+        return set()
+    if len(combined) > MAX_GROUP_SUBJECTS:
+        return {combined}
+    ordered = sorted(combined)
+    return {frozenset(c) for r in range(2, len(ordered) + 1) for c in itertools.combinations(ordered, r)}
 
 
 def direction_of(scenario: Scenario, home: str, host: str) -> Direction:
@@ -191,7 +235,11 @@ def allowed_hosts(facts: Facts, teacher: Teacher) -> tuple[list[tuple[str, Direc
     teaching = [(s, d) for s, d in directed if any(facts.demand.get((s.id, j), 0) for j in teacher.subjects)]
     if not teaching:
         return [], ("no school they may go to teaches their subjects", "可去的学校都不开设其任教学科")
-    hosts = teaching
+    hosts = [(s, d) for s, d in teaching if facts.takeover(teacher, s.id) <= teacher.max_weekly]
+    if not hosts:
+        return [], ("at every possible host they would have to take over more classes of a subject nobody "
+                    "there teaches than their max_weekly allows",
+                    "在每所可去的学校，他们都须接手该校无人任教学科的全部课，超过其周课时上限")
     if info is not None and info.max_travel_minutes is not None:
         hosts = [(s, d) for s, d in hosts if (m := scenario.travel_minutes(home.id, s.id)) is not None
                  and m <= info.max_travel_minutes]
@@ -234,13 +282,16 @@ def build_facts(inputs: ExchangeInputs, years: int) -> Facts:
     scenario = inputs.scenario
     school_years = tuple(inputs.settings.start_year + k for k in range(years))
     sizes = class_subject_periods(scenario)
-    facts = Facts(inputs=inputs, years=school_years, demand={key: sum(n) for key, n in sizes.items()})
+    facts = Facts(inputs=inputs, years=school_years, demand={key: sum(n) for key, n in sizes.items()}, sizes=sizes)
     facts.able = {s.id: [] for s in scenario.schools}
     for teacher in sorted(scenario.teachers, key=lambda t: t.id):
         for school in (teacher.school, *teacher.also_schools):
             if school in facts.able and teacher not in facts.able[school]:
                 facts.able[school].append(teacher)
-    coverage_groups(facts, sizes)
+    coverage_groups(facts)
+    for (school, subject), periods in sorted(facts.demand.items()):
+        if periods > 0 and school in facts.able and not any(subject in t.subjects for t in facts.able[school]):
+            facts.unowned.setdefault(school, {})[subject] = periods
     facts.short = shortage_subjects(scenario, inputs, facts.demand, facts.able)
     for teacher in sorted(scenario.teachers, key=lambda t: t.id):
         facts.base_elig[teacher.id] = base_eligibility(inputs, teacher, school_years)
@@ -265,6 +316,9 @@ class ExchangeModel:
     need_gap: list[cp_model.IntVar]
     rest: cp_model.LinearExprT = 0
     excess: list[cp_model.IntVar] = field(default_factory=list)
+    #: away(teacher id, year index) -> 0/1 expression; incoming[(school, year index)] -> [(teacher, 0/1 var)]
+    away: Callable[[str, int], cp_model.LinearExprT] | None = None
+    incoming: dict[tuple[str, int], list] = field(default_factory=dict)
 
 
 def unit_of(scenario: Scenario, scope: RatioScope, school: str) -> str:
@@ -347,21 +401,46 @@ def build_model(facts: Facts, schools: frozenset[str]) -> ExchangeModel:
     ratio_slack, backbone_slack, excess = add_ratios(model, facts, members, starts, elig)
     add_fairness(model, facts, members, starts, elig)
     rest = objective_rest(facts, x, need_gap, excess)
-    return ExchangeModel(model, x, dict(starts), elig, ratio_slack, backbone_slack, need_gap, rest, excess)
+    return ExchangeModel(model, x, dict(starts), elig, ratio_slack, backbone_slack, need_gap, rest, excess,
+                         away, dict(incoming))
 
 
 def add_coverage(model: cp_model.CpModel, facts: Facts, schools: frozenset[str], away, incoming) -> None:
-    scenario = facts.scenario
-    for school in sorted((s for s in scenario.schools if s.id in schools), key=lambda s: s.id):
-        for k in range(len(facts.years)):
-            arriving = incoming.get((school.id, k), [])
-            for group in facts.groups(school.id):
-                need = facts.required(school.id, group)
-                if need <= 0:
-                    continue
-                present = [facts.usable(t, school.id, group) * (1 - away(t.id, k)) for t in facts.able[school.id]]
-                arrived = [facts.usable(t, school.id, group) * v for t, v in arriving]
-                model.add(sum(present) + sum(arrived) >= need)
+    for school in sorted(schools):
+        for group in facts.groups(school):
+            add_group_coverage(model, facts, school, group, away, incoming)
+
+
+def add_group_coverage(model: cp_model.CpModel, facts: Facts, school: str, group: Group, away, incoming) -> None:
+    """In every year, the teachers present at ``school`` can give what its classes need of ``group``."""
+    need = facts.required(school, group)
+    if need <= 0:
+        return
+    for k in range(len(facts.years)):
+        present = [facts.usable(t, school, group) * (1 - away(t.id, k)) for t in facts.able[school]]
+        arrived = [facts.usable(t, school, group) * v for t, v in incoming.get((school, k), [])]
+        model.add(sum(present) + sum(arrived) >= need)
+
+
+def short_groups(facts: Facts, school: str, k: int, placements: list[Placement]) -> list[frozenset[str]]:
+    """Sets of subjects that the teachers present at ``school`` in year index ``k`` under ``placements``
+    cannot give, among the subsets of what each of them teaches (Hall's condition on those sets): e.g.
+    an English-art-IT teacher leaving while IT teachers arrive leaves English and art to the one
+    English-art-IT colleague, though the three subjects together still fit."""
+    year = facts.years[k]
+    away = {p.teacher for p in placements if p.away_in(year)}
+    present = [t for t in facts.able[school] if t.id not in away]
+    present += [facts.scenario.teacher_by_id[p.teacher] for p in placements if p.away_in(year) and p.host == school]
+    taught = {j for (s, j), d in facts.demand.items() if s == school and d > 0}
+    candidates: set[frozenset[str]] = set()
+    for t in facts.able[school] + present:
+        candidates |= subject_sets(frozenset(set(t.subjects) & taught))
+    short = []
+    for group in sorted(candidates - set(facts.groups(school)), key=lambda g: (len(g), sorted(g))):
+        facts.step.setdefault((school, group), facts.group_step(school, group))
+        if sum(facts.usable(t, school, group) for t in present) < facts.required(school, group):
+            short.append(group)
+    return short
 
 
 def add_needs(model: cp_model.CpModel, facts: Facts, schools: frozenset[str], away, incoming) -> list[cp_model.IntVar]:
@@ -590,8 +669,12 @@ def solve_part(facts: Facts, schools: frozenset[str], seed: int, time_limit: flo
         # forbid this combination of moves at each such school and year, and plan again.
         cuts += len(failed)
         for school, k in failed:
+            groups = short_groups(facts, school, k, placements)
+            for group in groups:  # a rule every plan must keep: added for all years
+                facts.add_group(school, group)
+                add_group_coverage(em.model, facts, school, group, em.away, em.incoming)
             moves = affecting(facts, em, school, k, placements)
-            if moves:
+            if not groups and moves:
                 em.model.add(sum(moves) <= len(moves) - 1)
         _hint(em, solver_b)
         fallback = placements
