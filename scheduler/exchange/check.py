@@ -317,15 +317,7 @@ class PlanCheck:
         that school who teaches the subject, and nobody is given more than their max_weekly."""
         given = {(a.class_id, a.subject) for a in self.s.assignments}
         now = {(a.class_id, a.subject): a.teacher for a in scenario.assignments}
-        periods: dict[str, int] = {}
-        synced: dict[tuple[str, str], int] = {}
-        for lesson in scenario.sync_lessons:
-            for c in lesson.receiving_classes:
-                synced[(c, lesson.subject)] = synced.get((c, lesson.subject), 0) + lesson.per_week
-            if lesson.teacher is not None:  # given by a named teacher: theirs, not the class teacher's
-                periods[lesson.teacher] = periods.get(lesson.teacher, 0) + lesson.per_week
-                key = (lesson.teaching_class, lesson.subject)
-                synced[key] = synced.get(key, 0) + lesson.per_week
+        synced, periods = _sync_periods(scenario)
         for class_id, subject in sorted(given):
             klass = scenario.class_by_id.get(class_id)
             teacher = scenario.teacher_by_id.get(now.get((class_id, subject), ""))
@@ -373,13 +365,7 @@ class PlanCheck:
         before = {(school, subject) for t in self.s.teachers for school in (t.school, *t.also_schools)
                   for subject in t.subjects} | {(school, subject) for p in self.s.itinerant_posts
                                                 for school in post_schools(self.s, p) for subject in p.subjects}
-        received: dict[tuple[str, str], int] = {}
-        for lesson in scenario.sync_lessons:
-            for c in lesson.receiving_classes:
-                received[(c, lesson.subject)] = received.get((c, lesson.subject), 0) + lesson.per_week
-            if lesson.teacher is not None:
-                key = (lesson.teaching_class, lesson.subject)
-                received[key] = received.get(key, 0) + lesson.per_week
+        received, _named = _sync_periods(scenario)
         for klass in sorted(scenario.classes, key=lambda c: c.id):
             if klass.school not in touched:
                 continue
@@ -399,6 +385,21 @@ class PlanCheck:
                     self.bad(f"{folder.name}: {klass.id} {e.subject} has no teacher at {klass.school} and no "
                              f"itinerant post serving it",
                              f"{folder.name}：{klass.id} 的{e.subject}在本校无人任教，也没有走教岗位覆盖")
+
+
+def _sync_periods(scenario) -> tuple[dict[tuple[str, str], int], dict[str, int]]:
+    """Per (class, subject), the periods no local class teacher gives: received by sync lesson, or given
+    to the teaching class by a sync lesson's named teacher; and per named teacher, those periods."""
+    off: dict[tuple[str, str], int] = {}
+    named: dict[str, int] = {}
+    for lesson in scenario.sync_lessons:
+        for c in lesson.receiving_classes:
+            off[(c, lesson.subject)] = off.get((c, lesson.subject), 0) + lesson.per_week
+        if lesson.teacher is not None:  # given by a named teacher: theirs, not the class teacher's
+            named[lesson.teacher] = named.get(lesson.teacher, 0) + lesson.per_week
+            key = (lesson.teaching_class, lesson.subject)
+            off[key] = off.get(key, 0) + lesson.per_week
+    return off, named
 
 
 def check_plan(folder: Path, plan_dir: Path) -> list[Violation]:

@@ -55,15 +55,18 @@ def year_scenario(plan: ExchangePlan, year: int) -> Scenario:
             "roles": roles + (AFFILIATION_PREFIX + placement.home,)}))
     assignments, _undealt = reassigned(scenario, teachers, moved)
     syncs = tuple(s.model_copy(update={"teacher": None}) if s.teacher in moved else s for s in scenario.sync_lessons)
-    posts = []
-    for post in scenario.itinerant_posts:
-        kept = tuple(t for t in post.teachers if t not in moved)
-        if kept:
-            posts.append(post.model_copy(update={"teachers": kept}))
+    posts = remaining_posts(scenario, moved)
     # A new Scenario, not model_copy: model_copy would carry the cached lookups (teacher_by_id …) of the old one.
     fields = {name: getattr(scenario, name) for name in Scenario.model_fields}
     fields.update(teachers=tuple(teachers), assignments=assignments, sync_lessons=syncs, itinerant_posts=tuple(posts))
     return Scenario(**fields)
+
+
+def remaining_posts(scenario: Scenario, moved: dict[str, Placement]) -> list:
+    """The itinerant posts without the placed teachers (who leave them); posts left empty are dropped."""
+    posts = [p.model_copy(update={"teachers": tuple(t for t in p.teachers if t not in moved)})
+             for p in scenario.itinerant_posts]
+    return [p for p in posts if p.teachers]
 
 
 def placed_teachers(scenario: Scenario, moved: dict[str, Placement]) -> list[Teacher]:
@@ -153,9 +156,7 @@ def unlisted_work(scenario: Scenario, teachers: list[Teacher], moved: dict[str, 
         served = {(school, subject) for p in posts for school in post_schools(scenario, p) for subject in p.subjects}
         return own, served
 
-    staying = [p.model_copy(update={"teachers": tuple(t for t in p.teachers if t not in moved)})
-               for p in scenario.itinerant_posts]
-    own, served = covered(teachers, [p for p in staying if p.teachers])
+    own, served = covered(teachers, remaining_posts(scenario, moved))
     own_before, served_before = covered(list(scenario.teachers), scenario.itinerant_posts)
     listed = {(a.class_id, a.subject) for a in scenario.assignments}
     open_work: dict[str, list[TeachingAssignment]] = defaultdict(list)

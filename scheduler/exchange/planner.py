@@ -109,7 +109,7 @@ class Facts:
     def groups(self, school: str) -> list[Group]:
         """The subject groups whose coverage is kept at ``school``: each subject it teaches, each set of
         subjects one of its teachers teaches together (a music-and-art teacher cannot give music periods
-        and art periods at once), and everything (None)."""
+        and art periods at once), the smaller sets a failed hand-over added (add_group), and everything (None)."""
         return self.coverage_groups.get(school, [None])
 
     def add_group(self, school: str, group: Group) -> None:
@@ -135,7 +135,7 @@ class Facts:
         wanted = sum(self.demand.get((school, j), 0) for j in mine)
         if wanted <= 0:
             return 0
-        step = self.step.get((school, group), 1)
+        step = self.step.get((school, group)) or self.group_step(school, group)
         return max(0, min(teacher.max_weekly // step * step - self.takeover(teacher, school), wanted))
 
     def takeover(self, teacher: Teacher, school: str) -> int:
@@ -437,7 +437,6 @@ def short_groups(facts: Facts, school: str, k: int, placements: list[Placement])
         candidates |= subject_sets(frozenset(set(t.subjects) & taught))
     short = []
     for group in sorted(candidates - set(facts.groups(school)), key=lambda g: (len(g), sorted(g))):
-        facts.step.setdefault((school, group), facts.group_step(school, group))
         if sum(facts.usable(t, school, group) for t in present) < facts.required(school, group):
             short.append(group)
     return short
@@ -666,7 +665,8 @@ def solve_part(facts: Facts, schools: frozenset[str], seed: int, time_limit: flo
             return PartResult(placements, _STATUS[status_b], least, proven,
                               solver_b.objective_value, solver_b.best_objective_bound, cuts)
         # Capacity counts allow it, but the classes cannot be dealt out whole (who teaches which class):
-        # forbid this combination of moves at each such school and year, and plan again.
+        # keep the coverage of the subject sets found short from now on, or, where none is, forbid this
+        # combination of moves at that school and year; then plan again.
         cuts += len(failed)
         for school, k in failed:
             groups = short_groups(facts, school, k, placements)
