@@ -13,6 +13,7 @@ from typing import Any
 
 import click
 
+from models.errors import TongbuError
 from models.messages import default_language, language, pick, set_language, tr
 
 EXIT_VIOLATIONS, EXIT_BAD_INPUT, EXIT_INFEASIBLE = 1, 2, 3
@@ -76,6 +77,14 @@ class I18nGroup(click.Group):
             super().format_help_text(ctx, formatter)
         finally:
             self.help = original
+
+    def invoke(self, ctx: click.Context) -> Any:
+        """Every library failure becomes its message and exit code here, and nowhere else."""
+        try:
+            return super().invoke(ctx)
+        except TongbuError as err:
+            click.echo(err.text(language()), err=True)
+            ctx.exit(err.exit_code)
 
     def main(self, args: Any = None, *rest: Any, **kwargs: Any) -> Any:
         argv = list(sys.argv[1:] if args is None else args)
@@ -207,44 +216,27 @@ def schema(out: Path | None) -> None:
                 "also $TONGBU_DASK); same result as local processes; budgets still follow --workers",
                 "在 Dask 集群上求解各部分（调度器地址 ADDRESS，如 tcp://10.0.0.5:8786；也可用环境变量 TONGBU_DASK）；"
                 "结果与本机进程相同；时长分配仍按 --workers"))
+@option("--quiet", is_flag=True, default=False, help=bi("no progress lines on stderr", "不在标准错误输出显示进度"))
 def solve(folder: Path, out: Path, time_limit: float, seed: int, workers: int, previous: Path | None,
-          dask: str | None) -> None:
+          dask: str | None, quiet: bool) -> None:
     from scheduler.executor import Checkpoints, ExecutorUnavailable, executor_for
-    from scheduler.publish import ProgressLine, publish_solution
-    from scheduler.solve import solve_scenario
+    from scheduler.progress import ProgressReporter
+    from scheduler.publish import publish_solution
+    from scheduler.solve import failure_of, solve_scenario
 
     scenario = _load(folder)
     rules = _activity_rules(folder, scenario)
     # Finished parts are kept in OUT/.parts until the solve is published (publishing replaces OUT),
     # so a run stopped by a crash or a lost worker resumes where it stopped.
     try:
-        with executor_for(dask, workers) as executor:  # connects to Dask first: a wrong address fails fast
+        with executor_for(dask, workers) as executor, ProgressReporter(quiet=quiet) as progress:
+            # (Dask is connected first: a wrong address fails fast.)
             result = solve_scenario(scenario, time_limit=time_limit, seed=seed, workers=workers,
-                                    progress=ProgressLine(), executor=executor,
-                                    checkpoints=Checkpoints(out / PARTS_FOLDER))
+                                    progress=progress, executor=executor, checkpoints=Checkpoints(out / PARTS_FOLDER))
     except ExecutorUnavailable as err:
         raise UserError(pick(err.en, err.zh)) from None
-    if result.solution is None and any(c.kind == "executor" for c in result.explanation):
-        lines = [pick("Some parts could not be solved (finished parts are kept; run the same command again):",
-                      "部分未能求解（已完成的部分已保留；请重新运行同一命令）：")]
-        lines += ["  - " + pick(c.en, c.zh) for c in result.explanation if c.kind == "executor"]
-        click.echo("\n".join(lines), err=True)
-        sys.exit(EXIT_INFEASIBLE)
     if result.solution is None:
-        lines = [pick("No timetable exists that meets every requirement:", "不存在满足全部要求的课表：")]
-        lines += ["  - " + pick(c.en, c.zh) for c in result.explanation]
-        if not result.explanation and result.status == "infeasible":
-            lines.append("  - " + pick(
-                "the solver proved that the requirements contradict each other but could not narrow them down "
-                "within the time limit; a longer --time-limit lets it name them. Likely places: teachers' weekly "
-                "and daily limits against their classes, unavailable days, synchronized lessons and research blocks",
-                "求解器已证明各项要求相互矛盾，但未能在时限内指出是哪几项；加大 --time-limit 可让它指明。"
-                "常见原因：教师周/日课时上限与所任班级不符、不可排课时段、同步课堂和教研时段"))
-        elif not result.explanation:
-            lines.append("  - " + pick(f"the solver stopped with status '{result.status}' within the time limit; "
-                                       "try a longer --time-limit", f"求解器在时限内未找到课表（状态 {result.status}）；可加大 --time-limit"))
-        click.echo("\n".join(lines), err=True)
-        sys.exit(EXIT_INFEASIBLE)
+        raise failure_of(result)
     activities = None
     if rules:
         # The timetable is the main job: activities that cannot be planned are explained, not a reason to
@@ -259,6 +251,8 @@ def solve(folder: Path, out: Path, time_limit: float, seed: int, workers: int, p
     if violations:
         from constraints.checks.report import format_report
 
+        # The parts that made this timetable must not be reused as if they were right.
+        Checkpoints(out / PARTS_FOLDER).clear()
         click.echo(format_report(violations, language()), err=True)
         sys.exit(EXIT_VIOLATIONS)
     for part in result.parts:
@@ -379,9 +373,8 @@ def _published_solution(out: Path) -> Any:
 @option("--time-limit", type=float, default=30.0, show_default=True, help=bi("planner effort", "求解时长"))
 def plan_activities_command(folder: Path, out: Path, previous_state: Path | None, seed: int, time_limit: float) -> None:
     import shutil
-    import tempfile
 
-    from scheduler.publish import swap_into_place, write_feeds_with_activities
+    from scheduler.publish import staging_folder, swap_into_place, write_feeds_with_activities
 
     scenario = _load(folder)
     rules = _activity_rules(folder, scenario)
@@ -397,7 +390,7 @@ def plan_activities_command(folder: Path, out: Path, previous_state: Path | None
         click.echo("\n".join("- " + pick(en, zh) for en, zh in problems), err=True)
         sys.exit(EXIT_VIOLATIONS)
     # Rewrite a copy of OUT and swap it in, so the feed server never sees half-written feeds.
-    staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
+    staging = staging_folder(out)
     try:
         shutil.copytree(out, staging, dirs_exist_ok=True)
         try:

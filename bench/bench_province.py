@@ -114,9 +114,15 @@ def spot_check(scenario, dask_json: str, count: int, seed: int, time_limit: floa
 
 
 def _solve_full(name: str, scenario, args: argparse.Namespace, executor):
+    done, total = [0], [0]
+
     def progress(event: dict) -> None:
-        if event["parts_done"] % 25 == 0 or event["parts_done"] == event["parts_total"]:
-            print(f"   .. {event['parts_done']}/{event['parts_total']} parts", flush=True)
+        if event["event"] == "started":
+            total[0] = len(event["parts"])
+            return
+        done[0] += 1
+        if done[0] % 25 == 0 or done[0] == total[0]:
+            print(f"   .. {done[0]}/{total[0]} parts", flush=True)
 
     started = time.perf_counter()
     result = solve_scenario(scenario, time_limit=args.time_limit, seed=args.seed, workers=2, progress=progress,

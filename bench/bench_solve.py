@@ -53,8 +53,8 @@ def main() -> None:
               f"{len(scenario.teachers)} teachers; time limit {args.time_limit}, workers {args.workers}")
         started = time.perf_counter()
         result = solve_scenario(scenario, time_limit=args.time_limit, seed=args.seed, workers=args.workers,
-                                progress=lambda p: print(f"   .. {p['parts_done']}/{p['parts_total']} {p['part']} "
-                                                         f"{p['status']} objective {p['objective']}", flush=True))
+                                progress=lambda p: p["event"] == "done" and print(
+                                    f"   .. {p['part']} {p['status']} objective {p['objective']}", flush=True))
         wall = time.perf_counter() - started
         print(f"{'part':<24} {'status':<10} {'build s':>8} {'solve s':>8} {'first s':>8} {'dtime':>6} "
               f"{'vars':>8} {'RSS MB':>7} {'objective':>10} {'bound':>10} {'gap':>7}")

@@ -237,6 +237,21 @@ ROOMS = Table("rooms", "专用教室", (
     Column("subjects", "学科", _list, required=True, help="lessons of these subjects need this kind of room"),
 ), required=False, examples=(("示例一小-机房", "示例一小", "计算机教室", "信息科技"), ("示例一小-音乐", "示例一小", "音乐教室", "音乐")))
 
+SYNC_MEANING = """What a sync lesson means in time (the solver and `tongbu verify` each implement exactly this, \
+independently):
+
+- The teacher is at the teaching school and busy during the teaching class's period there (its clock window \
+under that school's bells on that date); travel to and from that school counts as for any lesson. The \
+receiving classes' periods are not the teacher's time: under other bells a receiving period may begin earlier \
+or end later, and those minutes belong to the receiving school, whose staff supervise the class.
+- Each receiving class is busy during its own period at its own school; it is one of that class's curriculum \
+periods of the subject.
+- All ends are live together: with `min_overlap_minutes` = m, the window common to the teaching period and every \
+receiving period lasts at least m minutes; left empty, every two ends nest (the shorter period lies inside the \
+longer one's clock window). This holds on every date of the term, under each school's seasonal bells (the \
+solver asks it for every combination of the schools' bell seasons, which is slightly stricter).
+- Every occurrence is on a weekday on which every school involved teaches."""
+
 SYNC_LESSONS = Table("sync_lessons", "同步课堂", (
     Column("id", "编号", required=True),
     Column("subject", "学科", required=True),
@@ -245,8 +260,9 @@ SYNC_LESSONS = Table("sync_lessons", "同步课堂", (
     Column("per_week", "每周节数", _count, help="default 1"),
     Column("teacher", "授课教师", help="teacher id; empty = the teaching class's teacher of the subject"),
     Column("mode", "形式", _enum(DeliveryMode), help="sync 同步课堂 / remote 专递课堂"),
-    Column("min_overlap_minutes", "最少重叠分钟", _count, help="empty = the whole lesson overlaps"),
-), required=False, examples=(("S1", "语文", "示例一小1(1)", "示例村小1(1)", "1", "", "remote", ""),
+    Column("min_overlap_minutes", "最少重叠分钟", _count,
+           help="minutes all ends must be live together; empty = the ends' periods nest (see above)"),
+), required=False, help=SYNC_MEANING, examples=(("S1", "语文", "示例一小1(1)", "示例村小1(1)", "1", "", "remote", ""),
                              ("S2", "体育与健康", "示例一小1(1)", "示例村小1(1)", "1", "T0001", "sync", "30")))
 
 RESEARCH_BLOCKS = Table("research_blocks", "教研活动", (

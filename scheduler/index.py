@@ -149,17 +149,21 @@ def school_bells(scenario: Scenario, school_id: str) -> SchoolBells:
     )
 
 
-def overlap_ok(a: Interval, b: Interval, min_overlap: int | None) -> bool:
-    """Two clock intervals overlap enough: ``min_overlap`` minutes, or (None) the whole shorter one."""
-    overlap = min(a[1], b[1]) - max(a[0], b[0])
+def ends_aligned(windows: tuple[Interval, ...], min_overlap: int | None) -> bool:
+    """The ends of one sync occurrence are live together (docs/format.md, sync_lessons).
+
+    ``min_overlap`` minutes: the window common to every end (teaching and receiving periods) lasts
+    at least that long. None: every two ends nest, the shorter period inside the longer one.
+    """
     if min_overlap is None:
-        return overlap >= min(a[1] - a[0], b[1] - b[0])
-    return overlap >= min_overlap
+        return all((a[0] <= b[0] and b[1] <= a[1]) or (b[0] <= a[0] and a[1] <= b[1])
+                   for i, a in enumerate(windows) for b in windows[i + 1:])
+    return min(w[1] for w in windows) - max(w[0] for w in windows) >= min_overlap
 
 
-def always_overlap(a: tuple[Interval, ...], b: tuple[Interval, ...], min_overlap: int | None) -> bool:
-    """Overlap holds for every combination of the two schedules' variants (seasons switch on their own dates)."""
-    return all(overlap_ok(x, y, min_overlap) for x in a for y in b)
+def always_aligned(ends: list[tuple[Interval, ...]], min_overlap: int | None) -> bool:
+    """Aligned under every combination of the ends' bell variants (seasons switch on their own dates)."""
+    return all(ends_aligned(combo, min_overlap) for combo in itertools.product(*ends))
 
 
 def windows_conflict(period: tuple[Interval, ...], start: int, end: int) -> bool:
@@ -174,6 +178,7 @@ class IndexBuilder:
                  sync_ids: list[str], block_ids: list[str]) -> None:
         self.scenario = scenario
         self.assignment = assignment
+        self._bells_cache: dict[str, SchoolBells] = {}
         schools = sorted(school_ids)
         classes = sorted(c.id for c in scenario.classes if c.school in set(schools))
         self.syncs = [s for s in sorted(scenario.sync_lessons, key=lambda s: s.id) if s.id in set(sync_ids)]
@@ -202,8 +207,25 @@ class IndexBuilder:
         return self.index
 
     # -- lessons ---------------------------------------------------------------------------
-    def _unavailable(self, teacher: int, day: int, period: int) -> bool:
-        return self.scenario.teacher_by_id[self.index.teachers[teacher]].is_unavailable(Weekday.of_index(day), period)
+    def _unavailable(self, teacher: int, school: int, day: int, period: int) -> bool:
+        """The teacher is unavailable then: their unavailable times are periods of their home school, compared
+        by clock time (under any bell variant) when they teach at another school."""
+        person = self.scenario.teacher_by_id[self.index.teachers[teacher]]
+        weekday = Weekday.of_index(day)
+        if not person.unavailable:
+            return False
+        if self.index.schools[school] == person.school:
+            return person.is_unavailable(weekday, period)
+        home = self._home_bells(person.school)
+        here = self.index.bells[school].intervals(period)
+        return any(person.is_unavailable(weekday, p) and
+                   any(a[0] < b[1] and b[0] < a[1] for a in home.intervals(p) for b in here)
+                   for p in range(1, home.periods + 1))
+
+    def _home_bells(self, school_id: str) -> SchoolBells:
+        if school_id not in self._bells_cache:
+            self._bells_cache[school_id] = school_bells(self.scenario, school_id)
+        return self._bells_cache[school_id]
 
     def _lesson_options(self, klass: int, teacher: int, length: int) -> tuple[Option, ...]:
         ix = self.index
@@ -218,7 +240,7 @@ class IndexBuilder:
                 options.append(Option(
                     placements=(Placement(klass, day, period),),
                     teacher_keys=tuple((school, day, p) for p in periods),
-                    blocked=any(self._unavailable(teacher, day, p) for p in periods),
+                    blocked=any(self._unavailable(teacher, school, day, p) for p in periods),
                 ))
         return tuple(options)
 
@@ -258,20 +280,21 @@ class IndexBuilder:
         options = []
         for day in days:
             for first in range(1, bells[0].periods + 1):
+                teaching = bells[0].intervals(first)
                 choices = [[first]]
                 for b in bells[1:]:
                     choices.append([q for q in range(1, b.periods + 1)
-                                    if always_overlap(bells[0].intervals(first), b.intervals(q), sync.min_overlap_minutes)])
+                                    if always_aligned([teaching, b.intervals(q)], sync.min_overlap_minutes)])
                 for combo in itertools.product(*choices):
-                    # Receiving classes must also overlap each other: all of them share one live lesson.
-                    if not all(always_overlap(bells[i].intervals(combo[i]), bells[j].intervals(combo[j]),
-                                              sync.min_overlap_minutes)
-                               for i in range(1, len(combo)) for j in range(i + 1, len(combo))):
+                    # All ends share one live lesson: the whole tuple must be aligned, not only each pair
+                    # with the teaching end.
+                    if len(combo) > 2 and not always_aligned(
+                            [b.intervals(q) for b, q in zip(bells, combo)], sync.min_overlap_minutes):
                         continue
                     options.append(Option(
                         placements=tuple(Placement(m, day, p) for m, p in zip(members, combo)),
                         teacher_keys=((teaching_school, day, first),),
-                        blocked=self._unavailable(teacher, day, first),
+                        blocked=self._unavailable(teacher, teaching_school, day, first),
                     ))
         return tuple(options)
 

@@ -20,6 +20,7 @@ from models import LessonPlacement, ResearchPlacement, Scenario, Solution, Weekd
 from scheduler import objective as python_objective
 from scheduler.assign import Assignment
 from scheduler.index import Index, IndexBuilder
+from scheduler.progress import PartProgress
 from scheduler.variables import ModelContext, PenaltyTerm, Requirement
 
 #: Every CP-SAT status, mapped explicitly to the words tongbu reports.
@@ -64,6 +65,8 @@ class PartInput:
     wall_limit: float = 600.0
     cp_workers: int = 1
     explain_first: bool = False
+    #: Where to write the part's running state for the progress lines (scheduler/progress.py); not an input.
+    progress_file: str | None = None
 
 
 @dataclass(frozen=True)
@@ -90,14 +93,27 @@ class PartOutput:
 class _FirstSolution(cp_model.CpSolverSolutionCallback):
     """Records when the first solution arrived; reads nothing that steers the search."""
 
-    def __init__(self) -> None:
+    def __init__(self, progress: PartProgress) -> None:
         super().__init__()
         self.started = time.perf_counter()
         self.first: float | None = None
+        self.progress = progress
 
     def on_solution_callback(self) -> None:
         if self.first is None:
             self.first = time.perf_counter() - self.started
+            self.progress.write("improve", force=True)
+
+
+class _Incumbent(cp_model.CpSolverSolutionCallback):
+    """Reports each better timetable's objective to the progress lines; observes only."""
+
+    def __init__(self, progress: PartProgress) -> None:
+        super().__init__()
+        self.progress = progress
+
+    def on_solution_callback(self) -> None:
+        self.progress.write("improve", self.ObjectiveValue())
 
 
 def build_model(index: Index, *, explain: bool) -> tuple[ModelContext, list[PenaltyTerm]]:
@@ -182,23 +198,28 @@ def solver_for(part: PartInput, deterministic_time: float, workers: int, *,
 def solve_part(part: PartInput) -> PartOutput:
     """Solve one part; on infeasibility return the conflicting requirements instead of lessons."""
     started = time.perf_counter()
+    progress = PartProgress(part.progress_file)
+    progress.write("build", force=True)
     index = IndexBuilder(part.scenario, part.assignment, list(part.schools), list(part.sync_ids),
                          list(part.block_ids)).build()
     prechecks = structural_prechecks(index)
     if part.explain_first or prechecks:
+        progress.write("explain", force=True)
         return _explained(part, index, prechecks, started, time.perf_counter() - started)
     ctx = post_hard(index, explain=False)
     build_seconds = time.perf_counter() - started
+    progress.write("first", force=True)
     # Phase 1 finds a timetable meeting every hard requirement (one worker: its search found one
     # fastest); phase 2 starts from it (complete hint) with interleaved workers, deterministic, to
     # lower the soft penalties and prove a bound. Without phase 1 the objective steered the search
     # away from feasibility for longer than the budget.
-    watcher = _FirstSolution()
+    watcher = _FirstSolution(progress)
     feasibility = solver_for(part, part.deterministic_time, 1, feasibility=True)
     code = feasibility.Solve(ctx.model, watcher)
     if code not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         status = STATUS_NAMES[code]
         if status == "infeasible":
+            progress.write("explain", force=True)
             return _explained(part, index, prechecks, started, build_seconds, proven=True)
         return PartOutput(id=part.id, schools=part.schools, status=status, objective=None, bound=None, gap=None,
                           build_seconds=build_seconds, solve_seconds=feasibility.wall_time,
@@ -212,7 +233,7 @@ def solve_part(part: PartInput) -> PartOutput:
     complete_hint(ctx, part)
     left = max(part.deterministic_time - feasibility.deterministic_time, part.deterministic_time * MIN_IMPROVEMENT_SHARE)
     solver = solver_for(part, left, max(2, part.cp_workers))
-    code = solver.Solve(ctx.model)
+    code = solver.Solve(ctx.model, _Incumbent(progress))
     if code not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         # Out of time before re-finding the hinted timetable: keep the phase-1 one, objective from Python.
         lessons = read_lessons(ctx, feasibility)

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import os
 import shutil
-import sys
 import tempfile
 from pathlib import Path
 from typing import Any
@@ -27,32 +26,10 @@ def solution_json(solution: Solution) -> str:
     return stable.model_dump_json(by_alias=True, indent=1, exclude={"parts": {"__all__": {"wall_seconds"}}}) + "\n"
 
 
-class ProgressLine:
-    """Progress while solving (parts done, best objective, gap); silent unless stderr is a terminal."""
-
-    def __init__(self, stream: Any = None) -> None:
-        self.stream = stream or sys.stderr
-        self.enabled = hasattr(self.stream, "isatty") and self.stream.isatty()
-
-    def __call__(self, event: dict[str, Any]) -> None:
-        if not self.enabled:
-            return
-        done, total = event.get("parts_done", 0), event.get("parts_total", 0)
-        objective, gap = event.get("objective"), event.get("gap")
-        text = f"\r[{done}/{total}] objective {objective if objective is not None else '-'}"
-        if gap is not None:
-            text += f"  gap {100 * gap:.1f}%"
-        self.stream.write(text.ljust(60))
-        self.stream.flush()
-        if total and done >= total:
-            self.stream.write("\n")
-
-
 def run_solve(scenario: Scenario, *, time_limit: float, seed: int, workers: int, progress: Any = None) -> Any:
     from scheduler.solve import solve_scenario
 
-    return solve_scenario(scenario, time_limit=time_limit, seed=seed, workers=workers,
-                          progress=progress if progress is not None else ProgressLine())
+    return solve_scenario(scenario, time_limit=time_limit, seed=seed, workers=workers, progress=progress)
 
 
 def write_outputs(scenario: Scenario, solution: Solution, folder: Path, previous: Path | None,
@@ -98,7 +75,7 @@ def publish_solution(scenario: Scenario, result: Any, scenario_folder: Path, out
     out.parent.mkdir(parents=True, exist_ok=True)
     if previous is None and out.exists() and (out / SOLUTION_FILE).exists():
         previous = out
-    staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
+    staging = staging_folder(out)
     try:
         (staging / SOLUTION_FILE).write_text(solution_json(result.solution), encoding="utf-8")
         # Verify what was written, read back from disk, as `tongbu verify` would.
@@ -118,12 +95,33 @@ def publish_solution(scenario: Scenario, result: Any, scenario_folder: Path, out
             shutil.rmtree(staging, ignore_errors=True)
 
 
+def staging_folder(out: Path) -> Path:
+    """A new empty folder beside ``out`` to write into, after removing what killed runs left there."""
+    remove_stale_staging(out)
+    return Path(tempfile.mkdtemp(prefix=f".{out.name}.staging-{os.getpid()}-", dir=out.parent))
+
+
+def remove_stale_staging(out: Path) -> list[Path]:
+    """Remove the staging and retired folders of ``out`` whose process is gone (a publish killed midway
+    leaves one, up to hundreds of MB on a county); a publish still running in another process keeps its own."""
+    import psutil
+
+    removed = []
+    for kind in ("staging", "old"):
+        for path in sorted(out.parent.glob(f".{out.name}.{kind}-*-*")):
+            pid = path.name[len(f".{out.name}.{kind}-"):].split("-", 1)[0]
+            if path.is_dir() and pid.isdigit() and not psutil.pid_exists(int(pid)):
+                shutil.rmtree(path, ignore_errors=True)
+                removed.append(path)
+    return removed
+
+
 def swap_into_place(staging: Path, out: Path) -> None:
     """Replace ``out`` by ``staging`` with renames only, so readers see the old or the new folder, never a mix."""
     if not out.exists():
         os.rename(staging, out)
         return
-    retired = Path(tempfile.mkdtemp(prefix=f".{out.name}.old.", dir=out.parent))
+    retired = Path(tempfile.mkdtemp(prefix=f".{out.name}.old-{os.getpid()}-", dir=out.parent))
     retired.rmdir()
     os.rename(out, retired)
     os.rename(staging, out)

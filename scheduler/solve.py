@@ -23,6 +23,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from models import LessonPlacement, PartReport, Scenario, Solution
+from models.errors import Impossible, NotFoundInTime, TongbuError
 from scheduler import objective as python_objective
 from scheduler.assign import AssignmentError, complete_assignment
 from scheduler.executor import Checkpoints, Executor, LocalExecutor, run_parts
@@ -90,23 +91,30 @@ def _wall_limit(budget: float) -> float:
 def _run_parts(inputs: list[PartInput], workers: int, progress: Callable[[dict], None] | None,
                executor: Executor | None = None, checkpoints: Checkpoints | None = None) -> list[PartOutput]:
     """Solve parts, largest first, with ``executor`` (default: ``workers`` local processes, or this
-    process when one suffices), skipping parts already in ``checkpoints`` (scheduler/executor.py)."""
-    outputs: dict[str, PartOutput] = {}
+    process when one suffices), skipping parts already in ``checkpoints`` (scheduler/executor.py).
 
-    def report(done: PartOutput) -> None:
-        outputs[done.id] = done
+    ``progress`` hears {"event": "started", "parts": [(id, classes)...]} once, then {"event": "done", ...}
+    per part; a progress object with ``file_for(part_id)`` also gets each part's running state.
+    """
+    file_for = getattr(progress, "file_for", None)
+    if file_for is not None:
+        inputs = [dataclasses.replace(p, progress_file=file_for(p.id)) for p in inputs]
+    if progress is not None:
+        progress({"event": "started", "parts": [(p.id, _classes(p)) for p in inputs]})
+
+    def report(done: PartOutput, from_checkpoint: bool) -> None:
         if progress is not None:
-            finished = list(outputs.values())
-            objectives = [o.objective for o in finished if o.objective is not None]
-            bounds = [o.bound for o in finished if o.bound is not None]
-            best = sum(objectives) if objectives else None
-            bound = sum(bounds) if bounds else None
-            progress({"parts_done": len(outputs), "parts_total": len(inputs), "part": done.id,
-                      "status": done.status, "objective": best, "bound": bound,
-                      "gap": None if best is None or bound is None else _gap(best, bound)})
+            progress({"event": "done", "part": done.id, "status": done.status, "objective": done.objective,
+                      "bound": done.bound, "seconds": done.build_seconds + done.solve_seconds,
+                      "from_checkpoint": from_checkpoint})
 
     results = run_parts(inputs, executor or LocalExecutor(workers), report, checkpoints)
     return [results[p.id] for p in inputs]
+
+
+def _classes(part: PartInput) -> int:
+    schools = set(part.schools)
+    return sum(1 for c in part.scenario.classes if c.school in schools)
 
 
 def _rerun(run: Callable[[list[PartInput]], list[PartOutput]], inputs: list[PartInput], outputs: list[PartOutput],
@@ -185,6 +193,32 @@ def solve_scenario(scenario: Scenario, *, time_limit: float = 60.0, seed: int = 
     bound = sum(o.bound or 0.0 for o in outputs)
     return SolveResult(status=status, solution=solution, parts=reports, explanation=explanation,
                        objective=total, bound=bound, gap=_gap(total, bound), outputs=tuple(outputs))
+
+
+def failure_of(result: SolveResult) -> TongbuError:
+    """Why a solve gave no timetable, in the user's words: proven impossible (exit 3) only when the
+    solver proved it for some part; otherwise not found in the time given (exit 4), one may exist."""
+    conflicts = [c for c in result.explanation if c.kind != "executor"]
+    lost = [c for c in result.explanation if c.kind == "executor"]
+    if any(part.status == "infeasible" for part in result.parts) or result.status == "infeasible":
+        details = [(c.en, c.zh) for c in conflicts] or [(
+            "the solver proved that the requirements contradict each other but could not narrow them down within "
+            "the time limit; a longer --time-limit lets it name them. Likely places: teachers' weekly and daily "
+            "limits against their classes, unavailable days, synchronized lessons and research blocks",
+            "求解器已证明各项要求相互矛盾，但未能在时限内指出是哪几项；加大 --time-limit 可让它指明。"
+            "常见原因：教师周/日课时上限与所任班级不符、不可排课时段、同步课堂和教研时段")]
+        return Impossible("No timetable exists that meets every requirement:", "不存在满足全部要求的课表：", details)
+    if lost:
+        return NotFoundInTime("Some parts could not be solved (finished parts are kept; run the same command again):",
+                              "部分未能求解（已完成的部分已保留；请重新运行同一命令）：", [(c.en, c.zh) for c in lost])
+    open_parts = [part for part in result.parts if part.status not in ("optimal", "feasible")]
+    details = [(f"{part.id}: no timetable found in its share of the time limit (status {part.status})",
+                f"{part.id}：在分配的时间内未找到课表（状态 {part.status}）") for part in open_parts]
+    return NotFoundInTime(
+        "No timetable was found in the time given; one may exist (nothing was proven impossible): "
+        "run again with a longer --time-limit, or relax the requirements of the parts below",
+        "在给定时间内未找到课表；课表可能存在（并未证明不可能）：请加大 --time-limit 重新运行，或放宽以下部分的要求",
+        details)
 
 
 def _lesson_order(lesson: LessonPlacement) -> tuple:

@@ -476,6 +476,33 @@ def test_sync_minimum_overlap(minimum: int, expected: str | None) -> None:
     assert [v.en for v in found] == ([expected] if expected else [])
 
 
+def test_sync_teacher_is_busy_only_during_the_teaching_period() -> None:
+    # Winter: 彭水一小 period 4 is 14:00-14:40 and period 5 14:50-15:30; the receiving 新田镇小学 period 4
+    # is 14:30-15:10, overlapping the teaching period by 10 minutes. 张音 teaches at 彭水一小 in period 5:
+    # the receiving class's later minutes are not the teacher's time (docs/format.md, sync_lessons).
+    sync = SCENARIO.sync_lessons[0].model_copy(update={"min_overlap_minutes": 10})
+    teachers = tuple(t.model_copy(update={"max_weekly": 6}) if t.id == "zhangyin" else t for t in SCENARIO.teachers)
+    assignments = SCENARIO.assignments + (TeachingAssignment(teacher="zhangyin", class_id="A42", subject="音乐"),)
+    lessons = edit(edit(edit(replace("A41-音乐-1", period=4), "B41-音乐-1", period=4),
+                        "A42-音乐-1", teacher="zhangyin", day=MON, period=5), "A42-音乐-2", teacher="zhangyin")
+    scenario = make_scenario(sync_lessons=(sync,), teachers=teachers, assignments=assignments)
+    assert verify(scenario, solution(lessons)) == []
+    # The same teacher teaching at the teaching school during the teaching period is a clash.
+    clash = edit(lessons, "A42-音乐-1", period=4)
+    assert [v.rule for v in verify(scenario, solution(clash))] == ["no_clash.teacher", "no_clash.room"]
+
+
+def test_sync_all_ends_live_together_for_the_minimum() -> None:
+    # A third end, 新田镇小学 4(2), in its period 2 (08:40-09:20) while the teaching class has period 3
+    # (09:50-10:30): the common window of the three ends is empty.
+    klass = SchoolClass(id="B42", school=B, grade=4, section=2)
+    sync = SCENARIO.sync_lessons[0].model_copy(update={"receiving_classes": ("B41", "B42"), "min_overlap_minutes": 0})
+    b42 = (_lesson("B42-音乐-1", "B42", "音乐", "zhangyin", MON, 2, sync="S1", role="receiving"),)
+    scenario = make_scenario(sync_lessons=(sync,), classes=SCENARIO.classes + (klass,))
+    found = [v for v in verify(scenario, solution(VALID_LESSONS + b42)) if v.rule == "sync_lessons.overlap"]
+    assert len(found) == 1 and "all 3 ends are live together for 0" in found[0].en, messages(found)
+
+
 def test_sync_teacher() -> None:
     sync = SCENARIO.sync_lessons[0].model_copy(update={"teacher": "sunle"})
     found = only(verify(make_scenario(sync_lessons=(sync,)), solution()))

@@ -127,7 +127,7 @@ def test_dask_equals_local_and_survives_a_killed_worker(local_result, dask_run, 
 
 def test_rerun_resumes_from_checkpoints(dask_run, client, province, tmp_path):
     first, _marker, _victim, _before, checkpoints = dask_run
-    saved = sorted(checkpoints.glob("*.pickle"))
+    saved = sorted(checkpoints.glob("*.json"))
     assert len(saved) == len(first.parts)
 
     def rerun() -> tuple:
