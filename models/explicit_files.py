@@ -16,6 +16,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from models.cells import unescape_cell
 from models.explicit import ExplicitActivity, ExplicitTimetable, LeftOut, StudentSet, TimeRule
 
 SETS_FILE = "student_sets.csv"
@@ -46,7 +47,8 @@ def _slots(text: str) -> tuple[tuple[int, int], ...]:
 
 def _rows(path: Path) -> list[dict[str, str]]:
     text = path.read_bytes().decode("utf-8-sig")
-    return list(csv.DictReader(io.StringIO(text)))
+    return [{key: unescape_cell(value) if isinstance(value, str) else value for key, value in row.items()}
+            for row in csv.DictReader(io.StringIO(text))]
 
 
 def read_explicit(reader: Any, folder: Path, header: Any) -> ExplicitTimetable | None:

@@ -24,6 +24,7 @@ from pydantic import ValidationError
 from models.alignment import ResearchBlock, SyncLesson
 from models.bells import BellPeriod, BellSchedule, BellSeason
 from models.calendar import MakeupDay, TermCalendar
+from models.cells import safe_row, unescape_cell
 from models.curriculum import CurriculumEntry, Subject
 from models.enums import Weekday
 from models.later import ActivityRule, ExchangePolicy, ItinerantPost
@@ -222,7 +223,7 @@ class Reader:
         return grid
 
     def grid_to_rows(self, table: Table, grid: list[list[str]], label: str) -> RawTable | None:
-        grid = [[cell.strip() for cell in row] for row in grid]
+        grid = [[unescape_cell(cell.strip()).strip() for cell in row] for row in grid]
         required = [c.name for c in table.columns if c.required]
         if not any(any(cell for cell in row) for row in grid):
             self.problem(label, "empty_file", at_row=1, at_column=FIRST_CELL_COLUMN,
@@ -989,7 +990,7 @@ def write_yaml(data: dict[str, Any], path: Path) -> None:
 def write_csv(rows: list[list[str]], path: Path) -> None:
     """CSV with a BOM, so Excel on Windows opens Chinese text correctly."""
     buffer = io.StringIO()
-    csv.writer(buffer, lineterminator="\r\n").writerows(rows)
+    csv.writer(buffer, lineterminator="\r\n").writerows(safe_row(row) for row in rows)
     path.write_bytes(buffer.getvalue().encode("utf-8-sig"))
 
 
@@ -1028,7 +1029,7 @@ def write_workbook(sheets: dict[str, list[list[str]]], path: Path) -> None:
     for name, rows in sheets.items():
         sheet = book.create_sheet(title=name[:31])
         for row in rows:
-            sheet.append(list(row))
+            sheet.append(safe_row(row))
         for cell in sheet[1]:
             cell.font = Font(bold=True)
         for index, column in enumerate(rows[0] if rows else [], start=1):
