@@ -78,6 +78,16 @@ def _travel_to_nowhere(folder: Path) -> None:
     set_cell(folder, "travel", 3, "from", "某路口")
 
 
+def _rename_key(path: tuple, new: str) -> Callable[[dict], None]:
+    """Rename a key of scenario.yaml (a typo a timetabler makes), keeping its value."""
+    def change(data: dict) -> None:
+        node = data
+        for key in path[:-1]:
+            node = node[key]
+        node[new] = node.pop(path[-1])
+    return change
+
+
 CASES: list[Case] = [
     Case("missing column", lambda f: drop_column(f, "schools", "consortium"), "schools.csv", 1, "consortium",
          "column 'consortium (共同体)' is missing", "缺少列“consortium (共同体)”"),
@@ -166,7 +176,32 @@ CASES: list[Case] = [
     Case("negative travel time", lambda f: set_cell(f, "travel", 2, "minutes", "-5"), "travel.csv", 2, "minutes",
          "'-5' must not be negative", "“-5”不能为负数"),
     Case("unknown key in weights", _yaml(_set(("weights", "spred"), 2)), "scenario.yaml",
-         lambda f: line_of(f, "spred"), "weights.spred", "'spred' is not a key tongbu knows", "“spred”不是 tongbu 认识的键"),
+         lambda f: line_of(f, "spred"), "weights.spred", "'spred' is not a key tongbu knows: did you mean 'spread'?",
+         "“spred”不是 tongbu 认识的键：是否应为“spread”？"),
+    Case("misspelt top-level key", _yaml(_rename_key(("weights",), "wieghts")), "scenario.yaml",
+         lambda f: line_of(f, "wieghts:"), "wieghts", "'wieghts' is not a key tongbu knows: did you mean 'weights'?",
+         "“wieghts”不是 tongbu 认识的键：是否应为“weights”？"),
+    Case("singular itinerant_post", _yaml(_set(("itinerant_post",), [{"id": "P1"}])), "scenario.yaml",
+         lambda f: line_of(f, "itinerant_post:"), "itinerant_post",
+         "'itinerant_post' is not a key tongbu knows: did you mean 'itinerant_posts'?", "是否应为“itinerant_posts”？"),
+    Case("misspelt key in term", _yaml(_rename_key(("term", "holidays"), "holiday")), "scenario.yaml",
+         lambda f: line_of(f, "holiday:"), "term.holiday", "'holiday' is not a key tongbu knows: did you mean 'holidays'?",
+         "“holiday”不是 tongbu 认识的键：是否应为“holidays”？"),
+    Case("misspelt key in a bell season", _yaml(lambda d: d["bell_schedules"][0]["seasons"][0].__setitem__("nmae", "x")),
+         "scenario.yaml", lambda f: line_of(f, "nmae:"), "bell_schedules[1].seasons[1].nmae",
+         "'nmae' is not a key tongbu knows: did you mean 'name'?", "是否应为“name”？"),
+    Case("misspelt key in an itinerant post", _yaml(_set(("itinerant_posts",), [{
+        "id": "P1", "teachers": ["T03"], "subjects": ["音乐"], "base": "示例一小", "schools": ["示例村小"],
+        "max_school_per_day": 2}])), "scenario.yaml", lambda f: line_of(f, "max_school_per_day"),
+         "itinerant_posts[1].max_school_per_day",
+         "'max_school_per_day' is not a key tongbu knows: did you mean 'max_schools_per_day'?",
+         "“max_school_per_day”不是 tongbu 认识的键：是否应为“max_schools_per_day”？"),
+    Case("misspelt table name under tables", _yaml(_set(("tables",), {"teacher": "teachers.csv"})), "scenario.yaml",
+         lambda f: line_of(f, "teacher: teachers.csv"), "tables.teacher",
+         "'teacher' is not a key tongbu knows: did you mean 'teachers'?", "是否应为“teachers”？"),
+    Case("unknown key with nothing close", _yaml(_set(("颜色",), "red")), "scenario.yaml", lambda f: line_of(f, "颜色:"),
+         "颜色", "'颜色' is not a key tongbu knows here: check its spelling (the keys here: term, consortia,",
+         "“颜色”不是 tongbu 认识的键：请检查拼写（此处可用的键：term, consortia,"),
     Case("subject listed twice in a grade", lambda f: append_row(f, "curriculum", {
         "stage": "primary", "grade": "4", "subject": "语文", "periods": "1", "doubles": "0"}) and None,
          "curriculum.csv", 12, "subject", "语文 is listed twice for grade 4 (also on row 6)", "4 年级的语文出现两次（另见第 6 行）"),
