@@ -144,8 +144,10 @@ CATALOGUE: dict[str, tuple[str, str]] = {
                                "{school}：没有教师能教{subject}（每周 {need} 节）：请增加教师，或安排同步/专递课堂"),
     "school_over_capacity": ("{school}: its classes need {need} periods a week, its teachers can give at most {cap}",
                              "{school}：全校每周需 {need} 节课，教师最多只能上 {cap} 节"),
-    "teacher_over_weekly": ("teacher {teacher} is assigned {load} periods a week, more than max_weekly {max}",
-                            "教师 {teacher} 每周安排 {load} 节，超过周课时上限 {max}"),
+    "teacher_over_weekly": ("teacher {teacher} is assigned {load} periods a week, more than max_weekly {max} ({detail}): "
+                            "give some of these classes to another teacher, or raise max_weekly",
+                            "教师 {teacher} 每周安排 {load} 节，超过周课时上限 {max}（{detail_zh}）：请把部分班级交给其他教师，"
+                            "或提高周课时上限"),
     "teacher_never_available": ("teacher {teacher} is unavailable in every period of the week ({unavailable}) but is given "
                                 "{load} periods ({detail}): shorten unavailable, or give these lessons to another teacher",
                                 "教师 {teacher} 每周所有课时都不可排（{unavailable}），却安排了 {load} 节（{detail_zh}）："
@@ -156,7 +158,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
                           "教研活动 {block} 时长 {minutes} 分钟，但相关学校一天的上课时间（第一节开始到最后一节结束，{first}–{last}）"
                           "只有 {span} 分钟：请缩短时长，或拆成两次活动"),
     "teacher_over_slots": ("teacher {teacher} is assigned {load} periods but is available for only {free} ({why})",
-                           "教师 {teacher} 安排了 {load} 节，但只有 {free} 个可上课时段（{why}）"),
+                           "教师 {teacher} 安排了 {load} 节，但只有 {free} 个可上课时段（{why_zh}）"),
     "double_no_room": ("{class_id}: {subject} asks for {doubles} double periods but no half-day of its bell schedule has 2 periods",
                        "{class_id}：{subject}要求 {doubles} 次连堂，但作息表中没有连续两节的半天"),
     "term_data": ("{detail}", "{detail_zh}"),

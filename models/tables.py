@@ -241,13 +241,21 @@ SYNC_LESSONS = Table("sync_lessons", "同步课堂", (
     Column("id", "编号", required=True),
     Column("subject", "学科", required=True),
     Column("teaching_class", "授课班级", required=True, help="class id of the class taught in person"),
-    Column("receiving_classes", "接收班级", _list, required=True, help="class ids at other schools, separated by ;"),
+    Column("receiving_classes", "接收班级", _list, required=True,
+           help="class ids at other schools, of the teaching class's grade, separated by ;"),
     Column("per_week", "每周节数", _count, help="default 1"),
-    Column("teacher", "授课教师", help="teacher id; empty = the teaching class's teacher of the subject"),
+    Column("teacher", "授课教师", help="teacher id, of a teacher of the subject; empty = the teaching class's teacher of "
+                                      "the subject"),
     Column("mode", "形式", _enum(DeliveryMode), help="sync 同步课堂 / remote 专递课堂"),
-    Column("min_overlap_minutes", "最少重叠分钟", _count, help="empty = the whole lesson overlaps"),
-), required=False, examples=(("S1", "语文", "示例一小1(1)", "示例村小1(1)", "1", "", "remote", ""),
-                             ("S2", "体育与健康", "示例一小1(1)", "示例村小1(1)", "1", "T0001", "sync", "30")))
+    Column("min_overlap_minutes", "最少重叠分钟", _count,
+           help="empty = of every two classes' periods, the shorter lies within the longer; a number = the time all "
+                "the classes share lasts at least this many minutes; either in every season of every school"),
+), required=False, help=(
+    "A sync lesson needs one period of each class, on a weekday all its schools teach, that meet as "
+    "min_overlap_minutes says under every combination of the schools' bell schedules and seasons; "
+    "`tongbu validate` reports a lesson that has none."),
+    examples=(("S1", "语文", "示例一小1(1)", "示例村小1(1)", "1", "", "remote", ""),
+              ("S2", "体育与健康", "示例一小1(1)", "示例村小1(1)", "1", "T0001", "sync", "30")))
 
 RESEARCH_BLOCKS = Table("research_blocks", "教研活动", (
     Column("id", "编号", required=True),
@@ -256,7 +264,8 @@ RESEARCH_BLOCKS = Table("research_blocks", "教研活动", (
     Column("grades", "年级", parse_grades),
     Column("consortium", "共同体", help="consortium id; empty = county-wide"),
     Column("teachers", "教师", _list, help="further teacher ids"),
-    Column("minutes", "时长分钟", _count, help="default 90"),
+    Column("minutes", "时长分钟", _count, help="default 90; at most the teaching day of its schools (first period start "
+                                           "to last period end)"),
     Column("mode", "形式", _enum(DeliveryMode), help="online 线上 / in_person 线下"),
     Column("host", "承办学校", help="school id, for in-person blocks"),
     Column("days", "可选星期", _weekdays, help="e.g. 周二;周四; empty = Monday to Friday"),

@@ -11,7 +11,9 @@ import pytest
 from click.testing import CliRunner
 
 import cli
-from fixtures.validate_base import TABLES, edit_yaml, read_rows, write_base
+from fixtures.validate_base import (
+    OLD_INIT_COUNTY_PERIODS, OLD_INIT_COUNTY_WINTER, TABLES, edit_yaml, read_rows, write_base,
+)
 from models.files import load_scenario, write_workbook
 from models.tables import TABLE_BY_NAME
 from models.validation import validate_folder
@@ -329,3 +331,32 @@ def test_a_table_given_twice_names_both_files(base: Path, tmp_path: Path, second
             in _render(problems, "en"))
     assert f"数据表“teachers”出现了两次：teachers.csv 和 {second}" in _render(problems, "zh")
 
+
+def test_init_scaffold_validates_and_solves(tmp_path: Path) -> None:
+    """`tongbu init x && tongbu validate x && tongbu solve x --out y`: the example sync lessons can be live."""
+    folder, out = tmp_path / "x", tmp_path / "y"
+    runner = CliRunner()
+    assert runner.invoke(cli.main, ["init", str(folder)]).exit_code == 0
+    result = runner.invoke(cli.main, ["--lang", "en", "validate", str(folder)])
+    assert result.exit_code == 0, result.output
+    result = runner.invoke(cli.main, ["--lang", "en", "solve", str(folder), "--out", str(out), "--time-limit", "10"])
+    assert result.exit_code == 0, result.output
+    assert (out / "sync_table.csv").is_file()
+
+
+def test_init_scaffold_with_its_old_bells_is_caught_by_validate(tmp_path: Path) -> None:
+    """The bells `tongbu init` wrote before (no period of 县城作息 within one of 乡村作息 in both seasons) left the
+    example sync lessons S1 and S2 with no common time: validate says so instead of solve failing."""
+    folder = tmp_path / "x"
+    assert CliRunner().invoke(cli.main, ["init", str(folder)]).exit_code == 0
+
+    def old_bells(data: dict) -> None:
+        data["bell_schedules"][0]["periods"] = OLD_INIT_COUNTY_PERIODS
+        data["bell_schedules"][0]["seasons"][0]["periods"] = OLD_INIT_COUNTY_WINTER
+
+    edit_yaml(folder, old_bells)
+    _, problems = validate_folder(folder)
+    assert [(p.file, p.row, p.column, p.code, p.params["how"]) for p in problems] == [
+        ("scenario.xlsx[sync_lessons]", 2, "receiving_classes", "sync_no_common_time",
+         "nest (the shorter period inside the other's clock times)"),
+        ("scenario.xlsx[sync_lessons]", 3, "receiving_classes", "sync_no_common_time", "overlap by at least 30 minutes")]
