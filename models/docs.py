@@ -38,6 +38,8 @@ OTHER_KEYS: tuple[tuple[str, str], ...] = (
     ("tables", "a mapping table name -> file name, for tables kept under other names"),
     ("imported_from", "set by importers: where the scenario came from"),
     ("not_imported", "set by importers: what an import left out"),
+    ("explicit", "set by the FET importer: days, hours, teachers and left_out of a lesson-by-lesson timetable"),
+    ("activity_rules", "consortium activity rules, as in activity_rules.yaml (docs/activities.md)"),
 )
 
 
@@ -100,6 +102,14 @@ def format_markdown() -> str:
         "(GB18030/GBK) is read too, with a warning suggesting 'CSV UTF-8'. Tab-separated text works as well.",
         "* Lists inside a cell are separated by `;`, `；`, `,`, `，`, `、`, `/` or `|`. Yes/no cells take 是/否, "
         "1/0, yes/no or true/false. Times of the week are written like `周一1-2;周三;Fri5` (periods from 1).",
+        "* A table is in one place: `NAME.csv`, `NAME.xlsx` or a sheet of the workbook; one found in two places is "
+        "an error naming both. In XLSX, leave table cells unmerged; a formula is read as the value Excel or WPS "
+        "saved with it (a workbook saved by a program that does not calculate formulas has none: open and save it "
+        "in Excel or WPS).",
+        "* scenario.yaml keys tongbu does not know are errors, with the closest known key suggested.",
+        "* Text cells that tongbu writes (tables, timetables, reports) beginning with `=`, `+`, `-` or `@` get a "
+        "leading `'`, so spreadsheet programs show them as text instead of running them as formulas; numbers are "
+        "written as they are, and reading a scenario removes the `'` again.",
         "* `tongbu validate DIR` lists every problem with its file, row and column (for scenario.yaml: line and "
         "key) and exits with code 2 when any is an error.",
         "",

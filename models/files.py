@@ -11,19 +11,22 @@ Reading never raises for bad input: whatever the folder holds, the result is a l
 from __future__ import annotations
 
 import csv
+import difflib
 import io
 import re
+import typing
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
 import yaml
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 
 from models.alignment import ResearchBlock, SyncLesson
 from models.bells import BellPeriod, BellSchedule, BellSeason
 from models.calendar import MakeupDay, TermCalendar
+from models.cells import safe_row, unescape_cell
 from models.curriculum import CurriculumEntry, Subject
 from models.enums import Weekday
 from models.later import ActivityRule, ExchangePolicy, ItinerantPost
@@ -62,19 +65,24 @@ ScenarioYamlLoader.add_implicit_resolver(
     list("-+0123456789."))
 
 
-def yaml_line(root: yaml.Node | None, path: str | None) -> int | None:
+def yaml_line(root: yaml.Node | None, path: str | None, *, of_key: bool = False) -> int | None:
     """The line in scenario.yaml of a key path like ``bell_schedules[1].periods[2]`` (indexes from 1).
 
-    When the path goes deeper than the file (a missing key), the line of the deepest part that exists;
-    None when not even the first key is there.
+    The line of the value, or with ``of_key`` the line of the last key itself (an unknown key whose
+    value is a block mapping starts on the line below). When the path goes deeper than the file (a
+    missing key), the line of the deepest part that exists; None when not even the first key is there.
     """
     if root is None or not path:
         return None
     node, found = root, False
-    for key, index in re.findall(r"([^.\[\]]+)|\[(\d+)\]", path):
+    steps = re.findall(r"([^.\[\]]+)|\[(\d+)\]", path)
+    for number, (key, index) in enumerate(steps, start=1):
         child = None
         if key and isinstance(node, yaml.MappingNode):
-            child = next((v for k, v in node.value if isinstance(k, yaml.ScalarNode) and k.value == key.strip()), None)
+            pair = next(((k, v) for k, v in node.value
+                         if isinstance(k, yaml.ScalarNode) and k.value == key.strip()), None)
+            if pair is not None:
+                child = pair[0] if of_key and number == len(steps) else pair[1]
         elif index and isinstance(node, yaml.SequenceNode) and 0 < int(index) <= len(node.value):
             child = node.value[int(index) - 1]
         if child is None:
@@ -108,6 +116,12 @@ class Reader:
         # Ids of rows and entries that exist but could not be read: references to them are not "unknown",
         # and checks that add up a whole table (capacity) would be wrong without them.
         self.broken: dict[str, set[str]] = {}
+        # Sheet names of each workbook looked into; None for one that could not be opened (reported once).
+        self.workbook_sheets: dict[Path, list[str] | None] = {}
+        # What an XLSX sheet holds beyond its values (merged ranges, formulas without a value), by label.
+        self.xlsx_notes: dict[str, XlsxNotes] = {}
+        # (label, row, column) of cells already reported as a formula without a value: not also "empty".
+        self.formula_cells: set[tuple[str, int, str]] = set()
 
     def mark_broken(self, kind: str, ident: Any) -> None:
         self.broken.setdefault(kind, set()).add(str(ident) if ident is not None else "")
@@ -117,6 +131,19 @@ class Reader:
         if file == YAML_NAME and at_row is None:
             at_row = yaml_line(self.yaml_root, at_column)
         self.problems.append(Problem(file=file, code=code, params=params, row=at_row, column=at_column, severity=severity))
+
+    def check_keys(self, mapping: dict[str, Any], known: Any, where: str | None) -> None:
+        """Report every key of a scenario.yaml mapping at ``where`` that is not one of ``known``."""
+        names = [str(k) for k in known]
+        for key in mapping:
+            if str(key) not in names:
+                self.unknown_key(str(key), names, f"{where}.{key}" if where else str(key))
+
+    def unknown_key(self, key: str, known: list[str], path: str) -> None:
+        """An unknown scenario.yaml key, at its own line, with the closest known key when one is close."""
+        line = yaml_line(self.yaml_root, path, of_key=True)
+        code, params = unknown_key_problem(key, known)
+        self.problem(YAML_NAME, code, at_row=line, at_column=path, **params)
 
     # --- scenario.yaml shapes -----------------------------------------------------------------
 
@@ -150,36 +177,60 @@ class Reader:
 
     # --- tables -------------------------------------------------------------------------------
 
-    def find_table(self, table: Table, config: dict[str, Any]) -> tuple[Path, str | None] | None:
-        tables = config.get("tables")
-        named = tables.get(table.name) if isinstance(tables, dict) else None
-        candidates = [self.folder / str(named)] if isinstance(named, (str, int)) and str(named).strip() else []
-        candidates += [self.folder / f"{table.name}.csv", self.folder / f"{table.name}.xlsx"]
-        for path in candidates:
-            if path.is_file():
-                return path, None
-        workbook = self.folder / str(config.get("workbook") or WORKBOOK_NAME)
-        if workbook.is_file():
+    def workbook_path(self, config: dict[str, Any]) -> Path:
+        return self.folder / str(config.get("workbook") or WORKBOOK_NAME)
+
+    def sheets_of(self, workbook: Path) -> list[str] | None:
+        """The sheet names of a workbook; None (reported once, naming the file) when it cannot be opened."""
+        if workbook not in self.workbook_sheets:
             import openpyxl
 
             try:
-                sheets = openpyxl.load_workbook(workbook, read_only=True).sheetnames
-            except Exception:  # noqa: BLE001 - any unreadable workbook: the table is then reported missing
-                sheets = []
-            for sheet in sheets:
+                book = openpyxl.load_workbook(workbook, read_only=True)
+                self.workbook_sheets[workbook] = list(book.sheetnames)
+                book.close()
+            except Exception as err:  # noqa: BLE001 - any unreadable workbook is the user's to fix, never a traceback
+                self.workbook_sheets[workbook] = None
+                self.problem(workbook.name, "bad_xlsx", name=workbook.name, detail=workbook_error(workbook, err))
+        return self.workbook_sheets[workbook]
+
+    def find_table(self, table: Table, config: dict[str, Any]) -> tuple[Path, str | None] | None:
+        """Where a table is: a file named in ``tables:``, else NAME.csv, NAME.xlsx or a sheet of the workbook.
+
+        A table found in more than one of these places is reported (tongbu would silently read only one).
+        """
+        tables = config.get("tables")
+        named = tables.get(table.name) if isinstance(tables, dict) else None
+        if isinstance(named, (str, int)) and str(named).strip() and (self.folder / str(named)).is_file():
+            return self.folder / str(named), None
+        own_files = (self.folder / f"{table.name}.csv", self.folder / f"{table.name}.xlsx")
+        found: list[tuple[Path, str | None]] = [(path, None) for path in own_files if path.is_file()]
+        workbook = self.workbook_path(config)
+        if workbook.is_file() and all(workbook != path for path, _ in found):
+            for sheet in self.sheets_of(workbook) or []:
                 if sheet.strip() in (table.name, table.zh):
-                    return workbook, sheet
-        return None
+                    found.append((workbook, sheet))
+        if len(found) > 1:
+            labels = [table_label(path, sheet) for path, sheet in found]
+            self.problem(labels[0], "table_twice", table=table.name, first=labels[0], others="、".join(labels[1:]))
+        return found[0] if found else None
 
     def read_table(self, table: Table, config: dict[str, Any]) -> RawTable | None:
         found = self.find_table(table, config)
         if found is None:
             if table.required:
-                self.problem(f"{table.name}.csv", "missing_table", table=table.name,
-                             workbook=config.get("workbook") or WORKBOOK_NAME)
+                workbook = self.workbook_path(config)
+                sheets = self.sheets_of(workbook) if workbook.is_file() else None
+                if workbook.is_file() and sheets is None:
+                    pass  # the workbook itself is reported: the table may well be one of its sheets
+                elif sheets is not None:
+                    self.problem(workbook.name, "missing_sheet", table=table.name, zh=table.zh, workbook=workbook.name,
+                                 sheets="、".join(sheets) or "-")
+                else:
+                    self.problem(f"{table.name}.csv", "missing_table", table=table.name, workbook=workbook.name)
             return None
         path, sheet = found
-        label = path.name if sheet is None else f"{path.name}[{sheet}]"
+        label = table_label(path, sheet)
         grid = self.read_grid(path, sheet, label)
         if grid is None:
             return None
@@ -209,20 +260,27 @@ class Reader:
         return parse_csv_text(text)
 
     def read_xlsx(self, path: Path, sheet: str | None, label: str) -> list[list[str]] | None:
+        """A sheet's cell values (as Excel last calculated them), noting merged ranges and formulas without a value."""
         import openpyxl
 
         try:
             book = openpyxl.load_workbook(path, read_only=True, data_only=True)
             worksheet = book[sheet] if sheet else book.worksheets[0]
             grid = [[xlsx_cell_text(v) for v in row] for row in worksheet.iter_rows(values_only=True)]
+            xml = sheet_xml(worksheet)
+            title = worksheet.title
             book.close()
         except Exception as err:  # noqa: BLE001 - any unreadable workbook is the user's to fix, never a traceback
-            self.problem(label, "bad_xlsx", detail=str(err).replace("\n", " ") or type(err).__name__)
+            self.problem(label, "bad_xlsx", name=path.name, detail=workbook_error(path, err))
             return None
+        merges = [m.decode() for m in _MERGE_REF.findall(xml)]
+        formulas = formulas_without_value(xml) if _FORMULA_TAG.search(xml) else []
+        if merges or formulas:
+            self.xlsx_notes[label] = XlsxNotes(title, tuple(merges), tuple(formulas))
         return grid
 
     def grid_to_rows(self, table: Table, grid: list[list[str]], label: str) -> RawTable | None:
-        grid = [[cell.strip() for cell in row] for row in grid]
+        grid = [[unescape_cell(cell.strip()).strip() for cell in row] for row in grid]
         required = [c.name for c in table.columns if c.required]
         if not any(any(cell for cell in row) for row in grid):
             self.problem(label, "empty_file", at_row=1, at_column=FIRST_CELL_COLUMN,
@@ -250,6 +308,9 @@ class Reader:
                 self.problem(label, "duplicate_column", at_row=header_index + 1, at_column=cell, column=cell)
             else:
                 mapping[position] = name
+        notes = self.xlsx_notes.get(label)
+        if notes is not None:
+            self.report_xlsx_notes(label, notes, header_index + 1, mapping)
         missing = [name for name in required if name not in mapping.values()]
         for name in missing:
             column = table.column(name)
@@ -265,6 +326,24 @@ class Reader:
             rows.append(Row(offset, cells))
         return RawTable(label, rows, list(mapping.values()))
 
+    def report_xlsx_notes(self, label: str, notes: XlsxNotes, header_row: int, mapping: dict[int, str]) -> None:
+        """Merged ranges from the header down, and formulas without a value below it, each at its place."""
+        def column_name(index: int) -> str:
+            return mapping.get(index) or _column_letter(index)
+
+        for ref in notes.merges:
+            first_col, first_row, _last_col, last_row = range_boundaries(ref)
+            if last_row < header_row:
+                continue  # a merged title above the header: deleting those rows (reported) removes it too
+            self.problem(label, "xlsx_merged", at_row=first_row, at_column=column_name(first_col - 1),
+                         sheet=notes.sheet, range=ref)
+        for row, index, formula in notes.formulas:
+            if row <= header_row:
+                continue
+            self.formula_cells.add((label, row, column_name(index)))
+            self.problem(label, "xlsx_formula", at_row=row, at_column=column_name(index), sheet=notes.sheet,
+                         cell=f"{_column_letter(index)}{row}", formula=_short(formula))
+
     def typed_rows(self, table: Table, raw: RawTable | None) -> list[tuple[Row, dict[str, Any]]]:
         """Each row's cells read by their column's reader; rows with unreadable cells are dropped."""
         if raw is None:
@@ -276,7 +355,9 @@ class Reader:
             for column in table.columns:
                 text = row.cells.get(column.name, "")
                 if not text:
-                    if column.required:
+                    if (raw.file, row.number, column.name) in self.formula_cells:
+                        ok = False  # reported as a formula without a value, which is why it looks empty
+                    elif column.required:
                         self.problem(raw.file, "required", at_row=row.number, at_column=column.name,
                                      what=f"{column.name} ({column.zh})")
                         ok = False
@@ -304,8 +385,11 @@ class Reader:
                     continue
                 where = ".".join(str(p) for p in error.get("loc", ()))
                 place = f"{column}.{where}" if column and where else (column or where or None)
-                code, params = pydantic_problem(error)
-                self.problem(file, code, at_row=row, at_column=place, **params)
+                code, params = pydantic_problem(error, make)
+                at_row = row
+                if code.startswith("unknown_key") and file == YAML_NAME and row is None:
+                    at_row = yaml_line(self.yaml_root, place, of_key=True)
+                self.problem(file, code, at_row=at_row, at_column=place, **params)
             return None
 
 
@@ -318,15 +402,53 @@ _TYPE_WORDS: tuple[tuple[str, str, str], ...] = (
 )
 
 
-def pydantic_problem(error: Any) -> tuple[str, dict[str, object]]:
+def model_keys(model: type[BaseModel], loc: tuple[Any, ...]) -> list[str]:
+    """The keys a mapping at ``loc`` inside ``model`` accepts (field names, and aliases where given)."""
+    current: Any = model
+    for step in loc:
+        if isinstance(step, int):
+            continue
+        info = current.model_fields.get(step) if isinstance(current, type) and issubclass(current, BaseModel) else None
+        if info is None:
+            return []
+        current = _model_in(info.annotation)
+    if not (isinstance(current, type) and issubclass(current, BaseModel)):
+        return []
+    return [info.alias or name for name, info in current.model_fields.items()]
+
+
+def _model_in(annotation: Any) -> Any:
+    """The pydantic model an annotation holds (``Model``, ``tuple[Model, ...]``, ``Model | None``), if any."""
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    for arg in typing.get_args(annotation):
+        found = _model_in(arg)
+        if found is not None:
+            return found
+    return None
+
+
+def unknown_key_problem(key: str, known: list[str]) -> tuple[str, dict[str, object]]:
+    """The message for an unknown key: the closest known key when one is close (difflib), and the keys known."""
+    by_folded = {k.lower(): k for k in known}
+    close = difflib.get_close_matches(key.strip().lower(), list(by_folded), n=1, cutoff=0.6)
+    params: dict[str, object] = {"key": key, "keys": ", ".join(known) or "-"}
+    if close:
+        return "unknown_key_suggest", {**params, "suggestion": by_folded[close[0]]}
+    return "unknown_key", params
+
+
+def pydantic_problem(error: Any, model: type | None = None) -> tuple[str, dict[str, object]]:
     """A message code and parameters, in both languages, for one pydantic validation error."""
     kind = str(error.get("type", ""))
     value = _short(error.get("input"))
     ctx = error.get("ctx") or {}
+    loc = tuple(error.get("loc", ()))
     if kind == "missing":
-        return "required", {"what": ".".join(str(p) for p in error.get("loc", ())) or "?"}
+        return "required", {"what": ".".join(str(p) for p in loc) or "?"}
     if kind == "extra_forbidden":
-        return "unknown_key", {"key": ".".join(str(p) for p in error.get("loc", ()))}
+        known = model_keys(model, loc[:-1]) if isinstance(model, type) and issubclass(model, BaseModel) else []
+        return unknown_key_problem(str(loc[-1]) if loc else "?", known)
     if kind in ("greater_than_equal", "greater_than"):
         return "too_small", {"value": value, "min": ctx.get("ge", ctx.get("gt", ""))}
     if kind == "enum":
@@ -407,6 +529,84 @@ def _column_letter(index: int) -> str:
     return letters
 
 
+@dataclass(frozen=True)
+class XlsxNotes:
+    """What a sheet holds beyond its values: merged ranges (``A3:B4``) and formulas with no saved value
+    (spreadsheet row, 0-based column, formula text)."""
+
+    sheet: str
+    merges: tuple[str, ...]
+    formulas: tuple[tuple[int, int, str], ...]
+
+
+_MERGE_REF = re.compile(rb"<(?:\w+:)?mergeCell\b[^>]*\bref=\"([A-Za-z]+\d+(?::[A-Za-z]+\d+)?)\"")
+_FORMULA_TAG = re.compile(rb"<(?:\w+:)?f[\s>/]")
+
+
+def table_label(path: Path, sheet: str | None) -> str:
+    """How problems name a table's place: the file, or ``workbook.xlsx[sheet]``."""
+    return path.name if sheet is None else f"{path.name}[{sheet}]"
+
+
+def range_boundaries(ref: str) -> tuple[int, int, int, int]:
+    """(first column, first row, last column, last row) of ``A3:B4`` or ``C5``, 1-based."""
+    from openpyxl.utils.cell import range_boundaries as boundaries
+
+    first_col, first_row, last_col, last_row = boundaries(ref.upper())
+    return first_col or 1, first_row or 1, last_col or first_col or 1, last_row or first_row or 1
+
+
+def workbook_error(path: Path, err: Exception) -> str:
+    """Why a workbook cannot be read, in words a timetabler can act on."""
+    try:
+        head = path.read_bytes()[:8]
+    except OSError:
+        head = b""
+    if head.startswith(b"\xd0\xcf\x11\xe0"):
+        return "an Excel 97-2003 .xls file, or a protected workbook"
+    text = str(err).replace("\n", " ").strip()
+    return f"{type(err).__name__}: {text}" if text else type(err).__name__
+
+
+def sheet_xml(worksheet: Any) -> bytes:
+    """The raw XML of a read-only sheet (openpyxl's read-only mode skips merged ranges; the XML has them)."""
+    source = worksheet._get_source()
+    try:
+        return bytes(source.read())
+    finally:
+        source.close()
+
+
+_CELL = re.compile(rb"<(?:\w+:)?c\b([^>]*?)(?:/>|>(.*?)</(?:\w+:)?c>)", re.S)
+_CELL_REF = re.compile(rb'\br="([A-Za-z]+)(\d+)"')
+_CELL_TYPE = re.compile(rb'\bt="(\w+)"')
+_CELL_VALUE = re.compile(rb"<(?:\w+:)?v>(.*?)</(?:\w+:)?v>", re.S)
+_FORMULA_TEXT = re.compile(rb"<(?:\w+:)?f\b[^>]*>(.*?)</(?:\w+:)?f>", re.S)
+
+
+def formulas_without_value(xml: bytes) -> list[tuple[int, int, str]]:
+    """Cells holding a formula but no saved value (row, 0-based column, formula): they read as empty,
+    though Excel would show a value. Excel and WPS save each formula's value beside it (an empty text
+    result as ``t="str"`` with an empty value); a program that does not calculate formulas saves none."""
+    import html
+
+    from openpyxl.utils.cell import column_index_from_string
+
+    found = []
+    for cell in _CELL.finditer(xml):
+        attributes, body = cell.group(1), cell.group(2) or b""
+        if not _FORMULA_TAG.search(body):
+            continue
+        ref, kind, value = _CELL_REF.search(attributes), _CELL_TYPE.search(attributes), _CELL_VALUE.search(body)
+        saved = (value is not None and value.group(1) != b"") or (kind is not None and kind.group(1) in (b"str", b"inlineStr"))
+        if ref is None or saved:
+            continue
+        text = _FORMULA_TEXT.search(body)
+        formula = "=" + html.unescape(text.group(1).decode("utf-8", "replace")) if text else "(a shared formula)"
+        found.append((int(ref.group(2)), column_index_from_string(ref.group(1).decode().upper()) - 1, formula))
+    return found
+
+
 def xlsx_cell_text(value: Any) -> str:
     if value is None:
         return ""
@@ -436,6 +636,8 @@ def _period(reader: Reader, item: Any, spot: str, index: int) -> BellPeriod | No
     if not isinstance(item, dict):
         reader.problem(YAML_NAME, "bad_period", at_column=spot, value=_short(item))
         return None
+    if not written_as_text:
+        reader.check_keys(item, BellPeriod.model_fields, spot)
     for key in ("start", "end"):
         try:
             parse_clock(str(item.get(key, "")))
@@ -518,6 +720,7 @@ WEEKDAY_CHOICES = "周一, 周二, 周三, 周四, 周五, 周六, 周日 / mon 
 def _makeups(reader: Reader, raw: Any, holidays: list[date]) -> list[MakeupDay]:
     makeups = []
     for spot, item in reader.as_mappings(raw, "term.makeup_days", "{date: 2026-10-10, follows: 周五}"):
+        reader.check_keys(item, MakeupDay.model_fields, spot)
         if "date" not in item or "follows" not in item:
             reader.problem(YAML_NAME, "required", at_column=spot, what="date, follows ({date: 2026-10-10, follows: 周五})")
             continue
@@ -550,6 +753,7 @@ def read_term(reader: Reader, raw: Any) -> TermCalendar | None:
     term = reader.as_mapping(raw, "term", "{start: 2026-09-01, end: 2027-01-22, holidays: [...]}")
     if term is None:
         return None
+    reader.check_keys(term, TermCalendar.model_fields, "term")
     start, end = _date(reader, term.get("start"), "term.start"), _date(reader, term.get("end"), "term.end")
     holidays = _dates(reader, term.get("holidays"), "term.holidays")
     assessment = _dates(reader, term.get("assessment_days"), "term.assessment_days")
@@ -597,6 +801,7 @@ def read_bells(reader: Reader, raw: Any) -> list[BellSchedule]:
     schedules = []
     seen: set[str] = set()
     for where, item in reader.as_mappings(raw, "bell_schedules", "{id: 县城作息, periods: [...]}"):
+        reader.check_keys(item, BellSchedule.model_fields, where)
         if not item.get("id") and item.get("id") != 0:
             reader.problem(YAML_NAME, "required", at_column=f"{where}.id", what="id")
             continue
@@ -611,6 +816,7 @@ def read_bells(reader: Reader, raw: Any) -> list[BellSchedule]:
         seasons = []
         for s_where, season in reader.as_mappings(item.get("seasons"), f"{where}.seasons",
                                                   "{name: 冬季作息, starts: 2026-10-08, periods: [...]}"):
+            reader.check_keys(season, BellSeason.model_fields, s_where)
             s_periods = _periods(reader, season.get("periods"), f"{s_where}.periods")
             starts = _date(reader, season.get("starts"), f"{s_where}.starts")
             if s_periods is None or starts is None:
@@ -790,6 +996,13 @@ def read_config(reader: Reader, yaml_path: Path) -> dict[str, Any] | None:
     return {str(k): v for k, v in config.items()}
 
 
+def top_level_keys() -> tuple[str, ...]:
+    """The keys scenario.yaml may have at its top: exactly those docs/format.md documents."""
+    from models.docs import OTHER_KEYS, YAML_SECTIONS
+
+    return tuple(key for key, *_ in YAML_SECTIONS if "." not in key) + tuple(key for key, _ in OTHER_KEYS)
+
+
 def read_scenario_folder(folder: Path) -> Loaded:
     """Read a scenario folder; ``scenario`` is None when the errors prevent building one."""
     folder = Path(folder)
@@ -804,6 +1017,12 @@ def read_scenario_folder(folder: Path) -> Loaded:
     config = read_config(reader, yaml_path)
     if config is None:
         return Loaded(None, reader.problems, {}, {})
+    reader.check_keys(config, top_level_keys(), None)
+    tables = config.get("tables")
+    if isinstance(tables, dict):
+        reader.check_keys(tables, TABLE_BY_NAME, "tables")
+    elif tables is not None:
+        reader.problem(YAML_NAME, "need_mapping", at_column="tables", key="tables", example="{teachers: 教师名册.xlsx}")
 
     term = read_term(reader, config.get("term"))
     for key in ("bell_schedules", "consortia", "subjects"):
@@ -847,7 +1066,8 @@ def read_scenario_folder(folder: Path) -> Loaded:
         for index, (number, _item) in enumerate(items):
             rows[(kind, str(index))] = number
 
-    blocking = ("missing_table", "missing_column", "empty_file", "encoding_unknown", "bad_xlsx", "unreadable")
+    blocking = ("missing_table", "missing_sheet", "missing_column", "empty_file", "encoding_unknown", "bad_xlsx",
+                "unreadable")
     scenario = None
     if term is not None and not any(p.severity == "error" and p.code in blocking for p in reader.problems):
         scenario = reader.build(YAML_NAME, None, Scenario, dict(
@@ -989,7 +1209,7 @@ def write_yaml(data: dict[str, Any], path: Path) -> None:
 def write_csv(rows: list[list[str]], path: Path) -> None:
     """CSV with a BOM, so Excel on Windows opens Chinese text correctly."""
     buffer = io.StringIO()
-    csv.writer(buffer, lineterminator="\r\n").writerows(rows)
+    csv.writer(buffer, lineterminator="\r\n").writerows(safe_row(row) for row in rows)
     path.write_bytes(buffer.getvalue().encode("utf-8-sig"))
 
 
@@ -1028,7 +1248,7 @@ def write_workbook(sheets: dict[str, list[list[str]]], path: Path) -> None:
     for name, rows in sheets.items():
         sheet = book.create_sheet(title=name[:31])
         for row in rows:
-            sheet.append(list(row))
+            sheet.append(safe_row(row))
         for cell in sheet[1]:
             cell.font = Font(bold=True)
         for index, column in enumerate(rows[0] if rows else [], start=1):

@@ -250,15 +250,18 @@ periods of the subject.
 receiving period lasts at least m minutes; left empty, every two ends nest (the shorter period lies inside the \
 longer one's clock window). This holds on every date of the term, under each school's seasonal bells (the \
 solver asks it for every combination of the schools' bell seasons, which is slightly stricter).
-- Every occurrence is on a weekday on which every school involved teaches."""
+- Every occurrence is on a weekday on which every school involved teaches; `tongbu validate` reports a sync \
+lesson that has no such time before any solve."""
 
 SYNC_LESSONS = Table("sync_lessons", "同步课堂", (
     Column("id", "编号", required=True),
     Column("subject", "学科", required=True),
     Column("teaching_class", "授课班级", required=True, help="class id of the class taught in person"),
-    Column("receiving_classes", "接收班级", _list, required=True, help="class ids at other schools, separated by ;"),
+    Column("receiving_classes", "接收班级", _list, required=True,
+           help="class ids at other schools, of the teaching class's grade, separated by ;"),
     Column("per_week", "每周节数", _count, help="default 1"),
-    Column("teacher", "授课教师", help="teacher id; empty = the teaching class's teacher of the subject"),
+    Column("teacher", "授课教师", help="teacher id, of a teacher of the subject; empty = the teaching class's teacher of "
+                                      "the subject"),
     Column("mode", "形式", _enum(DeliveryMode), help="sync 同步课堂 / remote 专递课堂"),
     Column("min_overlap_minutes", "最少重叠分钟", _count,
            help="minutes all ends must be live together; empty = the ends' periods nest (see above)"),
@@ -272,7 +275,8 @@ RESEARCH_BLOCKS = Table("research_blocks", "教研活动", (
     Column("grades", "年级", parse_grades),
     Column("consortium", "共同体", help="consortium id; empty = county-wide"),
     Column("teachers", "教师", _list, help="further teacher ids"),
-    Column("minutes", "时长分钟", _count, help="default 90"),
+    Column("minutes", "时长分钟", _count, help="default 90; at most the teaching day of its schools (first period start "
+                                           "to last period end)"),
     Column("mode", "形式", _enum(DeliveryMode), help="online 线上 / in_person 线下"),
     Column("host", "承办学校", help="school id, for in-person blocks"),
     Column("days", "可选星期", _weekdays, help="e.g. 周二;周四; empty = Monday to Friday"),

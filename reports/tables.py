@@ -7,6 +7,7 @@ import csv
 import io
 from pathlib import Path
 
+from models.cells import safe_row
 from models.scenario import Scenario
 from models.solution import LessonPlacement, Solution
 from reports.labels import (
@@ -32,11 +33,11 @@ RESEARCH_HEADER = ["教研活动编号", "教研活动", "星期", "时间", "�
 
 
 def csv_bytes(header: list[str], rows: list[list[str]]) -> bytes:
-    """CSV text with a BOM and CRLF line ends."""
+    """CSV text with a BOM and CRLF line ends; formula-like text is neutralised (models.cells)."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(header)
-    writer.writerows(rows)
+    writer.writerow(safe_row(header))
+    writer.writerows(safe_row(row) for row in rows)
     return buffer.getvalue().encode("utf-8-sig")
 
 

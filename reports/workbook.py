@@ -18,6 +18,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 from openpyxl.writer.excel import ExcelWriter
 
+from models.cells import safe_cell
 from reports.grid import Grid
 
 FONT_NAME = "宋体"  # present on every Chinese Windows; WPS and LibreOffice map it to a CJK font
@@ -105,13 +106,13 @@ def write_grid_sheet(ws: Worksheet, grid: Grid) -> None:
     The workbook must have the named styles of ``_register_styles``."""
     columns = 2 + len(grid.days)
     for col in range(1, columns + 1):
-        ws.cell(row=1, column=col, value=grid.title if col == 1 else None).style = "课表标题"
-        ws.cell(row=2, column=col, value=grid.subtitle if col == 1 else None).style = "课表副标题"
+        ws.cell(row=1, column=col, value=safe_cell(grid.title) if col == 1 else None).style = "课表标题"
+        ws.cell(row=2, column=col, value=safe_cell(grid.subtitle) if col == 1 else None).style = "课表副标题"
     ws.row_dimensions[1].height = 28
 
     header = ["节次", "时间"] + [day.zh for day in grid.days]
     for col, text in enumerate(header, start=1):
-        ws.cell(row=3, column=col, value=text).style = "课表表头"
+        ws.cell(row=3, column=col, value=safe_cell(text)).style = "课表表头"
     ws.row_dimensions[3].height = 22
 
     first_row = 4
@@ -119,15 +120,16 @@ def write_grid_sheet(ws: Worksheet, grid: Grid) -> None:
     for index, row in enumerate(grid.rows):
         r = first_row + index
         pm = "午" if row.afternoon_starts else ""
-        ws.cell(row=r, column=1, value=row.label).style = "课表节次" + pm
-        ws.cell(row=r, column=2, value=row.times.replace(" (", "\n(") if row.times else None).style = "课表时间" + pm
+        ws.cell(row=r, column=1, value=safe_cell(row.label)).style = "课表节次" + pm
+        times = safe_cell(row.times.replace(" (", "\n(")) if row.times else None
+        ws.cell(row=r, column=2, value=times).style = "课表时间" + pm
         for day_index, day in enumerate(grid.days):
             content = grid.cells.get((day, row.period))
             cell = ws.cell(row=r, column=3 + day_index)
             if content is None:
                 cell.style = "课表课程" + pm
                 continue
-            cell.value = "\n".join(content.lines)
+            cell.value = safe_cell("\n".join(content.lines))
             cell.style = ("课表同步" if content.sync else "课表课程") + pm
             most_lines = max(most_lines, -(-len(content.lines) // content.span))
     # Merge after styling every cell, so the rows under a double keep their borders.
@@ -143,7 +145,7 @@ def write_grid_sheet(ws: Worksheet, grid: Grid) -> None:
 
     note_row = first_row + len(grid.rows) + 1
     for offset, note in enumerate(grid.notes):
-        ws.cell(row=note_row + offset, column=1, value=note).style = "课表注释"
+        ws.cell(row=note_row + offset, column=1, value=safe_cell(note)).style = "课表注释"
 
     widest_time = max([_text_width(part) for row in grid.rows for part in row.times.split(" (")] + [8])
     ws.column_dimensions["A"].width = 7
@@ -177,14 +179,14 @@ def table_workbook(sheet_name: str, title: str, header: list[str], rows: list[li
     ws = wb.active
     ws.title = sheet_title(sheet_name, set(), "Sheet1")
     last_column = get_column_letter(len(header))
-    ws.cell(row=1, column=1, value=title).style = "表格标题"
+    ws.cell(row=1, column=1, value=safe_cell(title)).style = "表格标题"
     ws.merge_cells(f"A1:{last_column}1")
     ws.row_dimensions[1].height = 24
     for col, text in enumerate(header, start=1):
-        ws.cell(row=2, column=col, value=text).style = "表格表头"
+        ws.cell(row=2, column=col, value=safe_cell(text)).style = "表格表头"
     for r, row in enumerate(rows, start=3):
         for col, text in enumerate(row, start=1):
-            ws.cell(row=r, column=col, value=text).style = "表格内容"
+            ws.cell(row=r, column=col, value=safe_cell(text)).style = "表格内容"
     for col in range(1, len(header) + 1):
         values = [header[col - 1]] + [row[col - 1] for row in rows]
         natural = max(_text_width(line) for v in values for line in (v.split("\n") or [""]))

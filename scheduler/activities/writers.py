@@ -74,8 +74,11 @@ def _schools_of(plan: ActivityPlan, consortium: str) -> list[str]:
 
 
 def csv_bytes(rows: list[list[str]]) -> bytes:
+    """CSV with a BOM and CRLF line ends; formula-like text is neutralised (models.cells)."""
+    from models.cells import safe_row
+
     buffer = io.StringIO()
-    csv.writer(buffer, lineterminator="\r\n").writerows(rows)
+    csv.writer(buffer, lineterminator="\r\n").writerows(safe_row(row) for row in rows)
     return buffer.getvalue().encode("utf-8-sig")
 
 
