@@ -19,6 +19,7 @@ from constraints.checks._common import (
     Regime,
     Window,
     day_en,
+    is_receiving,
     lesson_order,
     overlaps,
     periods_en,
@@ -56,8 +57,8 @@ def group_of(scenario: Scenario, solution: Solution, block: ResearchBlock) -> se
         return members
     for lesson in solution.lessons:
         klass = scenario.class_by_id.get(lesson.class_id)
-        if klass is None or lesson.teacher not in scenario.teacher_by_id:
-            continue
+        if klass is None or lesson.teacher not in scenario.teacher_by_id or is_receiving(scenario, lesson):
+            continue  # a sync teacher belongs to the groups of the class they teach in person
         if block.subject is not None and lesson.subject != block.subject:
             continue
         if block.grades and klass.grade not in block.grades:
@@ -174,7 +175,9 @@ def _free(scenario: Scenario, solution: Solution, names: Names, clocks: Clocks, 
                  f"they must be free {_span(*busy)}") if host and (to_host or back) else ""
     travel_zh = (f"；往返承办学校{names.school(host)}（去{to_host}分钟、回{back}分钟），"
                  f"需在{_span(*busy)}空闲") if host and (to_host or back) else ""
-    lessons = sorted((x for x in solution.lessons if x.teacher == teacher_id and x.day == placement.day), key=lesson_order)
+    # A sync lesson's receiving ends are not the teacher's time (docs/format.md, sync_lessons).
+    lessons = sorted((x for x in solution.lessons if x.teacher == teacher_id and x.day == placement.day
+                      and not is_receiving(scenario, x)), key=lesson_order)
     for lesson in lessons:
         hit = _first_overlap(clocks, lesson, busy)
         if hit is None:
