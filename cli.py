@@ -1,7 +1,8 @@
 """The tongbu command line: a thin layer over library functions.
 
 Help texts and messages exist in English and Chinese; ``--lang`` (default from the locale) picks one.
-Exit codes: 0 done, 1 verify found violations, 2 bad input, 3 no timetable exists.
+Exit codes (models/errors.py): 0 done, 1 violations found, 2 bad input, 3 proven impossible, 4 not found in
+the time given.
 """
 
 from __future__ import annotations
@@ -14,10 +15,66 @@ from typing import Any
 import click
 
 from models.errors import TongbuError
-from models.messages import default_language, language, pick, set_language, tr
+from models.messages import STATUS_ZH, default_language, language, pick, set_language, tr
 
 EXIT_VIOLATIONS, EXIT_BAD_INPUT, EXIT_INFEASIBLE = 1, 2, 3
 PARTS_FOLDER = ".parts"  # checkpoints of finished parts inside OUT (scheduler/executor.py)
+
+
+#: click's own texts in Chinese (its msgids, as click 8 writes them); anything not listed stays as click says it.
+CLICK_ZH: dict[str, str] = {
+    "Usage:": "用法：", "Options": "选项", "Commands": "命令", "Positional arguments": "位置参数",
+    "Show this message and exit.": "显示本帮助并退出。", "Show the version and exit.": "显示版本并退出。",
+    "Error: {message}": "错误：{message}", "Try '{command} {option}' for help.": "运行“{command} {option}”查看帮助。",
+    "Missing argument": "缺少参数", "Missing option": "缺少选项", "Missing parameter": "缺少参数",
+    "Missing {param_type}": "缺少{param_type}", "Missing parameter: {param_name}": "缺少参数：{param_name}",
+    "Missing command.": "缺少命令。", "No such command {name!r}.": "没有命令 {name!r}。",
+    "No such option {name!r}.": "没有选项 {name!r}。", "Option {name!r} does not take a value.": "选项 {name!r} 不带值。",
+    "Invalid value for {param_hint}: {message}": "{param_hint} 的值无效：{message}",
+    "Invalid value: {message}": "值无效：{message}", "Aborted!": "已中止！",
+    "{value!r} is not a valid {number_type}.": "{value!r} 不是有效的数值。",
+    "{value} is not in the range {range}.": "{value} 不在范围 {range} 内。",
+    "{name} {filename!r} does not exist.": "{name} {filename!r} 不存在。",
+    "{name} {filename!r} is a file.": "{name} {filename!r} 是文件。",
+    "{name} {filename!r} is a directory.": "{name} {filename!r} 是文件夹。",
+    "{name} {filename!r} is not readable.": "{name} {filename!r} 不可读。",
+    "{name} {filename!r} is not writable.": "{name} {filename!r} 不可写。",
+    "Could not open file {filename!r}: {message}": "无法打开文件 {filename!r}：{message}",
+    "default: {default}": "默认：{default}", "env var: {var}": "环境变量：{var}", "required": "必填",
+    "file": "文件", "directory": "文件夹", "path": "路径", "integer": "整数", "float": "数",
+    "Choose from:\n\t{choices}": "可选：\n\t{choices}", "(dynamic)": "（动态）", "deprecated": "已弃用",
+}
+CLICK_ZH_PLURAL: dict[str, str] = {
+    "{value!r} is not {choice}.": "{value!r} 不是 {choice}。", "{value!r} is not one of {choices}.": "{value!r} 不是 {choices} 之一。",
+    "Option {name!r} requires an argument.": "选项 {name!r} 需要一个值。",
+    "Option {name!r} requires {nargs} arguments.": "选项 {name!r} 需要 {nargs} 个值。",
+    "Got unexpected extra argument ({args})": "多余的参数（{args}）", "Got unexpected extra arguments ({args})": "多余的参数（{args}）",
+    "Did you mean {possibility}?": "是否想用 {possibility}？", "(Possible options: {possibilities})": "（可能的选项：{possibilities}）",
+}
+
+
+def _click_gettext(message: str) -> str:
+    return CLICK_ZH.get(message, message) if language() == "zh" else message
+
+
+def _click_ngettext(singular: str, plural: str, count: int) -> str:
+    text = singular if count == 1 else plural
+    return CLICK_ZH_PLURAL.get(text, text) if language() == "zh" else text
+
+
+def _translate_click() -> None:
+    """click looks its texts up through gettext in each of its modules; give those lookups the Chinese."""
+    import importlib
+
+    for name in ("core", "exceptions", "formatting", "types", "parser", "decorators", "termui", "utils"):
+        module = importlib.import_module(f"click.{name}")
+        if hasattr(module, "_"):
+            module._ = _click_gettext
+        if hasattr(module, "ngettext"):
+            module.ngettext = _click_ngettext
+
+
+_translate_click()
 
 
 def bi(en: str, zh: str) -> str:
@@ -48,7 +105,15 @@ def _translate_help_option(option: click.Option | None) -> click.Option | None:
     return option
 
 
+def _usage_zh(pieces: list[str]) -> list[str]:
+    words = {"[OPTIONS]": "[选项]", "COMMAND": "命令", "[ARGS]...": "[参数]..."}
+    return [words.get(p, p) for p in pieces] if language() == "zh" else pieces
+
+
 class I18nCommand(click.Command):
+    def collect_usage_pieces(self, ctx: click.Context) -> list[str]:
+        return _usage_zh(super().collect_usage_pieces(ctx))
+
     def get_help_option(self, ctx: click.Context) -> click.Option | None:
         return _translate_help_option(super().get_help_option(ctx))
 
@@ -66,6 +131,12 @@ class I18nCommand(click.Command):
 
 class I18nGroup(click.Group):
     command_class = I18nCommand
+
+    def collect_usage_pieces(self, ctx: click.Context) -> list[str]:
+        return _usage_zh(" ".join(super().collect_usage_pieces(ctx)).split(" "))
+
+    def get_short_help_str(self, limit: int = 45) -> str:
+        return resolve(self.short_help or self.help or "").split("\n")[0].strip()
 
     def get_help_option(self, ctx: click.Context) -> click.Option | None:
         return _translate_help_option(super().get_help_option(ctx))
@@ -121,9 +192,10 @@ def _set_lang(ctx: click.Context, _param: click.Parameter, value: str | None) ->
 
 @click.group(cls=I18nGroup, help=bi(
     "tongbu (同步): timetables, synchronized lessons and calendar feeds for school consortia.\n\n"
-    "validate -> solve -> verify -> serve. Exit codes: 0 done, 1 violations, 2 bad input, 3 no timetable exists.",
+    "validate -> solve -> verify -> serve. Exit codes: 0 done, 1 violations, 2 bad input, 3 no timetable exists "
+    "(proven), 4 none found in the time given (one may exist).",
     "tongbu（同步）：教研共同体的课表、同步课堂与日历订阅。\n\n"
-    "validate（检查）→ solve（排课）→ verify（核验）→ serve（发布）。退出码：0 完成，1 有违规，2 输入有误，3 无可行课表。"))
+    "validate（检查）→ solve（排课）→ verify（核验）→ serve（发布）。退出码：0 完成，1 有违规，2 输入有误，3 无可行课表（已证明），4 在给定时间内未找到课表（可能存在）。"))
 @option("--lang", type=click.Choice(["en", "zh"]), callback=_set_lang, expose_value=False, is_eager=True,
         help=bi("language of messages (default: from the locale)", "界面语言（默认随系统区域设置）"))
 def main() -> None:
@@ -257,7 +329,8 @@ def solve(folder: Path, out: Path, time_limit: float, seed: int, workers: int, p
         sys.exit(EXIT_VIOLATIONS)
     for part in result.parts:
         click.echo(pick(f"{part.id}: {part.status}, objective {part.objective}, bound {part.bound}, gap {_pct(part.gap)}",
-                        f"{part.id}：{part.status}，目标值 {part.objective}，下界 {part.bound}，差距 {_pct(part.gap)}"))
+                        f"{part.id}：{STATUS_ZH.get(part.status, part.status)}，目标值 {part.objective}，下界 {part.bound}，"
+                        f"差距 {_pct(part.gap)}"))
     click.echo(pick(f"published to {out}", f"已发布到 {out}"))
 
 

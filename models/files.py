@@ -459,6 +459,29 @@ def pydantic_problem(error: Any, model: type | None = None) -> tuple[str, dict[s
     return "bad_value", {"detail": str(error.get("msg", "")).removeprefix("Value error, ")}
 
 
+#: PyYAML's problem texts, as a person who edits scenario.yaml in Notepad would understand them in Chinese.
+YAML_PROBLEMS_ZH: tuple[tuple[str, str], ...] = (
+    ("mapping values are not allowed", "此处不能出现“键: 值”：冒号后要有空格，含冒号的文字请加引号"),
+    ("found character '\\t'", "含有制表符：请改用空格缩进"),
+    ("could not find expected ':'", "缺少冒号“:”"),
+    ("expected <block end>", "缩进不一致：同一层的键要对齐"),
+    ("did not find expected key", "缩进不一致或缺少键：同一层的键要对齐"),
+    ("did not find expected '-' indicator", "列表项缩进不一致：每项以“- ”开头并对齐"),
+    ("found duplicate anchor", "重复的锚点（&）"),
+    ("found undefined alias", "引用了未定义的锚点（*）"),
+    ("found unexpected end of stream", "文件意外结束：引号或括号没有配对"),
+    ("found unknown escape character", "引号内有无法识别的转义字符（\\）：请改用单引号"),
+    ("expected ',' or ']'", "方括号列表没有正确结束：缺少“,”或“]”"),
+    ("expected ',' or '}'", "花括号没有正确结束：缺少“,”或“}”"),
+    ("found unexpected ':'", "多余的冒号“:”：含冒号的文字请加引号"),
+)
+
+
+def yaml_problem_zh(problem: str) -> str:
+    """A Chinese description of a PyYAML parse problem (the line and column are given with the message)."""
+    return next((zh for en, zh in YAML_PROBLEMS_ZH if en in problem), "格式不符合 YAML 规则：请检查这一行的缩进、冒号和引号")
+
+
 def _short(value: Any) -> str:
     text = str(value)
     return text if len(text) <= 60 else text[:57] + "…"
@@ -982,7 +1005,8 @@ def read_config(reader: Reader, yaml_path: Path) -> dict[str, Any] | None:
         mark = getattr(err, "problem_mark", None) or getattr(err, "context_mark", None)
         detail = " ".join(str(getattr(err, part, "") or "") for part in ("context", "problem")).strip() or str(err)
         reader.problem(YAML_NAME, "bad_yaml", at_row=mark.line + 1 if mark else None,
-                       at_column=f"{mark.column + 1}" if mark else None, detail=detail.replace("\n", " "))
+                       at_column=f"{mark.column + 1}" if mark else None, detail=detail.replace("\n", " "),
+                       detail_zh=yaml_problem_zh(str(getattr(err, "problem", "") or "")))
         return None
     except (RecursionError, ValueError, TypeError, OverflowError) as err:
         # e.g. a date that does not exist (2026-02-30) or a key that is itself a list

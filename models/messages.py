@@ -14,7 +14,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "no_folder": ("folder {path} does not exist", "文件夹 {path} 不存在"),
     "no_yaml": ("{path} is missing: every scenario folder has a scenario.yaml (tongbu init DIR writes one)",
                 "缺少 {path}：每个方案文件夹都需要 scenario.yaml（可用 tongbu init DIR 生成）"),
-    "bad_yaml": ("cannot read YAML: {detail}", "YAML 格式错误：{detail}"),
+    "bad_yaml": ("cannot read YAML: {detail}", "YAML 格式错误：{detail_zh}"),
     "yaml_not_mapping": ("scenario.yaml must be a mapping of keys to values", "scenario.yaml 应为“键: 值”的结构"),
     "missing_table": ("table '{table}' is missing: add {table}.csv or {table}.xlsx (or a sheet '{table}' in {workbook})",
                       "缺少数据表“{table}”：请添加 {table}.csv 或 {table}.xlsx（或在 {workbook} 中加一个名为“{table}”的工作表）"),
@@ -171,6 +171,9 @@ CATALOGUE: dict[str, tuple[str, str]] = {
 KIND_ZH = {"school": "学校", "class": "班级", "teacher": "教师", "subject": "学科", "consortium": "共同体",
            "bell schedule": "作息表", "room": "专用教室", "place": "地点", "sync lesson": "同步课堂", "research block": "教研活动"}
 STAGE_ZH = {"primary": "小学", "junior": "初中"}
+#: The status words every solver reports, in Chinese.
+STATUS_ZH = {"optimal": "最优", "feasible": "已找到", "infeasible": "无解", "unknown": "未找到",
+             "invalid": "模型无效", "ratios_impossible": "比例无法满足"}
 
 _language = "en"
 

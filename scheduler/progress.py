@@ -22,7 +22,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, TextIO
 
-from models.messages import pick
+from models.messages import STATUS_ZH, pick
 
 #: Seconds between the periodic lines while parts run.
 HEARTBEAT_SECONDS = 15.0
@@ -183,5 +183,4 @@ class ProgressReporter:
 
 
 def _status_zh(status: str) -> str:
-    return {"optimal": "最优", "feasible": "已找到课表", "infeasible": "无解", "unknown": "未找到课表",
-            "invalid": "模型无效"}.get(status, status)
+    return STATUS_ZH.get(status, status)
