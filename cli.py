@@ -335,7 +335,7 @@ def solve(folder: Path, out: Path, time_limit: float, seed: int, workers: int, p
 
 
 def _term_data_missing(err: Exception) -> None:
-    from feeds.term import TermDataMissing
+    from models.term import TermDataMissing
 
     if isinstance(err, TermDataMissing):
         raise UserError(pick(f"cannot write calendar feeds: {err}", f"无法生成日历订阅：{err}")) from None
@@ -665,7 +665,7 @@ def export_fet(folder: Path, out: Path) -> None:
     if scenario.explicit is not None:
         data = write_fet(scenario)
     else:
-        from scheduler.assign import AssignmentError, complete_assignment
+        from models.assignment import AssignmentError, complete_assignment
 
         try:
             assignment = complete_assignment(scenario)

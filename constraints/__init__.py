@@ -1,8 +1,8 @@
 """What must and should hold in a timetable: one module per requirement family.
 
 Each module's ``add(ctx)`` posts its family to the CP-SAT model owned by a
-:class:`scheduler.variables.ModelContext`; hard families return None, soft ones return a list of
-named :class:`scheduler.variables.PenaltyTerm`. The independent checks of solved timetables live
+:class:`constraints.context.ModelContext`; hard families return None, soft ones return a list of
+named :class:`constraints.context.PenaltyTerm`. The independent checks of solved timetables live
 in ``constraints/checks`` and share no code with these.
 
 The registry is explicit and ordered, hard families first. The order matters in one place only:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from scheduler.variables import ModelContext, PenaltyTerm
+from constraints.context import ModelContext, PenaltyTerm
 
 
 def add(ctx: ModelContext) -> list[PenaltyTerm]:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 from collections import Counter, defaultdict
 
-from scheduler.variables import ModelContext
+from constraints.context import ModelContext
 
 
 def subject_daily_cap(activities: int, days: int) -> int:

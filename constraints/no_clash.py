@@ -16,8 +16,8 @@ from collections import defaultdict
 
 import networkx as nx
 
-from scheduler.index import Index
-from scheduler.variables import ModelContext
+from constraints.index import Index
+from constraints.context import ModelContext
 
 #: Above this many room subjects at a school only single subjects and all of them are capped.
 MAX_ROOM_SUBJECT_SUBSETS = 6

@@ -2,7 +2,7 @@
 
 An occurrence's options are the tuples of (day, period) of the teaching class and every receiving
 class whose clock times overlap enough under every combination of the schools' bell variants
-(computed in :mod:`scheduler.index`); here each occurrence is required exactly once. The class
+(computed in :mod:`constraints.index`); here each occurrence is required exactly once. The class
 slots it occupies are covered by :mod:`constraints.no_clash` like any lesson, and the teacher is
 busy only at the teaching school.
 """
@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from scheduler.variables import ModelContext
+from constraints.context import ModelContext
 
 
 def add(ctx: ModelContext) -> None:

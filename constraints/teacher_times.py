@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections import defaultdict
 
 from models import Weekday
-from scheduler.variables import ModelContext, PenaltyTerm
+from constraints.context import ModelContext, PenaltyTerm
 
 
 def add(ctx: ModelContext) -> list[PenaltyTerm]:

@@ -19,7 +19,7 @@ from models.alignment import ResearchBlock
 from models.enums import DeliveryMode, Weekday
 from models.scenario import Scenario
 from models.solution import LessonPlacement, ResearchPlacement, Solution
-from feeds.term import TeachingDay, teaching_days, week_of_term
+from models.term import TeachingDay, teaching_days, week_of_term
 
 TZID = "Asia/Shanghai"
 ZONE = ZoneInfo(TZID)

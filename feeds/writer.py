@@ -198,7 +198,7 @@ def write_feeds(scenario: Scenario, solution: Solution, out_dir: Path, previous:
 
     ``previous`` is the last published OUT (``solve --previous``): its ``feeds/state.json`` decides
     SEQUENCE numbers and its ``tokens.json`` is carried over so subscriptions keep working.
-    Raises ``feeds.term.TermDataMissing`` when the term's calendar data is incomplete.
+    Raises ``models.term.TermDataMissing`` when the term's calendar data is incomplete.
     """
     out_dir = Path(out_dir)
     folder = out_dir / FEEDS_DIR

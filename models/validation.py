@@ -11,6 +11,7 @@ from pathlib import Path
 
 from models.enums import DeliveryMode, SchoolRole
 from models.files import YAML_NAME, Loaded, read_scenario_folder
+from models.term import term_problems as calendar_problems
 from models.problems import Problem, sorted_problems
 from models.scenario import Scenario
 
@@ -587,11 +588,7 @@ def validate_folder(folder: Path) -> tuple[Scenario | None, list[Problem]]:
 
 
 def term_problems(scenario: Scenario, loaded: Loaded | None = None) -> list[Problem]:
-    """Calendar problems (package coverage of holidays, undeclared make-up days) from the feeds' term module."""
-    try:
-        from feeds.term import term_problems as calendar_problems  # type: ignore[import-not-found]
-    except ImportError:
-        return []
+    """Calendar problems (package coverage of holidays, undeclared make-up days) of the term calendar."""
     return [Problem(file=YAML_NAME, code="term_data", params={"detail": p.en, "detail_zh": p.zh}, column=p.field,
                     row=loaded.yaml_line(p.field) if loaded else None)
             for p in calendar_problems(scenario.term)]

@@ -18,10 +18,10 @@ from ortools.sat.python import cp_model
 import constraints
 from models import LessonPlacement, ResearchPlacement, Scenario, Solution, Weekday
 from scheduler import objective as python_objective
-from scheduler.assign import Assignment
-from scheduler.index import Index, IndexBuilder
+from models.assignment import Assignment
+from constraints.index import Index, IndexBuilder
 from scheduler.progress import PartProgress
-from scheduler.variables import ModelContext, PenaltyTerm, Requirement
+from constraints.context import ModelContext, PenaltyTerm, Requirement
 
 #: Every CP-SAT status, mapped explicitly to the words tongbu reports.
 STATUS_NAMES: dict[int, str] = {

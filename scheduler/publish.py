@@ -47,19 +47,19 @@ def write_outputs(scenario: Scenario, solution: Solution, folder: Path, previous
 
 def write_feeds_with_activities(scenario: Scenario, solution: Solution, folder: Path, previous: Path | None,
                                 activities: Any = None) -> None:
-    """Feeds, with the consortium activities (and their outputs under activities/) when there is a plan."""
+    """Feeds, with the consortium activities (and their outputs under activities/) when there is a plan,
+    and the itinerant teachers' travel legs."""
     from feeds import write_feeds
     from feeds.activities import activity_occurrences
+    from feeds.travel import travel_occurrences
+    from scheduler.activities import activity_events, write_activity_outputs
+    from scheduler.itinerant.routes import dated_legs
 
     extra = []
     if activities is not None:
-        from scheduler.activities import write_activity_outputs
-
         write_activity_outputs(activities, folder / ACTIVITIES_DIR)
-        extra = activity_occurrences(scenario, activities)
-    from feeds.travel import travel_occurrences
-
-    extra = list(extra) + travel_occurrences(scenario, solution)  # itinerant teachers' legs (issue 4)
+        extra = activity_occurrences(scenario, activity_events(activities))
+    extra += travel_occurrences(scenario, dated_legs(scenario, solution))
     write_feeds(scenario, solution, folder, previous=previous, extra=extra)
 
 

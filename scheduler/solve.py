@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from models import LessonPlacement, PartReport, Scenario, Solution
 from models.errors import Impossible, NotFoundInTime, TongbuError
 from scheduler import objective as python_objective
-from scheduler.assign import AssignmentError, complete_assignment
+from models.assignment import AssignmentError, complete_assignment
 from scheduler.executor import Checkpoints, Executor, LocalExecutor, run_parts
 from scheduler.part import Conflict, PartInput, PartOutput
 from scheduler.parts import PartPlan, split_parts

@@ -14,7 +14,7 @@ import recurring_ical_events
 from feeds import write_feeds
 from feeds.events import term_occurrences
 from feeds.ical import FeedRenderer, dtstamp_for, reference_calendar
-from feeds.term import TermDataMissing
+from models.term import TermDataMissing
 from feeds.writer import FEEDS_DIR, MANIFEST, STATE, feed_specs, read_state, render_feeds
 from models import Weekday
 from test_feeds_expected import HOLIDAY, MAKEUP_DAY, SWITCH_DAY, expected_feeds

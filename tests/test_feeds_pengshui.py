@@ -18,7 +18,8 @@ import icalendar
 import pytest
 import recurring_ical_events
 
-from feeds import teaching_days, write_feeds
+from feeds import write_feeds
+from models.term import teaching_days
 from feeds.writer import FEEDS_DIR, MANIFEST, feed_id
 
 SAMPLE = Path(__file__).resolve().parent.parent / "samples" / "pengshui"

@@ -12,7 +12,7 @@ from models import (
     TravelEdge, TravelTimes, Weekday,
 )
 from models.enums import DeliveryMode, SchoolRole, SchoolTier
-from scheduler.assign import AssignmentError, complete_assignment
+from models.assignment import AssignmentError, complete_assignment
 from scheduler.solve import solve_scenario
 from test_solver_scenarios import STANDARD, bells, school, tiny_scenario
 

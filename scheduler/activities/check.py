@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from datetime import date
 
-from feeds.term import teaching_days
+from models.term import teaching_days
 from models.enums import SchoolRole
 from models.scenario import Scenario
 from models.solution import Solution

@@ -314,12 +314,12 @@ def itinerant_scenario(scenario: Scenario) -> tuple[Scenario, dict[tuple[str, st
     """The scenario the timetable is solved for (itinerant choices added as fixed assignments) and
     the planned days per (teacher, school), which the timetable must not exceed.
 
-    Raises :class:`scheduler.assign.AssignmentError` naming the uncovered periods and the cheapest
+    Raises :class:`models.assignment.AssignmentError` naming the uncovered periods and the cheapest
     fix when the posts cannot cover every class-subject that needs them.
     """
     if not scenario.itinerant_posts:
         return scenario, {}
-    from scheduler.assign import AssignmentError
+    from models.assignment import AssignmentError
 
     plan = plan_itinerant(scenario)
     if plan.uncovered:

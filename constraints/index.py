@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 
 from models import ResearchBlock, Scenario, SyncLesson, Weekday
 from models.enums import DeliveryMode
-from scheduler.assign import Assignment
+from models.assignment import Assignment
 
 #: Travel minutes used when a teacher cannot reach a host school at all: no window can fit.
 UNREACHABLE_MINUTES = 24 * 60
@@ -121,7 +121,7 @@ class Index:
     class_index: dict[str, int] = field(default_factory=dict)
     teacher_index: dict[str, int] = field(default_factory=dict)
     max_periods: int = 1
-    #: (itinerant teacher id, school id) -> most days there (see scheduler.assign.Assignment.visit_days).
+    #: (itinerant teacher id, school id) -> most days there (see models.assignment.Assignment.visit_days).
     visit_days: dict[tuple[str, str], int] = field(default_factory=dict)
 
     def slot(self, day: int, period: int) -> int:

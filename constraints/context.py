@@ -14,7 +14,7 @@ from typing import Any
 
 from ortools.sat.python import cp_model
 
-from scheduler.index import Activity, Index, Option
+from constraints.index import Activity, Index, Option
 
 
 @dataclass(frozen=True)
