@@ -294,7 +294,7 @@ def solve(folder: Path, out: Path, time_limit: float, seed: int, workers: int, p
     from scheduler.executor import Checkpoints, ExecutorUnavailable, executor_for
     from scheduler.progress import ProgressReporter
     from scheduler.publish import publish_solution
-    from scheduler.solve import failure_of, solve_scenario
+    from scheduler.timetable.solve import failure_of, solve_scenario
 
     scenario = _load(folder)
     rules = _activity_rules(folder, scenario)

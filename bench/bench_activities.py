@@ -113,7 +113,7 @@ def county_solution(county: str, scenario: Scenario, given: Path | None, out: Pa
     if cached.is_file():
         return load_solution(cached), f"cached {cached}"
     from scheduler.publish import solution_json
-    from scheduler.solve import solve_scenario
+    from scheduler.timetable.solve import solve_scenario
 
     started = time.perf_counter()
     result = solve_scenario(scenario, time_limit=time_limit, seed=0, workers=2)

@@ -26,7 +26,7 @@ from scheduler.exchange import check_plan, plan_exchange, write_plan  # noqa: E4
 def solve_year_one(plan, out: Path, time_limit: float) -> None:
     from constraints.checks import verify
     from models.files import load_scenario
-    from scheduler.solve import solve_scenario
+    from scheduler.timetable.solve import solve_scenario
 
     folder = out / f"scenario_{plan.years[0]}"
     scenario = load_scenario(folder)

@@ -3,7 +3,7 @@
     python bench/bench_feeds.py [--scenario samples/pengshui] [--solution OUT/solution.json]
                                 [--time-limit 60] [--duration 10] [--connections 16]
 
-Without ``--solution`` the scenario is solved first (scheduler.solve.solve_scenario, the time limit
+Without ``--solution`` the scenario is solved first (scheduler.timetable.solve.solve_scenario, the time limit
 given). Figures printed: feed generation seconds (target ≤ 10 s) with feed and event counts; the
 server's requests/s (target ≥ 1,000) and p99 latency (target ≤ 50 ms) under ``wrk`` over loopback,
 a bounded run of ``--duration`` seconds fetching a mix of real feed URLs. Exit status 1 when a
@@ -51,7 +51,7 @@ def load_inputs(scenario_dir: Path, solution_file: Path | None, time_limit: floa
     scenario = load_scenario(scenario_dir)
     if solution_file is not None:
         return scenario, Solution.model_validate_json(solution_file.read_text(encoding="utf-8"))
-    from scheduler.solve import solve_scenario
+    from scheduler.timetable.solve import solve_scenario
 
     result = solve_scenario(scenario, time_limit=time_limit, seed=0, workers=2)
     return scenario, result.solution

@@ -70,7 +70,7 @@ HARD_NAMES = ("impossible", "unsolvable", "may-not-solve")
 def run_tongbu(path: Path, limit: float) -> dict:
     from constraints.checks import verify
     from models.fet import FetError, read_fet
-    from scheduler.explicit import ExplicitRun, solve_explicit
+    from scheduler.timetable.explicit import ExplicitRun, solve_explicit
 
     started = time.perf_counter()
     try:

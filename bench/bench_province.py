@@ -15,7 +15,7 @@ Usage:
    through the 2-worker LocalCluster and through 2 local processes: same solution.json bytes, and
    the independent checks (constraints.checks.verify) find no violation.
 
-Budgets: at province scale every part gets scheduler.solve's minimum deterministic budget (4 s)
+Budgets: at province scale every part gets scheduler.timetable.solve's minimum deterministic budget (4 s)
 for any ``--time-limit`` below about the number of parts (the limit is shared by the parts in
 proportion to their classes); phase 1 may use all of it. A part that finds no first timetable in
 its budget is tried once more with RETRY_BUDGET_FACTOR (3) times the budget: on the default
@@ -37,8 +37,8 @@ sys.path.insert(0, str(ROOT))
 
 from bench.province import build_province  # noqa: E402
 from scheduler.executor import DaskExecutor, LocalExecutor  # noqa: E402
-from scheduler.part import PartOutput  # noqa: E402
-from scheduler.solve import MIN_PART_DETERMINISTIC_TIME, _part_inputs, solution_json, solve_scenario  # noqa: E402
+from scheduler.timetable.part import PartOutput  # noqa: E402
+from scheduler.timetable.solve import MIN_PART_DETERMINISTIC_TIME, _part_inputs, solution_json, solve_scenario  # noqa: E402
 
 
 def _timed_run(executor, parts) -> tuple[float, list[PartOutput]]:

@@ -46,7 +46,7 @@ def main() -> None:
     parser.add_argument("--villages", type=int, default=4, help="village schools per consortium when generating")
     args = parser.parse_args()
 
-    from scheduler.solve import solve_scenario
+    from scheduler.timetable.solve import solve_scenario
 
     for name, scenario in _scenarios(args.folders, args.villages):
         print(f"== {name}: {len(scenario.schools)} schools, {len(scenario.classes)} classes, "

@@ -1,6 +1,6 @@
 """Imported (FET) time constraints, posted to the CP-SAT model of explicit activities.
 
-Each family takes the model context (``scheduler.explicit.ExplicitModel``), one rule and its
+Each family takes the model context (``scheduler.timetable.explicit.ExplicitModel``), one rule and its
 enforcement literal ``on`` (None: always enforced). A hard rule is always enforced, except while
 an infeasibility is being explained, when each gets a literal the solver may name in its core; a
 soft rule (weight < 100) is enforced unless its violation literal is set, which costs the weight.

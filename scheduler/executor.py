@@ -2,7 +2,7 @@
 
 Both executors take the same ``PartInput`` objects and return the ``PartOutput`` of the pure
 ``solve_part``, so the result does not depend on where a part ran: same input and seed, same bytes.
-The budgets of the parts come from ``--workers`` (scheduler.solve.part_budgets), never from the
+The budgets of the parts come from ``--workers`` (scheduler.timetable.solve.part_budgets), never from the
 size of the pool or the cluster, for the same reason.
 
 Every part of one solve carries the same scenario (a province is megabytes); it is sent once per
@@ -39,7 +39,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from models import LessonPlacement, ResearchPlacement
-from scheduler.part import Conflict, PartInput, PartOutput, solve_part
+from scheduler.timetable.part import Conflict, PartInput, PartOutput, solve_part
 
 #: Environment variable naming a Dask scheduler address (like ``--dask``).
 DASK_ENV = "TONGBU_DASK"
@@ -400,7 +400,7 @@ def output_from_json(document: dict[str, Any]) -> PartOutput:
     return PartOutput(**values)
 
 
-# -- one call for scheduler.solve --------------------------------------------------------------------
+# -- one call for scheduler.timetable.solve --------------------------------------------------------------------
 def run_parts(inputs: Sequence[PartInput], executor: Executor, done: Callable[[PartOutput, bool], None],
               checkpoints: Checkpoints | None = None) -> dict[str, PartOutput]:
     """Solve ``inputs`` (largest first) with ``executor``, skipping those already in ``checkpoints``.

@@ -66,7 +66,7 @@ PHASES = {
 class ProgressReporter:
     """Prints the progress lines of one solve to ``stream`` (stderr); silent when ``quiet``.
 
-    Used as the ``progress`` callback of :func:`scheduler.solve.solve_scenario`, which calls
+    Used as the ``progress`` callback of :func:`scheduler.timetable.solve.solve_scenario`, which calls
     :meth:`parts_started` once with every part and :meth:`part_done` as each part finishes.
     """
 

@@ -27,7 +27,7 @@ def solution_json(solution: Solution) -> str:
 
 
 def run_solve(scenario: Scenario, *, time_limit: float, seed: int, workers: int, progress: Any = None) -> Any:
-    from scheduler.solve import solve_scenario
+    from scheduler.timetable.solve import solve_scenario
 
     return solve_scenario(scenario, time_limit=time_limit, seed=seed, workers=workers, progress=progress)
 

@@ -17,8 +17,8 @@ distributed = pytest.importorskip("distributed")
 from bench.province import build_province  # noqa: E402
 from constraints.checks import verify  # noqa: E402
 from scheduler.executor import Checkpoints, DaskExecutor, LocalExecutor  # noqa: E402
-from scheduler.part import PartInput, PartOutput, solve_part  # noqa: E402
-from scheduler.solve import _part_inputs, solution_json, solve_scenario  # noqa: E402
+from scheduler.timetable.part import PartInput, PartOutput, solve_part  # noqa: E402
+from scheduler.timetable.solve import _part_inputs, solution_json, solve_scenario  # noqa: E402
 
 # 6 consortia of 3 schools (grades 1-2): each part needs about 0.3 deterministic seconds for a first
 # timetable; 0.6 per part keeps the file well under a minute on two cores.

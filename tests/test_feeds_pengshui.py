@@ -36,7 +36,7 @@ def published(tmp_path_factory):
     if given:
         solution = Solution.model_validate_json(Path(given).read_text(encoding="utf-8"))
     else:
-        from scheduler.solve import solve_scenario
+        from scheduler.timetable.solve import solve_scenario
 
         solution = solve_scenario(scenario, time_limit=30, seed=0, workers=2).solution
     out = tmp_path_factory.mktemp("pengshui")

@@ -19,7 +19,7 @@ from models.fet.reader import synthetic_periods
 from models.fet.writer import fet_xml, write_fet
 from models.files import load_scenario, write_scenario
 from models.solution import LessonPlacement, Solution
-from scheduler.explicit import solve_explicit
+from scheduler.timetable.explicit import solve_explicit
 
 EXAMPLES = Path("/usr/share/doc/fet-data/examples/FET-5-official")
 needs_examples = pytest.mark.skipif(not EXAMPLES.is_dir(), reason=(

@@ -18,9 +18,9 @@ from models import PartReport, Teacher
 from models.errors import EXIT_IMPOSSIBLE, EXIT_NOT_FOUND, Impossible, NotFoundInTime
 from models.files import write_scenario
 from scheduler.executor import Checkpoints
-from scheduler.part import Conflict, PartInput, PartOutput
+from scheduler.timetable.part import Conflict, PartInput, PartOutput
 from scheduler.publish import remove_stale_staging, staging_folder
-from scheduler.solve import SolveResult, _part_inputs, failure_of, solve_scenario
+from scheduler.timetable.solve import SolveResult, _part_inputs, failure_of, solve_scenario
 from tests.test_solver_scenarios import tiny_scenario
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -50,7 +50,7 @@ def test_cli_exit_code_4_when_no_timetable_was_found_in_time(tmp_path, monkeypat
     folder = tmp_path / "county"
     folder.mkdir()
     write_scenario(tiny_scenario(), folder)
-    monkeypatch.setattr("scheduler.solve.solve_scenario",
+    monkeypatch.setattr("scheduler.timetable.solve.solve_scenario",
                         lambda *a, **k: SolveResult(status="unknown", solution=None, parts=(_report("unknown"),)))
     result = CliRunner().invoke(cli.main, ["--lang", "en", "solve", str(folder), "--out", str(tmp_path / "out")])
     assert result.exit_code == 4, result.output

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from scheduler.solve import solution_json, solve_scenario
+from scheduler.timetable.solve import solution_json, solve_scenario
 from models import SchoolClass, Teacher
 from test_solver_scenarios import school, tiny_scenario
 

@@ -13,7 +13,7 @@ from models import (
 )
 from models.enums import DeliveryMode, SchoolRole, SchoolTier
 from models.assignment import AssignmentError, complete_assignment
-from scheduler.solve import solve_scenario
+from scheduler.timetable.solve import solve_scenario
 from test_solver_scenarios import STANDARD, bells, school, tiny_scenario
 
 
@@ -187,7 +187,7 @@ def test_infeasible_unavailability_names_teacher_and_curriculum() -> None:
 def test_part_without_a_timetable_is_tried_again_with_a_larger_budget(monkeypatch) -> None:
     import dataclasses
 
-    import scheduler.solve as solve_module
+    import scheduler.timetable.solve as solve_module
 
     budgets: list[list[float]] = []
     real = solve_module._run_parts

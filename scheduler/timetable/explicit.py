@@ -23,7 +23,7 @@ from ortools.sat.python import cp_model
 from constraints import explicit as families
 from models import LessonPlacement, PartReport, Scenario, Solution, Weekday
 from models.explicit import ExplicitTimetable, TimeRule
-from scheduler.part import STATUS_NAMES, Conflict
+from scheduler.timetable.part import STATUS_NAMES, Conflict
 
 #: Share of the time limit phase 1 may use when soft rules wait for phase 2.
 FEASIBILITY_SHARE = 0.6
@@ -399,7 +399,7 @@ REPRODUCIBLE_FIRST = 10.0
 def solve_explicit(scenario: Scenario, *, time_limit: float = 60.0, seed: int = 0, workers: int = 2,
                    optimize: bool = True, wall_limit: float | None = None, run: ExplicitRun | None = None,
                    reproducible_first: bool = True, race: bool = False) -> Any:
-    """Solve an imported scenario; returns ``scheduler.solve.SolveResult``.
+    """Solve an imported scenario; returns ``scheduler.timetable.solve.SolveResult``.
 
     With one worker ``time_limit`` is deterministic time (reproducible) and ``wall_limit`` (default
     4x + 30 s) the safety net; with more, both limit wall seconds (see ``_solver``).
@@ -408,7 +408,7 @@ def solve_explicit(scenario: Scenario, *, time_limit: float = 60.0, seed: int = 
     ``REPRODUCIBLE_FIRST``), so that whatever it finds is the same every run; only then the race
     (with ``race``; otherwise interleaved workers, reproducible too).
     """
-    from scheduler.solve import SolveResult
+    from scheduler.timetable.solve import SolveResult
 
     tt = scenario.explicit
     assert tt is not None

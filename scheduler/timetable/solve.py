@@ -24,11 +24,11 @@ from dataclasses import dataclass, field
 
 from models import LessonPlacement, PartReport, Scenario, Solution
 from models.errors import Impossible, NotFoundInTime, TongbuError
-from scheduler import objective as python_objective
+from scheduler.timetable import objective as python_objective
 from models.assignment import AssignmentError, complete_assignment
 from scheduler.executor import Checkpoints, Executor, LocalExecutor, run_parts
-from scheduler.part import Conflict, PartInput, PartOutput
-from scheduler.parts import PartPlan, split_parts
+from scheduler.timetable.part import Conflict, PartInput, PartOutput
+from scheduler.timetable.parts import PartPlan, split_parts
 
 #: The wall-clock safety net, as a multiple of the deterministic budget (plus a constant).
 WALL_SAFETY_FACTOR = 4.0
@@ -150,7 +150,7 @@ def solve_scenario(scenario: Scenario, *, time_limit: float = 60.0, seed: int = 
     ``checkpoints`` keeps each finished part so that a rerun solves only the missing ones.
     """
     if scenario.explicit is not None:  # an imported (FET) scenario: activities are given one by one
-        from scheduler.explicit import solve_explicit
+        from scheduler.timetable.explicit import solve_explicit
 
         return solve_explicit(scenario, time_limit=time_limit, seed=seed, workers=workers)
     try:

@@ -17,7 +17,7 @@ from ortools.sat.python import cp_model
 
 import constraints
 from models import LessonPlacement, ResearchPlacement, Scenario, Solution, Weekday
-from scheduler import objective as python_objective
+from scheduler.timetable import objective as python_objective
 from models.assignment import Assignment
 from constraints.index import Index, IndexBuilder
 from scheduler.progress import PartProgress
