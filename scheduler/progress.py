@@ -35,13 +35,13 @@ class PartProgress:
 
     def __init__(self, path: str | None) -> None:
         self.path = path
-        self.started = time.perf_counter()
+        self.started = time.time()  # wall clock: the parent compares it with its own clock
         self._last = 0.0
 
     def write(self, phase: str, objective: float | None = None, *, force: bool = False) -> None:
         if self.path is None:
             return
-        now = time.perf_counter()
+        now = time.time()
         if not force and now - self._last < WRITE_EVERY_SECONDS:
             return
         self._last = now
@@ -49,7 +49,7 @@ class PartProgress:
         try:
             handle, temporary = tempfile.mkstemp(prefix=".progress.", dir=folder)
             with os.fdopen(handle, "w", encoding="utf-8") as stream:
-                json.dump({"phase": phase, "objective": objective, "elapsed": round(now - self.started, 1)}, stream)
+                json.dump({"phase": phase, "objective": objective, "started": self.started}, stream)
             os.replace(temporary, self.path)
         except OSError:
             pass  # progress is a courtesy: a full disk must not stop the solve
@@ -157,8 +157,9 @@ class ProgressReporter:
                 value = state.get("objective")
                 extra_en = "" if value is None else f", objective {value:g}"
                 extra_zh = "" if value is None else f"，目标值 {value:g}"
-                shown_en.append(f"{part_id} {phase_en} {state.get('elapsed', 0):.0f} s{extra_en}")
-                shown_zh.append(f"{part_id} {phase_zh} {state.get('elapsed', 0):.0f} 秒{extra_zh}")
+                running_for = max(0.0, time.time() - float(state.get("started", time.time())))
+                shown_en.append(f"{part_id} {phase_en} {running_for:.0f} s{extra_en}")
+                shown_zh.append(f"{part_id} {phase_zh} {running_for:.0f} 秒{extra_zh}")
             waiting = len(running) - len(shown_en)
             elapsed = now - self._started
             tail_en = f"; {waiting} waiting" if waiting and shown_en else (f"; {waiting} in progress" if waiting else "")
