@@ -377,6 +377,7 @@ def _plant_research(world: _World, teachers: list[Teacher], busy_of: dict[str, l
     in_person = chooser.chance(40)
     host = schools[0] if in_person else None
     minutes = pick(chooser, (40, 60, 90))
+    buffer = pick(chooser, (0, 10, 15))
     member_schools = sorted({b.school for t in members for b in busy_of[t]}) or schools
     lo = min(i[0] for s in member_schools for v in world.bells[s].variants for i in v)
     hi = max(i[1] for s in member_schools for v in world.bells[s].variants for i in v)
@@ -384,23 +385,24 @@ def _plant_research(world: _World, teachers: list[Teacher], busy_of: dict[str, l
     for day in range(5):
         for start in range(math.ceil(lo / 5) * 5, hi - minutes + 1, 5):
             end = start + minutes
-            if all(_free_for(world, by_id[t], busy_of[t], day, start, end, host) for t in members):
+            if all(_free_for(world, by_id[t], busy_of[t], day, start, end, host, buffer) for t in members):
                 windows.append((day, start, end))
     if not windows:
         return [], []
     day, start, end = pick(chooser, windows)
     block = ResearchBlock(id="教研1", name="集体备课", teachers=tuple(members), minutes=minutes,
                           mode=DeliveryMode.IN_PERSON if in_person else DeliveryMode.ONLINE, host=host,
+                          travel_buffer_minutes=buffer,
                           days=(WEEKDAYS[day],) if chooser.chance(50) else WEEKDAYS)
     return [block], [ResearchPlacement(block=block.id, day=WEEKDAYS[day], start_minute=start, end_minute=end,
                                        teachers=tuple(members), host=host)]
 
 
 def _free_for(world: _World, teacher: Teacher, busy: list[Busy], day: int, start: int, end: int,
-              host: str | None) -> bool:
+              host: str | None, buffer: int) -> bool:
     """No lesson of the teacher meets the window widened by the travel from their home school to the host
-    and back (docs/format.md, research_blocks; in person only)."""
-    gap = 0 if host is None or teacher.school == host else world.travel[frozenset((teacher.school, host))]
+    and back and the buffer (docs/format.md, research_blocks; in person only)."""
+    gap = 0 if host is None or teacher.school == host else world.travel[frozenset((teacher.school, host))] + buffer
     return not any(item.day == day and any(a < end + gap and start - gap < b for a, b in
                                            world.bells[item.school].intervals(item.first, item.length))
                    for item in busy)

@@ -310,10 +310,13 @@ class IndexBuilder:
 
     # -- research blocks ------------------------------------------------------------------
     def _travel(self, block: ResearchBlock, teacher_id: str) -> int:
+        """Minutes kept free each side of the block: the trip to the host and the buffer (in person)."""
         if block.mode is not DeliveryMode.IN_PERSON or block.host is None:
             return 0
         minutes = self.scenario.travel_minutes(self.scenario.teacher_by_id[teacher_id].school, block.host)
-        return UNREACHABLE_MINUTES if minutes is None else minutes
+        if minutes is None:
+            return UNREACHABLE_MINUTES
+        return minutes + block.travel_buffer_minutes if minutes > 0 else 0
 
     def _teacher_keys(self) -> dict[int, set[tuple[int, int, int]]]:
         keys: dict[int, set[tuple[int, int, int]]] = defaultdict(set)

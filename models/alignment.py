@@ -47,4 +47,7 @@ class ResearchBlock(Frozen):
     minutes: int = Field(default=90, ge=10)
     mode: DeliveryMode = DeliveryMode.ONLINE
     host: str | None = Field(default=None, description="host school when in person")
+    travel_buffer_minutes: int = Field(
+        default=15, ge=0, description="in person: minutes to spare between a lesson and the trip to or from the host "
+                                      "(for those who travel)")
     days: tuple[Weekday, ...] = (Weekday.MON, Weekday.TUE, Weekday.WED, Weekday.THU, Weekday.FRI)

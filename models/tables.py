@@ -280,8 +280,11 @@ RESEARCH_BLOCKS = Table("research_blocks", "教研活动", (
     Column("mode", "形式", _enum(DeliveryMode), help="online 线上 / in_person 线下"),
     Column("host", "承办学校", help="school id, for in-person blocks"),
     Column("days", "可选星期", _weekdays, help="e.g. 周二;周四; empty = Monday to Friday"),
-), required=False, examples=(("R1", "低段语文集体备课", "语文", "1-3", "示例共同体", "", "90", "online", "", "周三"),
-                             ("R2", "语文大教研", "语文", "4-6", "示例共同体", "", "120", "in_person", "示例一小", "周四")))
+    Column("travel_buffer_minutes", "路途余量分钟", _count,
+           help="in person: minutes to spare between a lesson and the trip to or from the host; default 15"),
+), required=False, examples=(("R1", "低段语文集体备课", "语文", "1-3", "示例共同体", "", "90", "online", "", "周三", ""),
+                             ("R2", "语文大教研", "语文", "4-6", "示例共同体", "", "120", "in_person", "示例一小", "周四",
+                              "20")))
 
 TABLES: tuple[Table, ...] = (SCHOOLS, CLASSES, TEACHERS, CURRICULUM, TRAVEL, ASSIGNMENTS, ROOMS, SYNC_LESSONS,
                              RESEARCH_BLOCKS)

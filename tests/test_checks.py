@@ -572,9 +572,9 @@ def test_research_travel_to_the_host_counts() -> None:
     assert (found.rule, found.en, found.zh) == (
         "research_blocks.busy",
         (f"{BLOCK} on Wed 10:45-12:15: 李明 teaches 新田镇小学 4(1) 数学 period 3 (09:50-10:30); with travel to 彭水一小 "
-        "(30 minutes) and back (30 minutes) they must be free 10:15-12:45"),
+        "(30 minutes) and back (30 minutes) with 15 minutes to spare each way they must be free 10:00-13:00"),
         ("教研活动 四年级数学集体备课 周三 10:45-12:15：李明 要上 新田镇小学 4(1) 数学 第3节（09:50-10:30）；"
-        "往返承办学校彭水一小（去30分钟、回30分钟），需在10:15-12:45空闲"))
+        "往返承办学校彭水一小（去30分钟、回30分钟，另留15分钟余量），需在10:00-13:00空闲"))
     online = SCENARIO.research_blocks[0].model_copy(update={"mode": DeliveryMode.ONLINE})
     assert verify(make_scenario(research_blocks=(online,)), solution(replace("B41-数学-3", period=3),
                                                                     research=(placement,))) == []
