@@ -1,11 +1,11 @@
 """``tongbu serve OUT``: the subscription server for the feeds of a published OUT.
 
-The HTTP side is Granian (a maintained Rust HTTP/1.1 + HTTP/2 server built on hyper and tokio) running
-the ASGI application of ``feeds.app``. Granian gives what the standard library's http.server did
-not: a deadline for a request's headers (a client that drips them is cut off, and an idle kept-alive
-connection is closed after the same time), connections held by async I/O instead of one thread
-each, a bounded number of requests in progress per worker, a fixed number of worker processes, and
-keep-alive without a per-request stall.
+The HTTP side is Granian (a maintained HTTP server for Python, in Rust on hyper and tokio) running the
+ASGI application of ``feeds.app`` over HTTP/1.1. It gives what the standard library's http.server did
+not: a deadline for a request's headers (a client that drips them is cut off, and a kept-alive
+connection left idle is closed after the same time), connections held by async I/O instead of a
+thread each, a bounded number of connections per worker, a fixed number of worker processes, and
+keep-alive without a per-request stall. docs/feeds.md says why Granian rather than uvicorn.
 
 * The public base URL of the links in the staff index is configuration (``--base-url``), not the
   request's Host header.
@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import errno
 import ipaddress
-import logging
 import os
 import resource
 import signal
@@ -248,10 +247,9 @@ def _run(settings: ServeSettings, echo: Callable[[str], None]) -> None:
     )
     announce = partial(_announce_when_listening, settings, store.current().tokens.get(INDEX), echo)
     server.on_startup(lambda: threading.Thread(target=announce, daemon=True).start())
-    logging.getLogger("_granian").setLevel(logging.WARNING)
     try:
-        server.serve(target_loader=partial(build_app, str(settings.out), settings.base, os.getpid(),
-                                                  settings.access_log), wrap_loader=False)
+        loader = partial(build_app, str(settings.out), settings.base, os.getpid(), settings.access_log)
+        server.serve(target_loader=loader, wrap_loader=False)
     except SystemExit as stop:
         # Granian exits non-zero when a worker died and could not be respawned.
         if stop.code:
