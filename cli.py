@@ -558,19 +558,40 @@ def verify_plan_command(folder: Path, out: Path) -> None:
         sys.exit(EXIT_VIOLATIONS)
 
 
-@main.command(help=bi("Serve the calendar feeds of OUT behind secret-token URLs until stopped (Ctrl-C).",
-                      "以带密钥的链接发布 OUT 中的日历订阅，直到停止（Ctrl-C）。"))
+@main.command(help=bi("Serve the calendar feeds of OUT behind secret-token URLs until stopped (Ctrl-C). "
+                      "With --static-dir, write them as token-named files for any static web server instead.",
+                      "以带密钥的链接发布 OUT 中的日历订阅，直到停止（Ctrl-C）。"
+                      "使用 --static-dir 时改为写出以密钥命名的文件，供任意静态网站服务器发布。"))
 @click.argument("out", type=click.Path(path_type=Path))
 @option("--host", default="127.0.0.1", show_default=True, help=bi("address to listen on", "监听地址"))
-@option("--port", type=int, default=8080, show_default=True, help=bi("port", "端口"))
-def serve(out: Path, host: str, port: int) -> None:
+@option("--port", type=int, default=8080, show_default=True, help=bi("port (1-65535)", "端口（1-65535）"))
+@option("--base-url", envvar="TONGBU_BASE_URL", default=None,
+        help=bi("public URL the links are built on, e.g. https://feeds.example.edu.cn (env TONGBU_BASE_URL; "
+                "default http://HOST:PORT)",
+                "链接使用的对外地址，如 https://feeds.example.edu.cn（环境变量 TONGBU_BASE_URL；默认 http://HOST:PORT）"))
+@option("--workers", type=int, default=1, show_default=True, help=bi("worker processes", "工作进程数"))
+@option("--header-timeout", type=float, default=10.0, show_default=True,
+        help=bi("seconds a client has to send a request's headers; idle connections close after it too",
+                "客户端发送请求头的时限（秒）；空闲连接也在此后关闭"))
+@option("--max-requests", type=int, default=4096, show_default=True,
+        help=bi("connections served at once per worker", "每个工作进程同时处理的连接数上限"))
+@option("--access-log", is_flag=True, default=False,
+        help=bi("log one line per request on stderr (tokens cut out)", "每个请求在标准错误输出记录一行（隐去密钥）"))
+@option("--static-dir", type=click.Path(path_type=Path), default=None,
+        help=bi("write OUT's feeds as DIR/f/<token>.ics (and the index as DIR/i/<token>/index.html) and exit",
+                "将订阅写为 DIR/f/<密钥>.ics（目录页为 DIR/i/<密钥>/index.html）后退出"))
+def serve(out: Path, host: str, port: int, base_url: str | None, workers: int, header_timeout: float,
+          max_requests: int, access_log: bool, static_dir: Path | None) -> None:
+    from feeds.server import ServeError, ServeSettings
     from feeds.server import serve as run_server
 
     _feeds_out(out)
+    settings = ServeSettings(out=out, host=host, port=port, base_url=base_url, workers=workers,
+                             header_timeout=header_timeout, max_requests=max_requests, access_log=access_log)
     try:
-        run_server(out, host=host, port=port)
-    except OSError as err:
-        raise UserError(pick(f"cannot listen on {host}:{port}: {err.strerror}", f"无法监听 {host}:{port}：{err.strerror}")) from None
+        run_server(settings, echo=click.echo, static_dir=static_dir, pick=pick)
+    except ServeError as err:
+        raise UserError(pick(err.en, err.zh)) from None
 
 
 @main.group(cls=I18nGroup, help=bi("Manage the secret feed tokens of OUT: list, rotate, revoke.",
