@@ -21,7 +21,8 @@ ALLOWED = {
     "rotate", "revoke", "plan", "activities", "exchange", "import", "export", "fet", "FET", "cl", "JSON", "Schema",
     "CSV", "XLSX", "xlsx", "YAML", "yaml", "Excel", "WPS", "UTF", "Dask", "TONGBU", "DASK", "tcp", "webcal",
     "https", "http", "Ctrl", "sha", "ADDRESS", "FOLDER", "OUT", "PATH", "FLOAT", "INTEGER", "TEXT", "FILE",
-    "FEEDS", "ACTIVITY", "RULE", "en", "zh", "sync", "remote", "iCalendar", "HTML", "PDF", "BOM",
+    "FEEDS", "ACTIVITY", "RULE", "en", "zh", "sync", "remote", "iCalendar", "HTML", "PDF", "BOM", "HOST", "PORT",
+    "BASE", "URL", "DIR",
 }
 
 
