@@ -9,16 +9,19 @@ from __future__ import annotations
 
 import json
 import sys
+import time
 from pathlib import Path
 from typing import Any
 
 import click
 
-from models.errors import TongbuError
+from models.errors import EXIT_BAD_INPUT, EXIT_IMPOSSIBLE, EXIT_VIOLATIONS, TongbuError
 from models.messages import STATUS_ZH, default_language, language, pick, set_language, tr
 
-EXIT_VIOLATIONS, EXIT_BAD_INPUT, EXIT_INFEASIBLE = 1, 2, 3
-PARTS_FOLDER = ".parts"  # checkpoints of finished parts inside OUT (scheduler/executor.py)
+EXIT_INFEASIBLE = EXIT_IMPOSSIBLE
+DEFAULT_TIME_LIMIT = 120.0
+#: When the command started (set by ``main`` for each invocation): ``solve --time-limit`` counts from here.
+STARTED = time.time()
 
 
 #: click's own texts in Chinese (its msgids, as click 8 writes them); anything not listed stays as click says it.
@@ -158,6 +161,8 @@ class I18nGroup(click.Group):
             ctx.exit(err.exit_code)
 
     def main(self, args: Any = None, *rest: Any, **kwargs: Any) -> Any:
+        global STARTED
+        STARTED = time.time()
         argv = list(sys.argv[1:] if args is None else args)
         set_language(_lang_in(argv) or default_language())
         return super().main(argv, *rest, **kwargs)
@@ -202,16 +207,10 @@ def main() -> None:
     pass
 
 
-def _load(folder: Path):
-    from models.problems import ScenarioInvalid
-    from models.files import load_scenario
+def _load(folder: Path) -> Any:
+    from scheduler.service import load
 
-    try:
-        return load_scenario(folder)
-    except ScenarioInvalid as err:
-        lines = [p.render() for p in err.problems]
-        lines.append(tr("problems_found", count=len(err.problems)))
-        raise UserError("\n".join(lines)) from None
+    return load(folder)
 
 
 @main.command(help=bi("Check a scenario folder: references, times, capacity. Lists every problem; exit 2 if any.",
@@ -277,121 +276,38 @@ def schema(out: Path | None) -> None:
                       "为方案排出学期课表并发布到 OUT（发布前先核验）。"))
 @click.argument("folder", type=click.Path(path_type=Path))
 @option("--out", "out", type=click.Path(path_type=Path), required=True, help=bi("output folder", "输出文件夹"))
-@option("--time-limit", type=float, default=60.0, show_default=True,
-        help=bi("solver effort per part, in seconds on this machine (deterministic)", "每个部分的求解时长（秒，结果可复现）"))
+@option("--time-limit", type=float, default=DEFAULT_TIME_LIMIT, show_default=True,
+        help=bi("seconds on the clock for the whole command (solving and publishing); the best timetable found by "
+                "then is published", "整个命令（求解与发布）的时限，单位为秒；到时发布已找到的最好课表"))
+@option("--effort", type=float, default=None,
+        help=bi("reproducible instead: solver effort (CP-SAT's deterministic seconds, shared by the parts); the same "
+                "input, seed and effort give the same bytes; --time-limit then only caps the run",
+                "改为可复现求解：求解工作量（CP-SAT 的确定性秒数，由各部分分摊）；相同输入、种子与工作量得到完全相同的结果；"
+                "此时 --time-limit 仅作上限"))
 @option("--seed", type=int, default=0, show_default=True, help=bi("random seed", "随机种子"))
 @option("--workers", type=int, default=2, show_default=True, help=bi("parallel processes", "并行进程数"))
 @option("--previous", type=click.Path(path_type=Path), default=None,
         help=bi("the last published OUT, so calendar events keep their identity", "上次发布的输出文件夹（保持日历事件的标识）"))
 @option("--dask", "dask", metavar="ADDRESS", envvar="TONGBU_DASK", default=None,
         help=bi("solve the parts on the Dask cluster whose scheduler is at ADDRESS (e.g. tcp://10.0.0.5:8786; "
-                "also $TONGBU_DASK); same result as local processes; budgets still follow --workers",
+                "also $TONGBU_DASK); shares of the time still follow --workers",
                 "在 Dask 集群上求解各部分（调度器地址 ADDRESS，如 tcp://10.0.0.5:8786；也可用环境变量 TONGBU_DASK）；"
-                "结果与本机进程相同；时长分配仍按 --workers"))
+                "时长分配仍按 --workers"))
 @option("--quiet", is_flag=True, default=False, help=bi("no progress lines on stderr", "不在标准错误输出显示进度"))
-def solve(folder: Path, out: Path, time_limit: float, seed: int, workers: int, previous: Path | None,
-          dask: str | None, quiet: bool) -> None:
-    from scheduler.executor import Checkpoints, ExecutorUnavailable, executor_for
-    from scheduler.progress import ProgressReporter
-    from scheduler.publish import publish_solution
-    from scheduler.timetable.solve import failure_of, solve_scenario
+def solve(folder: Path, out: Path, time_limit: float, effort: float | None, seed: int, workers: int,
+          previous: Path | None, dask: str | None, quiet: bool) -> None:
+    from scheduler.service import SolveRequest, solve_folder
 
-    scenario = _load(folder)
-    rules = _activity_rules(folder, scenario)
-    # Finished parts are kept in OUT/.parts until the solve is published (publishing replaces OUT),
-    # so a run stopped by a crash or a lost worker resumes where it stopped.
-    try:
-        with executor_for(dask, workers) as executor, ProgressReporter(quiet=quiet) as progress:
-            # (Dask is connected first: a wrong address fails fast.)
-            result = solve_scenario(scenario, time_limit=time_limit, seed=seed, workers=workers,
-                                    progress=progress, executor=executor, checkpoints=Checkpoints(out / PARTS_FOLDER))
-    except ExecutorUnavailable as err:
-        raise UserError(pick(err.en, err.zh)) from None
-    if result.solution is None:
-        raise failure_of(result)
-    activities = None
-    if rules:
-        # The timetable is the main job: activities that cannot be planned are explained, not a reason to
-        # withhold the timetable.
-        activities = _plan_activities(scenario, result.solution, rules, previous or out, seed, time_limit,
-                                      required=False)
-    try:
-        violations = publish_solution(scenario, result, folder, out, previous=previous, activities=activities)
-    except Exception as err:  # noqa: BLE001 - only the calendar-data gap is the user's to fix
-        _term_data_missing(err)
-        raise
-    if violations:
-        from constraints.checks.report import format_report
-
-        # The parts that made this timetable must not be reused as if they were right.
-        Checkpoints(out / PARTS_FOLDER).clear()
-        click.echo(format_report(violations, language()), err=True)
-        sys.exit(EXIT_VIOLATIONS)
-    for part in result.parts:
+    request = SolveRequest(folder=folder, out=out, time_limit=time_limit, effort=effort, seed=seed, workers=workers,
+                           previous=previous, dask=dask, quiet=quiet, started=STARTED)
+    report = solve_folder(request)
+    for en, zh in report.warnings:
+        click.echo(pick(en, zh), err=True)
+    for part in report.result.parts:
         click.echo(pick(f"{part.id}: {part.status}, objective {part.objective}, bound {part.bound}, gap {_pct(part.gap)}",
                         f"{part.id}：{STATUS_ZH.get(part.status, part.status)}，目标值 {part.objective}，下界 {part.bound}，"
                         f"差距 {_pct(part.gap)}"))
     click.echo(pick(f"published to {out}", f"已发布到 {out}"))
-
-
-def _term_data_missing(err: Exception) -> None:
-    from models.term import TermDataMissing
-
-    if isinstance(err, TermDataMissing):
-        raise UserError(pick(f"cannot write calendar feeds: {err}", f"无法生成日历订阅：{err}")) from None
-
-
-def _activity_rules(folder: Path, scenario: Any) -> tuple:
-    from scheduler.activities import RulesInvalid, load_activity_rules
-
-    try:
-        return load_activity_rules(folder, scenario)
-    except RulesInvalid as err:
-        lines = [pick(en, zh) for en, zh in err.problems]
-        raise UserError("\n".join(lines)) from None
-
-
-def _rotation_state(source: Path | None, scenario: Any) -> Any:
-    """The rotation state to continue from: the previous term's end state, or, when ``source`` holds a
-    plan of this same term (a re-solve), the state this term started from, so nothing is counted twice."""
-    from scheduler.activities import read_plan, read_state
-
-    if source is None:
-        return None
-    try:
-        plan = read_plan(source)
-    except (FileNotFoundError, KeyError, ValueError):
-        plan = None
-    if plan is not None and plan.term == (scenario.term.name or f"{scenario.term.start}..{scenario.term.end}"):
-        return plan.state_before
-    try:
-        return read_state(source)
-    except FileNotFoundError:
-        return None
-
-
-def _plan_activities(scenario: Any, solution: Any, rules: tuple, state_from: Path | None, seed: int,
-                     time_limit: float, *, required: bool = True) -> Any:
-    """The activity plan; when none meets every rule, explain and exit 3 (or, with ``required=False``,
-    return None so the timetable is still published)."""
-    from scheduler.activities import plan_activities
-
-    plan = plan_activities(scenario, solution, rules, state=_rotation_state(state_from, scenario), seed=seed,
-                           time_limit=time_limit)
-    if not plan.ok:
-        lines = [pick("No activity calendar meets every rule:", "没有满足全部规则的活动安排：")]
-        lines += ["  - " + pick(en, zh) for en, zh in plan.problems]
-        if not plan.problems:
-            lines.append("  - " + pick(f"the planner stopped with status {plan.status}", f"规划器状态 {plan.status}"))
-        if not required:
-            lines.append(pick("The timetable is published without activities; change the rules and run "
-                              "tongbu plan-activities.",
-                              "课表照常发布，但不含活动；请修改活动规则后运行 tongbu plan-activities。"))
-        click.echo("\n".join(lines), err=True)
-        if required:
-            sys.exit(EXIT_INFEASIBLE)
-        return None
-    return plan
 
 
 def _pct(gap: float | None) -> str:
@@ -403,34 +319,13 @@ def _pct(gap: float | None) -> str:
 @click.argument("folder", type=click.Path(path_type=Path))
 @click.argument("out", type=click.Path(path_type=Path))
 def verify(folder: Path, out: Path) -> None:
-    from constraints.checks import verify as run_checks
     from constraints.checks.report import format_report
+    from scheduler.service import verify_folder
 
-    scenario = _load(folder)
-    solution = _published_solution(out)
-    violations = run_checks(scenario, solution)
-    if (out / "activities" / "plan.json").is_file():
-        from constraints.checks import Violation
-        from scheduler.activities import check_activities, read_plan
-
-        # The activity calendar published with the timetable: fairness bounds, clashes, double bookings.
-        violations += [Violation("activities", "", en, zh)
-                       for en, zh in check_activities(scenario, solution, read_plan(out))]
+    violations = verify_folder(folder, out)
     click.echo(format_report(violations, language()))
     if violations:
         sys.exit(EXIT_VIOLATIONS)
-
-
-def _published_solution(out: Path) -> Any:
-    from constraints.checks import load_solution
-
-    path = out / "solution.json"
-    if not path.is_file():
-        raise UserError(pick(f"{path} does not exist: run tongbu solve first", f"{path} 不存在：请先运行 tongbu solve"))
-    try:
-        return load_solution(path)
-    except ValueError as err:
-        raise UserError(pick(f"{path} is not a tongbu solution: {err}", f"{path} 不是 tongbu 结果文件：{err}")) from None
 
 
 @main.command("plan-activities", help=bi(
@@ -445,35 +340,9 @@ def _published_solution(out: Path) -> Any:
 @option("--seed", type=int, default=0, show_default=True, help=bi("random seed", "随机种子"))
 @option("--time-limit", type=float, default=30.0, show_default=True, help=bi("planner effort", "求解时长"))
 def plan_activities_command(folder: Path, out: Path, previous_state: Path | None, seed: int, time_limit: float) -> None:
-    import shutil
+    from scheduler.service import replan_activities
 
-    from scheduler.publish import staging_folder, swap_into_place, write_feeds_with_activities
-
-    scenario = _load(folder)
-    rules = _activity_rules(folder, scenario)
-    if not rules:
-        raise UserError(pick(f"{folder}: no activity rules (activity_rules.yaml or activity_rules: in scenario.yaml)",
-                             f"{folder}：没有活动规则（activity_rules.yaml 或 scenario.yaml 中的 activity_rules:）"))
-    solution = _published_solution(out)
-    plan = _plan_activities(scenario, solution, rules, previous_state or out, seed, time_limit)
-    from scheduler.activities import check_activities
-
-    problems = check_activities(scenario, solution, plan)
-    if problems:
-        click.echo("\n".join("- " + pick(en, zh) for en, zh in problems), err=True)
-        sys.exit(EXIT_VIOLATIONS)
-    # Rewrite a copy of OUT and swap it in, so the feed server never sees half-written feeds.
-    staging = staging_folder(out)
-    try:
-        shutil.copytree(out, staging, dirs_exist_ok=True)
-        try:
-            write_feeds_with_activities(scenario, solution, staging, out, plan)
-        except Exception as err:  # noqa: BLE001
-            _term_data_missing(err)
-            raise
-        swap_into_place(staging, out)
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
+    plan = replan_activities(folder, out, previous_state, seed, time_limit)
     click.echo(pick(f"{len(plan.activities)} activities planned; written to {out / 'activities'}",
                     f"已安排 {len(plan.activities)} 项活动；写入 {out / 'activities'}"))
 
@@ -487,32 +356,17 @@ def plan_activities_command(folder: Path, out: Path, previous_state: Path | None
 @click.argument("activity")
 @option("--seed", "seed", required=True, help=bi("the published seed (text)", "公布的随机种子（文本）"))
 def draw_command(folder: Path, out: Path, activity: str, seed: str) -> None:
-    from scheduler.activities import DrawError, draw_and_record, read_plan
+    from scheduler.service import spot_check_draw
 
-    scenario = _load(folder)
-    solution = _published_solution(out)
-    try:
-        plan = read_plan(out)
-    except FileNotFoundError:
-        raise UserError(pick(f"{out}: no activity plan; run tongbu plan-activities first",
-                             f"{out}：没有活动安排；请先运行 tongbu plan-activities")) from None
-    # Activity ids are "<school year>/<season>/<rule>#<n>"; "<rule>#<n>" alone is accepted when unique.
-    matches = [a.id for a in plan.activities if a.id == activity or a.id.endswith("/" + activity)]
-    if len(matches) == 1:
-        activity = matches[0]
-    try:
-        record = draw_and_record(scenario, solution, plan, activity, seed=seed,
-                                 log_path=out / "activities" / "draws.json")
-    except DrawError as err:
-        raise UserError(pick(err.en, err.zh)) from None
+    record, scenario = spot_check_draw(folder, out, activity, seed)
     teacher = scenario.teacher_by_id.get(record.teacher)
-    name = teacher.name if teacher else record.teacher
+    name, log = (teacher.name if teacher else record.teacher), out / "activities" / "draws.json"
     click.echo(pick(f"{record.activity}: {name} ({record.teacher}) teaches {record.subject} to {record.class_id} "
                     f"on {record.date} {record.time}; drawn as item {record.index} of {len(record.eligible)} "
-                    f"(sha256 of '{record.text}'); recorded in {out / 'activities' / 'draws.json'}",
+                    f"(sha256 of '{record.text}'); recorded in {log}",
                     f"{record.activity}：{name}（{record.teacher}）{record.date} {record.time} 为 {record.class_id} "
                     f"上{record.subject}；在 {len(record.eligible)} 名符合条件的教师中抽中第 {record.index} 名"
-                    f"（'{record.text}' 的 sha256）；已记录于 {out / 'activities' / 'draws.json'}"))
+                    f"（'{record.text}' 的 sha256）；已记录于 {log}"))
 
 
 @main.command("plan-exchange", help=bi(

@@ -4,6 +4,8 @@ Each non-synchronized lesson is one activity (a double is one activity of length
 once. Where a double may start is settled when the index is built: only at a period whose next
 period is in the same half-day (BellPeriod.is_morning) under every bell variant, so a double never
 crosses the lunch break. Synchronized occurrences are placed by :mod:`constraints.sync_lessons`.
+An imported FET file's activities are each placed exactly once too, always (not a requirement an
+explanation may drop: FET calls it BasicCompulsoryTime).
 """
 
 from __future__ import annotations
@@ -14,6 +16,10 @@ from constraints.context import ModelContext
 
 
 def add(ctx: ModelContext) -> None:
+    if ctx.index.kind == "fet":
+        for activity in ctx.index.activities:
+            ctx.model.AddExactlyOne(ctx.vars_of(activity))
+        return
     by_class: dict[int, list] = defaultdict(list)
     for activity in ctx.index.activities:
         if activity.sync is None:

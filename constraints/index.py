@@ -1,9 +1,13 @@
-"""The one index layer: dense integers for schools, classes, teachers, slots and activities.
+"""The one index layer and intermediate form of the timetable engine: dense integers for schools,
+student groups, teachers, slots and activities.
 
-Everything the CP-SAT model needs is precomputed here from the domain objects, in plain Python:
-the activities (a single lesson, a double period, one occurrence of a synchronized lesson) and,
-for each, its allowed placements ("options"). Constraint modules read this index and never invent
-their own numbering. Options are pre-filtered: a start outside the school's bell slots, a double
+A consortium scenario (this module's :class:`IndexBuilder`) and an imported FET file
+(:mod:`constraints.index_fet`) both compile to an :class:`Index`: activities (a lesson, a double
+period, one occurrence of a synchronized lesson across schools, a FET activity), the resources each
+occupies (teachers; student groups: classes, or FET's innermost student sets), each activity's allowed
+placements ("options") on every school's own bell grid, and the rules of the catalogue that apply
+(:class:`Rule`, FET's vocabulary of time constraints, hard or weighted). Constraint modules read this
+index and never invent their own numbering. Options are pre-filtered: a start outside the school's bell slots, a double
 across the lunch break, or a sync tuple whose clock times do not overlap never gets a variable.
 """
 
@@ -59,12 +63,14 @@ class Placement:
 class Option:
     """One allowed placement of an activity.
 
-    ``placements`` has one entry per class of the activity (same order as ``Activity.classes``);
-    ``teacher_keys`` are the (school, day, period) triples when the activity's teacher is busy;
-    ``blocked`` is True when the teacher is unavailable at one of them (such options only get a
-    variable when an infeasibility is being explained).
+    ``start`` is (day, first period) at the first end (the teaching class's school; the FET file's
+    one grid); ``placements`` has one entry per student group of the activity (same order as
+    ``Activity.classes``); ``teacher_keys`` are the (school, day, period) triples when the activity's
+    teachers are busy; ``blocked`` is True when a teacher is unavailable at one of them (such options
+    only get a variable when an infeasibility is being explained).
     """
 
+    start: tuple[int, int]
     placements: tuple[Placement, ...]
     teacher_keys: tuple[tuple[int, int, int], ...]
     blocked: bool
@@ -72,20 +78,54 @@ class Option:
 
 @dataclass(frozen=True)
 class Activity:
-    """A lesson to place: ``length`` periods of ``subject`` for ``classes`` taught by ``teacher``.
+    """Something to place: ``length`` periods of ``subject`` for the student groups ``classes`` with ``teachers``.
 
-    ``classes[0]`` is the class whose teacher teaches; for a synchronized lesson the others are
-    the receiving classes. ``number`` numbers the activities of a class-subject (stable lesson keys).
+    In a consortium scenario an activity has one teacher and ``classes[0]`` is the class the teacher
+    teaches; for a synchronized lesson the others are the receiving classes; ``number`` numbers the
+    activities of a class-subject (stable lesson keys). A FET activity has any number of teachers and
+    groups (the innermost student sets it covers) and ``label`` is its lesson key (``A<id>``).
     """
 
     index: int
     subject: str
-    teacher: int
+    teachers: tuple[int, ...]
     classes: tuple[int, ...]
     length: int
     number: int
     sync: str | None
     options: tuple[Option, ...]
+    label: str | None = None
+
+    @property
+    def teacher(self) -> int:
+        """The teacher of a consortium lesson (exactly one)."""
+        return self.teachers[0]
+
+
+@dataclass(frozen=True)
+class Rule:
+    """One rule of the catalogue, resolved to dense indices: FET's vocabulary of time constraints.
+
+    ``kind`` is the FET constraint name without its ``Constraint`` prefix; ``hard`` rules must hold,
+    others cost ``weight`` when broken. ``activities`` are activity indices; ``teachers`` and
+    ``groups`` the teachers and student groups a Teacher…/Students… kind applies to; ``slots`` dense
+    slot numbers (``Index.slot``); ``value`` the number the kind takes; ``flag`` is
+    consecutive-if-same-day for MinDaysBetweenActivities and allow-empty-days for MinHoursDaily.
+    ``en``/``zh`` name the rule in the user's words (explanations and penalty names).
+    """
+
+    kind: str
+    hard: bool
+    weight: int
+    activities: tuple[int, ...] = ()
+    teachers: tuple[int, ...] = ()
+    groups: tuple[int, ...] = ()
+    slots: frozenset[int] = frozenset()
+    value: int | None = None
+    flag: bool = False
+    ref: str = ""
+    en: str = ""
+    zh: str = ""
 
 
 @dataclass(frozen=True)
@@ -123,6 +163,25 @@ class Index:
     max_periods: int = 1
     #: (itinerant teacher id, school id) -> most days there (see models.assignment.Assignment.visit_days).
     visit_days: dict[tuple[str, str], int] = field(default_factory=dict)
+    #: "consortium" (lessons from the curriculum) or "fet" (an imported file's activities).
+    kind: str = "consortium"
+    #: Rules of the catalogue (FET's time constraints) that apply to this part.
+    rules: list[Rule] = field(default_factory=list)
+    #: Slots no activity may use (FET's hard break times), and each teacher's/group's hard unavailable slots.
+    breaks: frozenset[int] = frozenset()
+    teacher_off: dict[int, frozenset[int]] = field(default_factory=dict)
+    group_off: dict[int, frozenset[int]] = field(default_factory=dict)
+
+    def group_name(self, group: int) -> str:
+        """A student group in the user's words: the class's school and label, or the FET student set."""
+        klass = self.scenario.class_by_id.get(self.classes[group])
+        if klass is None:
+            return self.classes[group]
+        return f"{self.scenario.school_by_id[klass.school].name} {klass.label}"
+
+    def teacher_name(self, teacher: int) -> str:
+        person = self.scenario.teacher_by_id.get(self.teachers[teacher])
+        return person.name if person is not None else self.teachers[teacher]
 
     def slot(self, day: int, period: int) -> int:
         """Dense slot number of (weekday index, 1-based period)."""
@@ -238,7 +297,7 @@ class IndexBuilder:
                     continue
                 periods = range(period, period + length)
                 options.append(Option(
-                    placements=(Placement(klass, day, period),),
+                    start=(day, period), placements=(Placement(klass, day, period),),
                     teacher_keys=tuple((school, day, p) for p in periods),
                     blocked=any(self._unavailable(teacher, school, day, p) for p in periods),
                 ))
@@ -267,7 +326,7 @@ class IndexBuilder:
                 for number, length in enumerate(lengths, start=1):
                     if length not in cache:
                         cache[length] = self._lesson_options(klass, teacher, length)
-                    self._new_activity(subject=entry.subject, teacher=teacher, classes=(klass,), length=length,
+                    self._new_activity(subject=entry.subject, teachers=(teacher,), classes=(klass,), length=length,
                                        number=number, sync=None, options=cache[length])
 
     # -- synchronized lessons -------------------------------------------------------------
@@ -292,7 +351,7 @@ class IndexBuilder:
                             [b.intervals(q) for b, q in zip(bells, combo)], sync.min_overlap_minutes):
                         continue
                     options.append(Option(
-                        placements=tuple(Placement(m, day, p) for m, p in zip(members, combo)),
+                        start=(day, first), placements=tuple(Placement(m, day, p) for m, p in zip(members, combo)),
                         teacher_keys=((teaching_school, day, first),),
                         blocked=self._unavailable(teacher, teaching_school, day, first),
                     ))
@@ -305,7 +364,7 @@ class IndexBuilder:
             options = self._sync_options(sync, teacher)
             members = tuple(ix.class_index[c] for c in (sync.teaching_class, *sync.receiving_classes))
             for number in range(1, sync.per_week + 1):
-                self._new_activity(subject=sync.subject, teacher=teacher, classes=members, length=1,
+                self._new_activity(subject=sync.subject, teachers=(teacher,), classes=members, length=1,
                                    number=number, sync=sync.id, options=options)
 
     # -- research blocks ------------------------------------------------------------------

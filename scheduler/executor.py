@@ -13,14 +13,14 @@ Failures are per part. A Dask worker that dies mid-part is replaced and its part
 the Dask scheduler (up to ``distributed.scheduler.allowed-failures`` times); a part that raises is
 retried ``retries`` times (Dask ``retries=``; in the local pool a broken pool is rebuilt for the
 parts still open). A part that still fails is reported as status "unknown" with a conflict of kind
-"executor" naming it; the other parts are kept. There is no wall-clock timeout around a task: CP-SAT's
-own wall limit (``PartInput.wall_limit``) already stops a part that runs too long, and flags it.
+"executor" naming it; the other parts are kept. There is no wall-clock timeout around a task: each part
+stops its own solvers at the solve's deadline (``PartInput.deadline``).
 
 Checkpoints: each finished ``PartOutput`` with a timetable is written as JSON to
 ``folder/<key>.json`` as soon as it arrives, keyed by a hash of the part's input (scenario,
-assignment, schools, seed, deterministic budget, solver workers) and of the solver's code, so a
-rerun after a crash or a lost worker solves only what is missing. Outputs that hit the wall limit
-are not kept (they are not reproducible), nor are parts without a timetable. JSON cannot run code,
+assignment, schools, seed, effort, solver workers; not the clock's share) and of the solver's code, so a
+rerun after a crash or a lost worker solves only what is missing. A reproducible (effort) part stopped
+by the clock is not kept, nor are parts without a timetable. JSON cannot run code,
 so a file planted in OUT can at worst be ignored.
 """
 
@@ -345,7 +345,7 @@ class Checkpoints:
         if self._code is None:
             self._code = code_fingerprint()
         own = {f.name: _canonical(getattr(part, f.name)) for f in dataclasses.fields(part)
-               if f.name not in ("scenario", "assignment", "progress_file")}
+               if f.name not in ("scenario", "assignment", "progress_file", "deadline", "seconds")}
         text = json.dumps([self._code, self._digest(part.scenario), self._digest(part.assignment), own],
                           ensure_ascii=False, sort_keys=True)
         return hashlib.sha256(text.encode()).hexdigest()[:32]

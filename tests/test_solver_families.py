@@ -184,7 +184,7 @@ def test_infeasible_unavailability_names_teacher_and_curriculum() -> None:
     assert any("赵敏" in c.zh for c in result.explanation)
 
 
-def test_part_without_a_timetable_is_tried_again_with_a_larger_budget(monkeypatch) -> None:
+def test_reproducible_part_without_a_timetable_is_tried_again_with_more_effort(monkeypatch) -> None:
     import dataclasses
 
     import scheduler.timetable.solve as solve_module
@@ -193,13 +193,13 @@ def test_part_without_a_timetable_is_tried_again_with_a_larger_budget(monkeypatc
     real = solve_module._run_parts
 
     def first_run_finds_nothing(inputs, workers, progress, executor=None, checkpoints=None):
-        budgets.append([p.deterministic_time for p in inputs])
+        budgets.append([p.effort for p in inputs])
         outputs = real(inputs, workers, progress, executor, checkpoints)
         if len(budgets) == 1:  # as if the budget ran out before a first timetable
             outputs = [dataclasses.replace(o, status="unknown", lessons=(), objective=None) for o in outputs]
         return outputs
 
     monkeypatch.setattr(solve_module, "_run_parts", first_run_finds_nothing)
-    result = solve_scenario(tiny_scenario(), time_limit=5, workers=1)
+    result = solve_scenario(tiny_scenario(), time_limit=60, effort=5, workers=1)
     assert result.status in ("optimal", "feasible") and result.solution is not None
     assert budgets == [budgets[0], [b * solve_module.RETRY_BUDGET_FACTOR for b in budgets[0]]]

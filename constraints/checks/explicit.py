@@ -2,7 +2,7 @@
 
 Plain Python over the written solution: each lesson's key ``A<id>`` names its activity, its day and
 period say where it starts. Nothing here comes from the solver side (``scheduler``,
-``constraints.explicit``): occupancy, gaps and beginnings are recounted from scratch.
+``constraints.rules``): occupancy, gaps and beginnings are recounted from scratch.
 """
 
 from __future__ import annotations

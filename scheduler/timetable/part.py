@@ -1,9 +1,16 @@
 """Solve one independent part of a scenario: a pure, picklable function of plain data.
 
-``solve_part(PartInput) -> PartOutput`` builds the index and the CP-SAT model of the part, solves
-it with deterministic limits, reads the solution back into domain objects and, when the part is
-infeasible, asks the solver for a sufficient set of conflicting requirement groups. It touches
-no global state, so a process pool (or, later, Dask) can run it anywhere.
+``solve_part(PartInput) -> PartOutput`` compiles the part to the engine's intermediate form (a
+consortium's schools, or an imported FET file), builds the CP-SAT model from the registered
+families and the rule catalogue, solves it, reads the solution back into domain objects and, when the
+part is proven infeasible, asks the solver for a sufficient set of conflicting requirements. It
+touches no global state, so a process pool or a Dask cluster can run it anywhere.
+
+Limits (scheduler/cpsat.py): by default the part has ``seconds`` on the clock and its workers race;
+with ``effort`` it is reproducible (deterministic time), ``seconds`` then only a safety cap. Phase 1
+looks for any timetable meeting the hard requirements, and may use the time up to ``deadline`` (the
+whole solve's): a part is only useful with a timetable. Phase 2 starts from it (a complete hint) and
+lowers the soft penalties until the part's own share of the time is spent.
 """
 
 from __future__ import annotations
@@ -18,26 +25,25 @@ from ortools.sat.python import cp_model
 import constraints
 from models import LessonPlacement, ResearchPlacement, Scenario, Solution, Weekday
 from scheduler.timetable import objective as python_objective
-from models.assignment import Assignment
-from constraints.index import Index, IndexBuilder
-from scheduler.progress import PartProgress
 from constraints.context import ModelContext, PenaltyTerm, Requirement
+from constraints.index import Index, IndexBuilder
+from constraints.index_fet import build_fet_index
+from models.assignment import Assignment
+from scheduler.cpsat import FOUND, STATUS_NAMES, make_solver
+from scheduler.progress import PartProgress
 
-#: Every CP-SAT status, mapped explicitly to the words tongbu reports.
-STATUS_NAMES: dict[int, str] = {
-    cp_model.OPTIMAL: "optimal",
-    cp_model.FEASIBLE: "feasible",
-    cp_model.INFEASIBLE: "infeasible",
-    cp_model.UNKNOWN: "unknown",
-    cp_model.MODEL_INVALID: "invalid",
-}
-#: Phase 1 (any timetable meeting the hard requirements) may use the part's whole deterministic
-#: budget; phase 2 (soft penalties) gets what phase 1 left, and never less than this share of it.
+#: With ``effort``: phase 1 may use the part's whole effort; phase 2 gets what phase 1 left, and
+#: never less than this share of it.
 MIN_IMPROVEMENT_SHARE = 0.3
 #: Cores up to this size are shrunk by deletion (one small solve per literal).
 MAX_CORE_TO_SHRINK = 40
-#: Deterministic time of each deletion test while shrinking a core.
-SHRINK_DETERMINISTIC_TIME = 2.0
+#: Effort (deterministic seconds) of each deletion test while shrinking a core, and of the search for
+#: the first core.
+SHRINK_EFFORT = 2.0
+EXPLAIN_EFFORT = 10.0
+#: Phase 2 runs this many of CP-SAT's subsolvers (large-neighbourhood search among them) interleaved in
+#: one thread: one core per part, yet the improving search CP-SAT's portfolio gives.
+IMPROVE_WORKERS = 8
 
 
 @dataclass(frozen=True)
@@ -52,17 +58,23 @@ class Conflict:
 
 @dataclass(frozen=True)
 class PartInput:
-    """Everything one part needs; plain data, picklable."""
+    """Everything one part needs; plain data, picklable.
+
+    ``seconds`` is the part's share of the time on the clock and ``deadline`` (epoch seconds) when the
+    whole solve must end; ``effort`` (deterministic seconds) makes the part reproducible. An imported
+    FET file is one part with ``assignment`` None.
+    """
 
     id: str
     scenario: Scenario
-    assignment: Assignment
+    assignment: Assignment | None
     schools: tuple[str, ...]
     sync_ids: tuple[str, ...]
     block_ids: tuple[str, ...]
     seed: int = 0
-    deterministic_time: float = 60.0
-    wall_limit: float = 600.0
+    seconds: float = 60.0
+    deadline: float = float("inf")
+    effort: float | None = None
     cp_workers: int = 1
     explain_first: bool = False
     #: Where to write the part's running state for the progress lines (scheduler/progress.py); not an input.
@@ -85,6 +97,7 @@ class PartOutput:
     solve_seconds: float = 0.0
     first_feasible_seconds: float | None = None
     deterministic_time: float = 0.0
+    #: With ``effort``: the clock stopped the part before its effort was spent (not reproducible).
     hit_wall_limit: bool = False
     variables: int = 0
     peak_rss_mb: float = field(default=0.0)
@@ -126,14 +139,16 @@ def build_model(index: Index, *, explain: bool) -> tuple[ModelContext, list[Pena
 def post_hard(index: Index, *, explain: bool) -> ModelContext:
     ctx = ModelContext(index, explain=explain)
     for family in constraints.HARD:
-        family.add(ctx)
+        if family.applies(index.kind):
+            family.add(ctx)
     return ctx
 
 
 def post_soft(ctx: ModelContext) -> list[PenaltyTerm]:
     terms: list[PenaltyTerm] = []
     for family in constraints.SOFT:
-        terms.extend(family.add(ctx))
+        if family.applies(ctx.index.kind):
+            terms.extend(family.add(ctx))
     objective = [t.weight * t.expr for t in terms]
     if objective:
         ctx.model.Minimize(sum(objective))
@@ -150,7 +165,7 @@ def hint_from(ctx: ModelContext, solver: cp_model.CpSolver) -> None:
             ctx.model.AddHint(var, solver.BooleanValue(var))
 
 
-def complete_hint(ctx: ModelContext, part: PartInput) -> None:
+def complete_hint(ctx: ModelContext, part: PartInput, seconds: float) -> None:
     """Extend the placement hint to the soft families' auxiliary variables.
 
     With every placement fixed to its hinted value the auxiliaries follow by propagation, so a
@@ -161,47 +176,35 @@ def complete_hint(ctx: ModelContext, part: PartInput) -> None:
     proto = fixed.Proto()
     for var_index, value in zip(list(proto.solution_hint.vars), list(proto.solution_hint.values)):
         fixed.Add(fixed.GetIntVarFromProtoIndex(var_index) == value)
-    solver = solver_for(part, max(1.0, part.deterministic_time * 0.05), 1)
-    if solver.Solve(fixed) not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+    solver = _solver(part, seconds, None if part.effort is None else max(1.0, part.effort * 0.05), 1)
+    if solver.Solve(fixed) not in FOUND:
         return
     ctx.model.ClearHints()
     for var_index in range(len(proto.variables)):
         ctx.model.AddHint(ctx.model.GetIntVarFromProtoIndex(var_index), solver.Value(fixed.GetIntVarFromProtoIndex(var_index)))
 
 
-def solver_for(part: PartInput, deterministic_time: float, workers: int, *,
-               feasibility: bool = False) -> cp_model.CpSolver:
-    """Deterministic parameters: a fixed seed, a deterministic-time limit, interleaved workers.
+def _solver(part: PartInput, seconds: float, effort: float | None, workers: int, *,
+            first_solution: bool = False, interleave: bool = False) -> cp_model.CpSolver:
+    """A solver for this part: ``seconds`` on the clock (never past the deadline), or ``effort`` when the
+    part is reproducible (its seconds then a safety cap)."""
+    left = max(0.05, part.deadline - time.time())
+    return make_solver(seed=part.seed, seconds=min(seconds, left), effort=effort if part.effort is not None else None,
+                       workers=workers, first_solution=first_solution, interleave=interleave)
 
-    CP-SAT's parallel portfolio races threads against the wall clock, so results vary run to run;
-    with ``interleave_search`` the workers run in deterministic batches, and
-    ``max_deterministic_time`` stops at a point that does not depend on machine load. The wall
-    limit is only a safety net; if it is hit the result is flagged as not reproducible.
-    """
-    solver = cp_model.CpSolver()
-    params = solver.parameters
-    params.random_seed = part.seed
-    params.num_workers = max(1, workers)
-    if workers > 1:
-        params.interleave_search = True
-    params.max_deterministic_time = deterministic_time
-    params.max_time_in_seconds = part.wall_limit
-    params.log_search_progress = False
-    if feasibility:
-        # Without LP relaxations the single worker finds a first timetable 5-10x sooner on the
-        # samples (a 57-class Pengshui consortium: 4 s instead of no timetable in 90 s); the LP only
-        # helps once there is an objective to bound.
-        params.linearization_level = 0
-    return solver
+
+def _stopped_by_clock(part: PartInput, solver: cp_model.CpSolver, effort: float | None) -> bool:
+    """In effort mode: did the clock stop the solver before its effort was spent (not reproducible)?"""
+    return part.effort is not None and effort is not None and solver.deterministic_time < effort * 0.99
 
 
 def solve_part(part: PartInput) -> PartOutput:
-    """Solve one part; on infeasibility return the conflicting requirements instead of lessons."""
+    """Solve one part; on a proven infeasibility return the conflicting requirements instead of lessons."""
     started = time.perf_counter()
+    wall_started = time.time()
     progress = PartProgress(part.progress_file)
     progress.write("build", force=True)
-    index = IndexBuilder(part.scenario, part.assignment, list(part.schools), list(part.sync_ids),
-                         list(part.block_ids)).build()
+    index = build_index(part)
     prechecks = structural_prechecks(index)
     if part.explain_first or prechecks:
         progress.write("explain", force=True)
@@ -209,60 +212,70 @@ def solve_part(part: PartInput) -> PartOutput:
     ctx = post_hard(index, explain=False)
     build_seconds = time.perf_counter() - started
     progress.write("first", force=True)
-    # Phase 1 finds a timetable meeting every hard requirement (one worker: its search found one
-    # fastest); phase 2 starts from it (complete hint) with interleaved workers, deterministic, to
-    # lower the soft penalties and prove a bound. Without phase 1 the objective steered the search
-    # away from feasibility for longer than the budget.
     watcher = _FirstSolution(progress)
-    feasibility = solver_for(part, part.deterministic_time, 1, feasibility=True)
-    code = feasibility.Solve(ctx.model, watcher)
-    if code not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+    # Phase 1 may take until the deadline: a part without a timetable is of no use.
+    first = _solver(part, part.deadline - time.time(), part.effort, part.cp_workers, first_solution=True)
+    code = first.Solve(ctx.model, watcher)
+    common = dict(id=part.id, schools=part.schools, build_seconds=build_seconds,
+                  variables=len(ctx.model.Proto().variables))
+    if code not in FOUND:
         status = STATUS_NAMES[code]
         if status == "infeasible":
             progress.write("explain", force=True)
             return _explained(part, index, prechecks, started, build_seconds, proven=True)
-        return PartOutput(id=part.id, schools=part.schools, status=status, objective=None, bound=None, gap=None,
-                          build_seconds=build_seconds, solve_seconds=feasibility.wall_time,
-                          deterministic_time=feasibility.deterministic_time,
-                          hit_wall_limit=feasibility.wall_time >= part.wall_limit * 0.99,
-                          variables=len(ctx.model.Proto().variables), peak_rss_mb=_peak_rss_mb())
-    hint_from(ctx, feasibility)
+        return PartOutput(status=status, objective=None, bound=None, gap=None, solve_seconds=first.wall_time,
+                          deterministic_time=first.deterministic_time,
+                          hit_wall_limit=_stopped_by_clock(part, first, part.effort), peak_rss_mb=_peak_rss_mb(),
+                          **common)  # type: ignore[arg-type]
+    hint_from(ctx, first)
     soft_started = time.perf_counter()
     terms = post_soft(ctx)
     build_seconds += time.perf_counter() - soft_started
-    complete_hint(ctx, part)
-    left = max(part.deterministic_time - feasibility.deterministic_time, part.deterministic_time * MIN_IMPROVEMENT_SHARE)
-    solver = solver_for(part, left, max(2, part.cp_workers))
-    code = solver.Solve(ctx.model, _Incumbent(progress))
-    if code not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        # Out of time before re-finding the hinted timetable: keep the phase-1 one, objective from Python.
-        lessons = read_lessons(ctx, feasibility)
-        value = python_objective.objective(part.scenario, Solution(district="", seed=part.seed, lessons=lessons))
-        return PartOutput(id=part.id, schools=part.schools, status="feasible", objective=float(value), bound=None,
-                          gap=None, lessons=lessons, research=read_research(ctx, feasibility),
-                          build_seconds=build_seconds, solve_seconds=feasibility.wall_time + solver.wall_time,
-                          first_feasible_seconds=watcher.first,
-                          deterministic_time=feasibility.deterministic_time + solver.deterministic_time,
-                          hit_wall_limit=solver.wall_time >= part.wall_limit * 0.99,
-                          variables=len(ctx.model.Proto().variables), peak_rss_mb=_peak_rss_mb())
+    common["build_seconds"] = build_seconds
+    common["variables"] = len(ctx.model.Proto().variables)
+    # Phase 2: what is left of the part's share (at least a little, to re-find the hint and bound it).
+    share_left = max(part.seconds - (time.time() - wall_started), min(2.0, part.seconds * 0.1))
+    effort_left = None if part.effort is None else max(part.effort - first.deterministic_time,
+                                                       part.effort * MIN_IMPROVEMENT_SHARE)
+    complete_hint(ctx, part, max(0.5, share_left * 0.1))
+    improve = _solver(part, max(0.05, part.seconds - (time.time() - wall_started)) if part.effort is None
+                      else float("inf"), effort_left, IMPROVE_WORKERS, interleave=True)
+    code = improve.Solve(ctx.model, _Incumbent(progress)) if terms else cp_model.OPTIMAL
+    solve_seconds = first.wall_time + (improve.wall_time if terms else 0.0)
+    deterministic = first.deterministic_time + (improve.deterministic_time if terms else 0.0)
+    common.update(solve_seconds=solve_seconds, first_feasible_seconds=watcher.first, deterministic_time=deterministic,
+                  peak_rss_mb=_peak_rss_mb())
+    if not terms or code not in FOUND:
+        # No soft terms, or out of time before re-finding the hinted timetable: keep phase 1's timetable.
+        lessons = read_lessons(ctx, first)
+        objective = 0.0 if not terms else float(python_objective.objective(
+            part.scenario, Solution(district="", seed=part.seed, lessons=lessons)))
+        return PartOutput(status="optimal" if not terms else "feasible", objective=objective,
+                          bound=0.0 if not terms else None, gap=0.0 if not terms else None, lessons=lessons,
+                          research=read_research(ctx, first),
+                          hit_wall_limit=bool(terms) and _stopped_by_clock(part, improve, effort_left),
+                          **common)  # type: ignore[arg-type]
     status = STATUS_NAMES[code]
-    solve_seconds = feasibility.wall_time + solver.wall_time
-    common = dict(id=part.id, schools=part.schools, build_seconds=build_seconds, solve_seconds=solve_seconds,
-                  first_feasible_seconds=watcher.first,
-                  deterministic_time=feasibility.deterministic_time + solver.deterministic_time,
-                  hit_wall_limit=solver.wall_time >= part.wall_limit * 0.99 and status != "optimal",
-                  variables=len(ctx.model.Proto().variables), peak_rss_mb=_peak_rss_mb())
-    if status not in ("optimal", "feasible"):
-        return PartOutput(status=status, objective=None, bound=None, gap=None, **common)  # type: ignore[arg-type]
-    bound = solver.BestObjectiveBound() if terms else 0.0
-    lessons, research = read_lessons(ctx, solver), read_research(ctx, solver)
-    tight = tightened(ctx, part, solver) if terms else None
-    objective = 0.0 if not terms else (tight.ObjectiveValue() if tight else solver.ObjectiveValue())
-    valued = tight or solver
+    bound = improve.BestObjectiveBound()
+    lessons, research = read_lessons(ctx, improve), read_research(ctx, improve)
+    tight = tightened(ctx, part, improve)
+    objective = tight.ObjectiveValue() if tight else improve.ObjectiveValue()
+    valued = tight or improve
     penalties = tuple((t.name, int(valued.Value(t.expr)) * t.weight) for t in terms if valued.Value(t.expr))
     return PartOutput(
-        status=status, objective=objective, bound=bound, gap=relative_gap(objective, bound),
-        lessons=lessons, research=research, penalties=penalties, **common)  # type: ignore[arg-type]
+        status=status, objective=objective, bound=bound, gap=relative_gap(objective, bound), lessons=lessons,
+        research=research, penalties=penalties,
+        hit_wall_limit=status != "optimal" and _stopped_by_clock(part, improve, effort_left),
+        **common)  # type: ignore[arg-type]
+
+
+def build_index(part: PartInput, *, explain: bool = False) -> Index:
+    """The part in the engine's intermediate form: an imported file's activities, or the consortium's lessons."""
+    if part.scenario.explicit is not None:
+        return build_fet_index(part.scenario, explain=explain)
+    assert part.assignment is not None
+    return IndexBuilder(part.scenario, part.assignment, list(part.schools), list(part.sync_ids),
+                        list(part.block_ids)).build()
 
 
 def tightened(ctx: ModelContext, part: PartInput, solver: cp_model.CpSolver) -> cp_model.CpSolver | None:
@@ -280,7 +293,7 @@ def tightened(ctx: ModelContext, part: PartInput, solver: cp_model.CpSolver) -> 
     for windows in ctx.windows:
         for var in windows:
             fixed.Add(fixed.GetIntVarFromProtoIndex(var.Index()) == solver.Value(var))
-    polish = solver_for(part, max(1.0, part.deterministic_time * 0.05), 1)
+    polish = _solver(part, 10.0, None if part.effort is None else max(1.0, part.effort * 0.05), 1)
     return polish if polish.Solve(fixed) == cp_model.OPTIMAL else None
 
 
@@ -296,6 +309,8 @@ def _peak_rss_mb() -> float:
 def read_lessons(ctx: ModelContext, solver: cp_model.CpSolver) -> tuple[LessonPlacement, ...]:
     ix = ctx.index
     scenario = ix.scenario
+    if ix.kind == "fet":
+        return _fet_lessons(ctx, solver)
     lessons = []
     for activity in ix.activities:
         chosen = [option for option, var in ctx.options[activity.index] if solver.BooleanValue(var)]
@@ -315,6 +330,24 @@ def read_lessons(ctx: ModelContext, solver: cp_model.CpSolver) -> tuple[LessonPl
                 teacher=teacher, day=Weekday.of_index(placement.day), period=placement.period,
                 length=activity.length, sync=activity.sync, sync_role=role))
     return tuple(assign_rooms(scenario, lessons))
+
+
+def _fet_lessons(ctx: ModelContext, solver: cp_model.CpSolver) -> tuple[LessonPlacement, ...]:
+    """One lesson per imported activity, keyed ``A<id>``, named by its student sets and teachers as in the file."""
+    ix = ctx.index
+    tt = ix.scenario.explicit
+    assert tt is not None
+    lessons = []
+    for activity in ix.activities:
+        chosen = next((option for option, var in ctx.options[activity.index] if solver.BooleanValue(var)), None)
+        if chosen is None:
+            continue
+        a = tt.activity_by_id[int((activity.label or "A0")[1:])]
+        day, period = chosen.start
+        lessons.append(LessonPlacement(key=f"A{a.id}", class_id=" + ".join(a.students) or "-", school=ix.schools[0],
+                                       subject=a.subject, teacher=" + ".join(a.teachers), day=Weekday.of_index(day),
+                                       period=period, length=a.duration))
+    return tuple(sorted(lessons, key=lambda x: (x.day.index, x.period, x.key)))
 
 
 def assign_rooms(scenario: Scenario, lessons: list[LessonPlacement]) -> list[LessonPlacement]:
@@ -357,6 +390,8 @@ def read_research(ctx: ModelContext, solver: cp_model.CpSolver) -> tuple[Researc
 # -- explaining infeasibility ----------------------------------------------------------------------
 def structural_prechecks(index: Index) -> list[Conflict]:
     """Cheap checks before solving: an activity with no allowed start at all (bell slots, halves, clock times)."""
+    if index.kind == "fet":
+        return _fet_capacity(index)
     conflicts = []
     seen = set()
     scenario = index.scenario
@@ -385,6 +420,40 @@ def structural_prechecks(index: Index) -> list[Conflict]:
     return conflicts + _overloaded_teachers(index)
 
 
+def _fet_capacity(index: Index) -> list[Conflict]:
+    """Found by counting, before any search: an activity with nowhere to start, more hours than hours free."""
+    tt = index.scenario.explicit
+    assert tt is not None
+    found = []
+    for activity in index.activities:
+        if not activity.options:
+            a = tt.activity_by_id[int((activity.label or "A0")[1:])]
+            found.append(Conflict(kind="activity", ref=str(a.id),
+                                  en=f"activity {a.id} ({a.subject}, {'+'.join(a.teachers) or 'no teacher'}, "
+                                     f"{'+'.join(a.students) or 'no students'}) has no hour left where it may start: "
+                                     "its breaks, not-available and preferred times exclude every one",
+                                  zh=f"活动 {a.id}（{a.subject}，{'+'.join(a.teachers) or '无教师'}，"
+                                     f"{'+'.join(a.students) or '无学生'}）没有可开始的时段：休息、不可用与指定时间排除了全部时段"))
+    week = len(index.bells[0].days) * index.max_periods
+    need: dict[tuple[str, int], int] = defaultdict(int)
+    for activity in index.activities:
+        for teacher in activity.teachers:
+            need[("teacher", teacher)] += activity.length
+        for group in activity.classes:
+            need[("students", group)] += activity.length
+    for (kind, ident), hours in sorted(need.items()):
+        off = index.teacher_off.get(ident, frozenset()) if kind == "teacher" else index.group_off.get(ident, frozenset())
+        free = week - len(index.breaks | off)
+        name = index.teacher_name(ident) if kind == "teacher" else index.classes[ident]
+        if hours > free:
+            found.append(Conflict(kind="capacity", ref=f"{kind} {name}",
+                                  en=f"{kind} {name} has {hours} hours of activities but only {free} free hours a week "
+                                     "(BasicCompulsoryTime with breaks and not-available times)",
+                                  zh=f"{'教师' if kind == 'teacher' else '学生'} {name} 每周有 {hours} 课时的活动，"
+                                     f"但只有 {free} 个空闲课时（BasicCompulsoryTime 与休息、不可用时间）"))
+    return found
+
+
 def _overloaded_teachers(index: Index) -> list[Conflict]:
     """Teachers given more periods than their max_weekly: certain infeasibility, named before any search
     (finding it as a core of the full model can outlast the budget on a county-sized part)."""
@@ -410,7 +479,7 @@ def _core(ctx: ModelContext, part: PartInput, literals: list) -> tuple[str, list
     ctx.model.ClearAssumptions()
     ctx.model.AddAssumptions([ctx.assumptions[i][0] for i in literals])
     # One worker: interleaved search ignores assumptions (or-tools issue #4875).
-    solver = solver_for(part, max(10.0, part.deterministic_time), 1, feasibility=True)
+    solver = _solver(part, max(10.0, part.seconds), max(EXPLAIN_EFFORT, part.effort or 0.0), 1, first_solution=True)
     status = STATUS_NAMES[solver.Solve(ctx.model)]
     if status != "infeasible":
         return status, []
@@ -429,7 +498,7 @@ def shrink_core(ctx: ModelContext, part: PartInput, core: list[int]) -> list[int
             continue
         ctx.model.ClearAssumptions()
         ctx.model.AddAssumptions([ctx.assumptions[i][0] for i in trial])
-        solver = solver_for(part, SHRINK_DETERMINISTIC_TIME, 1, feasibility=True)
+        solver = _solver(part, SHRINK_EFFORT * 2, SHRINK_EFFORT, 1, first_solution=True)
         if solver.Solve(ctx.model) == cp_model.INFEASIBLE:
             kept = trial
     return kept
@@ -437,12 +506,19 @@ def shrink_core(ctx: ModelContext, part: PartInput, core: list[int]) -> list[int
 
 def _explained(part: PartInput, index: Index, prechecks: list[Conflict], started: float,
                build_seconds: float, *, proven: bool = False) -> PartOutput:
+    if index.kind == "fet":  # every start gets a variable, so the unary rules can be named too
+        index = build_index(part, explain=True)
     ctx, _terms = build_model(index, explain=True)
     status, core = _core(ctx, part, list(range(len(ctx.assumptions))))
     if status == "infeasible":
         core = shrink_core(ctx, part, core)
     requirements: list[Requirement] = [ctx.assumptions[i][1] for i in core]
     conflicts = tuple(Conflict(kind=r.kind, ref=r.ref, en=r.en, zh=r.zh) for r in requirements) + tuple(prechecks)
+    if status == "infeasible" and not conflicts and index.kind == "fet":
+        conflicts = (Conflict(kind="BasicCompulsoryTime", ref="",
+                              en="teachers' and students' activities cannot all fit without clashes "
+                                 "(BasicCompulsoryTime alone)",
+                              zh="教师与学生的活动无法全部无冲突地排入（仅 BasicCompulsoryTime 即不可行）"),)
     final = "infeasible" if status == "infeasible" or prechecks or proven else status
     return PartOutput(id=part.id, schools=part.schools, status=final, objective=None, bound=None, gap=None,
                       conflicts=conflicts, build_seconds=build_seconds,

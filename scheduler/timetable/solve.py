@@ -1,42 +1,45 @@
 """How a solve runs: complete the assignment, split into parts, solve parts in parallel, assemble.
 
-Determinism: the wall clock never decides when a part stops. Each part is solved by CP-SAT with
-``random_seed=seed`` and a deterministic-time limit (``max_deterministic_time``, CP-SAT's own
-measure of work), in two phases: phase 1 (up to the part's whole budget, one worker, which is
-deterministic) finds a timetable meeting every hard requirement; phase 2 (what is left, at least
-30% of the budget, with at least two
-workers with ``interleave_search``, whose batches are deterministic) improves the soft penalties
-from it. ``--time-limit`` maps to deterministic time: the parts share
-``time_limit * min(workers, parts)`` deterministic seconds in proportion to their classes, each
-part getting at most ``time_limit`` and at least 2. On this machine a deterministic second took
-2 to 6 wall seconds under load (bench/bench_solve.py prints both), so wall time can exceed
-``time_limit``; the wall limit (4x the budget + 30 s) is only a safety net and is reported when
-hit, since such a run is not reproducible. Parts run in ``min(workers, parts)`` processes, or as
-tasks of a Dask cluster (scheduler/executor.py); the result does not depend on where or in which
-order parts finish (outputs are keyed and sorted).
+One pipeline for every scenario: a consortium county is split into independent parts (consortia
+not coupled by shared teachers or sync lessons; scheduler/timetable/parts.py), an imported FET file
+is one part; each part is compiled to the engine's intermediate form and solved by
+:func:`scheduler.timetable.part.solve_part` on the executor (local processes or Dask).
+
+Two ways to limit it:
+
+* ``time_limit``: seconds on the clock for the whole solve (the default). The parts share them: each
+  part's share is in proportion to its classes among the parts that run one after another in the
+  same process ("lane"), and a part still without a timetable may go on to the end of the solve. The
+  result is the best timetable found in the time, and two runs may differ.
+* ``effort``: reproducible. Each part gets deterministic time (CP-SAT's own measure of work) in
+  proportion to its classes, ``effort * min(workers, parts)`` in all, each at most ``effort`` and at
+  least ``MIN_PART_EFFORT``; the same input, seed and effort give the same bytes on any machine and
+  executor. ``time_limit`` then only stops a run that takes too long on the clock, and says so.
+
+The result does not depend on where or in which order parts finish (outputs are keyed and sorted).
 """
 
 from __future__ import annotations
 
 import dataclasses
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from models import LessonPlacement, PartReport, Scenario, Solution
-from models.errors import Impossible, NotFoundInTime, TongbuError
-from scheduler.timetable import objective as python_objective
 from models.assignment import AssignmentError, complete_assignment
+from models.errors import Impossible, NotFoundInTime, TongbuError
 from scheduler.executor import Checkpoints, Executor, LocalExecutor, run_parts
+from scheduler.timetable import objective as python_objective
 from scheduler.timetable.part import Conflict, PartInput, PartOutput
 from scheduler.timetable.parts import PartPlan, split_parts
 
-#: The wall-clock safety net, as a multiple of the deterministic budget (plus a constant).
-WALL_SAFETY_FACTOR = 4.0
-WALL_SAFETY_SECONDS = 30.0
-#: The least deterministic time any part gets: at province scale (hundreds of parts sharing the
-#: limit) 2 s left 5 of 200 synthetic consortia without a first timetable; 4 s is the margin.
-MIN_PART_DETERMINISTIC_TIME = 4.0
-#: A part with no timetable after its budget (status unknown) is tried once more with this many times the budget.
+#: The default seconds on the clock of a solve, and of the whole ``tongbu solve`` command.
+DEFAULT_TIME_LIMIT = 120.0
+#: The least effort (deterministic seconds) any part gets: at province scale (hundreds of parts sharing
+#: the effort) 2 s left 5 of 200 synthetic consortia without a first timetable; 4 s is the margin.
+MIN_PART_EFFORT = 4.0
+#: A part with no timetable after its effort (status unknown) is tried once more with this many times it.
 RETRY_BUDGET_FACTOR = 3.0
 
 _STATUS_ORDER = ("invalid", "infeasible", "unknown", "feasible", "optimal")
@@ -44,7 +47,7 @@ _STATUS_ORDER = ("invalid", "infeasible", "unknown", "feasible", "optimal")
 
 @dataclass(frozen=True)
 class SolveResult:
-    """The one result of a solve: status, the solution as domain objects, part reports, explanation."""
+    """The one result of a solve: status, the solution as domain objects, part reports, explanation, runtime."""
 
     status: str
     solution: Solution | None
@@ -54,6 +57,7 @@ class SolveResult:
     bound: float | None = None
     gap: float | None = None
     outputs: tuple[PartOutput, ...] = field(default=(), repr=False, compare=False)
+    wall_seconds: float = field(default=0.0, compare=False)
 
     def recompute_objective(self, scenario: Scenario) -> int | None:
         """The objective recomputed in Python from the solution (must equal ``objective``)."""
@@ -62,30 +66,53 @@ class SolveResult:
         return python_objective.objective(scenario, self.solution)
 
 
-def part_budgets(plans: list[PartPlan], time_limit: float, workers: int) -> list[float]:
+def lanes_of(plans: list[PartPlan], workers: int) -> list[int]:
+    """Which process ("lane") each part will run in: largest first, each to the least loaded lane."""
+    loads = [0] * max(1, min(workers, len(plans)))
+    lane = [0] * len(plans)
+    for i in sorted(range(len(plans)), key=lambda i: (-plans[i].classes, plans[i].id)):
+        lane[i] = min(range(len(loads)), key=lambda k: (loads[k], k))
+        loads[lane[i]] += max(plans[i].classes, 1)
+    return lane
+
+
+def part_seconds(plans: list[PartPlan], seconds: float, workers: int) -> list[float]:
+    """Each part's share of the solve's seconds: in proportion to its classes within its lane."""
+    lane = lanes_of(plans, workers)
+    totals: dict[int, int] = {}
+    for i, plan in enumerate(plans):
+        totals[lane[i]] = totals.get(lane[i], 0) + max(plan.classes, 1)
+    return [seconds * max(plan.classes, 1) / totals[lane[i]] for i, plan in enumerate(plans)]
+
+
+def part_efforts(plans: list[PartPlan], effort: float, workers: int) -> list[float]:
     lanes = max(1, min(workers, len(plans)))
     total = sum(max(plan.classes, 1) for plan in plans) or 1
-    return [min(time_limit, max(MIN_PART_DETERMINISTIC_TIME, time_limit * lanes * max(plan.classes, 1) / total))
-            for plan in plans]
+    return [min(effort, max(MIN_PART_EFFORT, effort * lanes * max(plan.classes, 1) / total)) for plan in plans]
 
 
-def _part_inputs(scenario: Scenario, seed: int, time_limit: float, workers: int) -> list[PartInput]:
+def _part_inputs(scenario: Scenario, seed: int, seconds: float, workers: int, effort: float | None = None,
+                 deadline: float | None = None) -> list[PartInput]:
+    """The parts of a scenario with their shares of the seconds (and of the effort, when reproducible)."""
+    deadline = deadline if deadline is not None else time.time() + seconds
+    if scenario.explicit is not None:  # an imported file: one part
+        school = scenario.schools[0].id if scenario.schools else "school"
+        return [PartInput(id="fet", scenario=scenario, assignment=None, schools=(school,), sync_ids=(), block_ids=(),
+                          seed=seed, seconds=seconds, deadline=deadline, effort=effort, cp_workers=max(1, workers))]
     from scheduler.itinerant.assign import itinerant_scenario
 
     # Itinerant posts' classes become fixed assignments, their planned days per school caps (issue 4).
     scenario, visit_days = itinerant_scenario(scenario)
     assignment = dataclasses.replace(complete_assignment(scenario), visit_days=visit_days)
     plans = split_parts(scenario, assignment)
-    budgets = part_budgets(plans, time_limit, workers)
+    left = max(1.0, deadline - time.time())
+    shares = part_seconds(plans, left, workers)
+    efforts = part_efforts(plans, effort, workers) if effort is not None else [None] * len(plans)
     cp_workers = max(1, workers // max(1, len(plans)))
     return [PartInput(id=plan.id, scenario=scenario, assignment=assignment, schools=plan.schools,
-                      sync_ids=plan.sync_ids, block_ids=plan.block_ids, seed=seed, deterministic_time=budget,
-                      wall_limit=_wall_limit(budget), cp_workers=cp_workers)
-            for plan, budget in zip(plans, budgets)]
-
-
-def _wall_limit(budget: float) -> float:
-    return budget * WALL_SAFETY_FACTOR + WALL_SAFETY_SECONDS
+                      sync_ids=plan.sync_ids, block_ids=plan.block_ids, seed=seed, seconds=share, deadline=deadline,
+                      effort=part_effort, cp_workers=cp_workers)
+            for plan, share, part_effort in zip(plans, shares, efforts)]
 
 
 def _run_parts(inputs: list[PartInput], workers: int, progress: Callable[[dict], None] | None,
@@ -140,23 +167,23 @@ def _assignment_failure(error: AssignmentError, scenario: Scenario, seed: int) -
     return SolveResult(status="infeasible", solution=None, parts=(), explanation=(conflict,))
 
 
-def solve_scenario(scenario: Scenario, *, time_limit: float = 60.0, seed: int = 0, workers: int = 2,
-                   progress: Callable[[dict], None] | None = None, executor: Executor | None = None,
-                   checkpoints: Checkpoints | None = None) -> SolveResult:
-    """Solve a scenario's term timetable; see the module docstring for determinism and limits.
+def solve_scenario(scenario: Scenario, *, time_limit: float = DEFAULT_TIME_LIMIT, effort: float | None = None,
+                   seed: int = 0, workers: int = 2, progress: Callable[[dict], None] | None = None,
+                   executor: Executor | None = None, checkpoints: Checkpoints | None = None) -> SolveResult:
+    """Solve a scenario's term timetable in ``time_limit`` seconds on the clock, or reproducibly with ``effort``
+    (see the module docstring).
 
     ``executor`` runs the parts (default: ``workers`` local processes; scheduler.executor.DaskExecutor
-    sends them to a Dask cluster); budgets follow ``workers`` either way, so the result is the same.
-    ``checkpoints`` keeps each finished part so that a rerun solves only the missing ones.
+    sends them to a Dask cluster); shares follow ``workers`` either way. ``checkpoints`` keeps each
+    finished part so that a rerun solves only the missing ones.
     """
-    if scenario.explicit is not None:  # an imported (FET) scenario: activities are given one by one
-        from scheduler.timetable.explicit import solve_explicit
-
-        return solve_explicit(scenario, time_limit=time_limit, seed=seed, workers=workers)
+    started = time.time()
+    deadline = started + time_limit
     try:
-        inputs = _part_inputs(scenario, seed, time_limit, workers)
+        inputs = _part_inputs(scenario, seed, time_limit, workers, effort, deadline)
     except AssignmentError as error:
         return _assignment_failure(error, scenario, seed)
+
     def run(parts: list[PartInput]) -> list[PartOutput]:
         return _run_parts(parts, workers, progress, executor, checkpoints)
 
@@ -166,23 +193,29 @@ def solve_scenario(scenario: Scenario, *, time_limit: float = 60.0, seed: int = 
     # timetable did not honour is ever returned.
     inputs, outputs = _rerun(run, inputs, outputs, [
         dataclasses.replace(p, assignment=dataclasses.replace(p.assignment, visit_days={}))
-        for p, o in zip(inputs, outputs) if o.status == "infeasible" and p.assignment.visit_days])
-    # A part that found no first timetable within its budget (status unknown, measured in deterministic
-    # time, so the same on every machine) gets one more try with a larger budget: at province scale
-    # the least budget left 1 of 200 synthetic consortia without a timetable, which 8 s solved. A part
-    # the executor lost is the executor's to report, and one stopped by the wall clock is not reproducible.
-    inputs, outputs = _rerun(run, inputs, outputs, [
-        dataclasses.replace(p, deterministic_time=p.deterministic_time * RETRY_BUDGET_FACTOR,
-                            wall_limit=_wall_limit(p.deterministic_time * RETRY_BUDGET_FACTOR))
-        for p, o in zip(inputs, outputs) if o.status == "unknown" and not o.hit_wall_limit
-        and not any(c.kind == "executor" for c in o.conflicts)])
+        for p, o in zip(inputs, outputs) if o.status == "infeasible" and p.assignment and p.assignment.visit_days])
+    if effort is not None:
+        # Reproducible runs: a part that found no first timetable within its effort (status unknown,
+        # measured in deterministic time, so the same on every machine) gets one more try with more:
+        # at province scale the least effort left 1 of 200 synthetic consortia without a timetable,
+        # which 8 s solved. A part the executor lost is the executor's to report, and one stopped by
+        # the clock is not reproducible.
+        inputs, outputs = _rerun(run, inputs, outputs, [
+            dataclasses.replace(p, effort=(p.effort or 0.0) * RETRY_BUDGET_FACTOR)
+            for p, o in zip(inputs, outputs) if o.status == "unknown" and not o.hit_wall_limit
+            and not any(c.kind == "executor" for c in o.conflicts)])
+    return _assemble(scenario, seed, outputs, time.time() - started)
+
+
+def _assemble(scenario: Scenario, seed: int, outputs: list[PartOutput], wall_seconds: float) -> SolveResult:
     status = _overall_status(outputs)
     reports = tuple(PartReport(id=o.id, schools=o.schools, status=o.status, objective=o.objective, bound=o.bound,
                                gap=o.gap, wall_seconds=round(o.build_seconds + o.solve_seconds, 3))
                     for o in outputs)
     explanation = tuple(c for o in outputs for c in o.conflicts)
     if status not in ("optimal", "feasible"):
-        return SolveResult(status=status, solution=None, parts=reports, explanation=explanation, outputs=tuple(outputs))
+        return SolveResult(status=status, solution=None, parts=reports, explanation=explanation, outputs=tuple(outputs),
+                           wall_seconds=wall_seconds)
     lessons = sorted((lesson for o in outputs for lesson in o.lessons), key=_lesson_order)
     research = sorted((r for o in outputs for r in o.research), key=lambda r: r.block)
     # wall_seconds stays out of solution.json: it differs run to run.
@@ -192,7 +225,8 @@ def solve_scenario(scenario: Scenario, *, time_limit: float = 60.0, seed: int = 
     total = sum(o.objective or 0.0 for o in outputs)
     bound = sum(o.bound or 0.0 for o in outputs)
     return SolveResult(status=status, solution=solution, parts=reports, explanation=explanation,
-                       objective=total, bound=bound, gap=_gap(total, bound), outputs=tuple(outputs))
+                       objective=total, bound=bound, gap=_gap(total, bound), outputs=tuple(outputs),
+                       wall_seconds=wall_seconds)
 
 
 def failure_of(result: SolveResult) -> TongbuError:
