@@ -120,6 +120,18 @@ class ModelContext:
             self.assumptions.append((literal, Requirement(kind, ref, en, zh)))
         return self._requirements[key]
 
+    def place(self, activity: Activity, literal: cp_model.IntVar | None) -> None:
+        """The activity takes ``count`` of its options (always, or when ``literal`` is on)."""
+        variables = self.vars_of(activity)
+        if literal is None:
+            if activity.count == 1:
+                self.model.AddExactlyOne(variables)
+            else:
+                self.model.Add(sum(variables) == activity.count)
+            return
+        self.model.Add(sum(variables) <= activity.count)
+        self.enforce(self.model.Add(sum(variables) == activity.count), literal)
+
     @staticmethod
     def enforce(constraint: cp_model.Constraint, literal: cp_model.IntVar | None) -> None:
         if literal is not None:

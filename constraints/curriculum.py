@@ -18,7 +18,7 @@ from constraints.context import ModelContext
 def add(ctx: ModelContext) -> None:
     if ctx.index.kind == "fet":
         for activity in ctx.index.activities:
-            ctx.model.AddExactlyOne(ctx.vars_of(activity))
+            ctx.place(activity, None)
         return
     by_class: dict[int, list] = defaultdict(list)
     for activity in ctx.index.activities:
@@ -31,9 +31,4 @@ def add(ctx: ModelContext) -> None:
             f"{name_en} gets all its weekly periods of every subject",
             f"{name_zh} 每周各科课时全部排入")
         for activity in by_class[klass]:
-            variables = ctx.vars_of(activity)
-            if literal is None:
-                ctx.model.AddExactlyOne(variables)
-            else:
-                ctx.model.AddAtMostOne(variables)
-                ctx.enforce(ctx.model.Add(sum(variables) == 1), literal)
+            ctx.place(activity, literal)

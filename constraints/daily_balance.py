@@ -19,7 +19,7 @@ def add(ctx: ModelContext) -> list[PenaltyTerm]:
     load: dict[tuple[int, int], list] = defaultdict(list)
     for activity in ctx.index.activities:
         for klass in activity.classes:
-            total[klass] += activity.length
+            total[klass] += activity.periods
         for option, var in ctx.options[activity.index]:
             for placement in option.placements:
                 load[(placement.klass, placement.day)].append(activity.length * var)

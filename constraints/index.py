@@ -81,9 +81,13 @@ class Activity:
     """Something to place: ``length`` periods of ``subject`` for the student groups ``classes`` with ``teachers``.
 
     In a consortium scenario an activity has one teacher and ``classes[0]`` is the class the teacher
-    teaches; for a synchronized lesson the others are the receiving classes; ``number`` numbers the
-    activities of a class-subject (stable lesson keys). A FET activity has any number of teachers and
-    groups (the innermost student sets it covers) and ``label`` is its lesson key (``A<id>``).
+    teaches; for a synchronized lesson the others are the receiving classes. Lessons that cannot be told
+    apart (a class-subject's single periods, its doubles, a sync lesson's weekly occurrences) are one
+    activity placed ``count`` times, on distinct options: one set of variables instead of ``count``
+    interchangeable copies, so the search never tries their permutations. ``number`` is the first of
+    the lesson numbers they take (stable lesson keys, given in week order when read back). A FET
+    activity (``count`` 1) has any number of teachers and groups (the innermost student sets it
+    covers) and ``label`` is its lesson key (``A<id>``).
     """
 
     index: int
@@ -95,6 +99,12 @@ class Activity:
     sync: str | None
     options: tuple[Option, ...]
     label: str | None = None
+    count: int = 1
+
+    @property
+    def periods(self) -> int:
+        """Periods a week: ``count`` placements of ``length`` periods."""
+        return self.count * self.length
 
     @property
     def teacher(self) -> int:
@@ -321,13 +331,15 @@ class IndexBuilder:
                 teacher = ix.teacher_index[assignment.teacher_of[key]]
                 # Sync lessons are single periods; the doubles must fit in what is left.
                 doubles = min(entry.doubles, plain // 2)
-                lengths = [2] * doubles + [1] * (plain - 2 * doubles)
-                cache: dict[int, tuple[Option, ...]] = {}
-                for number, length in enumerate(lengths, start=1):
-                    if length not in cache:
-                        cache[length] = self._lesson_options(klass, teacher, length)
-                    self._new_activity(subject=entry.subject, teachers=(teacher,), classes=(klass,), length=length,
-                                       number=number, sync=None, options=cache[length])
+                singles = plain - 2 * doubles
+                if doubles:
+                    self._new_activity(subject=entry.subject, teachers=(teacher,), classes=(klass,), length=2,
+                                       number=1, sync=None, options=self._lesson_options(klass, teacher, 2),
+                                       count=doubles)
+                if singles:
+                    self._new_activity(subject=entry.subject, teachers=(teacher,), classes=(klass,), length=1,
+                                       number=doubles + 1, sync=None, options=self._lesson_options(klass, teacher, 1),
+                                       count=singles)
 
     # -- synchronized lessons -------------------------------------------------------------
     def _sync_options(self, sync: SyncLesson, teacher: int) -> tuple[Option, ...]:
@@ -363,9 +375,8 @@ class IndexBuilder:
             teacher = ix.teacher_index[self.assignment.sync_teacher[sync.id]]
             options = self._sync_options(sync, teacher)
             members = tuple(ix.class_index[c] for c in (sync.teaching_class, *sync.receiving_classes))
-            for number in range(1, sync.per_week + 1):
-                self._new_activity(subject=sync.subject, teachers=(teacher,), classes=members, length=1,
-                                   number=number, sync=sync.id, options=options)
+            self._new_activity(subject=sync.subject, teachers=(teacher,), classes=members, length=1,
+                               number=1, sync=sync.id, options=options, count=sync.per_week)
 
     # -- research blocks ------------------------------------------------------------------
     def _travel(self, block: ResearchBlock, teacher_id: str) -> int:

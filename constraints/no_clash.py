@@ -51,10 +51,10 @@ def _fet_resources(ctx: ModelContext) -> None:
     owned: dict[tuple[str, int], set[int]] = defaultdict(set)
     for activity in ix.activities:
         for teacher in activity.teachers:
-            need[("t", teacher)] += activity.length
+            need[("t", teacher)] += activity.periods
             owned[("t", teacher)].add(activity.index)
         for group in activity.classes:
-            need[("g", group)] += activity.length
+            need[("g", group)] += activity.periods
             owned[("g", group)].add(activity.index)
     sets = {frozenset(owned[("g", g)]) for g in by_group}
     posted: set[tuple[frozenset[int], frozenset[int]]] = set()

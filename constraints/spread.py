@@ -25,7 +25,7 @@ def add(ctx: ModelContext) -> list[PenaltyTerm]:
     counts: Counter[tuple[int, str]] = Counter()
     for activity in ctx.index.activities:
         for klass in activity.classes:
-            counts[(klass, activity.subject)] += 1
+            counts[(klass, activity.subject)] += activity.count
     by_class_subject: dict[tuple[int, str], dict[int, list]] = defaultdict(dict)
     for (klass, subject, day), variables in ctx.class_subject_day.items():
         by_class_subject[(klass, subject)][day] = variables

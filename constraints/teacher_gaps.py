@@ -21,7 +21,7 @@ def add(ctx: ModelContext) -> list[PenaltyTerm]:
     model = ctx.model
     load: dict[int, int] = defaultdict(int)
     for activity in ctx.index.activities:
-        load[activity.teacher] += activity.length
+        load[activity.teacher] += activity.periods
     by_teacher_day: dict[tuple[int, int], dict[int, list]] = defaultdict(lambda: defaultdict(list))
     schools_at: dict[tuple[int, int, int], int] = defaultdict(int)
     for (teacher, (_school, day, period)), variables in ctx.teacher_key.items():

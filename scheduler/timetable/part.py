@@ -313,22 +313,23 @@ def read_lessons(ctx: ModelContext, solver: cp_model.CpSolver) -> tuple[LessonPl
         return _fet_lessons(ctx, solver)
     lessons = []
     for activity in ix.activities:
-        chosen = [option for option, var in ctx.options[activity.index] if solver.BooleanValue(var)]
-        if not chosen:
-            continue
-        option = chosen[0]
+        # The options an activity took, numbered in week order (interchangeable lessons, one key each).
+        chosen = sorted((option for option, var in ctx.options[activity.index] if solver.BooleanValue(var)),
+                        key=lambda option: option.start)
         teacher = ix.teachers[activity.teacher]
-        for role_number, placement in enumerate(option.placements):
-            class_id = ix.classes[placement.klass]
-            if activity.sync is None:
-                key, role = f"{class_id}:{activity.subject}:{activity.number}", None
-            else:
-                key = f"{class_id}:{activity.subject}:{activity.sync}:{activity.number}"
-                role = "teaching" if role_number == 0 else "receiving"
-            lessons.append(LessonPlacement(
-                key=key, class_id=class_id, school=scenario.class_by_id[class_id].school, subject=activity.subject,
-                teacher=teacher, day=Weekday.of_index(placement.day), period=placement.period,
-                length=activity.length, sync=activity.sync, sync_role=role))
+        for offset, option in enumerate(chosen):
+            number = activity.number + offset
+            for role_number, placement in enumerate(option.placements):
+                class_id = ix.classes[placement.klass]
+                if activity.sync is None:
+                    key, role = f"{class_id}:{activity.subject}:{number}", None
+                else:
+                    key = f"{class_id}:{activity.subject}:{activity.sync}:{number}"
+                    role = "teaching" if role_number == 0 else "receiving"
+                lessons.append(LessonPlacement(
+                    key=key, class_id=class_id, school=scenario.class_by_id[class_id].school, subject=activity.subject,
+                    teacher=teacher, day=Weekday.of_index(placement.day), period=placement.period,
+                    length=activity.length, sync=activity.sync, sync_role=role))
     return tuple(assign_rooms(scenario, lessons))
 
 
@@ -438,9 +439,9 @@ def _fet_capacity(index: Index) -> list[Conflict]:
     need: dict[tuple[str, int], int] = defaultdict(int)
     for activity in index.activities:
         for teacher in activity.teachers:
-            need[("teacher", teacher)] += activity.length
+            need[("teacher", teacher)] += activity.periods
         for group in activity.classes:
-            need[("students", group)] += activity.length
+            need[("students", group)] += activity.periods
     for (kind, ident), hours in sorted(need.items()):
         off = index.teacher_off.get(ident, frozenset()) if kind == "teacher" else index.group_off.get(ident, frozenset())
         free = week - len(index.breaks | off)
@@ -459,7 +460,7 @@ def _overloaded_teachers(index: Index) -> list[Conflict]:
     (finding it as a core of the full model can outlast the budget on a county-sized part)."""
     load: dict[int, int] = defaultdict(int)
     for activity in index.activities:
-        load[activity.teacher] += activity.length
+        load[activity.teacher] += activity.periods
     conflicts = []
     for teacher, periods in sorted(load.items()):
         person = index.scenario.teacher_by_id[index.teachers[teacher]]
