@@ -57,6 +57,7 @@ from models import (
     Weekday,
 )
 from models.enums import SchoolRole, SchoolTier
+from models.preferences import QualityRules
 
 T = TypeVar("T")
 Interval = tuple[int, int]
@@ -200,6 +201,12 @@ class _World:
     grid: dict[tuple[str, int, int], str] = field(default_factory=dict)  # (class, day, period) -> subject
     lessons: list[dict] = field(default_factory=list)
     classes_by_id: dict[str, SchoolClass] = field(default_factory=dict)
+    #: Day lengths of each class when the planted days are shaped (no holes, free periods last).
+    shape: dict[str, dict[int, int]] = field(default_factory=dict)
+
+    def in_shape(self, class_id: str, day: int, first: int, length: int = 1) -> bool:
+        lengths = self.shape.get(class_id)
+        return lengths is None or first + length - 1 <= lengths.get(day, 0)
 
     def clash(self, a: Busy, b: Busy) -> bool:
         """The solver's reading: same school, a shared period; other schools, clock times plus travel."""
@@ -226,7 +233,8 @@ def _curriculum(chooser: Chooser, grades: list[int]) -> dict[int, dict[str, tupl
 
 
 def _free(world: _World, class_id: str, day: int, first: int, length: int) -> bool:
-    return all((class_id, day, p) not in world.grid for p in range(first, first + length))
+    return (world.in_shape(class_id, day, first, length)
+            and all((class_id, day, p) not in world.grid for p in range(first, first + length)))
 
 
 def _per_day(world: _World, class_id: str, subject: str, day: int) -> int:
@@ -408,8 +416,22 @@ def _free_for(world: _World, teacher: Teacher, busy: list[Busy], day: int, start
                    for item in busy)
 
 
+def _shape_days(chooser: Chooser, world: _World, klass: SchoolClass, periods: int) -> dict[int, int] | None:
+    """Day lengths summing to ``periods`` (each at most the school's day), in a random order of days."""
+    bells = world.bells[klass.school]
+    base, extra = divmod(periods, len(bells.days))
+    if base + (1 if extra else 0) > bells.periods:
+        return None
+    longer = set(shuffled(chooser, list(bells.days))[:extra])
+    return {day: base + (1 if day in longer else 0) for day in bells.days}
+
+
 def planted_scenario(chooser: Chooser) -> Planted:
-    """A small consortium and a timetable for it that meets every hard rule (see the module docstring)."""
+    """A small consortium and a timetable for it that meets every hard rule (see the module docstring).
+
+    Some consortia are planted with shaped days (each class's lessons fill its first periods, the
+    longer days in a random order), and then keep the class-day rule hard; the others turn it off.
+    """
     world = _World(chooser)
     count = chooser.integer(2, 4)
     school_ids = list(SCHOOL_NAMES[:count])
@@ -434,6 +456,11 @@ def planted_scenario(chooser: Chooser) -> Planted:
         world.classes += here
     world.classes_by_id = {c.id: c for c in world.classes}
     plan = _curriculum(chooser, grades)
+    if chooser.chance(40):
+        shapes = {c.id: _shape_days(chooser, world, c, sum(p for p, _d in plan[c.grade].values()))
+                  for c in world.classes}
+        if all(shapes.values()):
+            world.shape = {k: v for k, v in shapes.items() if v is not None}
     syncs = _plant_syncs(world, plan, by_school)
     for klass in world.classes:
         if not _plant_class(world, klass, plan[klass.grade]):
@@ -470,7 +497,8 @@ def planted_scenario(chooser: Chooser) -> Planted:
         assignments=tuple(TeachingAssignment(teacher=t, class_id=c, subject=s) for (c, s), t in sorted(teacher_of.items())),
         rooms=tuple(rooms), travel=TravelTimes(edges=tuple(TravelEdge(a=sorted(k)[0], b=sorted(k)[1], minutes=v)
                                                          for k, v in sorted(world.travel.items(), key=lambda i: sorted(i[0])))),
-        sync_lessons=tuple(sync_lessons), research_blocks=tuple(blocks))
+        sync_lessons=tuple(sync_lessons), research_blocks=tuple(blocks),
+        quality=QualityRules(class_day="hard" if world.shape else "off", pe_not_first=3, pe_not_after_lunch=3))
     return Planted(scenario=scenario, solution=_solution(world, research))
 
 

@@ -21,8 +21,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from constraints import (
-    availability, core_morning, curriculum, daily_balance, daily_limits, itinerant, no_clash, research_blocks, rules,
-    spread, sync_lessons, teacher_gaps, teacher_times,
+    availability, class_day, core_morning, curriculum, daily_balance, daily_limits, itinerant, no_clash, pe_slots,
+    research_blocks, rules, spread, sync_lessons, teacher_gaps, teacher_times,
 )
 
 CONSORTIUM, FET = ("consortium",), ("consortium", "fet")
@@ -49,8 +49,14 @@ HARD: tuple[Family, ...] = (
     Family("research_blocks", research_blocks.add),
     Family("itinerant", itinerant.add),
     Family("rules", rules.add_hard, FET),
+    # Quality rules (scenario.yaml ``quality:``) are hard or weighted by the user's choice: each posts its
+    # hard form here and its weighted form with the soft families.
+    Family("class_day", class_day.add_hard),
+    Family("pe_slots", pe_slots.add_hard),
 )
 SOFT: tuple[Family, ...] = (
+    Family("class_day", class_day.add_soft),
+    Family("pe_slots", pe_slots.add_soft),
     Family("core_morning", core_morning.add),
     Family("spread", spread.add),
     Family("teacher_gaps", teacher_gaps.add),

@@ -175,6 +175,8 @@ class Index:
     visit_days: dict[tuple[str, str], int] = field(default_factory=dict)
     #: "consortium" (lessons from the curriculum) or "fet" (an imported file's activities).
     kind: str = "consortium"
+    #: How the hard class-day rule is posted: "balanced" days or any "prefix" (constraints/class_day.py).
+    class_shape: str = "balanced"
     #: Rules of the catalogue (FET's time constraints) that apply to this part.
     rules: list[Rule] = field(default_factory=list)
     #: Slots no activity may use (FET's hard break times), and each teacher's/group's hard unavailable slots.

@@ -14,7 +14,7 @@ from models.bells import BellSchedule, BellSeason
 from models.calendar import MakeupDay, TermCalendar
 from models.curriculum import Subject
 from models.later import ActivityRule, ExchangePolicy, ItinerantPost
-from models.preferences import SoftWeights
+from models.preferences import QualityRules, SoftWeights
 from models.school import Consortium
 from models.tables import TABLES, Column, Table
 
@@ -28,6 +28,10 @@ YAML_SECTIONS: tuple[tuple[str, type[BaseModel], bool, str], ...] = (
     ("bell_schedules[].seasons", BellSeason, True, "seasonal clock times (e.g. 冬季作息) from a start date; same number of periods"),
     ("subjects", Subject, True, "subjects; their ids are used in every table"),
     ("weights", SoftWeights, False, "weights of the soft preferences; 0 switches one off"),
+    ("quality", QualityRules, False, "the rules a school's 教务处 checks first, each 'hard', a weight (each breach "
+                                     "costs it) or 'off'; defaults: a class's day has no holes and its free periods "
+                                     "are the last of the day (课后服务/自习), PE is not first or straight after lunch "
+                                     "(weight 5)"),
     ("itinerant_posts", ItinerantPost, True, "itinerant teachers (走教): who may travel to which schools, within which limits"),
     ("activities", ActivityRule, True, "kept for consortium activities (read, not yet solved)"),
     ("exchange", ExchangePolicy, False, "kept for the exchange-rotation policy (read, not yet solved)"),

@@ -30,7 +30,7 @@ from models.cells import safe_row, unescape_cell
 from models.curriculum import CurriculumEntry, Subject
 from models.enums import Weekday
 from models.later import ActivityRule, ExchangePolicy, ItinerantPost
-from models.preferences import SoftWeights
+from models.preferences import QualityRules, SoftWeights
 from models.problems import Problem, ScenarioInvalid, sorted_problems
 from models.scenario import Scenario
 from models.school import Consortium, Room, School, SchoolClass
@@ -1057,6 +1057,7 @@ def read_scenario_folder(folder: Path) -> Loaded:
                                  "{id: 示例共同体, name: 示例县小学教研共同体, kind: co_built}")
     subjects = read_simple_list(reader, config.get("subjects"), "subjects", Subject, "{id: 语文, name: 语文}")
     weights = read_settings(reader, config.get("weights"), "weights", SoftWeights)
+    quality = read_settings(reader, config.get("quality"), "quality", QualityRules)
     posts = read_simple_list(reader, config.get("itinerant_posts"), "itinerant_posts", ItinerantPost)
     activities = read_simple_list(reader, config.get("activities"), "activities", ActivityRule)
     exchange = read_settings(reader, config.get("exchange"), "exchange", ExchangePolicy)
@@ -1101,7 +1102,7 @@ def read_scenario_folder(folder: Path) -> Loaded:
             teachers=tuple(_unique(t for _, t in teachers)), assignments=tuple(a for _, a in assignments),
             rooms=tuple(_unique(r for _, r in rooms)), travel=TravelTimes(edges=tuple(e for _, e in travel)),
             sync_lessons=tuple(_unique(s for _, s in syncs)), research_blocks=tuple(_unique(r for _, r in research)),
-            weights=weights, itinerant_posts=tuple(posts), activities=tuple(activities), exchange=exchange,
+            weights=weights, quality=quality, itinerant_posts=tuple(posts), activities=tuple(activities), exchange=exchange,
             imported_from=None if imported_from is None else str(imported_from), not_imported=not_imported,
             explicit=explicit))
     return Loaded(scenario, reader.problems, rows, files, reader.yaml_root,
@@ -1210,6 +1211,8 @@ def scenario_yaml(scenario: Scenario) -> dict[str, Any]:
         "subjects": [s.model_dump(exclude_defaults=True) for s in scenario.subjects],
         "weights": scenario.weights.model_dump(),
     }
+    if scenario.quality != QualityRules():
+        data["quality"] = _quality_yaml(scenario.quality)
     if scenario.itinerant_posts:
         data["itinerant_posts"] = [p.model_dump(mode="json") for p in scenario.itinerant_posts]
     if scenario.activities:
@@ -1223,6 +1226,13 @@ def scenario_yaml(scenario: Scenario) -> dict[str, Any]:
         from models.explicit_files import explicit_yaml
 
         data["explicit"] = explicit_yaml(scenario.explicit)
+    return data
+
+
+def _quality_yaml(quality: QualityRules) -> dict[str, Any]:
+    data = quality.model_dump(mode="json", exclude_defaults=True)
+    if quality.free_slots:
+        data["free_slots"] = _slots_text(quality.free_slots)
     return data
 
 

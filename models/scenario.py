@@ -14,7 +14,7 @@ from models.curriculum import CurriculumEntry, Subject
 from models.enums import Stage
 from models.explicit import ExplicitTimetable
 from models.later import ActivityRule, ExchangePolicy, ItinerantPost
-from models.preferences import SoftWeights
+from models.preferences import QualityRules, SoftWeights
 from models.school import Consortium, Room, School, SchoolClass
 from models.staff import Teacher, TeachingAssignment
 from models.travel import TravelTimes
@@ -44,6 +44,7 @@ class Scenario(Frozen):
     sync_lessons: tuple[SyncLesson, ...] = ()
     research_blocks: tuple[ResearchBlock, ...] = ()
     weights: SoftWeights = SoftWeights()
+    quality: QualityRules = QualityRules()
     # Kept for the issues that solve them (itinerant posts, activities, exchange rotation).
     itinerant_posts: tuple[ItinerantPost, ...] = ()
     activities: tuple[ActivityRule, ...] = ()

@@ -24,6 +24,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from constraints.checks import CHECKS, Violation, load_solution, verify
+from models.preferences import QualityRules
 from constraints.checks.report import format_report
 from models import (
     BellPeriod,
@@ -69,6 +70,8 @@ def make_scenario(term_end: date = date(2027, 1, 22), **changes: object) -> Scen
     township = BellSchedule(
         id="乡镇作息", periods=_periods("07:50-08:30", "08:40-09:20", "09:50-10:30", "14:30-15:10", "15:20-16:00"))
     fields: dict[str, object] = {
+        # The class-day and PE rules have tests of their own below; the tiny timetable is not shaped for them.
+        "quality": QualityRules(class_day="off", pe_not_first="off", pe_not_after_lunch="off"),
         "district": "彭水县",
         "term": TermCalendar(name="2026年秋季学期", start=date(2026, 9, 1), end=term_end, use_official_holidays=False),
         "consortia": (Consortium(id="C1", name="彭水一小教研共同体"),),
@@ -679,7 +682,8 @@ def test_checks_share_no_code_with_the_solver() -> None:
                                   "itertools", "pathlib", "types"}
                 assert allowed, f"{source.name} imports from {module}"
                 if module == "constraints.checks":
-                    assert all(alias.name in {"Violation", "curriculum", "daily", "explicit", "itinerant", "no_clash", "research_blocks",
+                    assert all(alias.name in {"Violation", "class_day", "curriculum", "daily", "explicit", "itinerant", "no_clash",
+                                              "research_blocks",
                                               "sync_lessons", "teachers"} for alias in node.names)
             elif isinstance(node, ast.Import):
                 assert all(not alias.name.startswith(("scheduler", "constraints", "ortools")) for alias in node.names)
@@ -709,3 +713,38 @@ def test_research_block_without_subject_or_grades_holds_only_its_listed_teachers
     extra = placement.model_copy(update={"teachers": ("liming", "zhaoliu")})
     found = only(verify(make_scenario(research_blocks=(listed,)), solution(research=(extra,))))
     assert found.rule == "research_blocks.members" and "李明" in found.en
+
+
+# --- class day and PE (quality) ------------------------------------------------------------------
+
+
+def test_class_day_flags_a_hole_and_a_late_start_when_hard() -> None:
+    scenario = make_scenario(quality=QualityRules(class_day="hard", pe_not_first="off", pe_not_after_lunch="off"))
+    lessons = (_lesson("A42-数学-1", "A42", "数学", "chenjing", MON, 1), _lesson("A42-数学-2", "A42", "数学", "chenjing", MON, 3),
+               _lesson("A42-数学-3", "A42", "数学", "chenjing", TUE, 2))
+    found = [v for v in verify(scenario, solution(lessons, research=())) if v.rule == "class_day"]
+    assert [(v.where, v.en) for v in found] == [
+        ("彭水一小 4(2) 周一", "彭水一小 4(2) has no lesson in period 2 on Mon though it has lessons later that day "
+                            "(quality.class_day)"),
+        ("彭水一小 4(2) 周二", "彭水一小 4(2) has no lesson in period 1 on Tue though it has lessons later that day "
+                            "(quality.class_day)")]
+    assert found[0].zh == "彭水一小 4(2) 周一第2节没有课，但当天后面还有课（quality.class_day）"
+
+
+def test_class_day_with_named_free_slots_needs_every_other_period_taught() -> None:
+    rules = QualityRules(class_day="hard", free_slots="周一4-5;周二;周三;周四;周五", pe_not_first="off",
+                         pe_not_after_lunch="off")
+    lessons = tuple(_lesson(f"A42-数学-{p}", "A42", "数学", "chenjing", MON, p) for p in (1, 2))
+    found = [v.en for v in verify(make_scenario(quality=rules), solution(lessons, research=()))
+             if v.rule == "class_day" and "4(2)" in v.where]
+    assert found == ["彭水一小 4(2) has no lesson in period 3 on Mon (quality.class_day)"]
+
+
+def test_pe_not_first_nor_after_lunch_when_hard() -> None:
+    pe = Subject(id="体育", name="体育")
+    rules = QualityRules(class_day="off", pe_not_first="hard", pe_not_after_lunch="hard")
+    scenario = make_scenario(quality=rules, subjects=SCENARIO.subjects + (pe,))
+    lessons = (_lesson("A42-体育-1", "A42", "体育", "sunle", MON, 1), _lesson("A42-体育-2", "A42", "体育", "sunle", TUE, 4),
+               _lesson("A42-体育-3", "A42", "体育", "sunle", WED, 2))
+    found = [(v.rule, v.where) for v in verify(scenario, solution(lessons, research=())) if v.rule.startswith("pe_")]
+    assert found == [("pe_not_first", "彭水一小 4(2) 周一"), ("pe_not_after_lunch", "彭水一小 4(2) 周二")]

@@ -22,7 +22,7 @@ from constraints.checks import load_solution, verify
 from scheduler.timetable.solve import solve_scenario, solution_json
 
 BUDGET = 6.0  # deterministic seconds per part: far more than these consortia need
-CASES = settings(max_examples=30, deadline=None, derandomize=True, database=None,
+CASES = settings(max_examples=40, deadline=None, derandomize=True, database=None,
                  suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 
 

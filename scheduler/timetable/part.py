@@ -15,9 +15,11 @@ lowers the soft penalties until the part's own share of the time is spent.
 
 from __future__ import annotations
 
+import dataclasses
 import resource
 import time
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from ortools.sat.python import cp_model
@@ -30,6 +32,8 @@ from constraints.index import Index, IndexBuilder
 from constraints.index_fet import build_fet_index
 from models.assignment import Assignment
 from scheduler.cpsat import FOUND, STATUS_NAMES, make_solver
+from scheduler.timetable.bounds import lower_bound
+from scheduler.timetable.lns import SubModels, class_neighbourhoods, search
 from scheduler.progress import PartProgress
 
 #: With ``effort``: phase 1 may use the part's whole effort; phase 2 gets what phase 1 left, and
@@ -44,6 +48,8 @@ EXPLAIN_EFFORT = 10.0
 #: Phase 2 runs this many of CP-SAT's subsolvers (large-neighbourhood search among them) interleaved in
 #: one thread: one core per part, yet the improving search CP-SAT's portfolio gives.
 IMPROVE_WORKERS = 8
+#: Upper end of a penalty term's variable (a term counts periods, gaps or days of one class or teacher).
+PENALTY_CEILING = 1_000_000
 
 
 @dataclass(frozen=True)
@@ -77,6 +83,8 @@ class PartInput:
     effort: float | None = None
     cp_workers: int = 1
     explain_first: bool = False
+    #: How a hard class-day rule is posted (constraints/class_day.py): "balanced", or "prefix" when that fails.
+    class_shape: str = "balanced"
     #: Where to write the part's running state for the progress lines (scheduler/progress.py); not an input.
     progress_file: str | None = None
 
@@ -100,6 +108,8 @@ class PartOutput:
     #: With ``effort``: the clock stopped the part before its effort was spent (not reproducible).
     hit_wall_limit: bool = False
     variables: int = 0
+    #: Rounds of the large-neighbourhood search (scheduler/timetable/lns.py).
+    rounds: int = 0
     peak_rss_mb: float = field(default=0.0)
 
 
@@ -145,14 +155,20 @@ def post_hard(index: Index, *, explain: bool) -> ModelContext:
 
 
 def post_soft(ctx: ModelContext) -> list[PenaltyTerm]:
+    """Every soft family's penalty terms, each as a variable of its own (so a solution's value of each term
+    can be read), and their weighted sum as the objective."""
     terms: list[PenaltyTerm] = []
     for family in constraints.SOFT:
         if family.applies(ctx.index.kind):
             terms.extend(family.add(ctx))
-    objective = [t.weight * t.expr for t in terms]
-    if objective:
-        ctx.model.Minimize(sum(objective))
-    return terms
+    valued = []
+    for term in terms:
+        var = ctx.model.NewIntVar(0, PENALTY_CEILING, f"penalty[{term.name}]")
+        ctx.model.Add(var == term.expr)
+        valued.append(dataclasses.replace(term, expr=var))
+    if valued:
+        ctx.model.Minimize(sum(t.weight * t.expr for t in valued))
+    return valued
 
 
 def hint_from(ctx: ModelContext, solver: cp_model.CpSolver) -> None:
@@ -163,25 +179,6 @@ def hint_from(ctx: ModelContext, solver: cp_model.CpSolver) -> None:
     for windows in ctx.windows:
         for var in windows:
             ctx.model.AddHint(var, solver.BooleanValue(var))
-
-
-def complete_hint(ctx: ModelContext, part: PartInput, seconds: float) -> None:
-    """Extend the placement hint to the soft families' auxiliary variables.
-
-    With every placement fixed to its hinted value the auxiliaries follow by propagation, so a
-    short solve of a copy of the model gives a complete feasible assignment; CP-SAT then starts
-    phase 2 from it instead of searching for a first solution again.
-    """
-    fixed = ctx.model.Clone()
-    proto = fixed.Proto()
-    for var_index, value in zip(list(proto.solution_hint.vars), list(proto.solution_hint.values)):
-        fixed.Add(fixed.GetIntVarFromProtoIndex(var_index) == value)
-    solver = _solver(part, seconds, None if part.effort is None else max(1.0, part.effort * 0.05), 1)
-    if solver.Solve(fixed) not in FOUND:
-        return
-    ctx.model.ClearHints()
-    for var_index in range(len(proto.variables)):
-        ctx.model.AddHint(ctx.model.GetIntVarFromProtoIndex(var_index), solver.Value(fixed.GetIntVarFromProtoIndex(var_index)))
 
 
 def _solver(part: PartInput, seconds: float, effort: float | None, workers: int, *,
@@ -220,6 +217,9 @@ def solve_part(part: PartInput) -> PartOutput:
                   variables=len(ctx.model.Proto().variables))
     if code not in FOUND:
         status = STATUS_NAMES[code]
+        if status == "infeasible" and part.class_shape == "balanced" and _balanced_matters(index):
+            # Balanced days could not hold: any prefix shape may (constraints/class_day.py).
+            return solve_part(dataclasses.replace(part, class_shape="prefix"))
         if status == "infeasible":
             progress.write("explain", force=True)
             return _explained(part, index, prechecks, started, build_seconds, proven=True)
@@ -227,46 +227,76 @@ def solve_part(part: PartInput) -> PartOutput:
                           deterministic_time=first.deterministic_time,
                           hit_wall_limit=_stopped_by_clock(part, first, part.effort), peak_rss_mb=_peak_rss_mb(),
                           **common)  # type: ignore[arg-type]
-    hint_from(ctx, first)
+    first_values = [int(v) for v in first.ResponseProto().solution]
     soft_started = time.perf_counter()
     terms = post_soft(ctx)
     build_seconds += time.perf_counter() - soft_started
-    common["build_seconds"] = build_seconds
-    common["variables"] = len(ctx.model.Proto().variables)
-    # Phase 2: what is left of the part's share (at least a little, to re-find the hint and bound it).
-    share_left = max(part.seconds - (time.time() - wall_started), min(2.0, part.seconds * 0.1))
+    common.update(build_seconds=build_seconds, variables=len(ctx.model.Proto().variables))
+    if not terms:
+        value = _reader(first_values)
+        return PartOutput(status="optimal", objective=0.0, bound=0.0, gap=0.0, lessons=read_lessons(ctx, value),
+                          research=read_research(ctx, value), solve_seconds=first.wall_time,
+                          first_feasible_seconds=watcher.first, deterministic_time=first.deterministic_time,
+                          peak_rss_mb=_peak_rss_mb(), **common)  # type: ignore[arg-type]
+    # Phase 2: large-neighbourhood search from the first timetable, for what is left of the part's share.
+    progress.write("improve", force=True)
+    values = complete_solution(ctx, part, first_values)
+    if values is None:  # the clock ran out before the penalties of the first timetable could be counted
+        return PartOutput(status="unknown", objective=None, bound=None, gap=None, solve_seconds=first.wall_time,
+                          peak_rss_mb=_peak_rss_mb(), **common)  # type: ignore[arg-type]
+    sub = SubModels(ctx.model, frozenset(v.Index() for created in ctx.options for _o, v in created), values, part.seed)
+    share_left = max(part.seconds - (time.time() - wall_started), 0.0)
     effort_left = None if part.effort is None else max(part.effort - first.deterministic_time,
                                                        part.effort * MIN_IMPROVEMENT_SHARE)
-    complete_hint(ctx, part, max(0.5, share_left * 0.1))
-    improve = _solver(part, max(0.05, part.seconds - (time.time() - wall_started)) if part.effort is None
-                      else float("inf"), effort_left, IMPROVE_WORKERS, interleave=True)
-    code = improve.Solve(ctx.model, _Incumbent(progress)) if terms else cp_model.OPTIMAL
-    solve_seconds = first.wall_time + (improve.wall_time if terms else 0.0)
-    deterministic = first.deterministic_time + (improve.deterministic_time if terms else 0.0)
-    common.update(solve_seconds=solve_seconds, first_feasible_seconds=watcher.first, deterministic_time=deterministic,
-                  peak_rss_mb=_peak_rss_mb())
-    if not terms or code not in FOUND:
-        # No soft terms, or out of time before re-finding the hinted timetable: keep phase 1's timetable.
-        lessons = read_lessons(ctx, first)
-        objective = 0.0 if not terms else float(python_objective.objective(
-            part.scenario, Solution(district="", seed=part.seed, lessons=lessons)))
-        return PartOutput(status="optimal" if not terms else "feasible", objective=objective,
-                          bound=0.0 if not terms else None, gap=0.0 if not terms else None, lessons=lessons,
-                          research=read_research(ctx, first),
-                          hit_wall_limit=bool(terms) and _stopped_by_clock(part, improve, effort_left),
-                          **common)  # type: ignore[arg-type]
-    status = STATUS_NAMES[code]
-    bound = improve.BestObjectiveBound()
-    lessons, research = read_lessons(ctx, improve), read_research(ctx, improve)
-    tight = tightened(ctx, part, improve)
-    objective = tight.ObjectiveValue() if tight else improve.ObjectiveValue()
-    valued = tight or improve
-    penalties = tuple((t.name, int(valued.Value(t.expr)) * t.weight) for t in terms if valued.Value(t.expr))
+    bound = lower_bound(ctx, terms)
+    rounds = search(sub, class_neighbourhoods(ctx), seconds=min(share_left, part.deadline - time.time())
+                    if part.effort is None else part.deadline - time.time(), effort=effort_left, seed=part.seed,
+                    groups=len(index.classes), lower_bound=bound,
+                    on_better=lambda objective: progress.write("improve", objective))
+    value = _reader(sub.values)
+    objective = sub.value()
+    penalties = tuple((t.name, int(_evaluate(t.expr, sub.values)) * t.weight) for t in terms
+                      if _evaluate(t.expr, sub.values))
     return PartOutput(
-        status=status, objective=objective, bound=bound, gap=relative_gap(objective, bound), lessons=lessons,
-        research=research, penalties=penalties,
-        hit_wall_limit=status != "optimal" and _stopped_by_clock(part, improve, effort_left),
-        **common)  # type: ignore[arg-type]
+        status="optimal" if objective <= bound else "feasible", objective=objective, bound=bound,
+        gap=relative_gap(objective, bound), lessons=read_lessons(ctx, value), research=read_research(ctx, value),
+        penalties=penalties, solve_seconds=time.time() - wall_started, first_feasible_seconds=watcher.first,
+        deterministic_time=first.deterministic_time + sub.deterministic, rounds=rounds,
+        hit_wall_limit=part.effort is not None and sub.deterministic < (effort_left or 0) * 0.99
+        and time.time() >= part.deadline, peak_rss_mb=_peak_rss_mb(), **common)  # type: ignore[arg-type]
+
+
+def _reader(values: list[int]) -> Values:
+    return lambda var: values[var.Index()]
+
+
+def _evaluate(expr: object, values: list[int]) -> int:
+    """A penalty term's value in a solution (post_soft gives every term a variable of its own)."""
+    return expr if isinstance(expr, int) else values[expr.Index()]  # type: ignore[attr-defined]
+
+
+def complete_solution(ctx: ModelContext, part: PartInput, decisions: list[int]) -> list[int] | None:
+    """Every variable's value for a timetable: its placements fixed, the auxiliaries at their least (so
+    the objective counts exactly the penalties of that timetable)."""
+    fixed = ctx.model.Clone()
+    proto = fixed.Proto()
+    for created in ctx.options:
+        for _option, var in created:
+            domain = proto.variables[var.Index()].domain
+            domain[0] = domain[1] = decisions[var.Index()]
+    for windows in ctx.windows:
+        for var in windows:
+            domain = proto.variables[var.Index()].domain
+            domain[0] = domain[1] = decisions[var.Index()]
+    solver = _solver(part, max(5.0, part.seconds), None if part.effort is None else max(1.0, part.effort), 1)
+    if solver.Solve(fixed) != cp_model.OPTIMAL:
+        return None
+    return [int(v) for v in solver.ResponseProto().solution]
+
+
+def _balanced_matters(index: Index) -> bool:
+    rules = index.scenario.quality
+    return index.kind == "consortium" and rules.class_day == "hard" and not rules.free_slots
 
 
 def build_index(part: PartInput, *, explain: bool = False) -> Index:
@@ -274,27 +304,10 @@ def build_index(part: PartInput, *, explain: bool = False) -> Index:
     if part.scenario.explicit is not None:
         return build_fet_index(part.scenario, explain=explain)
     assert part.assignment is not None
-    return IndexBuilder(part.scenario, part.assignment, list(part.schools), list(part.sync_ids),
-                        list(part.block_ids)).build()
-
-
-def tightened(ctx: ModelContext, part: PartInput, solver: cp_model.CpSolver) -> cp_model.CpSolver | None:
-    """Re-solve with every placement fixed so the penalty auxiliaries take their least values.
-
-    The soft families bound their auxiliaries from below only; a solution stopped by the time
-    limit may leave one above its least value, so its objective would overstate the timetable's
-    penalty. With placements fixed this is a propagation-sized solve.
-    """
-    fixed = ctx.model.Clone()
-    fixed.ClearHints()
-    for created in ctx.options:
-        for _option, var in created:
-            fixed.Add(fixed.GetIntVarFromProtoIndex(var.Index()) == solver.Value(var))
-    for windows in ctx.windows:
-        for var in windows:
-            fixed.Add(fixed.GetIntVarFromProtoIndex(var.Index()) == solver.Value(var))
-    polish = _solver(part, 10.0, None if part.effort is None else max(1.0, part.effort * 0.05), 1)
-    return polish if polish.Solve(fixed) == cp_model.OPTIMAL else None
+    index = IndexBuilder(part.scenario, part.assignment, list(part.schools), list(part.sync_ids),
+                         list(part.block_ids)).build()
+    index.class_shape = part.class_shape
+    return index
 
 
 def relative_gap(objective: float, bound: float) -> float:
@@ -306,15 +319,19 @@ def _peak_rss_mb() -> float:
 
 
 # -- reading the solution ------------------------------------------------------------------------
-def read_lessons(ctx: ModelContext, solver: cp_model.CpSolver) -> tuple[LessonPlacement, ...]:
+#: The value of a model variable in a solution (a solver's, or the search's current one).
+Values = Callable[[cp_model.IntVar], int]
+
+
+def read_lessons(ctx: ModelContext, value: Values) -> tuple[LessonPlacement, ...]:
     ix = ctx.index
     scenario = ix.scenario
     if ix.kind == "fet":
-        return _fet_lessons(ctx, solver)
+        return _fet_lessons(ctx, value)
     lessons = []
     for activity in ix.activities:
         # The options an activity took, numbered in week order (interchangeable lessons, one key each).
-        chosen = sorted((option for option, var in ctx.options[activity.index] if solver.BooleanValue(var)),
+        chosen = sorted((option for option, var in ctx.options[activity.index] if value(var)),
                         key=lambda option: option.start)
         teacher = ix.teachers[activity.teacher]
         for offset, option in enumerate(chosen):
@@ -333,14 +350,14 @@ def read_lessons(ctx: ModelContext, solver: cp_model.CpSolver) -> tuple[LessonPl
     return tuple(assign_rooms(scenario, lessons))
 
 
-def _fet_lessons(ctx: ModelContext, solver: cp_model.CpSolver) -> tuple[LessonPlacement, ...]:
+def _fet_lessons(ctx: ModelContext, value: Values) -> tuple[LessonPlacement, ...]:
     """One lesson per imported activity, keyed ``A<id>``, named by its student sets and teachers as in the file."""
     ix = ctx.index
     tt = ix.scenario.explicit
     assert tt is not None
     lessons = []
     for activity in ix.activities:
-        chosen = next((option for option, var in ctx.options[activity.index] if solver.BooleanValue(var)), None)
+        chosen = next((option for option, var in ctx.options[activity.index] if value(var)), None)
         if chosen is None:
             continue
         a = tt.activity_by_id[int((activity.label or "A0")[1:])]
@@ -375,11 +392,11 @@ def assign_rooms(scenario: Scenario, lessons: list[LessonPlacement]) -> list[Les
     return placed
 
 
-def read_research(ctx: ModelContext, solver: cp_model.CpSolver) -> tuple[ResearchPlacement, ...]:
+def read_research(ctx: ModelContext, value: Values) -> tuple[ResearchPlacement, ...]:
     placements = []
     for group, windows in zip(ctx.index.research, ctx.windows):
         for window, var in zip(group.windows, windows):
-            if solver.BooleanValue(var):
+            if value(var):
                 placements.append(ResearchPlacement(
                     block=group.block.id, day=Weekday.of_index(window.day), start_minute=window.start,
                     end_minute=window.end, teachers=tuple(ctx.index.teachers[t] for t in group.teachers),
