@@ -13,9 +13,17 @@ from models.times import SlotRange, parse_slot_ranges
 
 
 class SoftWeights(Frozen):
-    core_in_morning: int = Field(default=3, ge=0, description="Chinese and maths in the morning")
+    """Penalty of each breach of a soft preference; their sum is what the solver lowers.
+
+    Defaults and why: a core lesson in the afternoon (10) is what a school's 教务处 notices first; a
+    teacher's idle period (3) costs them a wasted period at school; two lessons of a subject on
+    adjacent days (2) and an unbalanced day (1) are milder.
+    """
+
+    core_in_morning: int = Field(default=10, ge=0, description="core subjects (语文, 数学; see quality) in the morning, "
+                                                               "per afternoon period")
     spread: int = Field(default=2, ge=0, description="a subject's lessons on different days, not adjacent days")
-    teacher_gaps: int = Field(default=1, ge=0, description="idle periods between a teacher's lessons in a day")
+    teacher_gaps: int = Field(default=3, ge=0, description="idle periods between a teacher's lessons in a day")
     daily_balance: int = Field(default=1, ge=0, description="a class's daily load close to its average")
     teacher_times: int = Field(default=2, ge=0, description="teachers' preferred and avoided times")
 

@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Any
 
 from models.files import WORKBOOK_NAME, YAML_NAME, write_workbook, write_yaml
+from models.preferences import QualityRules, SoftWeights
 from models.tables import TABLES
 
 # The 2022 national curriculum plan's subjects (义务教育课程方案 2022).
@@ -45,7 +46,8 @@ def scaffold_yaml() -> dict[str, Any]:
              "periods": ["08:20-09:00", "09:10-09:50", "10:10-10:50", "11:00-11:40", "14:30-15:10", "15:20-16:00", "16:10-16:50"]},
         ],
         "subjects": STANDARD_SUBJECTS,
-        "weights": {"core_in_morning": 3, "spread": 2, "teacher_gaps": 1, "daily_balance": 1, "teacher_times": 2},
+        "weights": SoftWeights().model_dump(),
+        "quality": QualityRules().model_dump(mode="json", exclude={"free_slots", "core_subjects", "pe_subjects"}),
     }
 
 

@@ -26,8 +26,9 @@ PARTS_FOLDER = ".parts"
 #: thousand lesson-periods a week (Pengshui, 17,188 a week for 20 weeks, publishes in about 20 s).
 PUBLISH_BASE_SECONDS = 3.0
 PUBLISH_SECONDS_PER_1000_PERIODS = 1.0
-#: The activity planner's share of what is left, and its most.
-ACTIVITY_SHARE, ACTIVITY_MOST_SECONDS = 0.2, 30.0
+#: The activity planner's effort in ``solve``: the same as ``plan-activities``'s default, so that a re-plan
+#: of the same term gives the same calendar (the planner is deterministic for a given effort).
+ACTIVITY_EFFORT = 30.0
 
 
 # -- loading ------------------------------------------------------------------------------------------
@@ -160,11 +161,9 @@ def solve_folder(request: SolveRequest) -> SolveReport:
     if rules:
         # The timetable is the main job: activities that cannot be planned are explained, not a reason to
         # withhold the timetable.
-        remaining = request.started + request.time_limit - time.time() - publish_reserve(scenario)
-        seconds = min(ACTIVITY_MOST_SECONDS, max(2.0, remaining * ACTIVITY_SHARE))
         try:
             activities = activity_plan(scenario, result.solution, rules, request.previous or request.out,
-                                       request.seed, seconds)
+                                       request.seed, ACTIVITY_EFFORT)
         except Impossible as err:
             warnings = (((err.en, err.zh),) + err.details +
                         (("The timetable is published without activities; change the rules and run "

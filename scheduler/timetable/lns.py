@@ -16,40 +16,50 @@ the same rounds), by the clock otherwise. Neighbourhoods are drawn from a seeded
 
 from __future__ import annotations
 
+import os
 import random
+import tempfile
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
+from ortools.sat import cp_model_pb2
 from ortools.sat.python import cp_model
 
 from scheduler.cpsat import FOUND, make_solver
 
 #: Seconds (or deterministic seconds) a round may take; rounds that run out shrink the neighbourhood.
-ROUND_SECONDS = 1.0
+#: Measured on Pengshui's largest consortium, 40 s each: rounds of 0.15 s reached a penalty of 1,730,
+#: of 0.3 s 1,722, of 0.5 s 1,866, of 1 s 2,229 (a round also costs ~0.13 s of building).
+ROUND_SECONDS = 0.3
 #: Most groups (classes) one round frees, and rounds in a row without a gain before the search stops.
-MAX_GROUPS = 12
+MAX_GROUPS = 8
 STALL_ROUNDS = 60
 
 
-def _refs(constraint) -> list[int]:  # type: ignore[no-untyped-def]
-    """The variable indices a constraint mentions (negated literals as their variable)."""
-    if constraint.has_linear():
-        found = list(constraint.linear.vars)
-    elif constraint.has_at_most_one():
-        found = list(constraint.at_most_one.literals)
-    elif constraint.has_exactly_one():
-        found = list(constraint.exactly_one.literals)
-    elif constraint.has_bool_or():
-        found = list(constraint.bool_or.literals)
-    elif constraint.has_bool_and():
-        found = list(constraint.bool_and.literals)
-    elif constraint.has_lin_max():
-        found = [v for e in (constraint.lin_max.target, *constraint.lin_max.exprs) for v in e.vars]
-    else:  # a kind the families do not use: keep it whenever one of its variables is touched
-        raise ValueError(f"large-neighbourhood search does not know constraint {constraint}")
-    found += list(constraint.enforcement_literal)
-    return [r if r >= 0 else -r - 1 for r in found]
+def _structure(model: cp_model.CpModel) -> list[list[int]]:
+    """Each constraint's variables (negated literals as their variable), read through protobuf's C reader:
+    about three times faster than asking the model's own objects constraint by constraint."""
+    with tempfile.TemporaryDirectory(prefix="tongbu-lns-") as folder:
+        path = os.path.join(folder, "model.pb")
+        model.ExportToFile(path)
+        proto = cp_model_pb2.CpModelProto()
+        with open(path, "rb") as handle:
+            proto.ParseFromString(handle.read())
+    found = []
+    for constraint in proto.constraints:
+        kind = constraint.WhichOneof("constraint")
+        if kind == "linear":
+            refs = list(constraint.linear.vars)
+        elif kind in ("at_most_one", "exactly_one", "bool_or", "bool_and"):
+            refs = list(getattr(constraint, kind).literals)
+        elif kind == "lin_max":
+            refs = list(constraint.lin_max.target.vars) + [v for e in constraint.lin_max.exprs for v in e.vars]
+        else:  # a kind the families do not post: the sub-models would not know how to renumber it
+            raise ValueError(f"large-neighbourhood search does not know {kind} constraints")
+        refs += constraint.enforcement_literal
+        found.append(sorted({r if r >= 0 else -r - 1 for r in refs}))
+    return found
 
 
 @dataclass
@@ -77,9 +87,8 @@ class SubModels:
     def __post_init__(self) -> None:
         proto = self.model.Proto()
         self.var_constraints = [[] for _ in range(len(proto.variables))]
-        for number, constraint in enumerate(proto.constraints):
-            refs = sorted(set(_refs(constraint)))
-            self.constraint_vars.append(refs)
+        self.constraint_vars = _structure(self.model)
+        for number, refs in enumerate(self.constraint_vars):
             for var in refs:
                 self.var_constraints[var].append(number)
         self.objective = list(zip(proto.objective.vars, proto.objective.coeffs))
