@@ -307,7 +307,19 @@ def solve(folder: Path, out: Path, time_limit: float, effort: float | None, seed
         click.echo(pick(f"{part.id}: {part.status}, objective {part.objective}, bound {part.bound}, gap {_pct(part.gap)}",
                         f"{part.id}：{STATUS_ZH.get(part.status, part.status)}，目标值 {part.objective}，下界 {part.bound}，"
                         f"差距 {_pct(part.gap)}"))
+    if report.quality is not None:
+        click.echo(_quality_line(report.quality))
     click.echo(pick(f"published to {out}", f"已发布到 {out}"))
+
+
+def _quality_line(q: Any) -> str:
+    share = "-" if q.core_morning_share is None else f"{100 * q.core_morning_share:.1f}%"
+    gaps = "-" if q.gaps_per_teacher_day is None else f"{q.gaps_per_teacher_day:.2f}"
+    return pick(f"quality: {q.holes} holes and {q.late_starts} late starts in {q.class_days} class-days; core subjects "
+                f"in the morning {share}; {gaps} teacher gaps per teacher-day; {q.repeats} subjects repeated in a day "
+                "(quality.html)",
+                f"课表质量：{q.class_days} 个班级日中空节 {q.holes} 个、迟开课 {q.late_starts} 个；主科上午占比 {share}；"
+                f"每教师日空堂 {gaps} 节；同日重复学科 {q.repeats} 次（见 quality.html）")
 
 
 def _pct(gap: float | None) -> str:

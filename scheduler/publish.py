@@ -4,6 +4,7 @@ move it into place so a crash never leaves a half-written OUT.
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import tempfile
@@ -32,13 +33,18 @@ def run_solve(scenario: Scenario, *, time_limit: float, seed: int, workers: int,
     return solve_scenario(scenario, time_limit=time_limit, seed=seed, workers=workers, progress=progress)
 
 
-def write_outputs(scenario: Scenario, solution: Solution, folder: Path, previous: Path | None,
+def write_outputs(scenario: Scenario, result: Any, folder: Path, previous: Path | None,
                   activities: Any = None) -> None:
     """Everything OUT holds, written into ``folder`` (a temporary folder)."""
+    solution = result.solution
     (folder / SOLUTION_FILE).write_text(solution_json(solution), encoding="utf-8")
-    from reports import write_all
+    from reports import workbook_stamp, write_all
+    from reports.quality import write_quality
 
     write_all(scenario, solution, folder)
+    if scenario.explicit is None:
+        write_quality(scenario, solution, folder, workbook_stamp(scenario), result.penalties(), result.objective,
+                      result.bound)
     from scheduler.itinerant.routes import write_routes
 
     write_routes(scenario, solution, folder)  # itinerant teachers' routes and county summary, when posts exist
@@ -87,7 +93,15 @@ def publish_solution(scenario: Scenario, result: Any, scenario_folder: Path, out
             violations += [Violation("activities", "", en, zh) for en, zh in check_activities(scenario, solution, activities)]
         if violations:
             return violations
-        write_outputs(scenario, result.solution, staging, previous, activities)
+        write_outputs(scenario, result, staging, previous, activities)
+        if (staging / "quality.json").is_file():
+            # The quality report and the solver's penalties, recounted as `tongbu verify` will.
+            from constraints.checks.quality import check_report
+
+            report = json.loads((staging / "quality.json").read_text(encoding="utf-8"))
+            violations = check_report(scenario, solution, report)
+            if violations:
+                return violations
         swap_into_place(staging, out)
         return []
     finally:

@@ -6,6 +6,7 @@ are raised as :mod:`models.errors` (a message in both languages and an exit code
 
 from __future__ import annotations
 
+import json
 import shutil
 import time
 from dataclasses import dataclass, field
@@ -13,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from constraints.checks import Violation, load_solution, verify
+from constraints.checks.quality import check_report
 from models import Scenario, Solution
 from models.errors import BadInput, Impossible, ViolationsFound
 from models.files import load_scenario
@@ -124,6 +126,8 @@ class SolveReport:
 
     result: Any
     warnings: tuple[tuple[str, str], ...] = ()
+    #: The county's row of the quality report (reports/quality.py), None for an imported file.
+    quality: Any = None
 
 
 def publish_reserve(scenario: Scenario) -> float:
@@ -178,7 +182,12 @@ def solve_folder(request: SolveRequest) -> SolveReport:
     if violations:
         checkpoints.clear()  # the parts that made this timetable must not be reused as if they were right
         raise _violations(violations)
-    return SolveReport(result=result, warnings=warnings)
+    quality = None
+    if scenario.explicit is None:
+        from reports.quality import quality_report
+
+        quality = quality_report(scenario, result.solution).county
+    return SolveReport(result=result, warnings=warnings, quality=quality)
 
 
 def _violations(violations: list[Violation]) -> ViolationsFound:
@@ -195,6 +204,9 @@ def verify_folder(folder: Path, out: Path) -> list[Violation]:
     scenario = load(folder)
     solution = published_solution(out)
     violations = verify(scenario, solution)
+    if (out / "quality.json").is_file():
+        # The quality report published with the timetable, and the solver's penalties by family.
+        violations += check_report(scenario, solution, json.loads((out / "quality.json").read_text(encoding="utf-8")))
     if (out / "activities" / "plan.json").is_file():
         # The activity calendar published with the timetable: fairness bounds, clashes, double bookings.
         violations += [Violation("activities", "", en, zh)

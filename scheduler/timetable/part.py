@@ -26,7 +26,6 @@ from ortools.sat.python import cp_model
 
 import constraints
 from models import LessonPlacement, ResearchPlacement, Scenario, Solution, Weekday
-from scheduler.timetable import objective as python_objective
 from constraints.context import ModelContext, PenaltyTerm, Requirement
 from constraints.index import Index, IndexBuilder
 from constraints.index_fet import build_fet_index

@@ -30,7 +30,6 @@ from models import LessonPlacement, PartReport, Scenario, Solution
 from models.assignment import AssignmentError, complete_assignment
 from models.errors import Impossible, NotFoundInTime, TongbuError
 from scheduler.executor import Checkpoints, Executor, LocalExecutor, run_parts
-from scheduler.timetable import objective as python_objective
 from scheduler.timetable.part import Conflict, PartInput, PartOutput
 from scheduler.timetable.parts import PartPlan, split_parts
 
@@ -60,10 +59,21 @@ class SolveResult:
     wall_seconds: float = field(default=0.0, compare=False)
 
     def recompute_objective(self, scenario: Scenario) -> int | None:
-        """The objective recomputed in Python from the solution (must equal ``objective``)."""
+        """The objective recomputed in Python from the soft families' definitions (must equal ``objective``)."""
+        from constraints.checks.quality import objective
+
         if self.solution is None:
             return None
-        return python_objective.objective(scenario, self.solution)
+        return objective(scenario, self.solution)
+
+    def penalties(self) -> dict[str, int]:
+        """Each soft family's penalty as the solver counted it (summed over the parts)."""
+        found: dict[str, int] = {}
+        for output in self.outputs:
+            for name, value in output.penalties:
+                family = name.split("(", 1)[0]
+                found[family] = found.get(family, 0) + value
+        return found
 
 
 def lanes_of(plans: list[PartPlan], workers: int) -> list[int]:
