@@ -100,6 +100,9 @@ class Activity:
     options: tuple[Option, ...]
     label: str | None = None
     count: int = 1
+    #: A FET activity's id, or the ids of FET activities that must start together (one set of variables:
+    #: shared/SOLVER-NOTES.md measured it better than equalities between their starts).
+    members: tuple[int, ...] = ()
 
     @property
     def periods(self) -> int:

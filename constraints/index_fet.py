@@ -140,26 +140,75 @@ class FetIndexBuilder:
         return {ident: sorted(starts) for ident, starts in allowed.items()}
 
     # -- building ------------------------------------------------------------------------------------
+    def together(self) -> list[list[int]]:
+        """FET activities that one activity of the index places: hard same-start groups whose members have
+        one duration and share no teacher or student set (so one placement is exactly their starts);
+        every other activity alone."""
+        tt = self.tt
+        parent = {a.id: a.id for a in tt.activities}
+
+        def root(x: int) -> int:
+            while parent[x] != x:
+                parent[x] = parent[parent[x]]
+                x = parent[x]
+            return x
+
+        if not self.explain:
+            for rule in tt.rules:
+                if rule.hard and rule.kind == "ActivitiesSameStartingTime":
+                    ids = [a for a in rule.activities if a in parent]
+                    for other in ids[1:]:
+                        parent[root(other)] = root(ids[0])
+        groups: dict[int, list[int]] = {}
+        for a in tt.activities:
+            groups.setdefault(root(a.id), []).append(a.id)
+        found: list[list[int]] = []
+        for members in groups.values():
+            found += self._separable(members)
+        return sorted(found, key=lambda g: min(g))
+
+    def _separable(self, members: list[int]) -> list[list[int]]:
+        """Members that can share variables, or each alone when they cannot (different durations, or a
+        teacher or student set in two of them: FET's clash rules must still see them)."""
+        tt = self.tt
+        acts = [tt.activity_by_id[i] for i in sorted(members)]
+        teachers = [t for a in acts for t in set(a.teachers)]
+        atoms = [x for a in acts for x in tt.atoms_of(a.students)]
+        if len({a.duration for a in acts}) == 1 and len(teachers) == len(set(teachers)) and len(atoms) == len(set(atoms)):
+            return [sorted(members)]
+        return [[i] for i in sorted(members)]
+
     def build(self) -> Index:
         ix, tt = self.index, self.tt
         self._off()
         allowed = self.allowed_starts()
-        self.position = {a.id: n for n, a in enumerate(tt.activities)}
-        for number, a in enumerate(tt.activities):
-            groups = tuple(sorted(ix.class_index[atom] for atom in tt.atoms_of(a.students)))
-            teachers = tuple(sorted(ix.teacher_index[t] for t in set(a.teachers)))
+        self.position = {}
+        for number, members in enumerate(self.together()):
+            acts = [tt.activity_by_id[i] for i in members]
+            for i in members:
+                self.position[i] = number
+            groups = tuple(sorted({ix.class_index[atom] for a in acts for atom in tt.atoms_of(a.students)}))
+            teachers = tuple(sorted({ix.teacher_index[t] for a in acts for t in a.teachers}))
+            duration = acts[0].duration
+            starts = sorted(set.intersection(*(set(allowed[i]) for i in members)))
             options = []
-            for start in allowed[a.id]:
+            for start in starts:
                 day, hour = divmod(start, self.hours)
                 options.append(Option(start=(day, hour + 1), placements=tuple(Placement(g, day, hour + 1) for g in groups),
-                                      teacher_keys=tuple((0, day, hour + 1 + k) for k in range(a.duration)),
+                                      teacher_keys=tuple((0, day, hour + 1 + k) for k in range(duration)),
                                       blocked=False))
-            ix.activities.append(Activity(index=number, subject=a.subject, teachers=teachers, classes=groups,
-                                          length=a.duration, number=0, sync=None, options=tuple(options),
-                                          label=f"A{a.id}"))
+            ix.activities.append(Activity(index=number, subject=acts[0].subject, teachers=teachers, classes=groups,
+                                          length=duration, number=0, sync=None, options=tuple(options),
+                                          label=f"A{members[0]}", members=tuple(members)))
         ix.rules = [self._rule(number, rule) for number, rule in enumerate(tt.rules)
-                    if not (rule.hard and rule.kind in UNARY and not self.explain) and rule.weight > 0]
+                    if not (rule.hard and rule.kind in UNARY and not self.explain) and rule.weight > 0
+                    and not self._merged(rule)]
         return ix
+
+    def _merged(self, rule: TimeRule) -> bool:
+        """A hard same-start rule whose activities all became one activity holds by construction."""
+        return (rule.hard and rule.kind == "ActivitiesSameStartingTime"
+                and len({self.position.get(i) for i in rule.activities}) == 1)
 
     def _rule(self, number: int, rule: TimeRule) -> Rule:
         ix, tt = self.index, self.tt
@@ -174,9 +223,9 @@ class FetIndexBuilder:
         else:
             groups = ()
         if rule.kind in UNARY:
-            activities = tuple(sorted(self.position[i] for i in self.rule_activities(rule)))
+            activities = tuple(sorted({self.position[i] for i in self.rule_activities(rule)}))
         else:
-            activities = tuple(self.position[i] for i in rule.activities if i in self.position)
+            activities = tuple(dict.fromkeys(self.position[i] for i in rule.activities if i in self.position))
         en, zh = describe(tt, rule)
         return Rule(kind=rule.kind, hard=rule.hard, weight=int(round(rule.weight)), activities=activities,
                     teachers=teachers, groups=groups, slots=frozenset(self.slot(d, h) for d, h in rule.slots),

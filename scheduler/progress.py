@@ -119,13 +119,16 @@ class ProgressReporter:
         self._say(f"solving {len(parts)} parts ({classes} classes)", f"开始求解 {len(parts)} 个部分（{classes} 个班级）")
 
     def part_done(self, part_id: str, status: str, objective: float | None, seconds: float | None,
-                  from_checkpoint: bool = False) -> None:
+                  from_checkpoint: bool = False, first: float | None = None) -> None:
         with self._lock:
             self._open.pop(part_id, None)
             self._done += 1
             done, total = self._done, self._total
         how_en = " (kept from an earlier run)" if from_checkpoint else (f" in {seconds:.0f} s" if seconds else "")
         how_zh = "（沿用上次运行的结果）" if from_checkpoint else (f"，用时 {seconds:.0f} 秒" if seconds else "")
+        if first is not None and not from_checkpoint:
+            how_en += f" (first timetable after {first:.1f} s)"
+            how_zh += f"（{first:.1f} 秒时得到第一张课表）"
         value = "" if objective is None else f", objective {objective:g}"
         value_zh = "" if objective is None else f"，目标值 {objective:g}"
         self._say(f"[{done}/{total}] {part_id}: {status}{value}{how_en}",
@@ -137,7 +140,7 @@ class ProgressReporter:
             self.parts_started(event["parts"])
         elif event.get("event") == "done":
             self.part_done(event["part"], event["status"], event.get("objective"), event.get("seconds"),
-                           event.get("from_checkpoint", False))
+                           event.get("from_checkpoint", False), event.get("first"))
 
     # -- the periodic line -------------------------------------------------------------------------
     def _beat(self) -> None:

@@ -359,11 +359,12 @@ def _fet_lessons(ctx: ModelContext, value: Values) -> tuple[LessonPlacement, ...
         chosen = next((option for option, var in ctx.options[activity.index] if value(var)), None)
         if chosen is None:
             continue
-        a = tt.activity_by_id[int((activity.label or "A0")[1:])]
         day, period = chosen.start
-        lessons.append(LessonPlacement(key=f"A{a.id}", class_id=" + ".join(a.students) or "-", school=ix.schools[0],
-                                       subject=a.subject, teacher=" + ".join(a.teachers), day=Weekday.of_index(day),
-                                       period=period, length=a.duration))
+        for member in activity.members:
+            a = tt.activity_by_id[member]
+            lessons.append(LessonPlacement(key=f"A{a.id}", class_id=" + ".join(a.students) or "-",
+                                           school=ix.schools[0], subject=a.subject, teacher=" + ".join(a.teachers),
+                                           day=Weekday.of_index(day), period=period, length=a.duration))
     return tuple(sorted(lessons, key=lambda x: (x.day.index, x.period, x.key)))
 
 
@@ -444,7 +445,7 @@ def _fet_capacity(index: Index) -> list[Conflict]:
     found = []
     for activity in index.activities:
         if not activity.options:
-            a = tt.activity_by_id[int((activity.label or "A0")[1:])]
+            a = tt.activity_by_id[activity.members[0]]
             found.append(Conflict(kind="activity", ref=str(a.id),
                                   en=f"activity {a.id} ({a.subject}, {'+'.join(a.teachers) or 'no teacher'}, "
                                      f"{'+'.join(a.students) or 'no students'}) has no hour left where it may start: "

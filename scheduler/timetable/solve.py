@@ -143,13 +143,16 @@ def _run_parts(inputs: list[PartInput], workers: int, progress: Callable[[dict],
         if progress is not None:
             progress({"event": "done", "part": done.id, "status": done.status, "objective": done.objective,
                       "bound": done.bound, "seconds": done.build_seconds + done.solve_seconds,
-                      "from_checkpoint": from_checkpoint})
+                      "first": None if done.first_feasible_seconds is None
+                      else done.build_seconds + done.first_feasible_seconds, "from_checkpoint": from_checkpoint})
 
     results = run_parts(inputs, executor or LocalExecutor(workers), report, checkpoints)
     return [results[p.id] for p in inputs]
 
 
 def _classes(part: PartInput) -> int:
+    if part.scenario.explicit is not None:
+        return len(part.scenario.explicit.student_sets)
     schools = set(part.schools)
     return sum(1 for c in part.scenario.classes if c.school in schools)
 
