@@ -527,19 +527,9 @@ def tokens_revoke(out: Path, feeds: tuple[str, ...]) -> None:
 @click.argument("file", type=click.Path(path_type=Path))
 @option("--out", "out", type=click.Path(path_type=Path), required=True, help=bi("scenario folder to write", "要写入的方案文件夹"))
 def import_fet(file: Path, out: Path) -> None:
-    from models.fet import FetError, read_fet
-    from models.files import write_scenario
+    from scheduler.service import import_fet_file
 
-    if not file.is_file():
-        raise UserError(pick(f"{file} does not exist: give the path of a .fet file", f"{file} 不存在：请给出 .fet 文件的路径"))
-    if out.exists() and any(out.iterdir()):
-        raise UserError(pick(f"{out} is not empty: choose a new folder", f"{out} 不是空文件夹：请换一个新文件夹"))
-    try:
-        scenario = read_fet(file)
-    except FetError as err:
-        raise UserError(pick(err.en, err.zh)) from None
-    write_scenario(scenario, out)
-    tt = scenario.explicit
+    tt = import_fet_file(file, out).explicit
     assert tt is not None
     click.echo(pick(f"{len(tt.activities)} activities, {len(tt.teachers)} teachers, {len(tt.student_sets)} student sets, "
                     f"{len(tt.rules)} time constraints imported to {out}",
@@ -557,22 +547,9 @@ def import_fet(file: Path, out: Path) -> None:
 @click.argument("folder", type=click.Path(path_type=Path))
 @option("--out", "out", type=click.Path(path_type=Path), required=True, help=bi("the .fet file to write", "要写入的 .fet 文件"))
 def export_fet(folder: Path, out: Path) -> None:
-    from models.fet.writer import write_fet
+    from scheduler.service import export_fet_file
 
-    scenario = _load(folder)
-    if scenario.explicit is not None:
-        data = write_fet(scenario)
-    else:
-        from models.assignment import AssignmentError, complete_assignment
-
-        try:
-            assignment = complete_assignment(scenario)
-        except AssignmentError as err:
-            raise UserError(pick(err.en, err.zh)) from None
-        data = write_fet(scenario, assignment.teacher_of, assignment.local_periods, assignment.sync_teacher)
-    if out.parent and not out.parent.exists():
-        raise UserError(pick(f"{out.parent} does not exist: create the folder first", f"{out.parent} 不存在：请先建立该文件夹"))
-    out.write_bytes(data)
+    export_fet_file(folder, out)
     click.echo(pick(f"wrote {out}", f"已写入 {out}"))
 
 

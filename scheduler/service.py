@@ -264,3 +264,39 @@ def spot_check_draw(folder: Path, out: Path, activity: str, seed: str) -> tuple[
     except DrawError as err:
         raise BadInput(err.en, err.zh) from None
     return record, scenario
+
+
+# -- FET files ------------------------------------------------------------------------------------------
+def import_fet_file(file: Path, out: Path) -> Scenario:
+    """``tongbu import-fet``: a FET file as a scenario folder; what it leaves out is on the scenario."""
+    from models.fet import FetError, read_fet
+    from models.files import write_scenario
+
+    if not file.is_file():
+        raise BadInput(f"{file} does not exist: give the path of a .fet file", f"{file} 不存在：请给出 .fet 文件的路径")
+    if out.exists() and any(out.iterdir()):
+        raise BadInput(f"{out} is not empty: choose a new folder", f"{out} 不是空文件夹：请换一个新文件夹")
+    try:
+        scenario = read_fet(file)
+    except FetError as err:
+        raise BadInput(err.en, err.zh) from None
+    write_scenario(scenario, out)
+    return scenario
+
+
+def export_fet_file(folder: Path, out: Path) -> None:
+    """``tongbu export-fet``: a scenario (imported, or a consortium's with its completed assignment) as FET."""
+    from models.assignment import AssignmentError, complete_assignment
+    from models.fet.writer import write_fet
+
+    scenario = load(folder)
+    if out.parent and not out.parent.exists():
+        raise BadInput(f"{out.parent} does not exist: create the folder first", f"{out.parent} 不存在：请先建立该文件夹")
+    if scenario.explicit is not None:
+        out.write_bytes(write_fet(scenario))
+        return
+    try:
+        assignment = complete_assignment(scenario)
+    except AssignmentError as err:
+        raise BadInput(err.en, err.zh) from None
+    out.write_bytes(write_fet(scenario, assignment.teacher_of, assignment.local_periods, assignment.sync_teacher))
