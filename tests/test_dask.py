@@ -184,7 +184,8 @@ def test_cli_solve_on_dask_resumes_and_publishes(dask_run, local_result, provinc
 
     from click.testing import CliRunner
 
-    from cli import PARTS_FOLDER, main
+    from cli import main
+    from scheduler.service import PARTS_FOLDER
     from models.files import write_scenario
     from scheduler.publish import solution_json as published_json
 

@@ -38,7 +38,7 @@ def published(tmp_path_factory):
     else:
         from scheduler.timetable.solve import solve_scenario
 
-        solution = solve_scenario(scenario, time_limit=30, seed=0, workers=2).solution
+        solution = solve_scenario(scenario, time_limit=60, seed=0, workers=2).solution
     out = tmp_path_factory.mktemp("pengshui")
     write_feeds(scenario, solution, out)
     return scenario, solution, out
