@@ -1,4 +1,5 @@
-"""Cells written to CSV and XLSX files: the one guard against spreadsheet formula injection.
+"""Cells written to CSV and XLSX files: the one guard against spreadsheet formula injection, and the one
+writer of each format (every CSV and workbook the project writes goes through here).
 
 A text cell that starts with ``=``, ``+``, ``-`` or ``@`` (or a tab or carriage return) is taken by
 Excel, WPS and LibreOffice as a formula, so a school or teacher name like ``=HYPERLINK("http://x","y")``
@@ -13,7 +14,10 @@ back the same.
 
 from __future__ import annotations
 
+import csv
+import io
 import re
+import zipfile
 from typing import Any
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -38,3 +42,34 @@ def unescape_cell(text: str) -> str:
     if len(text) > 1 and text[0] == "'" and text[1:].startswith(FORMULA_STARTS):
         return text[1:]
     return text
+
+
+def csv_bytes(rows: list[list[Any]]) -> bytes:
+    """CSV for Excel and WPS on Chinese Windows: UTF-8 with a BOM, CRLF line ends, every cell guarded."""
+    buffer = io.StringIO()
+    csv.writer(buffer, lineterminator="\r\n").writerows(safe_row(row) for row in rows)
+    return buffer.getvalue().encode("utf-8-sig")
+
+
+#: The earliest time a zip entry can carry: every entry of a workbook is dated so, for the same bytes each run.
+ZIP_EPOCH = (1980, 1, 1, 0, 0, 0)
+
+
+def workbook_bytes(book: Any) -> bytes:
+    """An openpyxl workbook's .xlsx bytes, the same on every run: openpyxl's writer is used directly
+    (``Workbook.save`` would stamp the modified time), then the zip is rebuilt with every entry dated
+    ``ZIP_EPOCH``. The document's own created/modified times are the caller's to set."""
+    from openpyxl.writer.excel import ExcelWriter
+
+    raw = io.BytesIO()
+    with zipfile.ZipFile(raw, "w", zipfile.ZIP_DEFLATED, allowZip64=True) as archive:
+        ExcelWriter(book, archive).write_data()
+    stable = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(raw.getvalue())) as source, \
+            zipfile.ZipFile(stable, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            entry = zipfile.ZipInfo(info.filename, date_time=ZIP_EPOCH)
+            entry.compress_type = zipfile.ZIP_DEFLATED
+            entry.external_attr = 0o600 << 16
+            target.writestr(entry, source.read(info.filename))
+    return stable.getvalue()

@@ -26,7 +26,7 @@ from pydantic import BaseModel, ValidationError
 from models.alignment import ResearchBlock, SyncLesson
 from models.bells import BellPeriod, BellSchedule, BellSeason
 from models.calendar import MakeupDay, TermCalendar
-from models.cells import safe_row, unescape_cell
+from models.cells import csv_bytes, safe_row, unescape_cell, workbook_bytes
 from models.curriculum import CurriculumEntry, Subject
 from models.enums import Weekday
 from models.later import ActivityRule, ExchangePolicy, ItinerantPost
@@ -1241,10 +1241,8 @@ def write_yaml(data: dict[str, Any], path: Path) -> None:
 
 
 def write_csv(rows: list[list[str]], path: Path) -> None:
-    """CSV with a BOM, so Excel on Windows opens Chinese text correctly."""
-    buffer = io.StringIO()
-    csv.writer(buffer, lineterminator="\r\n").writerows(safe_row(row) for row in rows)
-    path.write_bytes(buffer.getvalue().encode("utf-8-sig"))
+    """CSV with a BOM, so Excel on Windows opens Chinese text correctly (models.cells.csv_bytes)."""
+    path.write_bytes(csv_bytes(rows))
 
 
 def write_scenario(scenario: Scenario, folder: Path | str, table_format: str = "csv") -> list[Path]:
@@ -1272,7 +1270,6 @@ def write_scenario(scenario: Scenario, folder: Path | str, table_format: str = "
 def write_workbook(sheets: dict[str, list[list[str]]], path: Path) -> None:
     """An XLSX workbook with one sheet per table; fixed document properties so reruns are byte-identical."""
     import datetime as _dt
-    import zipfile
 
     import openpyxl
     from openpyxl.styles import Font
@@ -1292,17 +1289,4 @@ def write_workbook(sheets: dict[str, list[list[str]]], path: Path) -> None:
     book.properties.created = fixed
     book.properties.modified = fixed
     book.properties.creator = "tongbu"
-    book.save(path)
-    # openpyxl stamps the save time into docProps/core.xml and zip entries; rewrite with fixed stamps.
-    with zipfile.ZipFile(path) as source:
-        entries = [(info.filename, source.read(info.filename)) for info in source.infolist()]
-    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as target:
-        for name, data in entries:
-            if name == "docProps/core.xml":
-                import re as _re
-
-                data = _re.sub(rb"<dcterms:modified[^>]*>[^<]*</dcterms:modified>",
-                               b'<dcterms:modified xsi:type="dcterms:W3CDTF">2000-01-01T00:00:00Z</dcterms:modified>', data)
-            info = zipfile.ZipInfo(name, date_time=(2000, 1, 1, 0, 0, 0))
-            info.compress_type = zipfile.ZIP_DEFLATED
-            target.writestr(info, data)
+    path.write_bytes(workbook_bytes(book))

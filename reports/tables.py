@@ -3,11 +3,9 @@ research blocks. CSV is written with a BOM (utf-8-sig) and CRLF so Excel on Chin
 
 from __future__ import annotations
 
-import csv
-import io
 from pathlib import Path
 
-from models.cells import safe_row
+from models.cells import csv_bytes as table_csv
 from models.scenario import Scenario
 from models.solution import LessonPlacement, Solution
 from reports.labels import (
@@ -34,11 +32,7 @@ RESEARCH_HEADER = ["教研活动编号", "教研活动", "星期", "时间", "�
 
 def csv_bytes(header: list[str], rows: list[list[str]]) -> bytes:
     """CSV text with a BOM and CRLF line ends; formula-like text is neutralised (models.cells)."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(safe_row(header))
-    writer.writerows(safe_row(row) for row in rows)
-    return buffer.getvalue().encode("utf-8-sig")
+    return table_csv([header] + rows)
 
 
 def write_csv(path: Path, header: list[str], rows: list[list[str]]) -> Path:

@@ -6,9 +6,7 @@ current time; both are replaced by a stamp derived from the scenario (the term's
 
 from __future__ import annotations
 
-import io
 import re
-import zipfile
 from datetime import datetime
 from pathlib import Path
 
@@ -16,9 +14,8 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, NamedStyle, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
-from openpyxl.writer.excel import ExcelWriter
 
-from models.cells import safe_cell
+from models.cells import safe_cell, workbook_bytes
 from reports.grid import Grid
 
 FONT_NAME = "宋体"  # present on every Chinese Windows; WPS and LibreOffice map it to a CJK font
@@ -26,7 +23,6 @@ SYNC_FILL = PatternFill("solid", start_color="FFF2CC", end_color="FFF2CC")
 HEADER_FILL = PatternFill("solid", start_color="D9E1F2", end_color="D9E1F2")
 THIN = Side(style="thin", color="000000")
 THICK = Side(style="medium", color="000000")
-ZIP_EPOCH = (1980, 1, 1, 0, 0, 0)  # the earliest time a zip entry can carry
 
 _FORBIDDEN_SHEET_CHARS = re.compile(r"[\[\]:*?/\\]")
 SHEET_NAME_MAX = 31
@@ -209,23 +205,6 @@ def _stamp(wb: Workbook, stamp: datetime) -> None:
     wb.properties.modified = stamp
     wb.properties.creator = "tongbu"
     wb.properties.lastModifiedBy = "tongbu"
-
-
-def workbook_bytes(wb: Workbook) -> bytes:
-    """The .xlsx bytes, the same on every run: openpyxl's writer is used directly (``Workbook.save``
-    would stamp the modified time), then the zip is rebuilt with every entry dated 1980-01-01."""
-    raw = io.BytesIO()
-    with zipfile.ZipFile(raw, "w", zipfile.ZIP_DEFLATED, allowZip64=True) as archive:
-        ExcelWriter(wb, archive).write_data()
-    stable = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(raw.getvalue())) as source, \
-            zipfile.ZipFile(stable, "w", zipfile.ZIP_DEFLATED) as target:
-        for info in source.infolist():
-            entry = zipfile.ZipInfo(info.filename, date_time=ZIP_EPOCH)
-            entry.compress_type = zipfile.ZIP_DEFLATED
-            entry.external_attr = 0o600 << 16
-            target.writestr(entry, source.read(info.filename))
-    return stable.getvalue()
 
 
 def save_workbook(wb: Workbook, path: Path) -> Path:

@@ -15,7 +15,8 @@ from models import LessonPlacement, Weekday
 from reports import school_grids, write_all
 from reports.labels import season_short, times_text
 from reports.sync import sync_occurrences
-from reports.workbook import ZIP_EPOCH, sheet_title
+from models.cells import ZIP_EPOCH
+from reports.workbook import sheet_title
 
 BOM = b"\xef\xbb\xbf"
 
