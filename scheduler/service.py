@@ -295,7 +295,11 @@ def export_fet_file(folder: Path, out: Path) -> None:
     if scenario.explicit is not None:
         out.write_bytes(write_fet(scenario))
         return
+    from scheduler.itinerant.assign import itinerant_scenario
+
     try:
+        # Itinerant teachers' classes first (as solve does), then every other class-subject its teacher.
+        scenario, _days = itinerant_scenario(scenario)
         assignment = complete_assignment(scenario)
     except AssignmentError as err:
         raise BadInput(err.en, err.zh) from None
