@@ -397,6 +397,8 @@ def output_from_json(document: dict[str, Any]) -> PartOutput:
     values["research"] = tuple(ResearchPlacement.model_validate(x) for x in values.get("research", ()))
     values["conflicts"] = tuple(Conflict(**x) for x in values.get("conflicts", ()))
     values["penalties"] = tuple((str(name), int(value)) for name, value in values.get("penalties", ()))
+    values["choices"] = tuple(tuple(int(n) for n in chosen) for chosen in values.get("choices", ()))
+    values["window_choices"] = tuple(int(n) for n in values.get("window_choices", ()))
     return PartOutput(**values)
 
 

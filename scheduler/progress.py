@@ -109,14 +109,18 @@ class ProgressReporter:
         return str(self.folder / (hashlib.sha256(part_id.encode()).hexdigest()[:16] + ".json"))
 
     # -- events from the solve ---------------------------------------------------------------------
-    def parts_started(self, parts: Sequence[tuple[str, int]]) -> None:
-        """``parts``: (part id, classes) of every part about to be solved (checkpointed ones included)."""
+    def parts_started(self, parts: Sequence[tuple[str, int]], stage: str = "both") -> None:
+        """``parts``: (part id, classes) of every part about to be solved (checkpointed ones included);
+        ``stage``: "first" (first timetables), "improve" (from them) or "both"."""
         with self._lock:
             self._total, self._done = len(parts), 0
             now = time.perf_counter()
             self._open = {part_id: now for part_id, _classes in parts}
         classes = sum(c for _p, c in parts)
-        self._say(f"solving {len(parts)} parts ({classes} classes)", f"开始求解 {len(parts)} 个部分（{classes} 个班级）")
+        if stage == "improve":
+            self._say(f"improving the timetables of {len(parts)} parts", f"开始优化 {len(parts)} 个部分的课表")
+        else:
+            self._say(f"solving {len(parts)} parts ({classes} classes)", f"开始求解 {len(parts)} 个部分（{classes} 个班级）")
 
     def part_done(self, part_id: str, status: str, objective: float | None, seconds: float | None,
                   from_checkpoint: bool = False, first: float | None = None) -> None:
@@ -137,7 +141,7 @@ class ProgressReporter:
     def __call__(self, event: dict[str, Any]) -> None:
         """The dictionary form solve_scenario also accepts (kept for scripts that pass a plain function)."""
         if event.get("event") == "started":
-            self.parts_started(event["parts"])
+            self.parts_started(event["parts"], event.get("stage", "both"))
         elif event.get("event") == "done":
             self.part_done(event["part"], event["status"], event.get("objective"), event.get("seconds"),
                            event.get("from_checkpoint", False), event.get("first"))

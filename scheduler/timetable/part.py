@@ -47,6 +47,8 @@ EXPLAIN_EFFORT = 10.0
 #: Phase 2 runs this many of CP-SAT's subsolvers (large-neighbourhood search among them) interleaved in
 #: one thread: one core per part, yet the improving search CP-SAT's portfolio gives.
 IMPROVE_WORKERS = 8
+#: Seconds the count of a fixed timetable's penalties may take (it is a propagation: well under one).
+COUNTING_SECONDS = 10.0
 #: Upper end of a penalty term's variable (a term counts periods, gaps or days of one class or teacher).
 PENALTY_CEILING = 1_000_000
 
@@ -84,6 +86,11 @@ class PartInput:
     explain_first: bool = False
     #: How a hard class-day rule is posted (constraints/class_day.py): "balanced", or "prefix" when that fails.
     class_shape: str = "balanced"
+    #: "first" (a timetable meeting the hard requirements), "improve" (from ``start``) or "both".
+    stage: str = "both"
+    #: The first stage's timetable: each activity's chosen options, each research block's window.
+    start: tuple[tuple[int, ...], ...] | None = None
+    start_windows: tuple[int, ...] = ()
     #: Where to write the part's running state for the progress lines (scheduler/progress.py); not an input.
     progress_file: str | None = None
 
@@ -109,6 +116,11 @@ class PartOutput:
     variables: int = 0
     #: Rounds of the large-neighbourhood search (scheduler/timetable/lns.py).
     rounds: int = 0
+    #: The timetable as choices in the part's index (see ``PartInput.start``), and the class-day shape it
+    #: was found with (the index those choices belong to).
+    choices: tuple[tuple[int, ...], ...] = ()
+    window_choices: tuple[int, ...] = ()
+    class_shape: str = "balanced"
     peak_rss_mb: float = field(default=0.0)
 
 
@@ -195,7 +207,12 @@ def _stopped_by_clock(part: PartInput, solver: cp_model.CpSolver, effort: float 
 
 
 def solve_part(part: PartInput) -> PartOutput:
-    """Solve one part; on a proven infeasibility return the conflicting requirements instead of lessons."""
+    """Solve one part; on a proven infeasibility return the conflicting requirements instead of lessons.
+
+    Stage "first" stops at a timetable meeting every hard requirement; stage "improve" starts from
+    ``part.start`` (the first stage's choices, in the same index) and lowers the soft penalties;
+    "both" does one after the other.
+    """
     started = time.perf_counter()
     wall_started = time.time()
     progress = PartProgress(part.progress_file)
@@ -206,63 +223,107 @@ def solve_part(part: PartInput) -> PartOutput:
         progress.write("explain", force=True)
         return _explained(part, index, prechecks, started, time.perf_counter() - started)
     ctx = post_hard(index, explain=False)
-    build_seconds = time.perf_counter() - started
-    progress.write("first", force=True)
-    watcher = _FirstSolution(progress)
-    # Phase 1 may take until the deadline: a part without a timetable is of no use.
-    first = _solver(part, part.deadline - time.time(), part.effort, part.cp_workers, first_solution=True)
-    code = first.Solve(ctx.model, watcher)
-    common = dict(id=part.id, schools=part.schools, build_seconds=build_seconds,
-                  variables=len(ctx.model.Proto().variables))
-    if code not in FOUND:
-        status = STATUS_NAMES[code]
-        if status == "infeasible" and part.class_shape == "balanced" and _balanced_matters(index):
-            # Balanced days could not hold: any prefix shape may (constraints/class_day.py).
-            return solve_part(dataclasses.replace(part, class_shape="prefix"))
-        if status == "infeasible":
-            progress.write("explain", force=True)
-            return _explained(part, index, prechecks, started, build_seconds, proven=True)
-        return PartOutput(status=status, objective=None, bound=None, gap=None, solve_seconds=first.wall_time,
-                          deterministic_time=first.deterministic_time,
-                          hit_wall_limit=_stopped_by_clock(part, first, part.effort), peak_rss_mb=_peak_rss_mb(),
-                          **common)  # type: ignore[arg-type]
-    first_values = [int(v) for v in first.ResponseProto().solution]
+    common = dict(id=part.id, schools=part.schools, build_seconds=time.perf_counter() - started,
+                  variables=len(ctx.model.Proto().variables), class_shape=part.class_shape)
+    if part.start is not None:
+        first_values, first_seconds, first_effort = _from_choices(ctx, part.start, part.start_windows), None, 0.0
+    else:
+        progress.write("first", force=True)
+        watcher = _FirstSolution(progress)
+        # Phase 1 may take until the deadline: a part without a timetable is of no use.
+        first = _solver(part, part.deadline - time.time(), part.effort, part.cp_workers, first_solution=True)
+        code = first.Solve(ctx.model, watcher)
+        if code not in FOUND:
+            return _no_timetable(part, index, prechecks, started, first, STATUS_NAMES[code], common, progress)
+        first_values = [int(v) for v in first.ResponseProto().solution]
+        first_seconds, first_effort = watcher.first, first.deterministic_time
+        if part.stage == "first":
+            value = _reader(first_values)
+            return PartOutput(status="feasible", objective=None, bound=None, gap=None, lessons=read_lessons(ctx, value),
+                              research=read_research(ctx, value), choices=_choices(ctx, value),
+                              window_choices=_window_choices(ctx, value), solve_seconds=first.wall_time,
+                              first_feasible_seconds=first_seconds, deterministic_time=first_effort,
+                              peak_rss_mb=_peak_rss_mb(), **common)  # type: ignore[arg-type]
+    return _improve(part, ctx, first_values, first_seconds, first_effort, wall_started, common, progress)
+
+
+def _no_timetable(part: PartInput, index: Index, prechecks: list[Conflict], started: float,
+                  first: cp_model.CpSolver, status: str, common: dict, progress: PartProgress) -> PartOutput:
+    if status == "infeasible" and part.class_shape == "balanced" and _balanced_matters(index):
+        # Balanced days could not hold: any prefix shape may (constraints/class_day.py).
+        return solve_part(dataclasses.replace(part, class_shape="prefix"))
+    if status == "infeasible":
+        progress.write("explain", force=True)
+        return _explained(part, index, prechecks, started, common["build_seconds"], proven=True)
+    return PartOutput(status=status, objective=None, bound=None, gap=None, solve_seconds=first.wall_time,
+                      deterministic_time=first.deterministic_time,
+                      hit_wall_limit=_stopped_by_clock(part, first, part.effort), peak_rss_mb=_peak_rss_mb(),
+                      **common)  # type: ignore[arg-type]
+
+
+def _improve(part: PartInput, ctx: ModelContext, first_values: list[int], first_seconds: float | None,
+             first_effort: float, wall_started: float, common: dict, progress: PartProgress) -> PartOutput:
+    """Phase 2: large-neighbourhood search from the first timetable, for what is left of the part's share."""
     soft_started = time.perf_counter()
     terms = post_soft(ctx)
-    build_seconds += time.perf_counter() - soft_started
-    common.update(build_seconds=build_seconds, variables=len(ctx.model.Proto().variables))
+    common.update(build_seconds=common["build_seconds"] + time.perf_counter() - soft_started,
+                  variables=len(ctx.model.Proto().variables))
+    first_timetable = dict(first_feasible_seconds=first_seconds, choices=_choices(ctx, _reader(first_values)),
+                           window_choices=_window_choices(ctx, _reader(first_values)))
     if not terms:
         value = _reader(first_values)
         return PartOutput(status="optimal", objective=0.0, bound=0.0, gap=0.0, lessons=read_lessons(ctx, value),
-                          research=read_research(ctx, value), solve_seconds=first.wall_time,
-                          first_feasible_seconds=watcher.first, deterministic_time=first.deterministic_time,
-                          peak_rss_mb=_peak_rss_mb(), **common)  # type: ignore[arg-type]
-    # Phase 2: large-neighbourhood search from the first timetable, for what is left of the part's share.
+                          research=read_research(ctx, value), solve_seconds=time.time() - wall_started,
+                          deterministic_time=first_effort, peak_rss_mb=_peak_rss_mb(), **first_timetable,
+                          **common)  # type: ignore[arg-type]
     progress.write("improve", force=True)
     values = complete_solution(ctx, part, first_values)
     if values is None:  # the clock ran out before the penalties of the first timetable could be counted
-        return PartOutput(status="unknown", objective=None, bound=None, gap=None, solve_seconds=first.wall_time,
-                          peak_rss_mb=_peak_rss_mb(), **common)  # type: ignore[arg-type]
+        return PartOutput(status="unknown", objective=None, bound=None, gap=None, peak_rss_mb=_peak_rss_mb(),
+                          **common)  # type: ignore[arg-type]
     sub = SubModels(ctx.model, frozenset(v.Index() for created in ctx.options for _o, v in created), values, part.seed)
     share_left = max(part.seconds - (time.time() - wall_started), 0.0)
-    effort_left = None if part.effort is None else max(part.effort - first.deterministic_time,
-                                                       part.effort * MIN_IMPROVEMENT_SHARE)
+    effort_left = None if part.effort is None else max(part.effort - first_effort, part.effort * MIN_IMPROVEMENT_SHARE)
     bound = lower_bound(ctx, terms)
     rounds = search(sub, class_neighbourhoods(ctx), seconds=min(share_left, part.deadline - time.time())
                     if part.effort is None else part.deadline - time.time(), effort=effort_left, seed=part.seed,
-                    groups=len(index.classes), lower_bound=bound,
+                    groups=len(ctx.index.classes), lower_bound=bound,
                     on_better=lambda objective: progress.write("improve", objective))
-    value = _reader(sub.values)
-    objective = sub.value()
-    penalties = tuple((t.name, int(_evaluate(t.expr, sub.values)) * t.weight) for t in terms
-                      if _evaluate(t.expr, sub.values))
+    # A round stopped by its time may leave a penalty's auxiliaries above their least values: count the
+    # final timetable's penalties exactly (its decisions fixed, the auxiliaries at their least).
+    final = complete_solution(ctx, part, sub.values) or sub.values
+    value = _reader(final)
+    objective = float(sum(_evaluate(t.expr, final) * t.weight for t in terms))
+    penalties = tuple((t.name, int(_evaluate(t.expr, final)) * t.weight) for t in terms if _evaluate(t.expr, final))
+    first_timetable.update(choices=_choices(ctx, value), window_choices=_window_choices(ctx, value))
     return PartOutput(
         status="optimal" if objective <= bound else "feasible", objective=objective, bound=bound,
         gap=relative_gap(objective, bound), lessons=read_lessons(ctx, value), research=read_research(ctx, value),
-        penalties=penalties, solve_seconds=time.time() - wall_started, first_feasible_seconds=watcher.first,
-        deterministic_time=first.deterministic_time + sub.deterministic, rounds=rounds,
-        hit_wall_limit=part.effort is not None and sub.deterministic < (effort_left or 0) * 0.99
-        and time.time() >= part.deadline, peak_rss_mb=_peak_rss_mb(), **common)  # type: ignore[arg-type]
+        penalties=penalties, solve_seconds=time.time() - wall_started, deterministic_time=first_effort + sub.deterministic,
+        rounds=rounds, hit_wall_limit=part.effort is not None and sub.deterministic < (effort_left or 0) * 0.99
+        and time.time() >= part.deadline, peak_rss_mb=_peak_rss_mb(), **first_timetable,
+        **common)  # type: ignore[arg-type]
+
+
+def _choices(ctx: ModelContext, value: Values) -> tuple[tuple[int, ...], ...]:
+    """Which options each activity took (their positions in the index), to carry a timetable between stages."""
+    return tuple(tuple(n for n, (_option, var) in enumerate(created) if value(var)) for created in ctx.options)
+
+
+def _window_choices(ctx: ModelContext, value: Values) -> tuple[int, ...]:
+    return tuple(next((n for n, var in enumerate(windows) if value(var)), -1) for windows in ctx.windows)
+
+
+def _from_choices(ctx: ModelContext, choices: tuple[tuple[int, ...], ...], windows: tuple[int, ...]) -> list[int]:
+    """Decision values of a timetable given by its choices (every other variable 0: completed later)."""
+    values = [0] * len(ctx.model.Proto().variables)
+    for created, chosen in zip(ctx.options, choices):
+        for n in chosen:
+            values[created[n][1].Index()] = 1
+    for variables, n in zip(ctx.windows, windows):
+        if n >= 0:
+            values[variables[n].Index()] = 1
+    return values
 
 
 def _reader(values: list[int]) -> Values:
@@ -287,7 +348,10 @@ def complete_solution(ctx: ModelContext, part: PartInput, decisions: list[int]) 
         for var in windows:
             domain = proto.variables[var.Index()].domain
             domain[0] = domain[1] = decisions[var.Index()]
-    solver = _solver(part, max(5.0, part.seconds), None if part.effort is None else max(1.0, part.effort), 1)
+    # Propagation-sized with every decision fixed; allowed a few seconds past the part's deadline, since
+    # a timetable whose penalties cannot be counted is no use.
+    solver = make_solver(seed=part.seed, seconds=COUNTING_SECONDS, effort=None if part.effort is None else
+                         max(1.0, part.effort))
     if solver.Solve(fixed) != cp_model.OPTIMAL:
         return None
     return [int(v) for v in solver.ResponseProto().solution]

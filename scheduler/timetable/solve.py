@@ -137,7 +137,8 @@ def _run_parts(inputs: list[PartInput], workers: int, progress: Callable[[dict],
     if file_for is not None:
         inputs = [dataclasses.replace(p, progress_file=file_for(p.id)) for p in inputs]
     if progress is not None:
-        progress({"event": "started", "parts": [(p.id, _classes(p)) for p in inputs]})
+        progress({"event": "started", "parts": [(p.id, _classes(p)) for p in inputs],
+                  "stage": inputs[0].stage if inputs else "both"})
 
     def report(done: PartOutput, from_checkpoint: bool) -> None:
         if progress is not None:
@@ -200,7 +201,7 @@ def solve_scenario(scenario: Scenario, *, time_limit: float = DEFAULT_TIME_LIMIT
     def run(parts: list[PartInput]) -> list[PartOutput]:
         return _run_parts(parts, workers, progress, executor, checkpoints)
 
-    outputs = run(inputs)
+    outputs = run([dataclasses.replace(p, stage="first") for p in inputs])
     # Fallback: a part whose timetable cannot keep the itinerant plan's days per school is solved
     # again without those caps (the post's daily and weekly limits still hold), so no plan that the
     # timetable did not honour is ever returned.
@@ -214,10 +215,25 @@ def solve_scenario(scenario: Scenario, *, time_limit: float = DEFAULT_TIME_LIMIT
         # which 8 s solved. A part the executor lost is the executor's to report, and one stopped by
         # the clock is not reproducible.
         inputs, outputs = _rerun(run, inputs, outputs, [
-            dataclasses.replace(p, effort=(p.effort or 0.0) * RETRY_BUDGET_FACTOR)
+            dataclasses.replace(p, effort=(p.effort or 0.0) * RETRY_BUDGET_FACTOR, stage="first")
             for p, o in zip(inputs, outputs) if o.status == "unknown" and not o.hit_wall_limit
             and not any(c.kind == "executor" for c in o.conflicts)])
+    if all(o.status in ("optimal", "feasible") for o in outputs):
+        # Every part has a timetable: the time left goes to improving them (a part whose improvement fails
+        # keeps its first timetable).
+        outputs = _improved(run, inputs, outputs, workers, deadline)
     return _assemble(scenario, seed, outputs, time.time() - started)
+
+
+def _improved(run: Callable[[list[PartInput]], list[PartOutput]], inputs: list[PartInput], firsts: list[PartOutput],
+              workers: int, deadline: float) -> list[PartOutput]:
+    plans = [PartPlan(id=p.id, schools=p.schools, sync_ids=p.sync_ids, block_ids=p.block_ids, classes=_classes(p))
+             for p in inputs]
+    shares = part_seconds(plans, max(0.0, deadline - time.time()), workers)
+    improved = run([dataclasses.replace(p, stage="improve", start=o.choices, start_windows=o.window_choices,
+                                        class_shape=o.class_shape, seconds=share)
+                    for p, o, share in zip(inputs, firsts, shares)])
+    return [better if better.status in ("optimal", "feasible") else first for first, better in zip(firsts, improved)]
 
 
 def _assemble(scenario: Scenario, seed: int, outputs: list[PartOutput], wall_seconds: float) -> SolveResult:
