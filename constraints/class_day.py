@@ -84,5 +84,6 @@ def _soft(ctx: ModelContext, weight: int) -> list[PenaltyTerm]:
                 ctx.model.Add(step >= after - before)
                 steps.append(step)
         if steps:
-            terms.append(PenaltyTerm("class_day", f"class_day({ctx.class_name(klass)[1]})", sum(steps), weight))
+            terms.append(PenaltyTerm("class_day", f"class_day({ctx.class_name(klass)[1]})", sum(steps), weight,
+                                     classes=(klass,)))
     return terms

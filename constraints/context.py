@@ -39,6 +39,9 @@ class PenaltyTerm:
     name: str
     expr: Any
     weight: int
+    #: The classes and teachers (dense indices) whose lessons decide this term: where a search should look.
+    classes: tuple[int, ...] = ()
+    teachers: tuple[int, ...] = ()
 
 
 class ModelContext:

@@ -29,5 +29,5 @@ def add(ctx: ModelContext) -> list[PenaltyTerm]:
                                 if not morning[p - 1])
                 if afternoon:
                     per_class[placement.klass].append(afternoon * var)
-    return [PenaltyTerm("core_morning", f"core_morning({ctx.class_name(k)[1]})", sum(terms), weight)
+    return [PenaltyTerm("core_morning", f"core_morning({ctx.class_name(k)[1]})", sum(terms), weight, classes=(k,))
             for k, terms in sorted(per_class.items())]

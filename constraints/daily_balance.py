@@ -35,5 +35,6 @@ def add(ctx: ModelContext) -> list[PenaltyTerm]:
             ctx.model.Add(deviation >= periods - high)
             ctx.model.Add(deviation >= low - periods)
             deviations.append(deviation)
-        terms.append(PenaltyTerm("daily_balance", f"daily_balance({ctx.class_name(klass)[1]})", sum(deviations), weight))
+        terms.append(PenaltyTerm("daily_balance", f"daily_balance({ctx.class_name(klass)[1]})", sum(deviations), weight,
+                                     classes=(klass,)))
     return terms

@@ -45,5 +45,5 @@ def add(ctx: ModelContext) -> list[PenaltyTerm]:
             penalties.append(both)
         if penalties:
             name = f"spread({ctx.class_name(klass)[1]} {ctx.subject_name(subject)[1]})"
-            terms.append(PenaltyTerm("spread", name, sum(penalties), weight))
+            terms.append(PenaltyTerm("spread", name, sum(penalties), weight, classes=(klass,)))
     return terms

@@ -61,5 +61,5 @@ def add(ctx: ModelContext) -> list[PenaltyTerm]:
             gap = model.NewBoolVar("")
             model.Add(gap >= before[p - 1] + after[p + 1] - 1 - busy[p])
             per_teacher[teacher].append(gap)
-    return [PenaltyTerm("teacher_gaps", f"teacher_gaps({ctx.teacher_name(t)[1]})", sum(gaps), weight)
+    return [PenaltyTerm("teacher_gaps", f"teacher_gaps({ctx.teacher_name(t)[1]})", sum(gaps), weight, teachers=(t,))
             for t, gaps in sorted(per_teacher.items())]

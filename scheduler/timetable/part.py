@@ -285,7 +285,7 @@ def _improve(part: PartInput, ctx: ModelContext, first_values: list[int], first_
     share_left = max(part.seconds - (time.time() - wall_started), 0.0)
     effort_left = None if part.effort is None else max(part.effort - first_effort, part.effort * MIN_IMPROVEMENT_SHARE)
     bound = lower_bound(ctx, terms)
-    rounds = search(sub, class_neighbourhoods(ctx), seconds=min(share_left, part.deadline - time.time())
+    rounds = search(sub, class_neighbourhoods(ctx, terms, lambda: sub.values), seconds=min(share_left, part.deadline - time.time())
                     if part.effort is None else part.deadline - time.time(), effort=effort_left, seed=part.seed,
                     groups=len(ctx.index.classes), lower_bound=bound,
                     on_better=lambda objective: progress.write("improve", objective))
