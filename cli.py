@@ -315,8 +315,10 @@ def solve(folder: Path, out: Path, time_limit: float, seed: int, workers: int, p
         # withhold the timetable.
         activities = _plan_activities(scenario, result.solution, rules, previous or out, seed, time_limit,
                                       required=False)
+    pacing = _plan_pacing(scenario, result.solution) if scenario.pacing and scenario.explicit is None else None
     try:
-        violations = publish_solution(scenario, result, folder, out, previous=previous, activities=activities)
+        violations = publish_solution(scenario, result, folder, out, previous=previous, activities=activities,
+                                      pacing=pacing)
     except Exception as err:  # noqa: BLE001 - only the calendar-data gap is the user's to fix
         _term_data_missing(err)
         raise
@@ -394,6 +396,24 @@ def _plan_activities(scenario: Any, solution: Any, rules: tuple, state_from: Pat
     return plan
 
 
+def _plan_pacing(scenario: Any, solution: Any) -> Any:
+    """The pacing calendar (scenario has a pacing table); when some class cannot keep it, explain on stderr:
+    the timetable is still published, with the shortfalls in OUT/pacing/shortfalls.csv."""
+    from scheduler.pacing import plan_pacing
+    from scheduler.pacing.publish import explanation
+
+    try:
+        plan = plan_pacing(scenario, solution)
+    except Exception as err:  # noqa: BLE001 - only the calendar-data gap is the user's to fix
+        _term_data_missing(err)
+        raise
+    if not plan.ok:
+        lines = [pick("Some classes cannot keep the pacing calendar; it is not published (OUT/pacing/shortfalls.csv):",
+                      "有班级跟不上教学进度，进度表未发布（见 OUT/pacing/shortfalls.csv）：")]
+        click.echo("\n".join(lines + ["  - " + pick(en, zh) for en, zh in explanation(scenario, plan)]), err=True)
+    return plan
+
+
 def _pct(gap: float | None) -> str:
     return "-" if gap is None else f"{100 * gap:.2f}%"
 
@@ -416,6 +436,12 @@ def verify(folder: Path, out: Path) -> None:
         # The activity calendar published with the timetable: fairness bounds, clashes, double bookings.
         violations += [Violation("activities", "", en, zh)
                        for en, zh in check_activities(scenario, solution, read_plan(out))]
+    if (out / "pacing" / "plan.json").is_file():
+        from constraints.checks import pacing
+        from models.pacing import read_pacing_plan
+
+        # The pacing calendar: lessons recounted from the calendar and timetable, units in order, assessments after.
+        violations += pacing.check(scenario, solution, read_pacing_plan(out))
     click.echo(format_report(violations, language()))
     if violations:
         sys.exit(EXIT_VIOLATIONS)
@@ -476,6 +502,42 @@ def plan_activities_command(folder: Path, out: Path, previous_state: Path | None
         shutil.rmtree(staging, ignore_errors=True)
     click.echo(pick(f"{len(plan.activities)} activities planned; written to {out / 'activities'}",
                     f"已安排 {len(plan.activities)} 项活动；写入 {out / 'activities'}"))
+
+
+@main.command("plan-pacing", help=bi(
+    "Plan the pacing calendar (学科进度同步) from the scenario's pacing table on the published timetable in OUT: "
+    "the week each unit starts and ends, the same for every class of a grade in a consortium; writes OUT/pacing and "
+    "adds this week's progress and the assessment days to the feeds. Exit 3, with each class, week and shortfall, "
+    "when some class cannot keep the pace.",
+    "按方案的教学进度表和 OUT 中已发布的课表编排教学进度：每个单元起止的教学周，同一共同体同年级各班一致；写入 OUT/pacing，"
+    "并把本周进度和统一测评日加入日历订阅。若有班级跟不上进度，列出班级、周次与所缺课时，退出码为 3。"))
+@click.argument("folder", type=click.Path(path_type=Path))
+@click.argument("out", type=click.Path(path_type=Path))
+def plan_pacing_command(folder: Path, out: Path) -> None:
+    from constraints.checks.report import format_report
+    from scheduler.pacing.publish import explanation, publish_pacing
+
+    scenario = _load(folder)
+    if not scenario.pacing:
+        raise UserError(pick(f"{folder}: no pacing table (pacing.csv, or a sheet 教学进度); tongbu init shows its columns",
+                             f"{folder}：没有教学进度表（pacing.csv 或工作表“教学进度”）；tongbu init 生成的模板中有其各列"))
+    _published_solution(out)
+    try:
+        outcome = publish_pacing(scenario, out)
+    except Exception as err:  # noqa: BLE001 - only the calendar-data gap is the user's to fix
+        _term_data_missing(err)
+        raise
+    if outcome.violations:
+        click.echo(format_report(outcome.violations, language()), err=True)
+        sys.exit(EXIT_VIOLATIONS)
+    if not outcome.plan.ok:
+        lines = [pick("Some classes cannot keep the pace (all in OUT/pacing/shortfalls.csv):",
+                      "有班级跟不上教学进度（全部列于 OUT/pacing/shortfalls.csv）：")]
+        click.echo("\n".join(lines + ["  - " + pick(en, zh) for en, zh in explanation(scenario, outcome.plan)]), err=True)
+        sys.exit(EXIT_INFEASIBLE)
+    groups = len(outcome.plan.groups)
+    click.echo(pick(f"pacing calendar of {groups} grade-subjects planned and verified; written to {out / 'pacing'}",
+                    f"已编排并核验 {groups} 个年级学科的教学进度；写入 {out / 'pacing'}"))
 
 
 @main.command("draw", help=bi(
