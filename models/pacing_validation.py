@@ -79,8 +79,8 @@ def _classes_exist(checker: Checker, consortium: str | None, grade: int, subject
                    scope: dict[str, str]) -> None:
     """A warning when no class would keep this pace (a sequence for a grade nobody teaches there)."""
     s = checker.s
-    if subject not in s.subject_by_id:
-        return
+    if subject not in s.subject_by_id or not any(e.grade == grade and e.subject == subject for e in s.curriculum):
+        return  # reported as an unknown subject, or as not in the grade's curriculum
     schools = {x.id for x in s.schools if consortium is None or x.consortium == consortium}
     if any(c.school in schools and c.grade == grade and any(e.subject == subject for e in s.class_curriculum(c.id))
            for c in s.classes if c.school in s.school_by_id):
