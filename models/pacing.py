@@ -19,9 +19,9 @@ Plain pydantic; no solver types. The planner is ``scheduler/pacing``; the indepe
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from collections import defaultdict
-import datetime as dt
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING

@@ -21,7 +21,6 @@ from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
-import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 

@@ -20,9 +20,9 @@ import csv
 import html
 import io
 from collections import defaultdict
+from collections.abc import Callable
 from datetime import date
 from pathlib import Path
-from typing import Callable
 
 from models.cells import safe_row
 from models.enums import PacingKind
@@ -142,7 +142,7 @@ def csv_bytes(rows: list[list[str]]) -> bytes:
 
 STYLE = ("body{font-family:\"Noto Sans CJK SC\",\"Microsoft YaHei\",sans-serif;margin:1.5em}"
          "table{border-collapse:collapse;margin-bottom:1.5em}td,th{border:1px solid #999;padding:2px 5px;"
-         "font-size:12px;text-align:center;white-space:nowrap}th{background:#eee}td.title{text-align:left}"
+         "font-size:12px;text-align:center;white-space:nowrap}th{background:#eee;white-space:normal}td.title{text-align:left}"
          "tr.sum td{background:#f6f6f6}td.test{background:#fde9d9;font-weight:bold}td.short{background:#f4cccc}"
          "section{page-break-after:always}@page{size:A4 landscape;margin:8mm}")
 
@@ -167,7 +167,9 @@ def consortium_page(plan: PacingPlan, consortium: str, labels: WeekLabels, names
              "<p>数字为该周教授该内容的课时；▲为统一测评日期；“各班最少可用课时”为该周课表与校历下课时最少的班级的课时数，"
              "本共同体同年级各班按同一进度教学。</p>"]
     for group in sorted((g for g in plan.groups if g.consortium == consortium), key=lambda g: (g.grade, g.subject)):
-        scope = "全县统一" if group.county_wide else "本共同体"
+        tests = [r for r in group.items if r.kind == PacingKind.ASSESSMENT and r.date is not None]
+        scope = "无" if not tests else ("全县统一" if group.county_wide else "本共同体统一") + "，" + "、".join(
+            f"{r.title} {_md(r.date)}" for r in tests if r.date is not None)
         parts.append(f"<section>\n<h2>{html.escape(group_title(group))}（{html.escape(group.textbook or group.subject)}）</h2>")
         parts.append(f"<p>{len(group.classes)} 个班：{html.escape('、'.join(names.get(c, c) for c in group.classes))}；"
                      f"测评：{scope}</p>")
