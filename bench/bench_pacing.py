@@ -4,7 +4,7 @@
 
 Each argument is a scenario folder and a published OUT of it (``tongbu solve``). For each: the pacing
 groups and classes, the plan's time and status, the independent check's time and violations, the
-spare share of lessons (机动) overall and the least in any stretch, then the debriefs (同步教学研讨):
+spare share of lessons (机动) overall and the least in any stretch between assessments, then the debriefs (同步教学研讨):
 their number, how long the planning took, how many fell on the lesson's own day, the latest in school
 days after the lesson, and the activity check's result.
 """
@@ -37,8 +37,15 @@ def measure(folder: Path, out: Path) -> dict[str, object]:
     checked = time.perf_counter() - started
     lessons = sum(s.planned for g in plan.groups for s in g.slots)
     least = sum(s.least for g in plan.groups for s in g.slots)
-    tightest = min((1 - sum(s.planned for s in g.slots) / max(1, sum(s.least for s in g.slots)), f"{g.grade}{g.subject}")
-                   for g in plan.groups)
+    stretches = []  # (spare share, label) of every stretch between assessments of every group
+    for g in plan.groups:
+        tests = sorted(r.date for r in g.items if r.date is not None)
+        for k in range(len(tests) + 1):
+            mine = [s for s in g.slots if sum(1 for t in tests if t < s.first) == k]
+            cap, need = sum(s.least for s in mine), sum(s.planned for s in mine)
+            if need:
+                stretches.append((1 - need / cap, f"{g.grade}{g.subject}"))
+    tightest = min(stretches)
     rules = tuple(r for r in load_activity_rules(folder, scenario) if r.kind == "debrief")
     started = time.perf_counter()
     activities = plan_activities(scenario, solution, rules)
