@@ -370,6 +370,23 @@ def plan_activities_command(folder: Path, out: Path, previous_state: Path | None
                     f"已安排 {len(plan.activities)} 项活动；写入 {out / 'activities'}"))
 
 
+@main.command("plan-pacing", help=bi(
+    "Plan the pacing calendar (学科进度同步) from the scenario's pacing table on the published timetable in OUT: "
+    "the week each unit starts and ends, the same for every class of a grade in a consortium; writes OUT/pacing and "
+    "adds this week's progress and the assessment days to the feeds. Exit 3, with each class, week and shortfall, "
+    "when some class cannot keep the pace.",
+    "按方案的教学进度表和 OUT 中已发布的课表编排教学进度：每个单元起止的教学周，同一共同体同年级各班一致；写入 OUT/pacing，"
+    "并把本周进度和统一测评日加入日历订阅。若有班级跟不上进度，列出班级、周次与所缺课时，退出码为 3。"))
+@click.argument("folder", type=click.Path(path_type=Path))
+@click.argument("out", type=click.Path(path_type=Path))
+def plan_pacing_command(folder: Path, out: Path) -> None:
+    from scheduler.service import replan_pacing
+
+    groups = len(replan_pacing(folder, out).groups)
+    click.echo(pick(f"pacing calendar of {groups} grade-subjects planned and verified; written to {out / 'pacing'}",
+                    f"已编排并核验 {groups} 个年级学科的教学进度；写入 {out / 'pacing'}"))
+
+
 @main.command("draw", help=bi(
     "Draw the teacher of a spot-check lesson (随机抽测) with a published seed; anyone rerunning it gets the same "
     "teacher; the draw is recorded in OUT/activities/draws.json.",

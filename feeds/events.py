@@ -52,6 +52,8 @@ class Occurrence:
     # Identity inputs, kept for tests and state: the placement key (or block id) and the date.
     source: str = ""
     day: date = field(default=date.min)
+    # An all-day event (本周进度, a unified assessment): start and end are midnights, written as dates.
+    all_day: bool = False
 
 
 def uid_for(district: str, source: str, week: int, ordinal: int) -> str:

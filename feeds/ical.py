@@ -76,11 +76,16 @@ def event_component(occurrence: Occurrence, sequence: int, dtstamp: datetime) ->
     event.add("uid", occurrence.uid)
     event.add("dtstamp", dtstamp)
     event.add("sequence", sequence)
-    event.add("dtstart", occurrence.start)
-    event.add("dtend", occurrence.end)
+    event.add("dtstart", _when(occurrence, occurrence.start))
+    event.add("dtend", _when(occurrence, occurrence.end))
     for name, value in _text_properties(occurrence.text):
         event.add(name, value)
     return event
+
+
+def _when(occurrence: Occurrence, moment: datetime) -> Any:
+    """The value of DTSTART/DTEND: a date (VALUE=DATE) for an all-day event, else the local time."""
+    return moment.date() if occurrence.all_day else moment
 
 
 def _text_properties(text: EventText) -> list[tuple[str, Any]]:
@@ -111,14 +116,14 @@ class FeedRenderer:
 
     def __init__(self, dtstamp: datetime) -> None:
         self.dtstamp_line = _property_lines("dtstamp", dtstamp)
-        self._times: dict[tuple[str, datetime], bytes] = {}
+        self._times: dict[tuple[str, Any], bytes] = {}
         self._properties: dict[tuple[str, Any], bytes] = {}
         # Keyed by object identity (the text object is kept in the value, so the id stays valid):
         # the events of one weekly lesson share one EventText, and hashing long texts is slow.
         self._texts: dict[int, tuple[EventText, bytes, bytes]] = {}
         self._sequences: dict[int, bytes] = {}
 
-    def _time(self, name: str, value: datetime) -> bytes:
+    def _time(self, name: str, value: Any) -> bytes:
         key = (name, value)
         if key not in self._times:
             self._times[key] = _property_lines(name, value)
@@ -155,13 +160,14 @@ class FeedRenderer:
     def content(self, occurrence: Occurrence) -> bytes:
         """The event's lines that say what and when, without UID/SEQUENCE/DTSTAMP: what SEQUENCE tracks."""
         summary, rest = self._text(occurrence.text)
-        return summary + self._time("dtstart", occurrence.start) + self._time("dtend", occurrence.end) + rest
+        return summary + self._time("dtstart", _when(occurrence, occurrence.start)) \
+            + self._time("dtend", _when(occurrence, occurrence.end)) + rest
 
     def event(self, occurrence: Occurrence, sequence: int) -> bytes:
         # icalendar's canonical order: SUMMARY, DTSTART, DTEND, DTSTAMP, UID, SEQUENCE, then the rest sorted.
         summary, rest = self._text(occurrence.text)
-        return b"".join((b"BEGIN:VEVENT\r\n", summary, self._time("dtstart", occurrence.start),
-                         self._time("dtend", occurrence.end), self.dtstamp_line, self.uid_line(occurrence.uid),
+        return b"".join((b"BEGIN:VEVENT\r\n", summary, self._time("dtstart", _when(occurrence, occurrence.start)),
+                         self._time("dtend", _when(occurrence, occurrence.end)), self.dtstamp_line, self.uid_line(occurrence.uid),
                          self._sequence(sequence), rest, b"END:VEVENT\r\n"))
 
     @staticmethod

@@ -1,8 +1,9 @@
 """What the planners hand to the calendar writers: plain events, no planner types.
 
 The activity planner gives :class:`CalendarEvent` (a meeting, a demonstration lesson…); the itinerant
-routes give :class:`TravelLeg` (one trip of a teacher on one teaching date). ``feeds/`` turns them into
-feed events without importing the planners that made them.
+routes give :class:`TravelLeg` (one trip of a teacher on one teaching date); the pacing planner gives
+:class:`DayEvent` (this week's units, a unified assessment). ``feeds/`` turns them into feed events
+without importing the planners that made them.
 """
 
 from __future__ import annotations
@@ -41,3 +42,24 @@ class TravelLeg:
     depart: int
     arrive: int
     minutes: int
+
+
+@dataclass(frozen=True)
+class DayEvent:
+    """An all-day entry (e.g. 本周进度, a unified assessment) from ``first`` to ``last`` (inclusive), and whose feeds
+    it goes in: the feeds of these classes, teachers, schools and consortia.
+
+    ``source`` is its stable identity; with ``week`` it makes the UID, so a re-plan updates the entry in place.
+    """
+
+    source: str
+    week: int
+    first: date
+    last: date
+    summary: str
+    description: str
+    categories: tuple[str, ...] = ()
+    classes: tuple[str, ...] = ()
+    teachers: tuple[str, ...] = ()
+    schools: tuple[str, ...] = ()
+    consortia: tuple[str, ...] = ()

@@ -30,6 +30,7 @@ from models.cells import csv_bytes, safe_row, unescape_cell, workbook_bytes
 from models.curriculum import CurriculumEntry, Subject
 from models.enums import Weekday
 from models.later import ActivityRule, ExchangePolicy, ItinerantPost
+from models.pacing import PacingRow
 from models.preferences import QualityRules, SoftWeights
 from models.problems import Problem, ScenarioInvalid, sorted_problems
 from models.scenario import Scenario
@@ -1077,6 +1078,7 @@ def read_scenario_folder(folder: Path) -> Loaded:
     rooms = read_generic(reader, raws, "rooms", Room)
     syncs = read_generic(reader, raws, "sync_lessons", SyncLesson)
     research = read_generic(reader, raws, "research_blocks", ResearchBlock)
+    pacing = read_generic(reader, raws, "pacing", PacingRow)
 
     files = {name: _file(raws, name) for name in TABLE_BY_NAME}
     rows: dict[tuple[str, str], int] = {}
@@ -1087,7 +1089,8 @@ def read_scenario_folder(folder: Path) -> Loaded:
                 reader.problem(files[kind], "duplicate_id", at_row=number, at_column="id", id=item.id, other=rows[(kind, item.id)])
             else:
                 rows[(kind, item.id)] = number
-    for kind, items in (("curriculum", curriculum), ("assignments", assignments), ("travel", travel)):
+    for kind, items in (("curriculum", curriculum), ("assignments", assignments), ("travel", travel),
+                        ("pacing", pacing)):
         for index, (number, _item) in enumerate(items):
             rows[(kind, str(index))] = number
 
@@ -1102,7 +1105,8 @@ def read_scenario_folder(folder: Path) -> Loaded:
             teachers=tuple(_unique(t for _, t in teachers)), assignments=tuple(a for _, a in assignments),
             rooms=tuple(_unique(r for _, r in rooms)), travel=TravelTimes(edges=tuple(e for _, e in travel)),
             sync_lessons=tuple(_unique(s for _, s in syncs)), research_blocks=tuple(_unique(r for _, r in research)),
-            weights=weights, quality=quality, itinerant_posts=tuple(posts), activities=tuple(activities), exchange=exchange,
+            pacing=tuple(p for _, p in pacing), weights=weights, quality=quality, itinerant_posts=tuple(posts),
+            activities=tuple(activities), exchange=exchange,
             imported_from=None if imported_from is None else str(imported_from), not_imported=not_imported,
             explicit=explicit))
     return Loaded(scenario, reader.problems, rows, files, reader.yaml_root,
@@ -1184,6 +1188,7 @@ def table_rows(scenario: Scenario) -> dict[str, list[list[str]]]:
         "sync_lessons": rows_of("sync_lessons", scenario.sync_lessons, {}),
         "research_blocks": rows_of("research_blocks", scenario.research_blocks, {
             "grades": lambda r: _grades_text(r.grades), "days": lambda r: [d.zh for d in r.days]}),
+        "pacing": rows_of("pacing", scenario.pacing, {"date": lambda r: r.date.isoformat() if r.date else ""}),
     }
 
 

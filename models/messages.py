@@ -162,6 +162,27 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "double_no_room": ("{class_id}: {subject} asks for {doubles} double periods but no half-day of its bell schedule has 2 periods",
                        "{class_id}：{subject}要求 {doubles} 次连堂，但作息表中没有连续两节的半天"),
     "term_data": ("{detail}", "{detail_zh}"),
+    # the pacing table (教学进度)
+    "pacing_not_in_curriculum": ("grade {grade} has no {subject} in the curriculum: a pacing sequence is for a subject the "
+                                 "grade is taught", "{grade} 年级的课程计划中没有{subject}：教学进度只能为该年级开设的学科填写"),
+    "pacing_lessons": ("'{title}' is a {kind} and needs its lessons (课时), at least 1",
+                       "“{title}”是{kind_word}，需要填写课时（至少 1）"),
+    "pacing_assessment_lessons": ("'{title}' is an assessment: leave lessons empty (review before it is a row of kind review)",
+                                  "“{title}”是测评：课时请留空（测评前的复习请单独填一行“复习”）"),
+    "pacing_no_date": ("'{title}' is an assessment and needs its date", "“{title}”是测评，需要填写日期"),
+    "pacing_date_unused": ("'{title}' is a {kind}: only an assessment has a date; leave it empty",
+                           "“{title}”是{kind_word}：只有测评填写日期，请留空"),
+    "pacing_date_outside": ("'{title}': {date} is outside the term ({start} to {end})",
+                            "“{title}”：{date} 不在本学期（{start} 至 {end}）内"),
+    "pacing_date_no_school": ("'{title}': {date} is not a school day (a weekend or holiday): a unified assessment is held on a "
+                              "teaching day or on one of term.assessment_days",
+                              "“{title}”：{date} 不是上课日（周末或节假日）：统一测评应安排在上课日或 term.assessment_days 中的日期"),
+    "pacing_date_order": ("'{title}' on {date} follows the assessment on {other} in the teaching order (seq) but is not later: "
+                          "order the rows by date", "“{title}”（{date}）在教学顺序（序号）中排在 {other} 的测评之后，日期却不晚于它：请按日期排序"),
+    "pacing_seq_twice": ("grade {grade} {subject}: seq {seq} is used twice{scope} (also on row {other})",
+                         "{grade} 年级{subject}：序号 {seq} 重复{scope_zh}（另见第 {other} 行）"),
+    "pacing_no_classes": ("grade {grade} {subject}{scope}: no class of {where} has this grade and subject, so no pace is "
+                          "planned for it", "{grade} 年级{subject}{scope_zh}：{where_zh}没有该年级开设该学科的班级，不编排进度"),
     # summaries
     "valid": ("{path}: no problems found", "{path}：未发现问题"),
     "problems_found": ("{count} problem(s) found", "共发现 {count} 个问题"),

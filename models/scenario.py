@@ -14,6 +14,7 @@ from models.curriculum import CurriculumEntry, Subject
 from models.enums import Stage
 from models.explicit import ExplicitTimetable
 from models.later import ActivityRule, ExchangePolicy, ItinerantPost
+from models.pacing import PacingRow
 from models.preferences import QualityRules, SoftWeights
 from models.school import Consortium, Room, School, SchoolClass
 from models.staff import Teacher, TeachingAssignment
@@ -43,6 +44,8 @@ class Scenario(Frozen):
     travel: TravelTimes = TravelTimes()
     sync_lessons: tuple[SyncLesson, ...] = ()
     research_blocks: tuple[ResearchBlock, ...] = ()
+    # The term's teaching sequence per grade and subject (学科进度), for the pacing calendar (docs/pacing.md).
+    pacing: tuple[PacingRow, ...] = ()
     weights: SoftWeights = SoftWeights()
     quality: QualityRules = QualityRules()
     # Kept for the issues that solve them (itinerant posts, activities, exchange rotation).

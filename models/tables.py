@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any, Callable
 
-from models.enums import ConsortiumKind, DeliveryMode, SchoolRole, SchoolTier, Stage, Weekday
+from models.enums import ConsortiumKind, DeliveryMode, PacingKind, SchoolRole, SchoolTier, Stage, Weekday
 from models.times import parse_slot_ranges
 
 
@@ -286,6 +286,34 @@ RESEARCH_BLOCKS = Table("research_blocks", "教研活动", (
                              ("R2", "语文大教研", "语文", "4-6", "示例共同体", "", "120", "in_person", "示例一小", "周四",
                               "20")))
 
+PACING_MEANING = """The term's teaching sequence per grade and subject (学科进度), in the order it is taught \
+(`seq`): textbook units with the lessons (课时) each needs, review allowances, and unified assessments (统一测评) \
+with their dates. `tongbu solve` (or `tongbu plan-pacing`) turns it into a consortium pacing calendar: the school \
+week each unit starts and ends, the same for every class of the grade in the consortium, such that no class needs \
+more lessons of the subject in a week than its timetable and the term calendar give it, and every assessment comes \
+after the units before it in the sequence (and before those after it). See docs/pacing.md.
+
+- Rows with an empty `consortium` hold for every consortium (a county-wide sequence and county-wide assessments); \
+rows naming a consortium replace the county-wide rows of that grade and subject for that consortium.
+- A grade's test of several subjects on one day is one `assessment` row per subject, with the same date.
+- On an assessment's date the tested grade's lessons of that subject are not counted (the test takes them); a date \
+in `term.assessment_days` has no lessons at all."""
+
+PACING = Table("pacing", "教学进度", (
+    Column("consortium", "共同体", help="consortium id; empty = every consortium (county-wide)"),
+    Column("grade", "年级", _count, required=True),
+    Column("subject", "学科", required=True),
+    Column("seq", "序号", _count, required=True, help="teaching order within the grade and subject"),
+    Column("kind", "类型", _enum(PacingKind), help="unit 单元 (default) / review 复习 / assessment 测评"),
+    Column("title", "内容", required=True, help="e.g. 第一单元, 期中复习, 期中测评", aliases=("名称",)),
+    Column("lessons", "课时", _count, help="lessons a unit or review needs (at least 1); empty for an assessment"),
+    Column("date", "日期", parse_date, help="the date of an assessment (a teaching day or one of term.assessment_days)"),
+    Column("textbook", "教材", help="e.g. 统编版 语文 三年级上册"),
+    Column("note", "说明", help="where the lesson count comes from", aliases=("来源",)),
+), required=False, help=PACING_MEANING, examples=(
+    ("", "1", "语文", "1", "unit", "识字（一）", "14", "", "统编版 语文 一年级上册", "课时为估计值"),
+    ("", "1", "语文", "2", "assessment", "期末测评", "", "2027-01-14", "", "")))
+
 TABLES: tuple[Table, ...] = (SCHOOLS, CLASSES, TEACHERS, CURRICULUM, TRAVEL, ASSIGNMENTS, ROOMS, SYNC_LESSONS,
-                             RESEARCH_BLOCKS)
+                             RESEARCH_BLOCKS, PACING)
 TABLE_BY_NAME = {t.name: t for t in TABLES}

@@ -582,6 +582,9 @@ def validate_folder(folder: Path) -> tuple[Scenario | None, list[Problem]]:
         checker.travel()
         checker.itinerant_references()
         checker.capacity()
+        from models.pacing_validation import check_pacing
+
+        check_pacing(checker)
         problems += checker.problems
         problems += term_problems(loaded.scenario, loaded)
     return loaded.scenario, sorted_problems(problems)

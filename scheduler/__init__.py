@@ -4,6 +4,7 @@
 * ``itinerant/``: itinerant teachers' assignment and routes (走教)
 * ``activities/``: the consortium activity calendar (meetings, demonstration lessons…)
 * ``exchange/``: the teacher exchange rotation plan (交流轮岗)
+* ``pacing/``: the consortium pacing calendar (学科进度同步) and its outputs
 * ``executor.py``, ``progress.py``: running independent parts locally or on Dask, and reporting them
 * ``publish.py``: verifying a result and writing OUT atomically
 """

@@ -16,6 +16,7 @@ from models.solution import Solution
 
 SOLUTION_FILE = "solution.json"
 ACTIVITIES_DIR = "activities"
+PACING_DIR = "pacing"
 
 
 def solution_json(solution: Solution) -> str:
@@ -34,7 +35,7 @@ def run_solve(scenario: Scenario, *, time_limit: float, seed: int, workers: int,
 
 
 def write_outputs(scenario: Scenario, result: Any, folder: Path, previous: Path | None,
-                  activities: Any = None) -> None:
+                  activities: Any = None, pacing: Any = None) -> None:
     """Everything OUT holds, written into ``folder`` (a temporary folder)."""
     solution = result.solution
     (folder / SOLUTION_FILE).write_text(solution_json(solution), encoding="utf-8")
@@ -48,30 +49,50 @@ def write_outputs(scenario: Scenario, result: Any, folder: Path, previous: Path 
     from scheduler.itinerant.routes import write_routes
 
     write_routes(scenario, solution, folder)  # itinerant teachers' routes and county summary, when posts exist
-    write_feeds_with_activities(scenario, solution, folder, previous, activities)
+    write_feeds_with_activities(scenario, solution, folder, previous, activities, pacing)
 
 
 def write_feeds_with_activities(scenario: Scenario, solution: Solution, folder: Path, previous: Path | None,
-                                activities: Any = None) -> None:
+                                activities: Any = None, pacing: Any = None) -> None:
     """Feeds, with the consortium activities (and their outputs under activities/) when there is a plan,
-    and the itinerant teachers' travel legs."""
+    the pacing calendar's weekly progress and assessment days (and its outputs under pacing/) when there
+    is one, and the itinerant teachers' travel legs.
+
+    A plan not given is taken from ``folder`` when it holds one (a copy of OUT being rewritten by
+    ``plan-activities`` or ``plan-pacing``), so rewriting the feeds for one never drops the other."""
     from feeds import write_feeds
     from feeds.activities import activity_occurrences
+    from feeds.allday import day_occurrences
     from feeds.travel import travel_occurrences
-    from scheduler.activities import activity_events, write_activity_outputs
+    from models.pacing import PLAN_FILE, read_pacing_plan
+    from scheduler.activities import activity_events, read_plan, write_activity_outputs
     from scheduler.itinerant.routes import dated_legs
+    from scheduler.pacing.events import pacing_events
+    from scheduler.pacing.writers import write_pacing_outputs
 
     extra = []
     if activities is not None:
         write_activity_outputs(activities, folder / ACTIVITIES_DIR)
+    elif (folder / ACTIVITIES_DIR / "plan.json").is_file():
+        activities = read_plan(folder)
+    if activities is not None:
         extra = activity_occurrences(scenario, activity_events(activities))
+    if pacing is not None:
+        if (folder / PACING_DIR).exists():
+            shutil.rmtree(folder / PACING_DIR)
+        write_pacing_outputs(scenario, pacing, folder / PACING_DIR)
+    elif (folder / PACING_DIR / PLAN_FILE).is_file():
+        pacing = read_pacing_plan(folder)
+    if pacing is not None and pacing.ok:
+        extra += day_occurrences(scenario, pacing_events(scenario, solution, pacing))
     extra += travel_occurrences(scenario, dated_legs(scenario, solution))
     write_feeds(scenario, solution, folder, previous=previous, extra=extra)
 
 
 def publish_solution(scenario: Scenario, result: Any, scenario_folder: Path, out: Path,
-                     previous: Path | None = None, activities: Any = None) -> list[Any]:
-    """Verify the solution independently, then write and move OUT into place.
+                     previous: Path | None = None, activities: Any = None, pacing: Any = None) -> list[Any]:
+    """Verify the solution independently (and the activity and pacing plans given), then write and move OUT
+    into place. A pacing plan that is not ok is published only as its shortfalls (OUT/pacing/shortfalls.csv).
 
     Returns the violations found; OUT is left untouched when there are any.
     """
@@ -91,9 +112,13 @@ def publish_solution(scenario: Scenario, result: Any, scenario_folder: Path, out
             from scheduler.activities import check_activities
 
             violations += [Violation("activities", "", en, zh) for en, zh in check_activities(scenario, solution, activities)]
+        if pacing is not None and pacing.ok:
+            from constraints.checks import pacing as pacing_check
+
+            violations += pacing_check.check(scenario, solution, pacing)
         if violations:
             return violations
-        write_outputs(scenario, result, staging, previous, activities)
+        write_outputs(scenario, result, staging, previous, activities, pacing)
         if (staging / "quality.json").is_file():
             # The quality report and the solver's penalties, recounted as `tongbu verify` will.
             from constraints.checks.quality import check_report

@@ -173,9 +173,13 @@ def solve_folder(request: SolveRequest) -> SolveReport:
                         (("The timetable is published without activities; change the rules and run "
                           "tongbu plan-activities.",
                           "课表照常发布，但不含活动；请修改活动规则后运行 tongbu plan-activities。"),))
+    pacing = None
+    if scenario.pacing and scenario.explicit is None:
+        pacing, pacing_warnings = pacing_plan(scenario, result.solution)
+        warnings += pacing_warnings
     try:
         violations = publish_solution(scenario, result, request.folder, request.out, previous=request.previous,
-                                      activities=activities)
+                                      activities=activities, pacing=pacing)
     except TermDataMissing as err:
         _feeds_writable(err)
         raise
@@ -196,6 +200,47 @@ def _violations(violations: list[Violation]) -> ViolationsFound:
     return ViolationsFound(format_report(violations, "en"), format_report(violations, "zh"))
 
 
+# -- pacing -------------------------------------------------------------------------------------------
+def pacing_plan(scenario: Scenario, solution: Solution) -> tuple[Any, tuple[tuple[str, str], ...]]:
+    """The pacing calendar on a timetable, and, when some class cannot keep it, why (the timetable is still
+    published, with the shortfalls in OUT/pacing/shortfalls.csv)."""
+    from scheduler.pacing import plan_pacing
+    from scheduler.pacing.publish import explanation
+
+    try:
+        plan = plan_pacing(scenario, solution)
+    except TermDataMissing as err:
+        _feeds_writable(err)
+        raise
+    if plan.ok:
+        return plan, ()
+    head = ("Some classes cannot keep the pacing calendar; it is not published (OUT/pacing/shortfalls.csv):",
+            "有班级跟不上教学进度，进度表未发布（见 OUT/pacing/shortfalls.csv）：")
+    return plan, (head,) + tuple(("  - " + en, "  - " + zh) for en, zh in explanation(scenario, plan))
+
+
+def replan_pacing(folder: Path, out: Path) -> Any:
+    """``tongbu plan-pacing``: the pacing calendar on OUT's timetable, verified and added to OUT."""
+    from scheduler.pacing.publish import explanation, publish_pacing
+
+    scenario = load(folder)
+    if not scenario.pacing:
+        raise BadInput(f"{folder}: no pacing table (pacing.csv, or a sheet 教学进度); tongbu init shows its columns",
+                       f"{folder}：没有教学进度表（pacing.csv 或工作表“教学进度”）；tongbu init 生成的模板中有其各列")
+    published_solution(out)
+    try:
+        outcome = publish_pacing(scenario, out)
+    except TermDataMissing as err:
+        _feeds_writable(err)
+        raise
+    if outcome.violations:
+        raise _violations(outcome.violations)
+    if not outcome.plan.ok:
+        raise Impossible("Some classes cannot keep the pace (all in OUT/pacing/shortfalls.csv):",
+                         "有班级跟不上教学进度（全部列于 OUT/pacing/shortfalls.csv）：", explanation(scenario, outcome.plan))
+    return outcome.plan
+
+
 # -- verify -------------------------------------------------------------------------------------------
 def verify_folder(folder: Path, out: Path) -> list[Violation]:
     """``tongbu verify``: every violation of the published timetable (and its activity calendar)."""
@@ -207,6 +252,12 @@ def verify_folder(folder: Path, out: Path) -> list[Violation]:
     if (out / "quality.json").is_file():
         # The quality report published with the timetable, and the solver's penalties by family.
         violations += check_report(scenario, solution, json.loads((out / "quality.json").read_text(encoding="utf-8")))
+    if (out / "pacing" / "plan.json").is_file():
+        from constraints.checks import pacing
+        from models.pacing import read_pacing_plan
+
+        # The pacing calendar: lessons recounted from the calendar and timetable, units in order, assessments after.
+        violations += pacing.check(scenario, solution, read_pacing_plan(out))
     if (out / "activities" / "plan.json").is_file():
         # The activity calendar published with the timetable: fairness bounds, clashes, double bookings.
         violations += [Violation("activities", "", en, zh)

@@ -18,7 +18,7 @@ from tests.test_solver_scenarios import tiny_scenario
 #: Words that are names, not sentences: commands, placeholders, formats and products.
 ALLOWED = {
     "tongbu", "validate", "solve", "verify", "serve", "describe", "init", "schema", "draw", "tokens", "list",
-    "rotate", "revoke", "plan", "activities", "exchange", "import", "export", "fet", "FET", "cl", "JSON", "Schema",
+    "rotate", "revoke", "plan", "activities", "pacing", "exchange", "import", "export", "fet", "FET", "cl", "JSON", "Schema",
     "CSV", "XLSX", "xlsx", "YAML", "yaml", "Excel", "WPS", "UTF", "Dask", "TONGBU", "DASK", "tcp", "webcal",
     "https", "http", "Ctrl", "sha", "ADDRESS", "FOLDER", "OUT", "PATH", "FLOAT", "INTEGER", "TEXT", "FILE",
     "FEEDS", "ACTIVITY", "RULE", "en", "zh", "sync", "remote", "iCalendar", "HTML", "PDF", "BOM", "HOST", "PORT",
