@@ -11,8 +11,10 @@ from __future__ import annotations
 
 import hashlib
 from collections import defaultdict
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date, datetime, time
+from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
 from models.alignment import ResearchBlock
@@ -40,9 +42,11 @@ class EventText:
     geo: tuple[float, float] | None = None
 
 
-@dataclass(frozen=True)
-class Occurrence:
-    """One event: a lesson (or research block) on one date, and the feeds it belongs to."""
+class Occurrence(NamedTuple):
+    """One event: a lesson (or research block) on one date, and the feeds it belongs to.
+
+    A named tuple rather than a frozen dataclass: a county has a third of a million of them, and a
+    frozen dataclass takes several times as long to make."""
 
     uid: str
     start: datetime
@@ -51,7 +55,7 @@ class Occurrence:
     feeds: tuple[str, ...]
     # Identity inputs, kept for tests and state: the placement key (or block id) and the date.
     source: str = ""
-    day: date = field(default=date.min)
+    day: date = date.min
 
 
 def uid_for(district: str, source: str, week: int, ordinal: int) -> str:
@@ -259,6 +263,18 @@ def term_occurrences(scenario: Scenario, solution: Solution) -> list[Occurrence]
         by_follows[day.follows].append(day)
     names, pairs, members = Namer(scenario), SyncPairs(scenario, solution), FeedMembership(scenario)
     term = scenario.term
+    weeks = {day.date: week_of_term(term, day.date) for day in days}
+    # A county has a few hundred thousand events but only a few thousand distinct clock times and
+    # bell days: each is made once and shared.
+    clocks: dict[tuple[date, time], datetime] = {}
+    periods_of: dict[tuple[str, date], tuple] = {}
+
+    def at(day: date, clock: time) -> datetime:
+        moment = clocks.get((day, clock))
+        if moment is None:
+            moment = clocks[(day, clock)] = _clock(day, clock)
+        return moment
+
     result: list[Occurrence] = []
     for lesson in solution.lessons:
         bells = scenario.bells_of(lesson.school)
@@ -269,37 +285,56 @@ def term_occurrences(scenario: Scenario, solution: Solution) -> list[Occurrence]
                              f"(length {lesson.length}), beyond the {bells.periods_per_day} periods of {bells.id}")
         text, feeds = lesson_text(lesson, names, pairs), members.of_lesson(lesson, pairs)
         source = f"lesson\x1f{lesson.class_id}\x1f{lesson.key}"
+        uid = _uid_maker(scenario.district, source)
         ordinals: dict[int, int] = defaultdict(int)
         texts = {False: text}
+        first, last = lesson.period - 1, lesson.period + lesson.length - 2
         for day in by_follows[lesson.day]:
             if day.makeup not in texts:
                 texts[day.makeup] = makeup_text(text, day)
-            periods = day.periods(bells)
-            week = week_of_term(term, day.date)
+            periods = periods_of.get((bells.id, day.date))
+            if periods is None:
+                periods = periods_of[(bells.id, day.date)] = day.periods(bells)
+            week = weeks[day.date]
             ordinals[week] += 1
             result.append(Occurrence(
-                uid=uid_for(scenario.district, source, week, ordinals[week]),
-                start=_clock(day.date, periods[lesson.period - 1].start),
-                end=_clock(day.date, periods[lesson.period + lesson.length - 2].end),
-                text=texts[day.makeup], feeds=feeds, source=source, day=day.date))
+                uid=uid(week, ordinals[week]), start=at(day.date, periods[first].start),
+                end=at(day.date, periods[last].end), text=texts[day.makeup], feeds=feeds, source=source, day=day.date))
     blocks = {b.id: b for b in scenario.research_blocks}
     for placement in solution.research:
         block = blocks.get(placement.block)
         text, feeds = research_text(placement, block, names), members.of_research(placement, block)
         source = f"research\x1f{placement.block}"
+        uid = _uid_maker(scenario.district, source)
         ordinals = defaultdict(int)
         texts = {False: text}
         for day in by_follows[placement.day]:
             if day.makeup not in texts:
                 texts[day.makeup] = makeup_text(text, day)
-            week = week_of_term(term, day.date)
+            week = weeks[day.date]
             ordinals[week] += 1
             result.append(Occurrence(
-                uid=uid_for(scenario.district, source, week, ordinals[week]),
-                start=_clock(day.date, time(placement.start_minute // 60, placement.start_minute % 60)),
-                end=_clock(day.date, time(placement.end_minute // 60, placement.end_minute % 60)),
+                uid=uid(week, ordinals[week]),
+                start=at(day.date, time(placement.start_minute // 60, placement.start_minute % 60)),
+                end=at(day.date, time(placement.end_minute // 60, placement.end_minute % 60)),
                 text=texts[day.makeup], feeds=feeds, source=source, day=day.date))
-    uids = [o.uid for o in result]
-    if len(set(uids)) != len(uids):
+    uids = {o.uid for o in result}
+    if len(uids) != len(result):
         raise ValueError("two events got the same UID; lesson keys must be unique per class")
     return sorted(result, key=lambda o: (o.start, o.end, o.uid))
+
+
+_UID_SUFFIXES: dict[tuple[int, int], str] = {}
+
+
+def _uid_maker(district: str, source: str) -> Callable[[int, int], str]:
+    """``uid_for(district, source, week, ordinal)`` with the digest of ``source`` computed once."""
+    digest = uid_for(district, source, 0, 1).split("-w", 1)[0]
+
+    def uid(week: int, ordinal: int) -> str:
+        suffix = _UID_SUFFIXES.get((week, ordinal))
+        if suffix is None:
+            suffix = _UID_SUFFIXES[(week, ordinal)] = uid_for("", "", week, ordinal).split("-w", 1)[1]
+        return f"{digest}-w{suffix}"
+
+    return uid
