@@ -584,12 +584,13 @@ def serve(out: Path, host: str, port: int, base_url: str | None, workers: int, h
           max_requests: int, access_log: bool, static_dir: Path | None) -> None:
     from feeds.server import ServeError, ServeSettings
     from feeds.server import serve as run_server
+    from reports.documents import OutDocuments
 
     _feeds_out(out)
     settings = ServeSettings(out=out, host=host, port=port, base_url=base_url, workers=workers,
                              header_timeout=header_timeout, max_requests=max_requests, access_log=access_log)
     try:
-        run_server(settings, echo=click.echo, static_dir=static_dir, pick=pick)
+        run_server(settings, echo=click.echo, static_dir=static_dir, pick=pick, documents=OutDocuments)
     except ServeError as err:
         raise UserError(pick(err.en, err.zh)) from None
 
@@ -606,13 +607,15 @@ def _feeds_out(out: Path) -> Path:
     return out
 
 
-@tokens.command("list", cls=I18nCommand, help=bi("List every feed with its subscription path.", "列出每个订阅及其链接路径。"))
+@tokens.command("list", cls=I18nCommand, help=bi("List every feed with its subscription path and its page's path.",
+                                               "列出每个订阅的链接路径及其页面路径。"))
 @click.argument("out", type=click.Path(path_type=Path))
 def tokens_list(out: Path) -> None:
     from feeds.tokens import list_tokens
 
     for entry in list_tokens(_feeds_out(out)):
-        click.echo("\t".join([entry.feed, entry.kind, entry.name, entry.path or pick("(revoked)", "（已吊销）")]))
+        row = [entry.feed, entry.kind, entry.name, entry.path or pick("(revoked)", "（已吊销）")]
+        click.echo("\t".join(row + ([entry.page_path] if entry.page_path else [])))
 
 
 @tokens.command("rotate", cls=I18nCommand, help=bi("Give feeds new tokens (all feeds when none is named); old URLs stop working.",
