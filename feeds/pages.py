@@ -368,8 +368,8 @@ def _day_block(view: FeedView, day: date, heading: str, special_only: bool = Fal
         out.append(event_list(shown))
     if special_only and len(events) > len(shown):
         out.append(f'<p class="empty">另有常规课 {len(events) - len(shown)} 节（见课程表下载）</p>')
-    if not events:
-        out.append('<p class="empty">' + ("没有课程和活动" if css in ("teaching", "makeup") else escape(status or "没有安排")) + "</p>")
+    if not events and (css in ("teaching", "makeup") or not status):
+        out.append('<p class="empty">没有课程和活动</p>')
     return "".join(out)
 
 

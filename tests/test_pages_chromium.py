@@ -171,3 +171,49 @@ def test_a_page_without_the_right_token_is_404(served) -> None:
         assert driver.find_element(By.TAG_NAME, "body").text.strip() == "not found / 未找到"
     finally:
         driver.quit()
+
+
+def test_a_published_county(tmp_path: Path) -> None:
+    """With TONGBU_PAGES_OUT naming a published OUT (e.g. the demo's out/pengshui): a teacher's page on a
+    phone and their school's QR sheet, every code decoded to that school's teachers' and classes' pages."""
+    import os
+
+    from selenium.webdriver.common.by import By
+
+    given = os.environ.get("TONGBU_PAGES_OUT")
+    if not given:
+        pytest.skip("set TONGBU_PAGES_OUT=OUT (a published OUT, e.g. out/pengshui after make demo) to check its pages")
+    out = Path(given)
+    need(CHROMIUM, "chromium")
+    need(DRIVER, "chromium-driver")
+    tokens = ensure_tokens(out)
+    from feeds.tokens import read_manifest
+
+    feeds = read_manifest(out)["feeds"]
+    teacher = next(f for f in sorted(feeds, key=lambda f: f["id"]) if f["kind"] == "teacher" and f["events"] > 100)
+    school = next(f for f in feeds if f["kind"] == "school" and f["of"] == teacher["schools"][0])
+    server = Served(out)
+    try:
+        driver = browser(phone=True)
+        try:
+            page = f"{server.url}/p/{tokens[teacher['id']]}/"
+            driver.get(page)
+            body = driver.find_element(By.TAG_NAME, "body").text
+            assert teacher["label"] in body and "订阅到手机日历" in body
+            assert decode(full_screenshot(driver, tmp_path / "teacher-phone.png")) == [page]
+        finally:
+            driver.quit()
+        expected = sorted(f"{server.url}/p/{tokens[f['id']]}/" for f in feeds
+                          if f["kind"] in ("teacher", "class") and school["of"] in f["schools"] and tokens.get(f["id"]))
+        driver = browser(phone=False)
+        try:
+            driver.get(f"{server.url}/p/{tokens[school['id']]}/sheet/")
+            assert f"{school['label']} 课表订阅二维码" in driver.find_element(By.TAG_NAME, "body").text
+            assert sorted(decode(full_screenshot(driver, tmp_path / "sheet.png"))) == expected
+        finally:
+            driver.quit()
+        download = httpx.get(f"{server.url}/p/{tokens[school['id']]}/sheet.pdf", timeout=60)
+        (tmp_path / "sheet.pdf").write_bytes(download.content)
+        assert sorted(pdf_codes(tmp_path / "sheet.pdf")[1]) == expected
+    finally:
+        assert server.stop() == 0, server.errors()
