@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 from datetime import date, datetime
@@ -15,7 +16,7 @@ from feeds import write_feeds
 from feeds.events import term_occurrences
 from feeds.ical import FeedRenderer, dtstamp_for, reference_calendar
 from models.term import TermDataMissing
-from feeds.writer import FEEDS_DIR, MANIFEST, STATE, feed_specs, read_state, render_feeds
+from feeds.writer import FEEDS_DIR, MANIFEST, STATE, feed_id, feed_specs, read_state, render_feeds
 from models import Weekday
 from test_feeds_expected import HOLIDAY, MAKEUP_DAY, SWITCH_DAY, expected_feeds
 from test_feeds_fixtures import scenario, solution
@@ -190,3 +191,19 @@ def test_incomplete_term_data_stops_feed_writing(tmp_path):
 def test_uid_lines_never_fold():
     with pytest.raises(ValueError):
         FeedRenderer.uid_line("x" * 80)
+
+
+def test_unchanged_feeds_are_linked_from_the_previous_publish(tmp_path):
+    old, new = tmp_path / "old", tmp_path / "new"
+    write_feeds(scenario(), solution(), old)
+    # Only class S1-4-1's Friday maths moves: its class, teacher (T1) and school (S1) feeds change.
+    write_feeds(scenario(), solution(**{"S1-4-1|数学|2": (Weekday.THU, 2)}), new, previous=old)
+    before = {f["id"]: f for f in json.loads((old / FEEDS_DIR / MANIFEST).read_text(encoding="utf-8"))["feeds"]}
+    after = {f["id"]: f for f in json.loads((new / FEEDS_DIR / MANIFEST).read_text(encoding="utf-8"))["feeds"]}
+    linked = {fid for fid, f in after.items()
+              if (new / FEEDS_DIR / f["file"]).stat().st_ino == (old / FEEDS_DIR / f["file"]).stat().st_ino}
+    changed = {fid for fid, f in after.items() if f["sha256"] != before[fid]["sha256"]}
+    assert changed == {feed_id("class", "S1-4-1"), feed_id("teacher", "T1"), feed_id("school", "S1")}
+    assert linked == set(after) - changed
+    for fid, f in after.items():  # linked or written, every file is what the manifest says
+        assert hashlib.sha256((new / FEEDS_DIR / f["file"]).read_bytes()).hexdigest() == f["sha256"], fid
