@@ -10,8 +10,9 @@ Each ``--case`` is a scenario folder and, after ``=``, a published OUT of it (``
 Generation runs the way ``tongbu solve`` publishes the feeds (``scheduler.publish.write_feeds_with_activities``:
 lessons, research blocks, the activity plan, itinerant travel legs) into an empty folder, in a child
 process of its own, so the figures are that step's alone: wall seconds (target ≤ 10 s on Pengshui),
-CPU seconds (user + system, all threads: what the machine's load cannot inflate), peak RSS, and the
-load average at the start (the machine is shared).
+CPU seconds (user + system of all its threads and worker processes: what the machine's load inflates
+least), peak RSS of the process and of its workers, and the load average at the start (the machine is
+shared).
 
 The server (first case only, unless ``--skip-server``): ``tongbu serve`` on the generated OUT, run as a
 user runs it; ``wrk -t2 -c16`` over loopback fetching 200 teacher and class feeds (bench/bench_server.py:
@@ -72,14 +73,19 @@ plan = None
 if {plan!r}:
     from scheduler.activities import read_plan
     plan = read_plan(Path({plan!r}).parent.parent)
-before = resource.getrusage(resource.RUSAGE_SELF)
+from feeds import writer
+def used():
+    me, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return me.ru_utime + me.ru_stime + children.ru_utime + children.ru_stime
+cpu_before = used()
 rss_before = int(open("/proc/self/statm").read().split()[1]) * resource.getpagesize() if Path("/proc/self/statm").exists() else 0
 started = time.perf_counter()
 write_feeds_with_activities(scenario, solution, Path({out!r}), None, plan)
 wall = time.perf_counter() - started
-after = resource.getrusage(resource.RUSAGE_SELF)
-print(json.dumps({{"wall": wall, "cpu": (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime),
-                  "peak_mb": after.ru_maxrss / 1024, "inputs_mb": rss_before / 2**20}}))
+print(json.dumps({{"wall": wall, "cpu": used() - cpu_before, "processes": writer.last_processes,
+                  "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+                  "worker_peak_mb": resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024,
+                  "inputs_mb": rss_before / 2**20}}))
 """
 
 
@@ -116,12 +122,14 @@ def generate(scenario_dir: Path, solution: Path, plan: Path | None, out: Path) -
     events = sum(f["events"] for f in manifest["feeds"])
     print(f"{scenario_dir.name}: {len(manifest['feeds'])} feeds ({', '.join(f'{n} {k}' for k, n in sorted(kinds.items()))}), "
           f"{events} events in all, {size / 1e6:.0f} MB")
+    workers = (f", each of the {figures['processes']} worker processes at most {figures['worker_peak_mb']:.0f} MB"
+               if figures["processes"] > 1 else "")
     print(f"{scenario_dir.name}: feed generation {figures['wall']:.2f} s wall (target <= {GENERATION_TARGET_S:.0f} s), "
-          f"{figures['cpu']:.2f} s CPU, peak RSS {figures['peak_mb']:.0f} MB ({figures['inputs_mb']:.0f} MB before, "
-          f"scenario and solution loaded); load average {load:.1f} at the start")
+          f"{figures['cpu']:.2f} s CPU in all, {figures['processes']} process(es); peak RSS {figures['peak_mb']:.0f} MB "
+          f"({figures['inputs_mb']:.0f} MB with scenario and solution loaded){workers}; load average {load:.1f} at the start")
     return {"sample": scenario_dir.name, "feeds": len(manifest["feeds"]), "events": events, "mb": round(size / 1e6),
-            "wall_s": round(figures["wall"], 2), "cpu_s": round(figures["cpu"], 2), "peak_mb": round(figures["peak_mb"]),
-            "load": round(load, 1)}
+            "wall_s": round(figures["wall"], 2), "cpu_s": round(figures["cpu"], 2), "processes": figures["processes"],
+            "peak_mb": round(figures["peak_mb"]), "worker_peak_mb": round(figures["worker_peak_mb"]), "load": round(load, 1)}
 
 
 def _percentiles(text: str) -> tuple[float, float, float]:

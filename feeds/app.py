@@ -67,7 +67,7 @@ PAGE_HEADERS = [(b"cache-control", b"private, no-store"), (b"referrer-policy", b
 HTML = b"text/html; charset=utf-8"
 CONTENT_TYPES = {"xlsx": b"application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                  "pdf": b"application/pdf", "txt": b"text/plain; charset=utf-8"}
-CACHED_VIEWS = 64  # feeds whose events are kept read (a school's feed is a few MB)
+CACHED_EVENTS = 250_000  # events of the feeds kept read for their pages (about 100 MB; a county has a million)
 CACHED_PAGES = 2048
 
 
@@ -142,6 +142,7 @@ class FeedApp:
         self.today = today or (lambda: datetime.now(ZONE).date())
         self._lock = threading.Lock()
         self._views: OrderedDict[tuple[str, str], FeedView] = OrderedDict()
+        self._cached_events = 0
         self._pages: OrderedDict[tuple[Any, ...], tuple[bytes, bytes]] = OrderedDict()
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -181,10 +182,12 @@ class FeedApp:
             view = FeedView(feed=snap.feeds[feed], events=read_events(body.data), term=Term.of(snap.meta),
                             links=Links.of(self.base_url, token), district=str(snap.meta.get("district") or ""))
         with self._lock:
+            if key not in self._views:
+                self._cached_events += len(view.events)
             self._views[key] = view
             self._views.move_to_end(key)
-            while len(self._views) > CACHED_VIEWS:
-                self._views.popitem(last=False)
+            while self._cached_events > CACHED_EVENTS and len(self._views) > 1:
+                self._cached_events -= len(self._views.popitem(last=False)[1].events)
         return view
 
     async def _page(self, scope: Scope, send: Send, token: str, rest: str | None, send_body: bool) -> int:

@@ -23,6 +23,7 @@ import re
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 from datetime import date, datetime, timedelta
 from html import escape
 from urllib.parse import urlsplit
@@ -189,14 +190,17 @@ def is_in_app_browser(user_agent: str) -> bool:
     return any(mark in agent for mark in WECHAT_AGENTS)
 
 
+@lru_cache(maxsize=8192)
 def qr_matrix(url: str) -> tuple[str, ...]:
     """The QR code of ``url`` as rows of '1' (dark) and '0', quiet zone included (segno, error level M)."""
     code = segno.make(url, error="m", micro=False)
     return tuple("".join("1" if cell else "0" for cell in row) for row in code.matrix_iter(scale=1, border=4))
 
 
+@lru_cache(maxsize=8192)
 def qr_svg(url: str, title: str = "") -> str:
-    """An inline SVG of the QR code of ``url`` that scales with its box (no width/height of its own)."""
+    """An inline SVG of the QR code of ``url`` that scales with its box (no width/height of its own).
+    Kept once made: encoding (segno tries all eight masks) takes about ten times as long as drawing a page."""
     code = segno.make(url, error="m", micro=False)
     svg = code.svg_inline(scale=1, border=4, omitsize=True, svgclass=None, lineclass=None, dark="#000", light="#fff")
     label = f"<title>{escape(title)}</title>" if title else ""

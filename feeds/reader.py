@@ -54,23 +54,42 @@ def _local(value: str) -> datetime:
 
 
 def read_events(data: bytes) -> list[PageEvent]:
-    """Every VEVENT of a feed, in the feed's order (by start)."""
+    """Every VEVENT of a feed, in the feed's order (by start). The texts of a weekly lesson repeat on
+    every date, so each distinct value is unescaped (and each time parsed) once."""
     events: list[PageEvent] = []
     current: dict[str, str] | None = None
+    texts: dict[str, str] = {}
+    times: dict[str, datetime] = {}
+    categories: dict[str, tuple[str, ...]] = {}
+
+    def text(name: str) -> str:
+        raw = current.get(name, "") if current is not None else ""
+        found = texts.get(raw)
+        if found is None:
+            found = texts[raw] = unescape(raw)
+        return found
+
+    def moment(name: str) -> datetime:
+        raw = current[name] if current is not None else ""
+        found = times.get(raw)
+        if found is None:
+            found = times[raw] = _local(raw)
+        return found
+
     for line in data.decode("utf-8").replace("\r\n ", "").split("\r\n"):
         if line == "BEGIN:VEVENT":
             current = {}
         elif line == "END:VEVENT" and current is not None:
-            events.append(PageEvent(
-                uid=current.get("UID", ""), start=_local(current["DTSTART"]), end=_local(current["DTEND"]),
-                summary=unescape(current.get("SUMMARY", "")), description=unescape(current.get("DESCRIPTION", "")),
-                location=unescape(current.get("LOCATION", "")),
-                categories=tuple(unescape(c) for c in _UNESCAPED_COMMA.split(current.get("CATEGORIES", "")) if c),
-                sequence=int(current.get("SEQUENCE", "0") or 0)))
+            raw = current.get("CATEGORIES", "")
+            if raw not in categories:
+                categories[raw] = tuple(unescape(c) for c in _UNESCAPED_COMMA.split(raw) if c)
+            events.append(PageEvent(uid=current.get("UID", ""), start=moment("DTSTART"), end=moment("DTEND"),
+                                    summary=text("SUMMARY"), description=text("DESCRIPTION"), location=text("LOCATION"),
+                                    categories=categories[raw], sequence=int(current.get("SEQUENCE", "0") or 0)))
             current = None
         elif current is not None:
             colon = line.find(":")
             if colon > 0:
-                name = line[:colon].split(";", 1)[0].upper()
-                current[name] = line[colon + 1:]
+                semicolon = line.find(";", 0, colon)
+                current[line[:semicolon if semicolon > 0 else colon]] = line[colon + 1:]
     return events

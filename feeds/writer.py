@@ -18,14 +18,17 @@ from __future__ import annotations
 
 import hashlib
 import json
+import multiprocessing
 import os
 import re
 import shutil
 import tempfile
+import threading
 from collections import defaultdict
 from collections.abc import Sequence
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -114,25 +117,28 @@ def read_state(previous: Path | None) -> dict[str, EventState]:
             for uid, item in raw.get("events", {}).items()}
 
 
+def state_of(before: EventState | None, content: str) -> EventState:
+    """An event's state now: unchanged content keeps its SEQUENCE, changed (or returning) content raises it."""
+    if before is None:
+        return EventState(content, 0)
+    if before.content == content and not before.removed:
+        return before
+    return EventState(content, before.sequence + 1)
+
+
 def next_state(previous: dict[str, EventState], current: dict[str, str]) -> dict[str, EventState]:
     """SEQUENCE per UID: unchanged content keeps it, changed content raises it by one.
 
     Events that are gone are kept as ``removed`` so that if one comes back its SEQUENCE is higher
     than anything a client saw.
     """
-    if not previous:
-        return {uid: EventState(content, 0) for uid, content in current.items()}
-    state: dict[str, EventState] = {}
-    for uid, content in current.items():
-        before = previous.get(uid)
-        if before is None:
-            state[uid] = EventState(content, 0)
-        elif before.content == content and not before.removed:
-            state[uid] = before
-        else:
-            state[uid] = EventState(content, before.sequence + 1)
+    state = {uid: state_of(previous.get(uid), content) for uid, content in current.items()}
+    return with_removed(previous, state)
+
+
+def with_removed(previous: dict[str, EventState], state: dict[str, EventState]) -> dict[str, EventState]:
     for uid, before in previous.items():
-        if uid not in current:
+        if uid not in state:
             state[uid] = EventState(before.content, before.sequence, removed=True)
     return state
 
@@ -174,55 +180,112 @@ def write_atomically(path: Path, data: bytes) -> bool:
 
 @dataclass(frozen=True)
 class RenderedFeeds:
-    """Every event rendered once, and which events each feed holds; a feed's bytes are joined on demand
-    (``feed_bytes``), so a county's 400 MB of feeds need not be in memory at once."""
+    """Feed bytes by feed id, with each feed's event count and digest, and the new event state."""
 
     specs: list[FeedSpec]
-    heads: dict[str, tuple[bytes, bytes]]
-    members: dict[str, list[int]]
-    event_bytes: list[bytes]
+    data: dict[str, bytes]
+    events: dict[str, int]
     digests: dict[str, str]
     state: dict[str, EventState]
-    events: dict[str, int] = field(default_factory=dict)
 
-    def feed_bytes(self, feed: str) -> bytes:
-        head, tail = self.heads[feed]
-        return head + b"".join([self.event_bytes[i] for i in self.members.get(feed, ())]) + tail
 
-    @property
-    def data(self) -> dict[str, bytes]:
-        return {spec.id: self.feed_bytes(spec.id) for spec in self.specs}
+@dataclass
+class FeedJob:
+    """Everything rendering needs: the term's events in feed order, the feeds and which events each holds,
+    the previous state; with ``folder`` the feeds are written there (else kept in memory)."""
+
+    occurrences: list[Occurrence]
+    specs: dict[str, FeedSpec]
+    members: dict[str, list[int]]
+    previous_state: dict[str, EventState]
+    dtstamp: datetime
+    folder: Path | None = None
+    previous_folder: Path | None = None  # the previous OUT's feeds folder, for linking unchanged feeds
+    previous_feeds: dict[str, dict[str, Any]] = field(default_factory=dict)
+
+
+@dataclass
+class GroupResult:
+    """What rendering a group of feeds gave: SHA-256 and size, digest and (in memory) bytes of each feed,
+    and the state of every event rendered."""
+
+    sums: dict[str, tuple[str, int]] = field(default_factory=dict)
+    digests: dict[str, str] = field(default_factory=dict)
+    data: dict[str, bytes] = field(default_factory=dict)
+    state: dict[str, EventState] = field(default_factory=dict)
+
+
+def feed_events(scenario: Scenario, solution: Solution, extra: Sequence[Occurrence] = ()) -> list[Occurrence]:
+    """Every event of the term in feed order; ``extra`` adds events beyond lessons and research blocks
+    (activities, travel legs). A demonstration lesson and its activity become one event (``feeds.merge``)."""
+    occurrences = merge_demonstrations([*term_occurrences(scenario, solution), *extra])
+    occurrences.sort(key=lambda o: (o.start, o.end, o.uid))
+    return occurrences
+
+
+def prepare(scenario: Scenario, solution: Solution, previous_state: dict[str, EventState],
+            extra: Sequence[Occurrence] = ()) -> FeedJob:
+    occurrences = feed_events(scenario, solution, extra)
+    members: dict[str, list[int]] = defaultdict(list)
+    for index, occurrence in enumerate(occurrences):
+        for feed in occurrence.feeds:
+            members[feed].append(index)
+    return FeedJob(occurrences=occurrences, specs={s.id: s for s in feed_specs(scenario, solution)},
+                   members=dict(members), previous_state=previous_state, dtstamp=dtstamp_for(scenario.term.start))
+
+
+def render_group(job: FeedJob, feeds: Sequence[str], also: Sequence[int] = ()) -> GroupResult:
+    """Render the events of ``feeds`` (and the events ``also``: those of no feed, for the state), then each
+    feed: linked from the previous publish when its digest is unchanged, else joined, hashed and written
+    (by two threads: hashing and writing release the GIL) or kept."""
+    renderer = FeedRenderer(job.dtstamp)
+    needed = sorted(set(also).union(*(job.members.get(f, ()) for f in feeds)))
+    event_bytes: dict[int, bytes] = {}
+    identities: dict[int, bytes] = {}  # what a feed's bytes depend on, per event: UID, content and SEQUENCE
+    result = GroupResult()
+    previous = job.previous_state
+    for index in needed:
+        occurrence = job.occurrences[index]
+        what, rest = renderer.parts(occurrence)
+        state = result.state[occurrence.uid] = state_of(previous.get(occurrence.uid), content_hash(what + rest))
+        event_bytes[index] = renderer.assemble((what, rest), occurrence.uid, state.sequence)
+        identities[index] = f"{occurrence.uid} {state.content} {state.sequence}\n".encode("ascii", "backslashreplace")
+    heads = {feed: renderer.shell(job.specs[feed].name, job.specs[feed].description) for feed in feeds}
+    for feed in feeds:
+        digest = hashlib.sha256(b"".join(heads[feed]) + renderer.dtstamp_line)
+        digest.update(b"".join([identities[i] for i in job.members.get(feed, ())]))
+        result.digests[feed] = digest.hexdigest()[:32]
+
+    def one(feed: str) -> tuple[str, tuple[str, int], bytes | None]:
+        spec, old = job.specs[feed], job.previous_feeds.get(feed)
+        if job.folder is not None and job.previous_folder is not None and old is not None \
+                and old["digest"] == result.digests[feed] \
+                and _reuse(job.previous_folder / old["file"], job.folder / spec.file, int(old["bytes"])):
+            return feed, (old["sha256"], int(old["bytes"])), None
+        head, tail = heads[feed]
+        data = head + b"".join([event_bytes[i] for i in job.members.get(feed, ())]) + tail
+        sums = (hashlib.sha256(data).hexdigest(), len(data))
+        if job.folder is None:
+            return feed, sums, data
+        write_atomically(job.folder / spec.file, data)
+        return feed, sums, None
+
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        for feed, sums, data in pool.map(one, feeds):
+            result.sums[feed] = sums
+            if data is not None:
+                result.data[feed] = data
+    return result
 
 
 def render_feeds(scenario: Scenario, solution: Solution, previous_state: dict[str, EventState],
                  extra: Sequence[Occurrence] = ()) -> RenderedFeeds:
-    """Every feed's events, rendered; ``extra`` adds events beyond lessons and research blocks (activities,
-    travel legs). A demonstration lesson and its activity become one event (``feeds.merge``)."""
-    occurrences = merge_demonstrations([*term_occurrences(scenario, solution), *extra])
-    occurrences.sort(key=lambda o: (o.start, o.end, o.uid))
-    renderer = FeedRenderer(dtstamp_for(scenario.term.start))
-    parts = [renderer.parts(o) for o in occurrences]
-    contents = {o.uid: content_hash(what + rest) for o, (what, rest) in zip(occurrences, parts)}
-    state = next_state(previous_state, contents)
-    event_bytes = []
-    identities = []  # what a feed's bytes depend on, per event: UID, content and SEQUENCE
-    members: dict[str, list[int]] = defaultdict(list)
-    for index, (o, part) in enumerate(zip(occurrences, parts)):
-        sequence = state[o.uid].sequence
-        event_bytes.append(renderer.assemble(part, o.uid, sequence))
-        identities.append(f"{o.uid} {contents[o.uid]} {sequence}\n".encode("ascii", "backslashreplace"))
-        for feed in o.feeds:
-            members[feed].append(index)
-    del parts
-    specs = feed_specs(scenario, solution)
-    heads, digests = {}, {}
-    for spec in specs:
-        heads[spec.id] = renderer.shell(spec.name, spec.description)
-        digest = hashlib.sha256(b"".join(heads[spec.id]) + renderer.dtstamp_line)
-        digest.update(b"".join([identities[i] for i in members.get(spec.id, ())]))
-        digests[spec.id] = digest.hexdigest()[:32]
-    return RenderedFeeds(specs=specs, heads=heads, members=dict(members), event_bytes=event_bytes, digests=digests,
-                         state=state, events={s.id: len(members.get(s.id, ())) for s in specs})
+    """Every feed's bytes, in memory (one process); ``write_feeds`` writes them and may use two."""
+    job = prepare(scenario, solution, previous_state, extra)
+    specs = sorted(job.specs.values(), key=lambda s: s.id)
+    result = render_group(job, [s.id for s in specs], range(len(job.occurrences)))
+    return RenderedFeeds(specs=specs, data=result.data, events={s.id: len(job.members.get(s.id, ())) for s in specs},
+                         digests=result.digests, state=with_removed(previous_state, result.state))
 
 
 def calendar_of(scenario: Scenario) -> dict[str, Any]:
@@ -241,12 +304,13 @@ def calendar_of(scenario: Scenario) -> dict[str, Any]:
     }
 
 
-def manifest_json(scenario: Scenario, rendered: RenderedFeeds, sums: dict[str, tuple[str, int]]) -> str:
+def manifest_json(scenario: Scenario, specs: Sequence[FeedSpec], events: dict[str, int], digests: dict[str, str],
+                  sums: dict[str, tuple[str, int]]) -> str:
     """``sums``: each feed's SHA-256 and size in bytes."""
     feeds = [{"id": s.id, "kind": s.kind, "of": s.of, "name": s.name, "label": s.label, "schools": list(s.schools),
-              "file": s.file, "events": rendered.events[s.id], "bytes": sums[s.id][1], "sha256": sums[s.id][0],
-              "digest": rendered.digests[s.id]}
-             for s in rendered.specs]
+              "file": s.file, "events": events[s.id], "bytes": sums[s.id][1], "sha256": sums[s.id][0],
+              "digest": digests[s.id]}
+             for s in specs]
     term = scenario.term
     return json.dumps({"version": 1, "district": scenario.district,
                        "term": {"name": term.name, "start": term.start.isoformat(), "end": term.end.isoformat()},
@@ -281,6 +345,49 @@ def _reuse(source: Path, target: Path, size: int) -> bool:
         return False
 
 
+PARALLEL_FROM = 50_000  # events; below this, forking a second process costs more than it saves
+_JOB: FeedJob | None = None  # the job a forked worker renders (inherited, not pickled)
+last_processes = 0  # how many processes the last write_feeds used (for tests and benchmarks)
+
+
+def _processes(events: int) -> int:
+    """2 when a second process can be forked safely and is worth it, else 1.
+
+    Forking copies the events without pickling them; it is safe only from a process with no other
+    thread (a fork keeps just the calling thread) that is not itself a daemonic worker.
+    """
+    wanted = int(os.environ.get("TONGBU_FEED_PROCESSES", "2"))
+    if wanted < 2 or events < PARALLEL_FROM or (os.cpu_count() or 1) < 2:
+        return 1
+    if "fork" not in multiprocessing.get_all_start_methods() or multiprocessing.current_process().daemon \
+            or threading.active_count() > 1:
+        return 1
+    return 2
+
+
+def _partition(job: FeedJob, groups: int) -> list[list[str]]:
+    """Feeds in ``groups`` groups of about equal events, a school's feeds (its own, its classes', its
+    teachers') together, so few events are rendered in both."""
+    by_key: dict[str, list[str]] = defaultdict(list)
+    for spec in job.specs.values():
+        key = spec.of if spec.kind == "school" else f"consortium:{spec.of}" if spec.kind == "consortium" \
+            else (spec.schools[0] if spec.schools else spec.of)
+        by_key[key].append(spec.id)
+    weights = {key: sum(len(job.members.get(f, ())) for f in feeds) for key, feeds in by_key.items()}
+    chosen: list[list[str]] = [[] for _ in range(groups)]
+    loads = [0] * groups
+    for key in sorted(by_key, key=lambda k: (-weights[k], k)):
+        lightest = loads.index(min(loads))
+        chosen[lightest] += by_key[key]
+        loads[lightest] += weights[key]
+    return [sorted(group) for group in chosen if group]
+
+
+def _render_in_worker(feeds: list[str], also: list[int]) -> GroupResult:
+    assert _JOB is not None
+    return render_group(_JOB, feeds, also)
+
+
 def write_feeds(scenario: Scenario, solution: Solution, out_dir: Path, previous: Path | None = None,
                 extra: Sequence[Occurrence] = ()) -> list[Path]:
     """Write every feed into ``out_dir/feeds``; return the .ics paths written (sorted).
@@ -288,31 +395,45 @@ def write_feeds(scenario: Scenario, solution: Solution, out_dir: Path, previous:
     ``previous`` is the last published OUT (``solve --previous``): its ``feeds/state.json`` decides
     SEQUENCE numbers, a feed whose events are all unchanged since it is linked from it instead of
     written again, and its ``tokens.json`` is carried over so subscriptions keep working.
-    Feeds are joined, hashed and written by two threads (hashing and writing release the GIL).
+    A county's feeds are rendered and written by two forked processes, each taking the feeds of about
+    half the schools (``_partition``); every event's state depends on that event alone, so the result
+    is the same bytes as one process gives.
     Raises ``models.term.TermDataMissing`` when the term's calendar data is incomplete.
     """
+    global _JOB, last_processes
     out_dir = Path(out_dir)
     folder = out_dir / FEEDS_DIR
     folder.mkdir(parents=True, exist_ok=True)
-    rendered = render_feeds(scenario, solution, read_state(previous), extra)
-    before = _previous_feeds(previous)
-
-    def write_one(spec: FeedSpec) -> tuple[str, tuple[str, int]]:
-        path = folder / spec.file
-        old = before.get(spec.id)
-        if old is not None and previous is not None and old["digest"] == rendered.digests[spec.id] \
-                and _reuse(Path(previous) / FEEDS_DIR / old["file"], path, int(old["bytes"])):
-            return spec.id, (old["sha256"], int(old["bytes"]))
-        data = rendered.feed_bytes(spec.id)
-        write_atomically(path, data)
-        return spec.id, (hashlib.sha256(data).hexdigest(), len(data))
-
-    with ThreadPoolExecutor(max_workers=2) as pool:
-        sums = dict(pool.map(write_one, rendered.specs))
-    paths = [folder / spec.file for spec in rendered.specs]
-    write_atomically(folder / STATE, _state_json(rendered.state).encode("utf-8"))
+    previous_state = read_state(previous)
+    job = prepare(scenario, solution, previous_state, extra)
+    job.folder = folder
+    if previous is not None:
+        job.previous_folder, job.previous_feeds = Path(previous) / FEEDS_DIR, _previous_feeds(previous)
+    covered = set().union(*job.members.values()) if job.members else set()
+    also = [i for i in range(len(job.occurrences)) if i not in covered]  # events of no feed still have a state
+    processes = _processes(len(job.occurrences))
+    groups = _partition(job, processes)
+    last_processes = len(groups)
+    if len(groups) > 1:
+        _JOB = job
+        try:
+            with ProcessPoolExecutor(max_workers=len(groups), mp_context=multiprocessing.get_context("fork")) as pool:
+                results = list(pool.map(_render_in_worker, groups, [also] + [[]] * (len(groups) - 1)))
+        finally:
+            _JOB = None
+    else:
+        results = [render_group(job, groups[0] if groups else [], also)]
+    sums, digests, state = {}, {}, {}
+    for result in results:
+        sums.update(result.sums)
+        digests.update(result.digests)
+        state.update(result.state)
+    specs = sorted(job.specs.values(), key=lambda s: s.id)
+    paths = [folder / spec.file for spec in specs]
+    write_atomically(folder / STATE, _state_json(with_removed(previous_state, state)).encode("utf-8"))
     # The manifest goes last: a reader that trusts it finds every file it lists already complete.
-    write_atomically(folder / MANIFEST, manifest_json(scenario, rendered, sums).encode("utf-8"))
+    events = {s.id: len(job.members.get(s.id, ())) for s in specs}
+    write_atomically(folder / MANIFEST, manifest_json(scenario, specs, events, digests, sums).encode("utf-8"))
     keep = {p.name for p in paths} | {STATE, MANIFEST}
     for stale in sorted(folder.glob("*.ics")):
         if stale.name not in keep:

@@ -207,3 +207,29 @@ def test_unchanged_feeds_are_linked_from_the_previous_publish(tmp_path):
     assert linked == set(after) - changed
     for fid, f in after.items():  # linked or written, every file is what the manifest says
         assert hashlib.sha256((new / FEEDS_DIR / f["file"]).read_bytes()).hexdigest() == f["sha256"], fid
+
+
+def test_two_processes_write_the_same_bytes_as_one(tmp_path):
+    """The county's path (two forked processes, each rendering the feeds of half the schools) against one
+    process, on the fixture with the size threshold lowered; run in a child so no test thread is about."""
+    import subprocess
+    import sys
+
+    code = ("import sys; sys.path[:0] = ['.', 'tests']\n"
+            "from pathlib import Path\nfrom feeds import writer\nfrom test_feeds_fixtures import scenario, solution\n"
+            "writer.PARALLEL_FROM = 0\n"
+            "writer.write_feeds(scenario(), solution(), Path(sys.argv[1]), previous=Path(sys.argv[2]))\n"
+            "print(writer.last_processes)\n")
+    one, two = tmp_path / "one", tmp_path / "two"
+    previous = tmp_path / "previous"
+    write_feeds(scenario(), solution(**{"S1-4-1|数学|2": (Weekday.THU, 2)}), previous)  # some SEQUENCEs go up
+    write_feeds(scenario(), solution(), one, previous=previous)
+    root = Path(__file__).resolve().parent.parent
+    done = subprocess.run([sys.executable, "-c", code, str(two), str(previous)], cwd=root, capture_output=True,
+                          text=True, timeout=120, check=True)
+    assert done.stdout.strip() == "2", done.stderr
+    names = sorted(p.name for p in (one / FEEDS_DIR).iterdir())
+    assert names == sorted(p.name for p in (two / FEEDS_DIR).iterdir())
+    for name in names:
+        assert (one / FEEDS_DIR / name).read_bytes() == (two / FEEDS_DIR / name).read_bytes(), name
+    assert b"SEQUENCE:1" in b"".join((two / FEEDS_DIR / n).read_bytes() for n in names if n.endswith(".ics"))
