@@ -140,6 +140,7 @@ class Term:
     holidays: dict[date, str]
     assessment: frozenset[date]
     seasons: tuple[tuple[date, str, tuple[str, ...]], ...] = ()
+    known: bool = True  # False for an OUT published before manifests carried the calendar
 
     @classmethod
     def of(cls, meta: dict) -> Term:
@@ -150,7 +151,8 @@ class Term:
             holidays={date.fromisoformat(d): name for d, name in (calendar.get("holidays") or {}).items()},
             assessment=frozenset(date.fromisoformat(d) for d in calendar.get("assessment", [])),
             seasons=tuple((date.fromisoformat(s["date"]), s["name"], tuple(s.get("schools", [])))
-                          for s in calendar.get("seasons", [])))
+                          for s in calendar.get("seasons", [])),
+            known="teaching" in calendar)
 
     @property
     def first_monday(self) -> date:
@@ -172,6 +174,8 @@ class Term:
         notes = [f"起用{name}" for when, name, at in self.seasons if when == day and (not schools or set(at) & set(schools))]
         if not self.start <= day <= self.end:
             return "off", "不在本学期"
+        if not self.known:  # no calendar to tell holidays from teaching days: say nothing rather than guess
+            return ("teaching", "") if day.weekday() < 5 else ("off", "休息日")
         if day in self.holidays:
             return "holiday", "放假" + (f"（{self.holidays[day]}）" if self.holidays[day] else "")
         if day in self.assessment:

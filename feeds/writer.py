@@ -16,6 +16,7 @@ from the previous OUT when there is one, and created by ``tongbu tokens``/``tong
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import json
 import multiprocessing
@@ -400,8 +401,20 @@ def write_feeds(scenario: Scenario, solution: Solution, out_dir: Path, previous:
     is the same bytes as one process gives.
     Raises ``models.term.TermDataMissing`` when the term's calendar data is incomplete.
     """
+    # A county makes millions of objects that live until the end and hold no cycles: the cyclic
+    # collector would walk them again and again (and, after a fork, copy every page it touches).
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        return _write_feeds(scenario, solution, Path(out_dir), previous, extra)
+    finally:
+        if collecting:
+            gc.enable()
+
+
+def _write_feeds(scenario: Scenario, solution: Solution, out_dir: Path, previous: Path | None,
+                 extra: Sequence[Occurrence]) -> list[Path]:
     global _JOB, last_processes
-    out_dir = Path(out_dir)
     folder = out_dir / FEEDS_DIR
     folder.mkdir(parents=True, exist_ok=True)
     previous_state = read_state(previous)
@@ -416,10 +429,12 @@ def write_feeds(scenario: Scenario, solution: Solution, out_dir: Path, previous:
     last_processes = len(groups)
     if len(groups) > 1:
         _JOB = job
+        gc.freeze()  # the workers share the parent's objects; nothing should make them copy the pages
         try:
             with ProcessPoolExecutor(max_workers=len(groups), mp_context=multiprocessing.get_context("fork")) as pool:
                 results = list(pool.map(_render_in_worker, groups, [also] + [[]] * (len(groups) - 1)))
         finally:
+            gc.unfreeze()
             _JOB = None
     else:
         results = [render_group(job, groups[0] if groups else [], also)]
