@@ -8,9 +8,9 @@
 * ``DIR/p/<token>/`` — each feed's pages as ``tongbu serve`` draws them (``feeds.pages``), for the
   day of the export: ``index.html``, ``term/index.html``, with a documents maker
   ``timetable.xlsx``/``.pdf``, and for a school ``sheet/index.html``, ``sheet.pdf``, ``links.txt``.
-  A page's inputs (feed hash, day, base URL, the school's tokens) are kept in ``.stamp`` beside it,
-  so an unchanged page is not drawn again; the export run daily (or every few minutes) moves
-  "today" on;
+  A page's inputs (feed hash, day, base URL, the school's tokens) are kept in ``.stamp`` beside it
+  and the downloads' (the grids, base URL, tokens) in ``.stamp-files``, so nothing unchanged is made
+  again: the export run every few minutes moves "today" on at midnight without remaking the PDFs;
 * an empty ``index.html`` in ``DIR``, ``DIR/f``, ``DIR/i`` and ``DIR/p``, so a server that lists
   folders shows nothing even if listing was left on.
 
@@ -148,31 +148,40 @@ def _export_pages(store: FeedStore, snap: Snapshot, pages_dir: Path, base: str, 
         wanted.add(token)
         target = pages_dir / token
         school = entry["kind"] == "school"
-        stamp = json.dumps([entry["sha256"], today.isoformat(), base, meta, school_tokens if school else "",
-                            grids_sig if documents is not None else "", 1])
-        if (target / ".stamp").is_file() and (target / ".stamp").read_text(encoding="utf-8") == stamp:
+        # Two sets of inputs: the pages change with the day; the downloads (XLSX, PDF) only with a publish.
+        shared = [base, meta, school_tokens if school else "", entry.get("label", ""), 2]
+        stamps = {".stamp": json.dumps([entry["sha256"], today.isoformat(), *shared]),
+                  ".stamp-files": json.dumps([grids_sig if documents is not None else "", *shared])}
+        fresh = {name: not ((target / name).is_file() and (target / name).read_text(encoding="utf-8") == value)
+                 for name, value in stamps.items()}
+        if not any(fresh.values()):
             continue
         body = store.body(snap, feed)
         view = FeedView(feed=entry, events=read_events(body.data), term=term, links=Links.of(base, token),
                         district=str(snap.meta.get("district") or ""))
         downloads = documents.formats(store.out, entry) if documents is not None else ()
         options = PageOptions(today=today, static=True, downloads=downloads)
-        files: dict[str, bytes] = {"index.html": main_page(view, options), "term/index.html": term_page(view, options)}
-        for fmt in downloads:
-            data = documents.timetable(store.out, entry, fmt) if documents is not None else None
-            if data is not None:
-                files[f"timetable.{fmt}"] = data
-        if school:
-            entries = sheet_entries(entry, snap.feeds.values(), snap.tokens, base)
-            files["sheet/index.html"] = sheet_page(view, entries, pdf=documents is not None)
-            files["links.txt"] = links_text(view, entries)
-            if documents is not None:
+        files: dict[str, bytes] = {}
+        entries = sheet_entries(entry, snap.feeds.values(), snap.tokens, base) if school else []
+        if fresh[".stamp"]:
+            files["index.html"] = main_page(view, options)
+            files["term/index.html"] = term_page(view, options)
+            if school:
+                files["sheet/index.html"] = sheet_page(view, entries, pdf=documents is not None)
+                files["links.txt"] = links_text(view, entries)
+        if fresh[".stamp-files"] and documents is not None:
+            for fmt in downloads:
+                data = documents.timetable(store.out, entry, fmt)
+                if data is not None:
+                    files[f"timetable.{fmt}"] = data
+            if school:
                 files["sheet.pdf"] = documents.qr_sheet(*sheet_cards(view, entries))
         for name, data in files.items():
             path = target / name
             path.parent.mkdir(parents=True, exist_ok=True)
             _write_if_changed(path, data)
-        _write_if_changed(target / ".stamp", stamp.encode("utf-8"))
+        for name, value in stamps.items():
+            _write_if_changed(target / name, value.encode("utf-8"))
     for stale in sorted(pages_dir.iterdir()):
         if stale.is_dir() and TOKEN_DIR.match(stale.name) and stale.name not in wanted:
             shutil.rmtree(stale)

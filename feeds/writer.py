@@ -23,6 +23,7 @@ import multiprocessing
 import os
 import re
 import shutil
+import sys
 import tempfile
 import threading
 from collections import defaultdict
@@ -360,8 +361,8 @@ def _processes(events: int) -> int:
     wanted = int(os.environ.get("TONGBU_FEED_PROCESSES", "2"))
     if wanted < 2 or events < PARALLEL_FROM or (os.cpu_count() or 1) < 2:
         return 1
-    if "fork" not in multiprocessing.get_all_start_methods() or multiprocessing.current_process().daemon \
-            or threading.active_count() > 1:
+    if not sys.platform.startswith("linux") or multiprocessing.current_process().daemon \
+            or threading.active_count() > 1:  # (macOS's system libraries are not fork-safe)
         return 1
     return 2
 

@@ -246,8 +246,12 @@ def test_static_export_writes_the_pages(out: Path, tmp_path: Path) -> None:
         assert not (site / "p" / teacher / name).exists(), name
     assert (site / "p" / "index.html").read_bytes() == b"<!DOCTYPE html><title>tongbu</title>\n"
     mtime = (site / "p" / teacher / "index.html").stat().st_mtime_ns
+    pdf = (site / "p" / teacher / "timetable.pdf").stat().st_mtime_ns
     export_static(out, site, BASE, OutDocuments(), today=date(2026, 9, 7))
     assert (site / "p" / teacher / "index.html").stat().st_mtime_ns == mtime  # unchanged inputs: not redrawn
+    export_static(out, site, BASE, OutDocuments(), today=date(2026, 9, 8))  # the next day: the pages move on
+    assert "今天 · 9月8日 周二" in text_of((site / "p" / teacher / "index.html").read_bytes())
+    assert (site / "p" / teacher / "timetable.pdf").stat().st_mtime_ns == pdf  # the downloads are not remade
     revoke(out, [feed_id("teacher", "T1")])
     export_static(out, site, BASE, OutDocuments(), today=date(2026, 9, 7))
     assert not (site / "p" / teacher).exists()

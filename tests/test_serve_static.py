@@ -49,7 +49,7 @@ def test_every_feed_is_a_file_named_by_its_token(out, tmp_path):
     expected = {f"f/{tokens[f['id']]}.ics" for f in feeds} | {f"i/{tokens[INDEX]}/index.html"} \
         | {"index.html", "f/index.html", "i/index.html", "p/index.html"}
     for feed in feeds:  # each feed's pages under its token (this OUT has no timetables to download)
-        expected |= {f"p/{tokens[feed['id']]}/{name}" for name in ("index.html", "term/index.html", ".stamp")}
+        expected |= {f"p/{tokens[feed['id']]}/{name}" for name in ("index.html", "term/index.html", ".stamp", ".stamp-files")}
         if feed["kind"] == "school":
             expected |= {f"p/{tokens[feed['id']]}/{name}" for name in ("sheet/index.html", "sheet.pdf", "links.txt")}
     assert _files(site) == expected  # nothing else: no tokens.json, no manifest, no feed ids
