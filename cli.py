@@ -452,10 +452,11 @@ def verify_plan_command(folder: Path, out: Path) -> None:
         sys.exit(EXIT_VIOLATIONS)
 
 
-@main.command(help=bi("Serve the calendar feeds of OUT behind secret-token URLs until stopped (Ctrl-C). "
+@main.command(help=bi("Serve the calendar feeds of OUT and their pages (today, this week, the term, a QR code to "
+                      "subscribe; for a school, its printable QR sheet) behind secret-token URLs until stopped (Ctrl-C). "
                       "With --static-dir, write them as token-named files for any static web server instead.",
-                      "以带密钥的链接发布 OUT 中的日历订阅，直到停止（Ctrl-C）。"
-                      "使用 --static-dir 时改为写出以密钥命名的文件，供任意静态网站服务器发布。"))
+                      "以带密钥的链接发布 OUT 中的日历订阅及其页面（今日、本周、学期课表与订阅二维码；学校另有可打印的"
+                      "订阅二维码表），直到停止（Ctrl-C）。使用 --static-dir 时改为写出以密钥命名的文件，供任意静态网站服务器发布。"))
 @click.argument("out", type=click.Path(path_type=Path))
 @option("--host", default="127.0.0.1", show_default=True, help=bi("address to listen on", "监听地址"))
 @option("--port", type=int, default=8080, show_default=True, help=bi("port (1-65535)", "端口（1-65535）"))
@@ -472,18 +473,20 @@ def verify_plan_command(folder: Path, out: Path) -> None:
 @option("--access-log", is_flag=True, default=False,
         help=bi("log one line per request on stderr (tokens cut out)", "每个请求在标准错误输出记录一行（隐去密钥）"))
 @option("--static-dir", type=click.Path(path_type=Path), default=None,
-        help=bi("write OUT's feeds as DIR/f/<token>.ics (and the index as DIR/i/<token>/index.html) and exit",
-                "将订阅写为 DIR/f/<密钥>.ics（目录页为 DIR/i/<密钥>/index.html）后退出"))
+        help=bi("write OUT's feeds as DIR/f/<token>.ics, their pages under DIR/p/<token>/ (and the index as "
+                "DIR/i/<token>/index.html) and exit",
+                "将订阅写为 DIR/f/<密钥>.ics、页面写入 DIR/p/<密钥>/（目录页为 DIR/i/<密钥>/index.html）后退出"))
 def serve(out: Path, host: str, port: int, base_url: str | None, workers: int, header_timeout: float,
           max_requests: int, access_log: bool, static_dir: Path | None) -> None:
     from feeds.server import ServeError, ServeSettings
     from feeds.server import serve as run_server
+    from reports.documents import OutDocuments
 
     _feeds_out(out)
     settings = ServeSettings(out=out, host=host, port=port, base_url=base_url, workers=workers,
                              header_timeout=header_timeout, max_requests=max_requests, access_log=access_log)
     try:
-        run_server(settings, echo=click.echo, static_dir=static_dir, pick=pick)
+        run_server(settings, echo=click.echo, static_dir=static_dir, pick=pick, documents=OutDocuments)
     except ServeError as err:
         raise UserError(pick(err.en, err.zh)) from None
 
@@ -500,13 +503,15 @@ def _feeds_out(out: Path) -> Path:
     return out
 
 
-@tokens.command("list", cls=I18nCommand, help=bi("List every feed with its subscription path.", "列出每个订阅及其链接路径。"))
+@tokens.command("list", cls=I18nCommand, help=bi("List every feed with its subscription path and its page's path.",
+                                               "列出每个订阅的链接路径及其页面路径。"))
 @click.argument("out", type=click.Path(path_type=Path))
 def tokens_list(out: Path) -> None:
     from feeds.tokens import list_tokens
 
     for entry in list_tokens(_feeds_out(out)):
-        click.echo("\t".join([entry.feed, entry.kind, entry.name, entry.path or pick("(revoked)", "（已吊销）")]))
+        row = [entry.feed, entry.kind, entry.name, entry.path or pick("(revoked)", "（已吊销）")]
+        click.echo("\t".join(row + ([entry.page_path] if entry.page_path else [])))
 
 
 @tokens.command("rotate", cls=I18nCommand, help=bi("Give feeds new tokens (all feeds when none is named); old URLs stop working.",

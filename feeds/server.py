@@ -31,7 +31,7 @@ from functools import partial
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from feeds.app import FeedApp
+from feeds.app import Documents, FeedApp
 from feeds.store import FeedStore, NotPublished
 from feeds.tokens import INDEX
 
@@ -124,11 +124,14 @@ def _check_bindable(host: str, port: int) -> None:
                              f"无法监听 {host}:{port}：{err.strerror}") from None
 
 
-def build_app(out: str, base_url: str, parent: int | None = None, access_log: bool = False) -> FeedApp:
-    """The ASGI application for OUT, built in each worker process; ``parent`` is the serving process."""
+def build_app(out: str, base_url: str, parent: int | None = None, access_log: bool = False,
+              documents: Callable[[], Documents] | None = None) -> FeedApp:
+    """The ASGI application for OUT, built in each worker process; ``parent`` is the serving process;
+    ``documents`` makes the pages' XLSX/PDF maker (a class, so it travels to the workers by name)."""
     if parent is not None:
         _exit_with_parent(parent)
-    return FeedApp(FeedStore(Path(out)), base_url, _log_line if access_log else None)
+    return FeedApp(FeedStore(Path(out)), base_url, _log_line if access_log else None,
+                   documents=documents() if documents is not None else None)
 
 
 def _log_line(line: str) -> None:
@@ -196,24 +199,26 @@ def _announce_when_listening(settings: ServeSettings, index: str | None, echo: C
 
 
 def serve(settings: ServeSettings, echo: Callable[[str], None] = print, static_dir: Path | None = None,
-          pick: Callable[[str, str], str] = lambda en, _zh: en) -> None:
+          pick: Callable[[str, str], str] = lambda en, _zh: en, documents: Callable[[], Documents] | None = None) -> None:
     """Serve OUT until SIGTERM or SIGINT. Prints the address and the staff index URL (a secret).
 
     With ``static_dir``, write the static layout there instead (``feeds.static``), print what was
-    done (``pick`` chooses the language) and return. Raises ``ServeError`` for bad settings or an
-    address that cannot be bound, before serving.
+    done (``pick`` chooses the language) and return. ``documents`` makes the maker of the pages'
+    XLSX/PDF files (``reports.documents.OutDocuments``; without it the pages offer no downloads).
+    Raises ``ServeError`` for bad settings or an address that cannot be bound, before serving.
     """
     settings.check()
     if static_dir is not None:
         from feeds.static import export_static
 
-        report = export_static(settings.out, static_dir, settings.base_url)
+        report = export_static(settings.out, static_dir, settings.base_url,
+                               documents() if documents is not None else None)
         echo(pick(report.en, report.zh))
         return
-    _run(settings, echo)
+    _run(settings, echo, documents)
 
 
-def _run(settings: ServeSettings, echo: Callable[[str], None]) -> None:
+def _run(settings: ServeSettings, echo: Callable[[str], None], documents: Callable[[], Documents] | None = None) -> None:
     from granian.constants import HTTPModes, Interfaces, Loops
     from granian.http import HTTP1Settings
     from granian.log import LogLevels
@@ -248,7 +253,7 @@ def _run(settings: ServeSettings, echo: Callable[[str], None]) -> None:
     announce = partial(_announce_when_listening, settings, store.current().tokens.get(INDEX), echo)
     server.on_startup(lambda: threading.Thread(target=announce, daemon=True).start())
     try:
-        loader = partial(build_app, str(settings.out), settings.base, os.getpid(), settings.access_log)
+        loader = partial(build_app, str(settings.out), settings.base, os.getpid(), settings.access_log, documents)
         server.serve(target_loader=loader, wrap_loader=False)
     except SystemExit as stop:
         # Granian exits non-zero when a worker died and could not be respawned.

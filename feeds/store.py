@@ -60,6 +60,8 @@ class Snapshot:
     index_digest: str | None
     tokens: dict[str, str | None]
     bodies: dict[str, FeedBody] = field(default_factory=dict)
+    # The manifest's district, term and calendar (teaching days, holidays…), for the pages.
+    meta: dict[str, Any] = field(default_factory=dict)
 
 
 class Inconsistent(Exception):
@@ -97,7 +99,8 @@ class FeedStore:
         index = tokens.get(INDEX)
         return Snapshot(folder=folder, manifest_sig=manifest_sig, tokens_sig=_signature(self.out / TOKENS),
                         feeds={f["id"]: f for f in manifest["feeds"]}, by_token=by_token,
-                        index_digest=digest(index) if index else None, tokens=tokens)
+                        index_digest=digest(index) if index else None, tokens=tokens,
+                        meta={k: manifest.get(k) for k in ("district", "term", "calendar")})
 
     def current(self, force: bool = False) -> Snapshot:
         snap = self.snapshot

@@ -5,6 +5,7 @@
     timetables/<school id>.xlsx   one sheet per class, then per teacher teaching there
     timetables/<school id>.html   the same grids, one A4 page each when printed
     timetables/index.html         links to every school page, by consortium
+    timetables/grids.json         every grid as data, for the feed pages' XLSX/PDF downloads
     lessons.csv                   every lesson
     sync_table.csv / .xlsx        同步课堂“一张表”: one row per synchronized occurrence
     research_blocks.csv           when each research block meets, and who attends
@@ -19,6 +20,7 @@ from pathlib import Path
 
 from models.scenario import Scenario
 from models.solution import Solution
+from reports.documents import GRIDS_FILE, grids_json
 from reports.grid import Grid, LessonIndex, class_grid, school_grids, teacher_grid
 from reports.html import index_page, school_page
 from reports.labels import safe_file_stem
@@ -77,8 +79,10 @@ def write_school_timetables(scenario: Scenario, solution: Solution, folder: Path
     written: list[Path] = []
     pages: dict[str, str] = {}
     index = LessonIndex.of(scenario, solution)
+    every: list[tuple[str, Grid]] = []
     for school_id, stem in school_file_stems(scenario).items():
         grids = school_grids(scenario, solution, school_id, index)
+        every += [(school_id, grid) for grid in grids]
         written.append(save_workbook(grid_workbook(grids, stamp), folder / f"{stem}.xlsx"))
         page = folder / f"{stem}.html"
         page.write_bytes(school_page(scenario, school_id, grids).encode("utf-8"))
@@ -87,6 +91,10 @@ def write_school_timetables(scenario: Scenario, solution: Solution, folder: Path
     index_html = folder / "index.html"
     index_html.write_bytes(index_page(scenario, pages).encode("utf-8"))
     written.append(index_html)
+    # Every grid again as data, for the feed pages' downloads (reports.documents).
+    grids_file = folder / GRIDS_FILE
+    grids_file.write_text(grids_json(every, stamp), encoding="utf-8")
+    written.append(grids_file)
     return written
 
 

@@ -113,3 +113,29 @@ def test_icaljs_reads_the_pengshui_feeds(published):
             got = Counter((datetime.fromisoformat(s[:-1]) + timedelta(hours=8),
                            datetime.fromisoformat(e[:-1]) + timedelta(hours=8)) for s, e, _z in times)
             assert got == expected.get(entry["id"], Counter()), entry["name"]
+
+
+def test_every_property_of_the_county_is_icalendars_bytes(published):
+    """The fast renderer writes TEXT properties itself (feeds.ical.text_line): every distinct SUMMARY,
+    DESCRIPTION and LOCATION of the county's events, each calendar name and description, equals
+    icalendar's serialization; and every 500th event, whole, equals icalendar's VEVENT."""
+    import icalendar as ical
+
+    from feeds.events import term_occurrences
+    from feeds.ical import FeedRenderer, dtstamp_for, event_component, text_line
+    from feeds.writer import feed_specs
+
+    scenario, solution, _out = published
+    occurrences = term_occurrences(scenario, solution)
+    values = {(name, getattr(o.text, name)) for o in occurrences for name in ("summary", "description", "location")}
+    values |= {(prop, value) for spec in feed_specs(scenario, solution)
+               for prop, value in (("name", spec.name), ("x-wr-calname", spec.name), ("x-wr-caldesc", spec.description))}
+    assert len(values) > 10_000
+    for name, value in sorted(values):
+        holder = ical.Event()
+        holder.add(name, value)
+        assert text_line(name.upper(), value) == b"\r\n".join(holder.to_ical().split(b"\r\n")[1:-2]) + b"\r\n", value
+    stamp = dtstamp_for(scenario.term.start)
+    renderer = FeedRenderer(stamp)
+    for occurrence in occurrences[::500]:
+        assert renderer.event(occurrence, 3) == event_component(occurrence, 3, stamp).to_ical(), occurrence.uid

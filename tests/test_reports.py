@@ -40,6 +40,7 @@ def test_write_all_returns_every_file_sorted(tmp_path: Path) -> None:
     assert names == sorted(names)
     assert set(names) == {
         "lessons.csv", "research_blocks.csv", "sync_table.csv", "sync_table.xlsx", "timetables/index.html",
+        "timetables/grids.json",
         f"timetables/{CITY}.html", f"timetables/{CITY}.xlsx", f"timetables/{TOWN}.html", f"timetables/{TOWN}.xlsx"}
     assert all(p.is_file() and p.stat().st_size > 0 for p in files)
 

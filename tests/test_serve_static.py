@@ -47,7 +47,11 @@ def test_every_feed_is_a_file_named_by_its_token(out, tmp_path):
     assert f"{len(feeds)} feeds in {site.resolve()}/f ({len(feeds)} written, 0 unchanged, 0 removed)" in result.output
     tokens = read_tokens(out)
     expected = {f"f/{tokens[f['id']]}.ics" for f in feeds} | {f"i/{tokens[INDEX]}/index.html"} \
-        | {"index.html", "f/index.html", "i/index.html"}
+        | {"index.html", "f/index.html", "i/index.html", "p/index.html"}
+    for feed in feeds:  # each feed's pages under its token (this OUT has no timetables to download)
+        expected |= {f"p/{tokens[feed['id']]}/{name}" for name in ("index.html", "term/index.html", ".stamp", ".stamp-files")}
+        if feed["kind"] == "school":
+            expected |= {f"p/{tokens[feed['id']]}/{name}" for name in ("sheet/index.html", "sheet.pdf", "links.txt")}
     assert _files(site) == expected  # nothing else: no tokens.json, no manifest, no feed ids
     for feed in feeds:
         assert (site / "f" / f"{tokens[feed['id']]}.ics").read_bytes() == (out / FEEDS_DIR / feed["file"]).read_bytes()
