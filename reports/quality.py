@@ -150,10 +150,13 @@ HEADER = ["名称", "班级", "班级日", "空节（班级）", "迟开课（�
           "教师日", "教师空堂", "每教师日空堂", "未满足意愿"]
 
 
-def _row(scenario: Scenario, figures: Figures, kind: str) -> list[str]:
-    names = {"school": {s.id: s.name for s in scenario.schools}, "consortium": {c.id: c.name for c in scenario.consortia},
-             "class": {c.id: f"{scenario.school_by_id[c.school].name} {c.label}" for c in scenario.classes},
-             "teacher": {t.id: f"{t.name}（{t.id}）" for t in scenario.teachers}}.get(kind, {})
+def _names(scenario: Scenario) -> dict[str, dict[str, str]]:
+    return {"school": {s.id: s.name for s in scenario.schools}, "consortium": {c.id: c.name for c in scenario.consortia},
+            "class": {c.id: f"{scenario.school_by_id[c.school].name} {c.label}" for c in scenario.classes},
+            "teacher": {t.id: f"{t.name}（{t.id}）" for t in scenario.teachers}}
+
+
+def _row(names: dict[str, str], figures: Figures) -> list[str]:
     share, gaps = figures.core_morning_share, figures.gaps_per_teacher_day
     return [names.get(figures.name, figures.name), str(figures.classes), str(figures.class_days), str(figures.holes),
             str(figures.late_starts), str(figures.core_lessons), str(figures.core_morning),
@@ -162,10 +165,11 @@ def _row(scenario: Scenario, figures: Figures, kind: str) -> list[str]:
 
 
 def report_rows(scenario: Scenario, report: QualityReport) -> list[list[str]]:
-    rows = [["全县"] + _row(scenario, report.county, "county")[1:]]
+    names = _names(scenario)
+    rows = [["全县"] + _row({}, report.county)[1:]]
     for kind, items in (("consortium", report.consortia), ("school", report.schools), ("class", report.classes),
                         ("teacher", report.teachers)):
-        rows += [_row(scenario, f, kind) for f in items]
+        rows += [_row(names[kind], f) for f in items]
     return rows
 
 

@@ -25,9 +25,9 @@ from models.term import TermDataMissing
 #: Finished parts are kept here inside OUT until the solve is published (scheduler/executor.py).
 PARTS_FOLDER = ".parts"
 #: Seconds kept for publishing (tables, feeds) out of the command's time limit: a base, and per
-#: thousand lesson-periods a week (Pengshui, 17,188 a week for 20 weeks, publishes in about 20 s).
+#: thousand lesson-periods a week (Pengshui, 16,708 a week for 20 weeks, published in 25-50 s on the shared machine).
 PUBLISH_BASE_SECONDS = 3.0
-PUBLISH_SECONDS_PER_1000_PERIODS = 1.0
+PUBLISH_SECONDS_PER_1000_PERIODS = 1.8
 #: The activity planner's effort in ``solve``: the same as ``plan-activities``'s default, so that a re-plan
 #: of the same term gives the same calendar (the planner is deterministic for a given effort).
 ACTIVITY_EFFORT = 30.0
