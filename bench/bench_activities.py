@@ -113,7 +113,7 @@ def county_solution(county: str, scenario: Scenario, given: Path | None, out: Pa
     cached = out / county / "solution.json"
     if cached.is_file():
         return load_solution(cached), f"cached {cached}"
-    from scheduler.publish import solution_json
+    from models.solution import solution_json
     from scheduler.timetable.solve import solve_scenario
 
     started = time.perf_counter()
@@ -221,7 +221,7 @@ class Row:
 
 def run_county(county: str, args: argparse.Namespace, given: Path | None, report: list[str]) -> list[Row]:
     from scheduler.activities import check_activities, draw, load_activity_rules, plan_activities, write_activity_outputs
-    from scheduler.publish import solution_json
+    from models.solution import solution_json
 
     folder = ROOT / "samples" / county
     from models.files import load_scenario

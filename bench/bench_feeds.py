@@ -97,7 +97,7 @@ def solved(scenario_dir: Path, out: Path | None, time_limit: float, work: Path) 
         plan = out / "activities" / "plan.json"
         return out / "solution.json", plan if plan.is_file() else None
     from models.files import load_scenario
-    from scheduler.publish import solution_json
+    from models.solution import solution_json
     from scheduler.timetable.solve import solve_scenario
 
     result = solve_scenario(load_scenario(scenario_dir), time_limit=time_limit, seed=0, workers=2)

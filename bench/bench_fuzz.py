@@ -27,7 +27,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.fuzz import RandomChooser, perturbed_scenario, planted_scenario  # noqa: E402
 from constraints.checks import load_solution, verify  # noqa: E402
-from scheduler.timetable.solve import solution_json, solve_scenario  # noqa: E402
+from scheduler.timetable.solve import solve_scenario  # noqa: E402
+from models.solution import solution_json
 
 
 def _published(scenario, effort: float, seed: int, folder: Path):

@@ -38,7 +38,8 @@ sys.path.insert(0, str(ROOT))
 from bench.province import build_province  # noqa: E402
 from scheduler.executor import DaskExecutor, LocalExecutor  # noqa: E402
 from scheduler.timetable.part import PartOutput  # noqa: E402
-from scheduler.timetable.solve import MIN_PART_DETERMINISTIC_TIME, _part_inputs, solution_json, solve_scenario  # noqa: E402
+from scheduler.timetable.solve import MIN_PART_DETERMINISTIC_TIME, _part_inputs, solve_scenario  # noqa: E402
+from models.solution import solution_json
 
 
 def _timed_run(executor, parts) -> tuple[float, list[PartOutput]]:

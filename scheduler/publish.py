@@ -12,20 +12,11 @@ from pathlib import Path
 from typing import Any
 
 from models.scenario import Scenario
-from models.solution import Solution
+from models.solution import Solution, solution_json
 
 SOLUTION_FILE = "solution.json"
 ACTIVITIES_DIR = "activities"
 PACING_DIR = "pacing"
-
-
-def solution_json(solution: Solution) -> str:
-    """solution.json text: lessons sorted, wall-clock times left out so reruns are byte-identical."""
-    lessons = sorted(solution.lessons, key=lambda l: (l.school, l.class_id, l.day.index, l.period, l.key))
-    research = sorted(solution.research, key=lambda r: r.block)
-    parts = tuple(p.model_copy(update={"wall_seconds": None}) for p in sorted(solution.parts, key=lambda p: p.id))
-    stable = solution.model_copy(update={"lessons": tuple(lessons), "research": tuple(research), "parts": parts})
-    return stable.model_dump_json(by_alias=True, indent=1, exclude={"parts": {"__all__": {"wall_seconds"}}}) + "\n"
 
 
 def run_solve(scenario: Scenario, *, time_limit: float, seed: int, workers: int, progress: Any = None) -> Any:

@@ -19,7 +19,8 @@ from bench.province import build_province  # noqa: E402
 from constraints.checks import verify  # noqa: E402
 from scheduler.executor import Checkpoints, DaskExecutor, LocalExecutor  # noqa: E402
 from scheduler.timetable.part import PartInput, PartOutput, solve_part  # noqa: E402
-from scheduler.timetable.solve import _part_inputs, solution_json, solve_scenario  # noqa: E402
+from scheduler.timetable.solve import _part_inputs, solve_scenario  # noqa: E402
+from models.solution import solution_json
 
 # 6 consortia of 3 schools (grades 1-2): each part needs about 0.3 deterministic seconds for a first
 # timetable; 0.6 per part keeps the file well under a minute on two cores.
@@ -190,7 +191,7 @@ def test_cli_solve_on_dask_resumes_and_publishes(dask_run, local_result, provinc
     from cli import main
     from scheduler.service import PARTS_FOLDER
     from models.files import write_scenario
-    from scheduler.publish import solution_json as published_json
+    from models.solution import solution_json as published_json
 
     folder, out = tmp_path / "province", tmp_path / "out"
     folder.mkdir()

@@ -19,7 +19,8 @@ from hypothesis import strategies as st
 
 from bench.fuzz import perturbed_scenario, planted_scenario
 from constraints.checks import load_solution, verify
-from scheduler.timetable.solve import solve_scenario, solution_json
+from scheduler.timetable.solve import solve_scenario
+from models.solution import solution_json
 
 BUDGET = 6.0  # deterministic seconds per part: far more than these consortia need
 CASES = settings(max_examples=40, deadline=None, derandomize=True, database=None,

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from scheduler.timetable.solve import solution_json, solve_scenario
+from scheduler.timetable.solve import solve_scenario
+from models.solution import solution_json
 from models import SchoolClass, Teacher
 from test_solver_scenarios import school, tiny_scenario
 

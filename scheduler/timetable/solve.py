@@ -286,9 +286,3 @@ def failure_of(result: SolveResult) -> TongbuError:
 
 def _lesson_order(lesson: LessonPlacement) -> tuple:
     return (lesson.school, lesson.class_id, lesson.day.index, lesson.period, lesson.key)
-
-
-def solution_json(solution: Solution) -> str:
-    """solution.json text: by alias, indent 1 (lessons already sorted by school, class, day, period)."""
-    return solution.model_dump_json(by_alias=True, indent=1)
-
