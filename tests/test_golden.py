@@ -52,7 +52,7 @@ def _compare_or_update(name: str, fresh: bytes, compare) -> None:
         GOLDEN.mkdir(exist_ok=True)
         golden.write_bytes(fresh)
         pytest.skip(f"TONGBU_UPDATE_GOLDEN=1: rewrote tests/golden/{name}; review git diff before committing")
-    assert golden.is_file(), f"tests/golden/{name} is missing: regenerate with TONGBU_UPDATE_GOLDEN=1 (see the docstring)"
+    assert golden.is_file(), f"tests/golden/{name} is missing: regenerate it with TONGBU_UPDATE_GOLDEN=1 (docstring)"
     compare(golden.read_bytes(), fresh)
 
 

@@ -104,7 +104,8 @@ def test_class_day_recount_of_a_hand_made_week() -> None:
 def test_class_day_solver_pays_one_step_a_day_when_maths_can_only_be_third() -> None:
     # 数学 5 and 语文 5, each once a day; 数学's teacher is free only in period 3. A day of two lessons with
     # one in period 3 always has a free period before a taught one: 5 steps at least.
-    scenario = one_class({"语文": 5, "数学": 5}, (teacher("语文"), teacher("数学", unavailable=periods_off(WEEK, (1, 2), (4, 6)))),
+    third_only = periods_off(WEEK, (1, 2), (4, 6))
+    scenario = one_class({"语文": 5, "数学": 5}, (teacher("语文"), teacher("数学", unavailable=third_only)),
                          quality=TINY_QUALITY.model_copy(update={"class_day": 4}))
     assert_solver_penalty(scenario, "class_day", 5 * 4)
 
