@@ -350,5 +350,5 @@ def add_soft(ctx: ModelContext) -> list[PenaltyTerm]:
         if not rule.hard and rule.weight > 0 and rule.kind in FAMILIES:
             violated = ctx.model.NewBoolVar("")
             FAMILIES[rule.kind](grid, rule, violated.Not())
-            terms.append(PenaltyTerm("rules", f"{rule.kind}({rule.ref})", violated, rule.weight))
+            terms.append(PenaltyTerm("rules", f"rules({rule.kind} {rule.ref})", violated, rule.weight))
     return terms

@@ -27,7 +27,7 @@ from models.files import load_scenario
 from models.solution import Solution
 
 SAMPLE = Path(__file__).resolve().parent.parent / "samples" / "pengshui"
-pytestmark = pytest.mark.slow  # a reproducible solve of 600 classes (~7 minutes on a loaded 2-core machine)
+pytestmark = pytest.mark.slow  # solves the county (90 s on the clock) and parses every class feed
 
 # -- the calendar facts of samples/pengshui/scenario.yaml, by hand ---------------------------------------
 FIRST, LAST = date(2026, 9, 1), date(2027, 1, 22)

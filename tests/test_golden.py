@@ -35,7 +35,7 @@ import pytest
 from feeds import write_feeds
 from feeds.writer import FEEDS_DIR, MANIFEST, feed_id
 from reports import school_file_stems, write_school_timetables
-from reports.workbook import ZIP_EPOCH
+from models.cells import ZIP_EPOCH
 from test_feeds_fixtures import scenario, solution
 
 GOLDEN = Path(__file__).resolve().parent / "golden"

@@ -25,11 +25,6 @@ class SolverPenaltyMismatch(AssertionError):
 
 
 @pytest.mark.slow
-@pytest.mark.xfail(strict=True, raises=SolverPenaltyMismatch, reason=(
-    "tongbu solve refuses to publish zhangping: the solver's reported teacher_gaps (and spread) penalties exceed "
-    "their definitions' recount (e.g. 5350 vs 5286, 2496 vs 2494): the auxiliary gap / adjacent-day variables are "
-    "only bounded below and the final timetable's values are not tight, so about 45 teachers get 1-2 gaps too "
-    "many (ZP1191: Tue 1,4; Wed 1,4,5; Thu 1,3 = 5 gaps, solver says 7)"))
 def test_zhangping_solves_and_verifies_from_the_cli(tmp_path: Path) -> None:
     assert (SAMPLE / "scenario.yaml").is_file(), "samples/zhangping is committed; it is missing"
     out = tmp_path / "published"

@@ -293,10 +293,6 @@ def test_rules_solver_breaks_the_soft_rule_the_hard_one_forces() -> None:
     assert sum(result.penalties().values()) == 80
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "constraints.checks.quality.penalties has no 'rules' family and raises KeyError on an imported scenario "
-    "(it looks lesson class ids, FET student sets, up in scenario.class_by_id), so the weighted FET rules are "
-    "never recounted independently and SolveResult.recompute_objective fails on every imported file"))
 def test_rules_recount_of_a_hand_made_timetable() -> None:
     scenario = _explicit(SOFT_RULE)
     hand = solution(_placed(1, "Y", MON, 1), _placed(3, "G2", MON, 3), _placed(2, "G1", TUE, 2, 2))
@@ -305,9 +301,6 @@ def test_rules_recount_of_a_hand_made_timetable() -> None:
     assert penalties(scenario, apart)["rules"] == 0
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "SolveResult.penalties keys a weighted FET rule's penalty by the rule's kind ('MinDaysBetweenActivities'), "
-    "taken from the term's name, not by its family 'rules' as it does for every other soft family"))
 def test_rules_solver_reports_the_penalty_under_its_family() -> None:
     result = solve(_explicit(SOFT_RULE, ONE_DAY))
     assert result.penalties() == {"rules": 80}

@@ -13,6 +13,7 @@ import math
 from collections import Counter, defaultdict
 
 from constraints.checks import Violation
+from constraints.checks.explicit import broken_weights
 from models import Scenario, Solution
 
 #: The report's figures that are recounted here, per row.
@@ -22,7 +23,11 @@ FIGURES = ("classes", "class_days", "holes", "late_starts", "core_lessons", "cor
 
 # -- the soft families, from their definitions ------------------------------------------------------------
 def penalties(scenario: Scenario, solution: Solution) -> dict[str, int]:
-    """Weighted penalty of each soft family (0 when its weight is 0 or its rule is hard or off)."""
+    """Weighted penalty of each soft family (0 when its weight is 0 or its rule is hard or off).
+
+    An imported file's timetable has one soft family, its weighted rules."""
+    if scenario.explicit is not None:
+        return {"rules": broken_weights(scenario, solution)}
     weights, rules = scenario.weights, scenario.quality
     found = {
         "core_morning": weights.core_in_morning * _core_afternoon_periods(scenario, solution),
