@@ -99,15 +99,16 @@ def bench(folder: Path, args: argparse.Namespace) -> dict:
     return row
 
 
-def table(rows: list[dict]) -> None:
-    print("\n| sample | plan-exchange | plan wall | placements | verify-plan | year: solve wall, verify |")
-    print("|---|---|---|---|---|---|")
+def table(rows: list[dict]) -> list[str]:
+    lines = ["| sample | plan-exchange | plan wall | placements | verify-plan "
+             "| per year: tongbu solve wall, tongbu verify |", "|---|---|---|---|---|---|"]
     for r in rows:
         years = "; ".join(f"{y}: {f['solve_s']:.0f} s, {f.get('verify', '-')} violations"
                           + ("" if f["solve_exit"] == 0 else f" (solve exit {f['solve_exit']})")
                           for y, f in r["years"].items()) or "-"
-        print(f"| {r['sample']} | exit {r['exit']} ({r['status']}) | {r['plan_s']:.0f} s | {r['placements']} | "
-              f"{r.get('verify_plan', '-')} | {years} |")
+        lines.append(f"| {r['sample']} | exit {r['exit']} ({r['status']}) | {r['plan_s']:.0f} s | {r['placements']} | "
+                     f"{r.get('verify_plan', '-')} violations | {years} |")
+    return lines
 
 
 def main() -> None:
@@ -121,12 +122,19 @@ def main() -> None:
                         help="passed to tongbu solve as --time-limit (default: solve's own default)")
     parser.add_argument("--no-solve", action="store_true", help="plan and check only")
     parser.add_argument("--out", type=Path, default=Path("/tmp/bench_exchange"))
+    parser.add_argument("--save", type=Path, help="also write the table (markdown) to this file")
     args = parser.parse_args()
     args.out = args.out.resolve()  # tongbu solve runs from the project folder
     folders = [Path(s).resolve() for s in args.samples] or \
         sorted(p.parent for p in (ROOT / "samples").glob("*/scenario.yaml"))
     rows = [bench(folder, args) for folder in folders]
-    table(rows)
+    lines = table(rows)
+    print("\n" + "\n".join(lines))
+    if args.save:
+        command = "`.venv/bin/python bench/bench_exchange.py " + " ".join(sys.argv[1:]) + "`"
+        args.save.write_text(f"# Exchange plans, then every year timetabled\n\n{command}, effort {args.effort:g}, "
+                             f"seed {args.seed}, {args.years} years (wall seconds on the project's shared 2-core "
+                             f"machine)\n\n" + "\n".join(lines) + "\n", encoding="utf-8")
 
 
 if __name__ == "__main__":
