@@ -819,6 +819,14 @@ class PartPlanner:
                 moves = affecting(facts, em, school, k, self.placements)
                 if not groups and moves:
                     em.model.add(sum(moves) <= len(moves) - 1)
+                where = f"{_school_name(facts, school)} {facts.years[k]}"
+                if groups:
+                    sets = "; ".join("、".join(sorted(g)) for g in groups)
+                    search.say(f"  {where}: the teachers present cannot give {sets}; that coverage is kept from now on",
+                               f"  {where}：在校教师无法承担 {sets}；此后保持其覆盖")
+                else:
+                    search.say(f"  {where}: whole classes do not pack; that combination of {len(moves)} move(s) "
+                               f"is ruled out", f"  {where}：整班无法分派；排除这 {len(moves)} 项调动的组合")
 
 
 def _school_name(facts: Facts, school: str) -> str:
