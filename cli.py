@@ -1,22 +1,83 @@
 """The tongbu command line: a thin layer over library functions.
 
 Help texts and messages exist in English and Chinese; ``--lang`` (default from the locale) picks one.
-Exit codes: 0 done, 1 verify found violations, 2 bad input, 3 no timetable exists.
+Exit codes (models/errors.py): 0 done, 1 violations found, 2 bad input, 3 proven impossible, 4 not found in
+the time given.
 """
 
 from __future__ import annotations
 
 import json
 import sys
+import time
 from pathlib import Path
 from typing import Any
 
 import click
 
-from models.messages import default_language, language, pick, set_language, tr
+from models.errors import EXIT_BAD_INPUT, EXIT_IMPOSSIBLE, EXIT_VIOLATIONS, TongbuError
+from models.messages import STATUS_ZH, default_language, language, pick, set_language, tr
 
-EXIT_VIOLATIONS, EXIT_BAD_INPUT, EXIT_INFEASIBLE = 1, 2, 3
-PARTS_FOLDER = ".parts"  # checkpoints of finished parts inside OUT (scheduler/executor.py)
+EXIT_INFEASIBLE = EXIT_IMPOSSIBLE
+DEFAULT_TIME_LIMIT = 120.0
+#: When the command started (set by ``main`` for each invocation): ``solve --time-limit`` counts from here.
+STARTED = time.time()
+
+
+#: click's own texts in Chinese (its msgids, as click 8 writes them); anything not listed stays as click says it.
+CLICK_ZH: dict[str, str] = {
+    "Usage:": "用法：", "Options": "选项", "Commands": "命令", "Positional arguments": "位置参数",
+    "Show this message and exit.": "显示本帮助并退出。", "Show the version and exit.": "显示版本并退出。",
+    "Error: {message}": "错误：{message}", "Try '{command} {option}' for help.": "运行“{command} {option}”查看帮助。",
+    "Missing argument": "缺少参数", "Missing option": "缺少选项", "Missing parameter": "缺少参数",
+    "Missing {param_type}": "缺少{param_type}", "Missing parameter: {param_name}": "缺少参数：{param_name}",
+    "Missing command.": "缺少命令。", "No such command {name!r}.": "没有命令 {name!r}。",
+    "No such option {name!r}.": "没有选项 {name!r}。", "Option {name!r} does not take a value.": "选项 {name!r} 不带值。",
+    "Invalid value for {param_hint}: {message}": "{param_hint} 的值无效：{message}",
+    "Invalid value: {message}": "值无效：{message}", "Aborted!": "已中止！",
+    "{value!r} is not a valid {number_type}.": "{value!r} 不是有效的数值。",
+    "{value} is not in the range {range}.": "{value} 不在范围 {range} 内。",
+    "{name} {filename!r} does not exist.": "{name} {filename!r} 不存在。",
+    "{name} {filename!r} is a file.": "{name} {filename!r} 是文件。",
+    "{name} {filename!r} is a directory.": "{name} {filename!r} 是文件夹。",
+    "{name} {filename!r} is not readable.": "{name} {filename!r} 不可读。",
+    "{name} {filename!r} is not writable.": "{name} {filename!r} 不可写。",
+    "Could not open file {filename!r}: {message}": "无法打开文件 {filename!r}：{message}",
+    "default: {default}": "默认：{default}", "env var: {var}": "环境变量：{var}", "required": "必填",
+    "file": "文件", "directory": "文件夹", "path": "路径", "integer": "整数", "float": "数",
+    "Choose from:\n\t{choices}": "可选：\n\t{choices}", "(dynamic)": "（动态）", "deprecated": "已弃用",
+}
+CLICK_ZH_PLURAL: dict[str, str] = {
+    "{value!r} is not {choice}.": "{value!r} 不是 {choice}。", "{value!r} is not one of {choices}.": "{value!r} 不是 {choices} 之一。",
+    "Option {name!r} requires an argument.": "选项 {name!r} 需要一个值。",
+    "Option {name!r} requires {nargs} arguments.": "选项 {name!r} 需要 {nargs} 个值。",
+    "Got unexpected extra argument ({args})": "多余的参数（{args}）", "Got unexpected extra arguments ({args})": "多余的参数（{args}）",
+    "Did you mean {possibility}?": "是否想用 {possibility}？", "(Possible options: {possibilities})": "（可能的选项：{possibilities}）",
+}
+
+
+def _click_gettext(message: str) -> str:
+    return CLICK_ZH.get(message, message) if language() == "zh" else message
+
+
+def _click_ngettext(singular: str, plural: str, count: int) -> str:
+    text = singular if count == 1 else plural
+    return CLICK_ZH_PLURAL.get(text, text) if language() == "zh" else text
+
+
+def _translate_click() -> None:
+    """click looks its texts up through gettext in each of its modules; give those lookups the Chinese."""
+    import importlib
+
+    for name in ("core", "exceptions", "formatting", "types", "parser", "decorators", "termui", "utils"):
+        module = importlib.import_module(f"click.{name}")
+        if hasattr(module, "_"):
+            module._ = _click_gettext
+        if hasattr(module, "ngettext"):
+            module.ngettext = _click_ngettext
+
+
+_translate_click()
 
 
 def bi(en: str, zh: str) -> str:
@@ -47,7 +108,15 @@ def _translate_help_option(option: click.Option | None) -> click.Option | None:
     return option
 
 
+def _usage_zh(pieces: list[str]) -> list[str]:
+    words = {"[OPTIONS]": "[选项]", "COMMAND": "命令", "[ARGS]...": "[参数]..."}
+    return [words.get(p, p) for p in pieces] if language() == "zh" else pieces
+
+
 class I18nCommand(click.Command):
+    def collect_usage_pieces(self, ctx: click.Context) -> list[str]:
+        return _usage_zh(super().collect_usage_pieces(ctx))
+
     def get_help_option(self, ctx: click.Context) -> click.Option | None:
         return _translate_help_option(super().get_help_option(ctx))
 
@@ -66,6 +135,12 @@ class I18nCommand(click.Command):
 class I18nGroup(click.Group):
     command_class = I18nCommand
 
+    def collect_usage_pieces(self, ctx: click.Context) -> list[str]:
+        return _usage_zh(" ".join(super().collect_usage_pieces(ctx)).split(" "))
+
+    def get_short_help_str(self, limit: int = 45) -> str:
+        return resolve(self.short_help or self.help or "").split("\n")[0].strip()
+
     def get_help_option(self, ctx: click.Context) -> click.Option | None:
         return _translate_help_option(super().get_help_option(ctx))
 
@@ -77,10 +152,31 @@ class I18nGroup(click.Group):
         finally:
             self.help = original
 
+    def invoke(self, ctx: click.Context) -> Any:
+        """Every library failure becomes its message and exit code here, and nowhere else."""
+        try:
+            return super().invoke(ctx)
+        except TongbuError as err:
+            click.echo(err.text(language()), err=True)
+            ctx.exit(err.exit_code)
+
     def main(self, args: Any = None, *rest: Any, **kwargs: Any) -> Any:
+        global STARTED
+        # A command's seconds count from when its process started (imports included); a test that calls
+        # main() in its own process counts from the call.
+        STARTED = _process_start() if args is None else time.time()
         argv = list(sys.argv[1:] if args is None else args)
         set_language(_lang_in(argv) or default_language())
         return super().main(argv, *rest, **kwargs)
+
+
+def _process_start() -> float:
+    try:
+        import psutil
+
+        return min(time.time(), psutil.Process().create_time())
+    except Exception:  # noqa: BLE001 - an unusual platform: count from now
+        return time.time()
 
 
 def _lang_in(argv: list[str]) -> str | None:
@@ -112,25 +208,20 @@ def _set_lang(ctx: click.Context, _param: click.Parameter, value: str | None) ->
 
 @click.group(cls=I18nGroup, help=bi(
     "tongbu (同步): timetables, synchronized lessons and calendar feeds for school consortia.\n\n"
-    "validate -> solve -> verify -> serve. Exit codes: 0 done, 1 violations, 2 bad input, 3 no timetable exists.",
+    "validate -> solve -> verify -> serve. Exit codes: 0 done, 1 violations, 2 bad input, 3 no timetable exists "
+    "(proven), 4 none found in the time given (one may exist).",
     "tongbu（同步）：教研共同体的课表、同步课堂与日历订阅。\n\n"
-    "validate（检查）→ solve（排课）→ verify（核验）→ serve（发布）。退出码：0 完成，1 有违规，2 输入有误，3 无可行课表。"))
+    "validate（检查）→ solve（排课）→ verify（核验）→ serve（发布）。退出码：0 完成，1 有违规，2 输入有误，3 无可行课表（已证明），4 在给定时间内未找到课表（可能存在）。"))
 @option("--lang", type=click.Choice(["en", "zh"]), callback=_set_lang, expose_value=False, is_eager=True,
         help=bi("language of messages (default: from the locale)", "界面语言（默认随系统区域设置）"))
 def main() -> None:
     pass
 
 
-def _load(folder: Path):
-    from models.problems import ScenarioInvalid
-    from models.files import load_scenario
+def _load(folder: Path) -> Any:
+    from scheduler.service import load
 
-    try:
-        return load_scenario(folder)
-    except ScenarioInvalid as err:
-        lines = [p.render() for p in err.problems]
-        lines.append(tr("problems_found", count=len(err.problems)))
-        raise UserError("\n".join(lines)) from None
+    return load(folder)
 
 
 @main.command(help=bi("Check a scenario folder: references, times, capacity. Lists every problem; exit 2 if any.",
@@ -196,135 +287,50 @@ def schema(out: Path | None) -> None:
                       "为方案排出学期课表并发布到 OUT（发布前先核验）。"))
 @click.argument("folder", type=click.Path(path_type=Path))
 @option("--out", "out", type=click.Path(path_type=Path), required=True, help=bi("output folder", "输出文件夹"))
-@option("--time-limit", type=float, default=60.0, show_default=True,
-        help=bi("solver effort per part, in seconds on this machine (deterministic)", "每个部分的求解时长（秒，结果可复现）"))
+@option("--time-limit", type=float, default=DEFAULT_TIME_LIMIT, show_default=True,
+        help=bi("seconds on the clock for the whole command (solving and publishing); the best timetable found by "
+                "then is published", "整个命令（求解与发布）的时限，单位为秒；到时发布已找到的最好课表"))
+@option("--effort", type=float, default=None,
+        help=bi("reproducible instead: solver effort (CP-SAT's deterministic seconds, shared by the parts); the same "
+                "input, seed and effort give the same bytes; --time-limit then only caps the run",
+                "改为可复现求解：求解工作量（CP-SAT 的确定性秒数，由各部分分摊）；相同输入、种子与工作量得到完全相同的结果；"
+                "此时 --time-limit 仅作上限"))
 @option("--seed", type=int, default=0, show_default=True, help=bi("random seed", "随机种子"))
 @option("--workers", type=int, default=2, show_default=True, help=bi("parallel processes", "并行进程数"))
 @option("--previous", type=click.Path(path_type=Path), default=None,
         help=bi("the last published OUT, so calendar events keep their identity", "上次发布的输出文件夹（保持日历事件的标识）"))
 @option("--dask", "dask", metavar="ADDRESS", envvar="TONGBU_DASK", default=None,
         help=bi("solve the parts on the Dask cluster whose scheduler is at ADDRESS (e.g. tcp://10.0.0.5:8786; "
-                "also $TONGBU_DASK); same result as local processes; budgets still follow --workers",
+                "also $TONGBU_DASK); shares of the time still follow --workers",
                 "在 Dask 集群上求解各部分（调度器地址 ADDRESS，如 tcp://10.0.0.5:8786；也可用环境变量 TONGBU_DASK）；"
-                "结果与本机进程相同；时长分配仍按 --workers"))
-def solve(folder: Path, out: Path, time_limit: float, seed: int, workers: int, previous: Path | None,
-          dask: str | None) -> None:
-    from scheduler.executor import Checkpoints, ExecutorUnavailable, executor_for
-    from scheduler.publish import ProgressLine, publish_solution
-    from scheduler.solve import solve_scenario
+                "时长分配仍按 --workers"))
+@option("--quiet", is_flag=True, default=False, help=bi("no progress lines on stderr", "不在标准错误输出显示进度"))
+def solve(folder: Path, out: Path, time_limit: float, effort: float | None, seed: int, workers: int,
+          previous: Path | None, dask: str | None, quiet: bool) -> None:
+    from scheduler.service import SolveRequest, solve_folder
 
-    scenario = _load(folder)
-    rules = _activity_rules(folder, scenario)
-    # Finished parts are kept in OUT/.parts until the solve is published (publishing replaces OUT),
-    # so a run stopped by a crash or a lost worker resumes where it stopped.
-    try:
-        with executor_for(dask, workers) as executor:  # connects to Dask first: a wrong address fails fast
-            result = solve_scenario(scenario, time_limit=time_limit, seed=seed, workers=workers,
-                                    progress=ProgressLine(), executor=executor,
-                                    checkpoints=Checkpoints(out / PARTS_FOLDER))
-    except ExecutorUnavailable as err:
-        raise UserError(pick(err.en, err.zh)) from None
-    if result.solution is None and any(c.kind == "executor" for c in result.explanation):
-        lines = [pick("Some parts could not be solved (finished parts are kept; run the same command again):",
-                      "部分未能求解（已完成的部分已保留；请重新运行同一命令）：")]
-        lines += ["  - " + pick(c.en, c.zh) for c in result.explanation if c.kind == "executor"]
-        click.echo("\n".join(lines), err=True)
-        sys.exit(EXIT_INFEASIBLE)
-    if result.solution is None:
-        lines = [pick("No timetable exists that meets every requirement:", "不存在满足全部要求的课表：")]
-        lines += ["  - " + pick(c.en, c.zh) for c in result.explanation]
-        if not result.explanation and result.status == "infeasible":
-            lines.append("  - " + pick(
-                "the solver proved that the requirements contradict each other but could not narrow them down "
-                "within the time limit; a longer --time-limit lets it name them. Likely places: teachers' weekly "
-                "and daily limits against their classes, unavailable days, synchronized lessons and research blocks",
-                "求解器已证明各项要求相互矛盾，但未能在时限内指出是哪几项；加大 --time-limit 可让它指明。"
-                "常见原因：教师周/日课时上限与所任班级不符、不可排课时段、同步课堂和教研时段"))
-        elif not result.explanation:
-            lines.append("  - " + pick(f"the solver stopped with status '{result.status}' within the time limit; "
-                                       "try a longer --time-limit", f"求解器在时限内未找到课表（状态 {result.status}）；可加大 --time-limit"))
-        click.echo("\n".join(lines), err=True)
-        sys.exit(EXIT_INFEASIBLE)
-    activities = None
-    if rules:
-        # The timetable is the main job: activities that cannot be planned are explained, not a reason to
-        # withhold the timetable.
-        activities = _plan_activities(scenario, result.solution, rules, previous or out, seed, time_limit,
-                                      required=False)
-    try:
-        violations = publish_solution(scenario, result, folder, out, previous=previous, activities=activities)
-    except Exception as err:  # noqa: BLE001 - only the calendar-data gap is the user's to fix
-        _term_data_missing(err)
-        raise
-    if violations:
-        from constraints.checks.report import format_report
-
-        click.echo(format_report(violations, language()), err=True)
-        sys.exit(EXIT_VIOLATIONS)
-    for part in result.parts:
+    request = SolveRequest(folder=folder, out=out, time_limit=time_limit, effort=effort, seed=seed, workers=workers,
+                           previous=previous, dask=dask, quiet=quiet, started=STARTED)
+    report = solve_folder(request)
+    for en, zh in report.warnings:
+        click.echo(pick(en, zh), err=True)
+    for part in report.result.parts:
         click.echo(pick(f"{part.id}: {part.status}, objective {part.objective}, bound {part.bound}, gap {_pct(part.gap)}",
-                        f"{part.id}：{part.status}，目标值 {part.objective}，下界 {part.bound}，差距 {_pct(part.gap)}"))
+                        f"{part.id}：{STATUS_ZH.get(part.status, part.status)}，目标值 {part.objective}，下界 {part.bound}，"
+                        f"差距 {_pct(part.gap)}"))
+    if report.quality is not None:
+        click.echo(_quality_line(report.quality))
     click.echo(pick(f"published to {out}", f"已发布到 {out}"))
 
 
-def _term_data_missing(err: Exception) -> None:
-    from feeds.term import TermDataMissing
-
-    if isinstance(err, TermDataMissing):
-        raise UserError(pick(f"cannot write calendar feeds: {err}", f"无法生成日历订阅：{err}")) from None
-
-
-def _activity_rules(folder: Path, scenario: Any) -> tuple:
-    from scheduler.activities import RulesInvalid, load_activity_rules
-
-    try:
-        return load_activity_rules(folder, scenario)
-    except RulesInvalid as err:
-        lines = [pick(en, zh) for en, zh in err.problems]
-        raise UserError("\n".join(lines)) from None
-
-
-def _rotation_state(source: Path | None, scenario: Any) -> Any:
-    """The rotation state to continue from: the previous term's end state, or, when ``source`` holds a
-    plan of this same term (a re-solve), the state this term started from, so nothing is counted twice."""
-    from scheduler.activities import read_plan, read_state
-
-    if source is None:
-        return None
-    try:
-        plan = read_plan(source)
-    except (FileNotFoundError, KeyError, ValueError):
-        plan = None
-    if plan is not None and plan.term == (scenario.term.name or f"{scenario.term.start}..{scenario.term.end}"):
-        return plan.state_before
-    try:
-        return read_state(source)
-    except FileNotFoundError:
-        return None
-
-
-def _plan_activities(scenario: Any, solution: Any, rules: tuple, state_from: Path | None, seed: int,
-                     time_limit: float, *, required: bool = True) -> Any:
-    """The activity plan; when none meets every rule, explain and exit 3 (or, with ``required=False``,
-    return None so the timetable is still published)."""
-    from scheduler.activities import plan_activities
-
-    plan = plan_activities(scenario, solution, rules, state=_rotation_state(state_from, scenario), seed=seed,
-                           time_limit=time_limit)
-    if not plan.ok:
-        lines = [pick("No activity calendar meets every rule:", "没有满足全部规则的活动安排：")]
-        lines += ["  - " + pick(en, zh) for en, zh in plan.problems]
-        if not plan.problems:
-            lines.append("  - " + pick(f"the planner stopped with status {plan.status}", f"规划器状态 {plan.status}"))
-        if not required:
-            lines.append(pick("The timetable is published without activities; change the rules and run "
-                              "tongbu plan-activities.",
-                              "课表照常发布，但不含活动；请修改活动规则后运行 tongbu plan-activities。"))
-        click.echo("\n".join(lines), err=True)
-        if required:
-            sys.exit(EXIT_INFEASIBLE)
-        return None
-    return plan
+def _quality_line(q: Any) -> str:
+    share = "-" if q.core_morning_share is None else f"{100 * q.core_morning_share:.1f}%"
+    gaps = "-" if q.gaps_per_teacher_day is None else f"{q.gaps_per_teacher_day:.2f}"
+    return pick(f"quality: {q.holes} holes and {q.late_starts} late starts in {q.class_days} class-days; core subjects "
+                f"in the morning {share}; {gaps} teacher gaps per teacher-day; {q.repeats} subjects repeated in a day "
+                "(quality.html)",
+                f"课表质量：{q.class_days} 个班级日中空节 {q.holes} 个、迟开课 {q.late_starts} 个；主科上午占比 {share}；"
+                f"每教师日空堂 {gaps} 节；同日重复学科 {q.repeats} 次（见 quality.html）")
 
 
 def _pct(gap: float | None) -> str:
@@ -336,34 +342,13 @@ def _pct(gap: float | None) -> str:
 @click.argument("folder", type=click.Path(path_type=Path))
 @click.argument("out", type=click.Path(path_type=Path))
 def verify(folder: Path, out: Path) -> None:
-    from constraints.checks import verify as run_checks
     from constraints.checks.report import format_report
+    from scheduler.service import verify_folder
 
-    scenario = _load(folder)
-    solution = _published_solution(out)
-    violations = run_checks(scenario, solution)
-    if (out / "activities" / "plan.json").is_file():
-        from constraints.checks import Violation
-        from scheduler.activities import check_activities, read_plan
-
-        # The activity calendar published with the timetable: fairness bounds, clashes, double bookings.
-        violations += [Violation("activities", "", en, zh)
-                       for en, zh in check_activities(scenario, solution, read_plan(out))]
+    violations = verify_folder(folder, out)
     click.echo(format_report(violations, language()))
     if violations:
         sys.exit(EXIT_VIOLATIONS)
-
-
-def _published_solution(out: Path) -> Any:
-    from constraints.checks import load_solution
-
-    path = out / "solution.json"
-    if not path.is_file():
-        raise UserError(pick(f"{path} does not exist: run tongbu solve first", f"{path} 不存在：请先运行 tongbu solve"))
-    try:
-        return load_solution(path)
-    except ValueError as err:
-        raise UserError(pick(f"{path} is not a tongbu solution: {err}", f"{path} 不是 tongbu 结果文件：{err}")) from None
 
 
 @main.command("plan-activities", help=bi(
@@ -378,38 +363,28 @@ def _published_solution(out: Path) -> Any:
 @option("--seed", type=int, default=0, show_default=True, help=bi("random seed", "随机种子"))
 @option("--time-limit", type=float, default=30.0, show_default=True, help=bi("planner effort", "求解时长"))
 def plan_activities_command(folder: Path, out: Path, previous_state: Path | None, seed: int, time_limit: float) -> None:
-    import shutil
-    import tempfile
+    from scheduler.service import replan_activities
 
-    from scheduler.publish import swap_into_place, write_feeds_with_activities
-
-    scenario = _load(folder)
-    rules = _activity_rules(folder, scenario)
-    if not rules:
-        raise UserError(pick(f"{folder}: no activity rules (activity_rules.yaml or activity_rules: in scenario.yaml)",
-                             f"{folder}：没有活动规则（activity_rules.yaml 或 scenario.yaml 中的 activity_rules:）"))
-    solution = _published_solution(out)
-    plan = _plan_activities(scenario, solution, rules, previous_state or out, seed, time_limit)
-    from scheduler.activities import check_activities
-
-    problems = check_activities(scenario, solution, plan)
-    if problems:
-        click.echo("\n".join("- " + pick(en, zh) for en, zh in problems), err=True)
-        sys.exit(EXIT_VIOLATIONS)
-    # Rewrite a copy of OUT and swap it in, so the feed server never sees half-written feeds.
-    staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
-    try:
-        shutil.copytree(out, staging, dirs_exist_ok=True)
-        try:
-            write_feeds_with_activities(scenario, solution, staging, out, plan)
-        except Exception as err:  # noqa: BLE001
-            _term_data_missing(err)
-            raise
-        swap_into_place(staging, out)
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
+    plan = replan_activities(folder, out, previous_state, seed, time_limit)
     click.echo(pick(f"{len(plan.activities)} activities planned; written to {out / 'activities'}",
                     f"已安排 {len(plan.activities)} 项活动；写入 {out / 'activities'}"))
+
+
+@main.command("plan-pacing", help=bi(
+    "Plan the pacing calendar (学科进度同步) from the scenario's pacing table on the published timetable in OUT: "
+    "the week each unit starts and ends, the same for every class of a grade in a consortium; writes OUT/pacing and "
+    "adds this week's progress and the assessment days to the feeds. Exit 3, with each class, week and shortfall, "
+    "when some class cannot keep the pace.",
+    "按方案的教学进度表和 OUT 中已发布的课表编排教学进度：每个单元起止的教学周，同一共同体同年级各班一致；写入 OUT/pacing，"
+    "并把本周进度和统一测评日加入日历订阅。若有班级跟不上进度，列出班级、周次与所缺课时，退出码为 3。"))
+@click.argument("folder", type=click.Path(path_type=Path))
+@click.argument("out", type=click.Path(path_type=Path))
+def plan_pacing_command(folder: Path, out: Path) -> None:
+    from scheduler.service import replan_pacing
+
+    groups = len(replan_pacing(folder, out).groups)
+    click.echo(pick(f"pacing calendar of {groups} grade-subjects planned and verified; written to {out / 'pacing'}",
+                    f"已编排并核验 {groups} 个年级学科的教学进度；写入 {out / 'pacing'}"))
 
 
 @main.command("draw", help=bi(
@@ -421,32 +396,17 @@ def plan_activities_command(folder: Path, out: Path, previous_state: Path | None
 @click.argument("activity")
 @option("--seed", "seed", required=True, help=bi("the published seed (text)", "公布的随机种子（文本）"))
 def draw_command(folder: Path, out: Path, activity: str, seed: str) -> None:
-    from scheduler.activities import DrawError, draw_and_record, read_plan
+    from scheduler.service import spot_check_draw
 
-    scenario = _load(folder)
-    solution = _published_solution(out)
-    try:
-        plan = read_plan(out)
-    except FileNotFoundError:
-        raise UserError(pick(f"{out}: no activity plan; run tongbu plan-activities first",
-                             f"{out}：没有活动安排；请先运行 tongbu plan-activities")) from None
-    # Activity ids are "<school year>/<season>/<rule>#<n>"; "<rule>#<n>" alone is accepted when unique.
-    matches = [a.id for a in plan.activities if a.id == activity or a.id.endswith("/" + activity)]
-    if len(matches) == 1:
-        activity = matches[0]
-    try:
-        record = draw_and_record(scenario, solution, plan, activity, seed=seed,
-                                 log_path=out / "activities" / "draws.json")
-    except DrawError as err:
-        raise UserError(pick(err.en, err.zh)) from None
+    record, scenario = spot_check_draw(folder, out, activity, seed)
     teacher = scenario.teacher_by_id.get(record.teacher)
-    name = teacher.name if teacher else record.teacher
+    name, log = (teacher.name if teacher else record.teacher), out / "activities" / "draws.json"
     click.echo(pick(f"{record.activity}: {name} ({record.teacher}) teaches {record.subject} to {record.class_id} "
                     f"on {record.date} {record.time}; drawn as item {record.index} of {len(record.eligible)} "
-                    f"(sha256 of '{record.text}'); recorded in {out / 'activities' / 'draws.json'}",
+                    f"(sha256 of '{record.text}'); recorded in {log}",
                     f"{record.activity}：{name}（{record.teacher}）{record.date} {record.time} 为 {record.class_id} "
                     f"上{record.subject}；在 {len(record.eligible)} 名符合条件的教师中抽中第 {record.index} 名"
-                    f"（'{record.text}' 的 sha256）；已记录于 {out / 'activities' / 'draws.json'}"))
+                    f"（'{record.text}' 的 sha256）；已记录于 {log}"))
 
 
 @main.command("plan-exchange", help=bi(
@@ -499,19 +459,43 @@ def verify_plan_command(folder: Path, out: Path) -> None:
         sys.exit(EXIT_VIOLATIONS)
 
 
-@main.command(help=bi("Serve the calendar feeds of OUT behind secret-token URLs until stopped (Ctrl-C).",
-                      "以带密钥的链接发布 OUT 中的日历订阅，直到停止（Ctrl-C）。"))
+@main.command(help=bi("Serve the calendar feeds of OUT and their pages (today, this week, the term, a QR code to "
+                      "subscribe; for a school, its printable QR sheet) behind secret-token URLs until stopped (Ctrl-C). "
+                      "With --static-dir, write them as token-named files for any static web server instead.",
+                      "以带密钥的链接发布 OUT 中的日历订阅及其页面（今日、本周、学期课表与订阅二维码；学校另有可打印的"
+                      "订阅二维码表），直到停止（Ctrl-C）。使用 --static-dir 时改为写出以密钥命名的文件，供任意静态网站服务器发布。"))
 @click.argument("out", type=click.Path(path_type=Path))
 @option("--host", default="127.0.0.1", show_default=True, help=bi("address to listen on", "监听地址"))
-@option("--port", type=int, default=8080, show_default=True, help=bi("port", "端口"))
-def serve(out: Path, host: str, port: int) -> None:
+@option("--port", type=int, default=8080, show_default=True, help=bi("port (1-65535)", "端口（1-65535）"))
+@option("--base-url", envvar="TONGBU_BASE_URL", default=None,
+        help=bi("public URL the links are built on, e.g. https://feeds.example.edu.cn (env TONGBU_BASE_URL; "
+                "default http://HOST:PORT)",
+                "链接使用的对外地址，如 https://feeds.example.edu.cn（环境变量 TONGBU_BASE_URL；默认 http://HOST:PORT）"))
+@option("--workers", type=int, default=1, show_default=True, help=bi("worker processes", "工作进程数"))
+@option("--header-timeout", type=float, default=10.0, show_default=True,
+        help=bi("seconds a client has to send a request's headers; idle connections close after it too",
+                "客户端发送请求头的时限（秒）；空闲连接也在此后关闭"))
+@option("--max-requests", type=int, default=4096, show_default=True,
+        help=bi("connections served at once per worker", "每个工作进程同时处理的连接数上限"))
+@option("--access-log", is_flag=True, default=False,
+        help=bi("log one line per request on stderr (tokens cut out)", "每个请求在标准错误输出记录一行（隐去密钥）"))
+@option("--static-dir", type=click.Path(path_type=Path), default=None,
+        help=bi("write OUT's feeds as DIR/f/<token>.ics, their pages under DIR/p/<token>/ (and the index as "
+                "DIR/i/<token>/index.html) and exit",
+                "将订阅写为 DIR/f/<密钥>.ics、页面写入 DIR/p/<密钥>/（目录页为 DIR/i/<密钥>/index.html）后退出"))
+def serve(out: Path, host: str, port: int, base_url: str | None, workers: int, header_timeout: float,
+          max_requests: int, access_log: bool, static_dir: Path | None) -> None:
+    from feeds.server import ServeError, ServeSettings
     from feeds.server import serve as run_server
+    from reports.documents import OutDocuments
 
     _feeds_out(out)
+    settings = ServeSettings(out=out, host=host, port=port, base_url=base_url, workers=workers,
+                             header_timeout=header_timeout, max_requests=max_requests, access_log=access_log)
     try:
-        run_server(out, host=host, port=port)
-    except OSError as err:
-        raise UserError(pick(f"cannot listen on {host}:{port}: {err.strerror}", f"无法监听 {host}:{port}：{err.strerror}")) from None
+        run_server(settings, echo=click.echo, static_dir=static_dir, pick=pick, documents=OutDocuments)
+    except ServeError as err:
+        raise UserError(pick(err.en, err.zh)) from None
 
 
 @main.group(cls=I18nGroup, help=bi("Manage the secret feed tokens of OUT: list, rotate, revoke.",
@@ -526,13 +510,15 @@ def _feeds_out(out: Path) -> Path:
     return out
 
 
-@tokens.command("list", cls=I18nCommand, help=bi("List every feed with its subscription path.", "列出每个订阅及其链接路径。"))
+@tokens.command("list", cls=I18nCommand, help=bi("List every feed with its subscription path and its page's path.",
+                                               "列出每个订阅的链接路径及其页面路径。"))
 @click.argument("out", type=click.Path(path_type=Path))
 def tokens_list(out: Path) -> None:
     from feeds.tokens import list_tokens
 
     for entry in list_tokens(_feeds_out(out)):
-        click.echo("\t".join([entry.feed, entry.kind, entry.name, entry.path or pick("(revoked)", "（已吊销）")]))
+        row = [entry.feed, entry.kind, entry.name, entry.path or pick("(revoked)", "（已吊销）")]
+        click.echo("\t".join(row + ([entry.page_path] if entry.page_path else [])))
 
 
 @tokens.command("rotate", cls=I18nCommand, help=bi("Give feeds new tokens (all feeds when none is named); old URLs stop working.",
@@ -570,19 +556,9 @@ def tokens_revoke(out: Path, feeds: tuple[str, ...]) -> None:
 @click.argument("file", type=click.Path(path_type=Path))
 @option("--out", "out", type=click.Path(path_type=Path), required=True, help=bi("scenario folder to write", "要写入的方案文件夹"))
 def import_fet(file: Path, out: Path) -> None:
-    from models.fet import FetError, read_fet
-    from models.files import write_scenario
+    from scheduler.service import import_fet_file
 
-    if not file.is_file():
-        raise UserError(pick(f"{file} does not exist: give the path of a .fet file", f"{file} 不存在：请给出 .fet 文件的路径"))
-    if out.exists() and any(out.iterdir()):
-        raise UserError(pick(f"{out} is not empty: choose a new folder", f"{out} 不是空文件夹：请换一个新文件夹"))
-    try:
-        scenario = read_fet(file)
-    except FetError as err:
-        raise UserError(pick(err.en, err.zh)) from None
-    write_scenario(scenario, out)
-    tt = scenario.explicit
+    tt = import_fet_file(file, out).explicit
     assert tt is not None
     click.echo(pick(f"{len(tt.activities)} activities, {len(tt.teachers)} teachers, {len(tt.student_sets)} student sets, "
                     f"{len(tt.rules)} time constraints imported to {out}",
@@ -600,22 +576,9 @@ def import_fet(file: Path, out: Path) -> None:
 @click.argument("folder", type=click.Path(path_type=Path))
 @option("--out", "out", type=click.Path(path_type=Path), required=True, help=bi("the .fet file to write", "要写入的 .fet 文件"))
 def export_fet(folder: Path, out: Path) -> None:
-    from models.fet.writer import write_fet
+    from scheduler.service import export_fet_file
 
-    scenario = _load(folder)
-    if scenario.explicit is not None:
-        data = write_fet(scenario)
-    else:
-        from scheduler.assign import AssignmentError, complete_assignment
-
-        try:
-            assignment = complete_assignment(scenario)
-        except AssignmentError as err:
-            raise UserError(pick(err.en, err.zh)) from None
-        data = write_fet(scenario, assignment.teacher_of, assignment.local_periods, assignment.sync_teacher)
-    if out.parent and not out.parent.exists():
-        raise UserError(pick(f"{out.parent} does not exist: create the folder first", f"{out.parent} 不存在：请先建立该文件夹"))
-    out.write_bytes(data)
+    export_fet_file(folder, out)
     click.echo(pick(f"wrote {out}", f"已写入 {out}"))
 
 

@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import argparse
 import shutil
+import subprocess
 import sys
 import time
 from collections import Counter
@@ -112,8 +113,8 @@ def county_solution(county: str, scenario: Scenario, given: Path | None, out: Pa
     cached = out / county / "solution.json"
     if cached.is_file():
         return load_solution(cached), f"cached {cached}"
-    from scheduler.publish import solution_json
-    from scheduler.solve import solve_scenario
+    from models.solution import solution_json
+    from scheduler.timetable.solve import solve_scenario
 
     started = time.perf_counter()
     result = solve_scenario(scenario, time_limit=time_limit, seed=0, workers=2)
@@ -188,10 +189,6 @@ def continues_round(weights: dict[str, int], prior_round: dict[str, int], sequen
 
 def cli_draw_twice(county: str, folder: Path, term_out: Path, activity_id: str) -> list[str]:
     """Run ``tongbu draw`` in two fresh copies of the published output (as two people would)."""
-    from click.testing import CliRunner
-
-    import cli
-
     lines = []
     for copy in ("draw-a", "draw-b"):
         target = term_out.parent / f"{term_out.name}-{copy}"
@@ -199,11 +196,11 @@ def cli_draw_twice(county: str, folder: Path, term_out: Path, activity_id: str) 
             shutil.rmtree(target)
         shutil.copytree(term_out, target)
         (target / "activities" / "draws.json").unlink(missing_ok=True)
-        result = CliRunner().invoke(cli.main, ["--lang", "en", "draw", str(folder), str(target), activity_id,
-                                               "--seed", DRAW_SEED])
-        text = result.output.strip()
+        result = subprocess.run([sys.executable, "-m", "cli", "--lang", "en", "draw", str(folder), str(target),
+                                 activity_id, "--seed", DRAW_SEED], cwd=ROOT, capture_output=True, text=True)
+        text = (result.stdout + result.stderr).strip()
         # The published text lists every eligible id; the teacher and the draw's index are what matter here.
-        lines.append(text.split(" (sha256 of")[0] if result.exit_code == 0 else f"exit {result.exit_code}: {text}")
+        lines.append(text.split(" (sha256 of")[0] if result.returncode == 0 else f"exit {result.returncode}: {text}")
     return lines
 
 
@@ -224,7 +221,7 @@ class Row:
 
 def run_county(county: str, args: argparse.Namespace, given: Path | None, report: list[str]) -> list[Row]:
     from scheduler.activities import check_activities, draw, load_activity_rules, plan_activities, write_activity_outputs
-    from scheduler.publish import solution_json
+    from models.solution import solution_json
 
     folder = ROOT / "samples" / county
     from models.files import load_scenario

@@ -15,7 +15,7 @@ Usage:
    through the 2-worker LocalCluster and through 2 local processes: same solution.json bytes, and
    the independent checks (constraints.checks.verify) find no violation.
 
-Budgets: at province scale every part gets scheduler.solve's minimum deterministic budget (4 s)
+Budgets: at province scale every part gets scheduler.timetable.solve's minimum deterministic budget (4 s)
 for any ``--time-limit`` below about the number of parts (the limit is shared by the parts in
 proportion to their classes); phase 1 may use all of it. A part that finds no first timetable in
 its budget is tried once more with RETRY_BUDGET_FACTOR (3) times the budget: on the default
@@ -37,8 +37,9 @@ sys.path.insert(0, str(ROOT))
 
 from bench.province import build_province  # noqa: E402
 from scheduler.executor import DaskExecutor, LocalExecutor  # noqa: E402
-from scheduler.part import PartOutput  # noqa: E402
-from scheduler.solve import MIN_PART_DETERMINISTIC_TIME, _part_inputs, solution_json, solve_scenario  # noqa: E402
+from scheduler.timetable.part import PartOutput  # noqa: E402
+from scheduler.timetable.solve import MIN_PART_DETERMINISTIC_TIME, _part_inputs, solve_scenario  # noqa: E402
+from models.solution import solution_json
 
 
 def _timed_run(executor, parts) -> tuple[float, list[PartOutput]]:
@@ -114,9 +115,15 @@ def spot_check(scenario, dask_json: str, count: int, seed: int, time_limit: floa
 
 
 def _solve_full(name: str, scenario, args: argparse.Namespace, executor):
+    done, total = [0], [0]
+
     def progress(event: dict) -> None:
-        if event["parts_done"] % 25 == 0 or event["parts_done"] == event["parts_total"]:
-            print(f"   .. {event['parts_done']}/{event['parts_total']} parts", flush=True)
+        if event["event"] == "started":
+            total[0] = len(event["parts"])
+            return
+        done[0] += 1
+        if done[0] % 25 == 0 or done[0] == total[0]:
+            print(f"   .. {done[0]}/{total[0]} parts", flush=True)
 
     started = time.perf_counter()
     result = solve_scenario(scenario, time_limit=args.time_limit, seed=args.seed, workers=2, progress=progress,

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from scheduler.variables import ModelContext
+from constraints.context import ModelContext
 
 
 def add(ctx: ModelContext) -> None:

@@ -4,16 +4,22 @@ Each non-synchronized lesson is one activity (a double is one activity of length
 once. Where a double may start is settled when the index is built: only at a period whose next
 period is in the same half-day (BellPeriod.is_morning) under every bell variant, so a double never
 crosses the lunch break. Synchronized occurrences are placed by :mod:`constraints.sync_lessons`.
+An imported FET file's activities are each placed exactly once too, always (not a requirement an
+explanation may drop: FET calls it BasicCompulsoryTime).
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
 
-from scheduler.variables import ModelContext
+from constraints.context import ModelContext
 
 
 def add(ctx: ModelContext) -> None:
+    if ctx.index.kind == "fet":
+        for activity in ctx.index.activities:
+            ctx.place(activity, None)
+        return
     by_class: dict[int, list] = defaultdict(list)
     for activity in ctx.index.activities:
         if activity.sync is None:
@@ -25,9 +31,4 @@ def add(ctx: ModelContext) -> None:
             f"{name_en} gets all its weekly periods of every subject",
             f"{name_zh} 每周各科课时全部排入")
         for activity in by_class[klass]:
-            variables = ctx.vars_of(activity)
-            if literal is None:
-                ctx.model.AddExactlyOne(variables)
-            else:
-                ctx.model.AddAtMostOne(variables)
-                ctx.enforce(ctx.model.Add(sum(variables) == 1), literal)
+            ctx.place(activity, literal)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from scheduler.variables import ModelContext, PenaltyTerm
+from constraints.context import ModelContext, PenaltyTerm
 
 
 def add(ctx: ModelContext) -> list[PenaltyTerm]:
@@ -19,7 +19,7 @@ def add(ctx: ModelContext) -> list[PenaltyTerm]:
     load: dict[tuple[int, int], list] = defaultdict(list)
     for activity in ctx.index.activities:
         for klass in activity.classes:
-            total[klass] += activity.length
+            total[klass] += activity.periods
         for option, var in ctx.options[activity.index]:
             for placement in option.placements:
                 load[(placement.klass, placement.day)].append(activity.length * var)
@@ -35,5 +35,6 @@ def add(ctx: ModelContext) -> list[PenaltyTerm]:
             ctx.model.Add(deviation >= periods - high)
             ctx.model.Add(deviation >= low - periods)
             deviations.append(deviation)
-        terms.append(PenaltyTerm("daily_balance", f"daily_balance({ctx.class_name(klass)[1]})", sum(deviations), weight))
+        terms.append(PenaltyTerm("daily_balance", f"daily_balance({ctx.class_name(klass)[1]})", sum(deviations), weight,
+                                     classes=(klass,)))
     return terms

@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 from collections import Counter, defaultdict
 
-from scheduler.variables import ModelContext
+from constraints.context import ModelContext
 
 
 def subject_daily_cap(activities: int, days: int) -> int:
@@ -27,7 +27,7 @@ def _teacher_limits(ctx: ModelContext) -> None:
     per_day: dict[tuple[int, int], list] = defaultdict(list)
     load: Counter[int] = Counter()
     for activity in ctx.index.activities:
-        load[activity.teacher] += activity.length
+        load[activity.teacher] += activity.periods
         for option, var in ctx.options[activity.index]:
             day = option.teacher_keys[0][1]
             per_day[(activity.teacher, day)].append((var, len(option.teacher_keys)))
@@ -55,7 +55,7 @@ def _subject_once_a_day(ctx: ModelContext) -> None:
     counts: Counter[tuple[int, str]] = Counter()
     for activity in ctx.index.activities:
         for klass in activity.classes:
-            counts[(klass, activity.subject)] += 1
+            counts[(klass, activity.subject)] += activity.count
     by_class: dict[int, list] = defaultdict(list)
     for (klass, subject, day), variables in ctx.class_subject_day.items():
         by_class[klass].append((subject, day, variables))

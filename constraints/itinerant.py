@@ -24,8 +24,7 @@ from collections import defaultdict
 
 import networkx as nx
 
-from scheduler.itinerant.demand import post_of
-from scheduler.variables import ModelContext
+from constraints.context import ModelContext
 
 #: Minutes treated as "cannot get there" when two schools are not joined by roads.
 UNREACHABLE = 24 * 60
@@ -34,7 +33,7 @@ UNREACHABLE = 24 * 60
 def add(ctx: ModelContext) -> None:
     ix = ctx.index
     scenario = ix.scenario
-    posts = post_of(scenario)
+    posts = scenario.post_of
     keys_of: dict[int, list[tuple[int, int, int]]] = defaultdict(list)
     for teacher, key in ctx.teacher_key:
         if ix.teachers[teacher] in posts:

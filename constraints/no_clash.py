@@ -16,17 +16,64 @@ from collections import defaultdict
 
 import networkx as nx
 
-from scheduler.index import Index
-from scheduler.variables import ModelContext
+from constraints.index import Index
+from constraints.context import ModelContext
 
 #: Above this many room subjects at a school only single subjects and all of them are capped.
 MAX_ROOM_SUBJECT_SUBSETS = 6
 
 
 def add(ctx: ModelContext) -> None:
+    if ctx.index.kind == "fet":
+        _fet_resources(ctx)
+        return
     _classes(ctx)
     _teachers(ctx)
     _rooms(ctx)
+
+
+def _fet_resources(ctx: ModelContext) -> None:
+    """An imported file's teachers and student groups: at most one activity an hour (BasicCompulsoryTime).
+
+    A group whose activities are all another's adds nothing (a year without groups, say), so only the
+    largest activity sets are posted. A resource whose activities fill every hour it has (no break, not
+    unavailable) gets exactly one activity an hour, which propagates far better.
+    """
+    ix = ctx.index
+    slots = range(len(ix.bells[0].days) * ix.max_periods)
+    by_teacher: dict[int, dict[int, list]] = defaultdict(lambda: defaultdict(list))
+    for (teacher, (_school, day, period)), variables in ctx.teacher_key.items():
+        by_teacher[teacher][ix.slot(day, period)] += variables
+    by_group: dict[int, dict[int, list]] = defaultdict(lambda: defaultdict(list))
+    for (group, slot), variables in ctx.class_slot.items():
+        by_group[group][slot] += variables
+    need: dict[tuple[str, int], int] = defaultdict(int)
+    owned: dict[tuple[str, int], set[int]] = defaultdict(set)
+    for activity in ix.activities:
+        for teacher in activity.teachers:
+            need[("t", teacher)] += activity.periods
+            owned[("t", teacher)].add(activity.index)
+        for group in activity.classes:
+            need[("g", group)] += activity.periods
+            owned[("g", group)].add(activity.index)
+    sets = {frozenset(owned[("g", g)]) for g in by_group}
+    posted: set[tuple[frozenset[int], frozenset[int]]] = set()
+    resources = [("t", t, by_teacher[t], ix.teacher_off.get(t, frozenset())) for t in sorted(by_teacher)]
+    resources += [("g", g, by_group[g], ix.group_off.get(g, frozenset())) for g in sorted(by_group)
+                  if not any(frozenset(owned[("g", g)]) < other for other in sets)]
+    for kind, ident, cover, off in resources:
+        signature = (frozenset(owned[(kind, ident)]), off)
+        if kind == "g" and signature in posted:
+            continue
+        posted.add(signature)
+        unusable = ix.breaks | off
+        full = need[(kind, ident)] == len(slots) - len(unusable)
+        for slot in slots:
+            variables = cover.get(slot, [])
+            if full and slot not in unusable:
+                ctx.model.AddExactlyOne(variables)
+            elif len(variables) > 1:
+                ctx.model.AddAtMostOne(variables)
 
 
 def _classes(ctx: ModelContext) -> None:

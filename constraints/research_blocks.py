@@ -2,7 +2,7 @@
 
 The candidate windows (a day in the block's days, a start on a 5-minute grid inside the schools'
 teaching day, the block's length) and the teacher periods each window rules out were computed by
-:mod:`scheduler.index`, widening the window by the travel to and from the host school when the
+:mod:`constraints.index`, widening the window by the travel to and from the host school when the
 block meets in person and checking every bell variant. Exactly one window is chosen; a teacher
 is never busy at a period the chosen window rules out.
 """
@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from scheduler.variables import ModelContext
+from constraints.context import ModelContext
 
 
 def add(ctx: ModelContext) -> None:

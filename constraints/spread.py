@@ -11,7 +11,7 @@ from __future__ import annotations
 import math
 from collections import Counter, defaultdict
 
-from scheduler.variables import ModelContext, PenaltyTerm
+from constraints.context import ModelContext, PenaltyTerm
 
 
 def spread_applies(lessons: int, days: int) -> bool:
@@ -25,7 +25,7 @@ def add(ctx: ModelContext) -> list[PenaltyTerm]:
     counts: Counter[tuple[int, str]] = Counter()
     for activity in ctx.index.activities:
         for klass in activity.classes:
-            counts[(klass, activity.subject)] += 1
+            counts[(klass, activity.subject)] += activity.count
     by_class_subject: dict[tuple[int, str], dict[int, list]] = defaultdict(dict)
     for (klass, subject, day), variables in ctx.class_subject_day.items():
         by_class_subject[(klass, subject)][day] = variables
@@ -45,5 +45,5 @@ def add(ctx: ModelContext) -> list[PenaltyTerm]:
             penalties.append(both)
         if penalties:
             name = f"spread({ctx.class_name(klass)[1]} {ctx.subject_name(subject)[1]})"
-            terms.append(PenaltyTerm("spread", name, sum(penalties), weight))
+            terms.append(PenaltyTerm("spread", name, sum(penalties), weight, classes=(klass,)))
     return terms

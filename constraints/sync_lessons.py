@@ -2,7 +2,7 @@
 
 An occurrence's options are the tuples of (day, period) of the teaching class and every receiving
 class whose clock times overlap enough under every combination of the schools' bell variants
-(computed in :mod:`scheduler.index`); here each occurrence is required exactly once. The class
+(computed in :mod:`constraints.index`); here each occurrence is required exactly once. The class
 slots it occupies are covered by :mod:`constraints.no_clash` like any lesson, and the teacher is
 busy only at the teaching school.
 """
@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from scheduler.variables import ModelContext
+from constraints.context import ModelContext
 
 
 def add(ctx: ModelContext) -> None:
@@ -28,13 +28,8 @@ def add(ctx: ModelContext) -> None:
         literal = ctx.requirement(
             "sync", sync_id,
             f"synchronized {subject_en} lesson {sync_id} ({teaching_en} with {', '.join(r[0] for r in receiving)}), "
-            f"{len(activities)} a week at the same clock time",
+            f"{sum(a.count for a in activities)} a week at the same clock time",
             f"同步课堂 {sync_id}（{teaching_zh} 与 {'、'.join(r[1] for r in receiving)} 的{subject_zh}）"
-            f"每周 {len(activities)} 节，须在同一时刻上课")
+            f"每周 {sum(a.count for a in activities)} 节，须在同一时刻上课")
         for activity in activities:
-            variables = ctx.vars_of(activity)
-            if literal is None:
-                ctx.model.AddExactlyOne(variables)
-            else:
-                ctx.model.AddAtMostOne(variables)
-                ctx.enforce(ctx.model.Add(sum(variables) == 1), literal)
+            ctx.place(activity, literal)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from scheduler.variables import ModelContext, PenaltyTerm
+from constraints.context import ModelContext, PenaltyTerm
 
 
 def add(ctx: ModelContext) -> list[PenaltyTerm]:
@@ -21,7 +21,7 @@ def add(ctx: ModelContext) -> list[PenaltyTerm]:
     model = ctx.model
     load: dict[int, int] = defaultdict(int)
     for activity in ctx.index.activities:
-        load[activity.teacher] += activity.length
+        load[activity.teacher] += activity.periods
     by_teacher_day: dict[tuple[int, int], dict[int, list]] = defaultdict(lambda: defaultdict(list))
     schools_at: dict[tuple[int, int, int], int] = defaultdict(int)
     for (teacher, (_school, day, period)), variables in ctx.teacher_key.items():
@@ -61,5 +61,5 @@ def add(ctx: ModelContext) -> list[PenaltyTerm]:
             gap = model.NewBoolVar("")
             model.Add(gap >= before[p - 1] + after[p + 1] - 1 - busy[p])
             per_teacher[teacher].append(gap)
-    return [PenaltyTerm("teacher_gaps", f"teacher_gaps({ctx.teacher_name(t)[1]})", sum(gaps), weight)
+    return [PenaltyTerm("teacher_gaps", f"teacher_gaps({ctx.teacher_name(t)[1]})", sum(gaps), weight, teachers=(t,))
             for t, gaps in sorted(per_teacher.items())]

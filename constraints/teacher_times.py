@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections import defaultdict
 
 from models import Weekday
-from scheduler.variables import ModelContext, PenaltyTerm
+from constraints.context import ModelContext, PenaltyTerm
 
 
 def add(ctx: ModelContext) -> list[PenaltyTerm]:
@@ -29,5 +29,6 @@ def add(ctx: ModelContext) -> list[PenaltyTerm]:
                 cost += bool(person.preferred) and not any(r.covers(weekday, period) for r in person.preferred)
             if cost:
                 per_teacher[activity.teacher].append(cost * var)
-    return [PenaltyTerm("teacher_times", f"teacher_times({ctx.teacher_name(t)[1]})", sum(terms), weight)
+    return [PenaltyTerm("teacher_times", f"teacher_times({ctx.teacher_name(t)[1]})", sum(terms), weight,
+                        teachers=(t,))
             for t, terms in sorted(per_teacher.items())]

@@ -1,9 +1,9 @@
-"""Term calendar, iCalendar feeds (teacher, class, school, consortium) and the subscription server.
+"""iCalendar feeds (teacher, class, school, consortium) and the subscription server.
 
+The writers receive data (the solution, travel legs, activity events); they import only ``models``.
 See docs/feeds.md for the form of the feeds and why.
 """
 
-from feeds.term import TeachingDay, TermDataMissing, TermProblem, teaching_days, term_problems
 from feeds.writer import write_feeds
 
-__all__ = ["TeachingDay", "TermDataMissing", "TermProblem", "teaching_days", "term_problems", "write_feeds"]
+__all__ = ["write_feeds"]

@@ -11,15 +11,18 @@ from __future__ import annotations
 
 import hashlib
 from collections import defaultdict
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date, datetime, time
+from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
 from models.alignment import ResearchBlock
+from models.bells import BellSchedule
 from models.enums import DeliveryMode, Weekday
 from models.scenario import Scenario
 from models.solution import LessonPlacement, ResearchPlacement, Solution
-from feeds.term import TeachingDay, teaching_days, week_of_term
+from models.term import TeachingDay, teaching_days, week_of_term
 
 TZID = "Asia/Shanghai"
 ZONE = ZoneInfo(TZID)
@@ -40,9 +43,11 @@ class EventText:
     geo: tuple[float, float] | None = None
 
 
-@dataclass(frozen=True)
-class Occurrence:
-    """One event: a lesson (or research block) on one date, and the feeds it belongs to."""
+class Occurrence(NamedTuple):
+    """One event: a lesson (or research block) on one date, and the feeds it belongs to.
+
+    A named tuple rather than a frozen dataclass: a county has a third of a million of them, and a
+    frozen dataclass takes several times as long to make."""
 
     uid: str
     start: datetime
@@ -51,7 +56,9 @@ class Occurrence:
     feeds: tuple[str, ...]
     # Identity inputs, kept for tests and state: the placement key (or block id) and the date.
     source: str = ""
-    day: date = field(default=date.min)
+    day: date = date.min
+    # An all-day event (本周进度, a unified assessment): start and end are midnights, written as dates.
+    all_day: bool = False
 
 
 def uid_for(district: str, source: str, week: int, ordinal: int) -> str:
@@ -259,6 +266,43 @@ def term_occurrences(scenario: Scenario, solution: Solution) -> list[Occurrence]
         by_follows[day.follows].append(day)
     names, pairs, members = Namer(scenario), SyncPairs(scenario, solution), FeedMembership(scenario)
     term = scenario.term
+    weeks = {day.date: week_of_term(term, day.date) for day in days}
+    # A county has a third of a million events but few distinct (bells, weekday, periods) slots: each
+    # slot's dates, clock times and UID endings (week, and which meeting of that week) are made once
+    # and shared by every lesson in it, the datetime objects included.
+    clocks: dict[tuple[date, time], datetime] = {}
+    periods_of: dict[tuple[str, date], tuple] = {}
+    slots: dict[tuple, list[tuple[str, datetime, datetime, bool, date]]] = {}
+
+    def at(day: date, clock: time) -> datetime:
+        moment = clocks.get((day, clock))
+        if moment is None:
+            moment = clocks[(day, clock)] = _clock(day, clock)
+        return moment
+
+    def dated(key: tuple, follows: Weekday, times: Callable[[TeachingDay], tuple[time, time]]) \
+            -> list[tuple[str, datetime, datetime, bool, date]]:
+        found = slots.get(key)
+        if found is None:
+            found = []
+            ordinals: dict[int, int] = defaultdict(int)
+            for day in by_follows[follows]:
+                week = weeks[day.date]
+                ordinals[week] += 1
+                start, end = times(day)
+                found.append((_uid_tail(week, ordinals[week]), at(day.date, start), at(day.date, end), day.makeup,
+                              day.date))
+            slots[key] = found
+        return found
+
+    def lesson_times(bells: BellSchedule, first: int, last: int) -> Callable[[TeachingDay], tuple[time, time]]:
+        def times(day: TeachingDay) -> tuple[time, time]:
+            periods = periods_of.get((bells.id, day.date))
+            if periods is None:
+                periods = periods_of[(bells.id, day.date)] = day.periods(bells)
+            return periods[first].start, periods[last].end
+        return times
+
     result: list[Occurrence] = []
     for lesson in solution.lessons:
         bells = scenario.bells_of(lesson.school)
@@ -269,37 +313,43 @@ def term_occurrences(scenario: Scenario, solution: Solution) -> list[Occurrence]
                              f"(length {lesson.length}), beyond the {bells.periods_per_day} periods of {bells.id}")
         text, feeds = lesson_text(lesson, names, pairs), members.of_lesson(lesson, pairs)
         source = f"lesson\x1f{lesson.class_id}\x1f{lesson.key}"
-        ordinals: dict[int, int] = defaultdict(int)
+        digest = _uid_digest(scenario.district, source)
         texts = {False: text}
-        for day in by_follows[lesson.day]:
-            if day.makeup not in texts:
-                texts[day.makeup] = makeup_text(text, day)
-            periods = day.periods(bells)
-            week = week_of_term(term, day.date)
-            ordinals[week] += 1
-            result.append(Occurrence(
-                uid=uid_for(scenario.district, source, week, ordinals[week]),
-                start=_clock(day.date, periods[lesson.period - 1].start),
-                end=_clock(day.date, periods[lesson.period + lesson.length - 2].end),
-                text=texts[day.makeup], feeds=feeds, source=source, day=day.date))
+        first, last = lesson.period - 1, lesson.period + lesson.length - 2
+        for tail, start, end, makeup, day_date in dated((bells.id, lesson.day, first, last), lesson.day,
+                                                       lesson_times(bells, first, last)):
+            chosen = texts.get(makeup)
+            if chosen is None:
+                chosen = texts[makeup] = makeup_text(text, next(d for d in by_follows[lesson.day] if d.date == day_date))
+            result.append(Occurrence(digest + tail, start, end, chosen, feeds, source, day_date))
     blocks = {b.id: b for b in scenario.research_blocks}
     for placement in solution.research:
         block = blocks.get(placement.block)
         text, feeds = research_text(placement, block, names), members.of_research(placement, block)
         source = f"research\x1f{placement.block}"
-        ordinals = defaultdict(int)
+        digest = _uid_digest(scenario.district, source)
         texts = {False: text}
-        for day in by_follows[placement.day]:
-            if day.makeup not in texts:
-                texts[day.makeup] = makeup_text(text, day)
-            week = week_of_term(term, day.date)
-            ordinals[week] += 1
-            result.append(Occurrence(
-                uid=uid_for(scenario.district, source, week, ordinals[week]),
-                start=_clock(day.date, time(placement.start_minute // 60, placement.start_minute % 60)),
-                end=_clock(day.date, time(placement.end_minute // 60, placement.end_minute % 60)),
-                text=texts[day.makeup], feeds=feeds, source=source, day=day.date))
-    uids = [o.uid for o in result]
-    if len(set(uids)) != len(uids):
+        clock_times = (time(placement.start_minute // 60, placement.start_minute % 60),
+                       time(placement.end_minute // 60, placement.end_minute % 60))
+        for tail, start, end, makeup, day_date in dated(("research", placement.day, *clock_times), placement.day,
+                                                       lambda _day, times=clock_times: times):
+            chosen = texts.get(makeup)
+            if chosen is None:
+                chosen = texts[makeup] = makeup_text(text, next(d for d in by_follows[placement.day] if d.date == day_date))
+            result.append(Occurrence(digest + tail, start, end, chosen, feeds, source, day_date))
+    uids = {o.uid for o in result}
+    if len(uids) != len(result):
         raise ValueError("two events got the same UID; lesson keys must be unique per class")
     return sorted(result, key=lambda o: (o.start, o.end, o.uid))
+
+
+def _uid_digest(district: str, source: str) -> str:
+    """The part of ``uid_for`` that depends on the source: computed once per lesson, not per date."""
+    return uid_for(district, source, 0, 1).split("-w", 1)[0]
+
+
+def _uid_tail(week: int, ordinal: int) -> str:
+    """The rest of ``uid_for``: ``-w05@tongbu`` or ``-w05-2@tongbu``."""
+    return "-w" + uid_for("", "", week, ordinal).split("-w", 1)[1]
+
+

@@ -1,314 +1,265 @@
 """``tongbu serve OUT``: the subscription server for the feeds of a published OUT.
 
-Standard library only (``http.server.ThreadingHTTPServer``): the server serves a few hundred small,
-immutable files from memory to calendar clients that poll every few hours, so a framework would
-add a dependency and nothing else; the benchmark (bench/bench_feeds.py) shows the throughput.
+The HTTP side is Granian (a maintained HTTP server for Python, in Rust on hyper and tokio) running the
+ASGI application of ``feeds.app`` over HTTP/1.1. It gives what the standard library's http.server did
+not: a deadline for a request's headers (a client that drips them is cut off, and a kept-alive
+connection left idle is closed after the same time), connections held by async I/O instead of a
+thread each, a bounded number of connections per worker, a fixed number of worker processes, and
+keep-alive without a per-request stall. docs/feeds.md says why Granian rather than uvicorn.
 
-* ``GET /f/<token>.ics`` — a feed (text/calendar), with ETag and Last-Modified, 304 to
-  ``If-None-Match``/``If-Modified-Since``; ``GET /i/<token>`` — the staff index with webcal:// links.
-  Anything else, a wrong or revoked token included, is the same 404: nothing is listed without a token.
-* Publishing: ``solve`` writes a new OUT beside the old one and renames it into place. The server
-  notices a new ``feeds/manifest.json`` (by inode, size and mtime), and loads feed bytes only when
-  their SHA-256 matches the manifest, so it never serves a half-written or mixed set; while OUT is
-  missing or inconsistent it keeps serving the last good snapshot. Token changes (``tongbu tokens``)
-  are picked up the same way.
-* Binds to 127.0.0.1 unless told otherwise; SIGTERM and SIGINT shut it down cleanly.
+* The public base URL of the links in the staff index is configuration (``--base-url``), not the
+  request's Host header.
+* Settings are checked before anything binds: a bad port, base URL or limit, or a port in use, is a
+  ``ServeError`` (the CLI prints it and exits 2), never a traceback.
+* Binds to 127.0.0.1 unless told otherwise; SIGTERM and SIGINT stop it cleanly (exit 0).
 """
 
 from __future__ import annotations
 
-import hashlib
-import html
-import json
+import errno
+import ipaddress
 import os
-import re
+import resource
 import signal
+import socket
 import sys
 import threading
-from dataclasses import dataclass, field
-from email.utils import formatdate, parsedate_to_datetime
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
-from typing import Any
+from urllib.parse import urlsplit
 
-from feeds.tokens import INDEX, ensure_tokens, read_tokens
-from feeds.writer import FEEDS_DIR, MANIFEST, TOKENS
+from feeds.app import Documents, FeedApp
+from feeds.store import FeedStore, NotPublished
+from feeds.tokens import INDEX
 
-FEED_PATH = re.compile(r"^/f/([A-Za-z0-9_-]{20,})(?:\.ics)?$")
-INDEX_PATH = re.compile(r"^/i/([A-Za-z0-9_-]{20,})/?$")
-HOST_HEADER = re.compile(r"^[A-Za-z0-9.\-]+(?::\d{1,5})?$|^\[[0-9A-Fa-f:.]+\](?::\d{1,5})?$")
-KIND_ZH = {"consortium": "共同体", "school": "学校", "class": "班级", "teacher": "教师"}
-
-
-def _digest(token: str) -> str:
-    # Tokens are looked up by their hash, so lookup timing says nothing about a token's characters.
-    return hashlib.sha256(token.encode("ascii", "replace")).hexdigest()
+DEFAULT_HEADER_TIMEOUT = 10.0  # seconds; a real client sends its headers in one packet
+DEFAULT_MAX_REQUESTS = 4096  # connections/requests per worker; a slow client holds one for at most the timeout
+MAX_HEADER_TIMEOUT = 60.0  # Granian's upper bound
 
 
-def _signature(path: Path) -> tuple[int, int, int] | None:
+class ServeError(Exception):
+    """A setting or the environment prevents serving; ``en`` and ``zh`` say why."""
+
+    def __init__(self, en: str, zh: str) -> None:
+        super().__init__(en)
+        self.en, self.zh = en, zh
+
+
+@dataclass(frozen=True)
+class ServeSettings:
+    """How ``tongbu serve`` runs; ``check`` validates it, ``base`` gives the public base URL."""
+
+    out: Path
+    host: str = "127.0.0.1"
+    port: int = 8080
+    base_url: str | None = None  # public URL the index links use; default http://HOST:PORT
+    workers: int = 1  # worker processes; each holds its own copy of the feeds it has served
+    header_timeout: float = DEFAULT_HEADER_TIMEOUT  # seconds to receive a request's headers, and to idle
+    max_requests: int = DEFAULT_MAX_REQUESTS  # requests (and connections) in progress per worker
+    access_log: bool = False  # one line per request on stderr, tokens cut out
+
+    def check(self) -> ServeSettings:
+        if not 1 <= self.port <= 65535:
+            raise ServeError(f"--port {self.port}: a port is a number from 1 to 65535",
+                             f"--port {self.port}：端口应为 1 到 65535 之间的整数")
+        if not self.host:
+            raise ServeError("--host is empty", "--host 不能为空")
+        if not 1 <= self.workers <= 64:
+            raise ServeError(f"--workers {self.workers}: give 1 to 64 worker processes",
+                             f"--workers {self.workers}：工作进程数应为 1 到 64")
+        if not 0.1 <= self.header_timeout <= MAX_HEADER_TIMEOUT:
+            raise ServeError(f"--header-timeout {self.header_timeout:g}: give 0.1 to {MAX_HEADER_TIMEOUT:g} seconds",
+                             f"--header-timeout {self.header_timeout:g}：应为 0.1 到 {MAX_HEADER_TIMEOUT:g} 秒")
+        if not 16 <= self.max_requests <= 65536:
+            raise ServeError(f"--max-requests {self.max_requests}: give 16 to 65536",
+                             f"--max-requests {self.max_requests}：应为 16 到 65536")
+        if self.base_url is not None:
+            check_base_url(self.base_url)
+        return self
+
+    @property
+    def base(self) -> str:
+        if self.base_url is not None:
+            return self.base_url.rstrip("/")
+        host = f"[{self.host}]" if ":" in self.host else self.host
+        return f"http://{host}:{self.port}"
+
+
+def check_base_url(url: str) -> str:
+    """``url`` if it is an absolute http(s) URL without query or fragment; else ``ServeError``."""
+    parts = urlsplit(url)
     try:
-        st = path.stat()
-    except FileNotFoundError:
-        return None
-    return (st.st_ino, st.st_size, st.st_mtime_ns)
+        parts.port  # noqa: B018 (raises ValueError for a bad port)
+    except ValueError:
+        parts = parts._replace(netloc="")
+    if parts.scheme not in ("http", "https") or not parts.hostname or parts.query or parts.fragment \
+            or any(c.isspace() or c in "<>\"'" for c in url):
+        raise ServeError(f"--base-url {url!r}: give the public address, e.g. https://feeds.example.edu.cn",
+                         f"--base-url {url!r}：请填写对外的地址，例如 https://feeds.example.edu.cn")
+    return url
 
 
-@dataclass
-class FeedBody:
-    data: bytes
-    etag: str
-    last_modified: float
+def _check_bindable(host: str, port: int) -> None:
+    """Bind the address once, without SO_REUSEPORT, so a port in use or a foreign address is reported.
 
-
-@dataclass
-class Snapshot:
-    """One consistent published state: manifest, tokens and (lazily) verified feed bytes."""
-
-    folder: Path
-    manifest_sig: tuple[int, int, int] | None
-    tokens_sig: tuple[int, int, int] | None
-    feeds: dict[str, dict[str, Any]]
-    by_token: dict[str, str]
-    index_digest: str | None
-    tokens: dict[str, str | None]
-    bodies: dict[str, FeedBody] = field(default_factory=dict)
-
-
-class Inconsistent(Exception):
-    """A feed file does not match the manifest (a publish is under way)."""
-
-
-class FeedStore:
-    """The current snapshot of OUT, reloaded when the manifest or tokens change on disk."""
-
-    def __init__(self, out: Path) -> None:
-        self.out = Path(out)
-        self.lock = threading.Lock()
-        self.first_seen: dict[str, float] = {}  # etag -> Last-Modified, stable across publishes
-        self.snapshot = self._load(carry=None)
-        if self.snapshot is None:
-            raise FileNotFoundError(f"{self.out / FEEDS_DIR / MANIFEST} does not exist: run tongbu solve first "
-                                    f"/ 找不到订阅清单，请先运行 tongbu solve")
-
-    def _load(self, carry: dict[str, str | None] | None) -> Snapshot | None:
-        folder = self.out / FEEDS_DIR
-        manifest_sig = _signature(folder / MANIFEST)
-        if manifest_sig is None:
-            return None
-        try:
-            manifest = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
-            tokens = ensure_tokens(self.out, carry=carry)
-        except (OSError, ValueError):
-            return None
-        by_token = {_digest(t): feed for feed, t in tokens.items() if t and feed != INDEX}
-        index = tokens.get(INDEX)
-        return Snapshot(folder=folder, manifest_sig=manifest_sig, tokens_sig=_signature(self.out / TOKENS),
-                        feeds={f["id"]: f for f in manifest["feeds"]}, by_token=by_token,
-                        index_digest=_digest(index) if index else None, tokens=tokens)
-
-    def current(self, force: bool = False) -> Snapshot:
-        snap = self.snapshot
-        folder = self.out / FEEDS_DIR
-        if not force and _signature(folder / MANIFEST) == snap.manifest_sig \
-                and _signature(self.out / TOKENS) == snap.tokens_sig:
-            return snap
-        with self.lock:
-            if self.snapshot is not snap:
-                return self.snapshot
-            fresh = self._load(carry=snap.tokens)
-            if fresh is not None:
-                self.snapshot = fresh  # one reference assignment: requests see the old or the new state
-            return self.snapshot
-
-    def body(self, snap: Snapshot, feed: str) -> FeedBody:
-        cached = snap.bodies.get(feed)
-        if cached is not None:
-            return cached
-        entry = snap.feeds[feed]
-        path = snap.folder / entry["file"]
-        try:
-            data = path.read_bytes()
-            mtime = path.stat().st_mtime
-        except FileNotFoundError as err:
-            raise Inconsistent(feed) from err
-        digest = hashlib.sha256(data).hexdigest()
-        if digest != entry["sha256"]:
-            raise Inconsistent(feed)
-        etag = f'"{digest[:32]}"'
-        last_modified = self.first_seen.setdefault(etag, float(int(mtime)))
-        body = FeedBody(data=data, etag=etag, last_modified=last_modified)
-        snap.bodies[feed] = body
-        return body
-
-    def feed_for(self, token: str) -> tuple[Snapshot, str] | None:
-        snap = self.current()
-        feed = snap.by_token.get(_digest(token))
-        if feed is None or feed not in snap.feeds:
-            return None
-        return snap, feed
-
-
-def not_modified(headers: Any, body: FeedBody) -> bool:
-    """RFC 9110: If-None-Match decides when present; otherwise If-Modified-Since."""
-    match = headers.get("If-None-Match")
-    if match is not None:
-        tags = {t.strip().removeprefix("W/") for t in match.split(",")}
-        return "*" in tags or body.etag in tags
-    since = headers.get("If-Modified-Since")
-    if since:
-        try:
-            return parsedate_to_datetime(since).timestamp() >= body.last_modified
-        except (TypeError, ValueError):
-            return False
-    return False
-
-
-def index_page(snap: Snapshot, host: str) -> bytes:
-    """The staff index: every feed by kind with webcal:// and https links."""
-    rows = []
-    for feed in sorted(snap.feeds.values(), key=lambda f: (list(KIND_ZH).index(f["kind"]), f["name"])):
-        token = snap.tokens.get(feed["id"])
-        if not token:
-            continue
-        path = f"/f/{token}.ics"
-        rows.append(f"<tr><td>{KIND_ZH.get(feed['kind'], feed['kind'])}</td><td>{html.escape(feed['name'])}</td>"
-                    f"<td><a href=\"webcal://{host}{path}\">webcal://</a></td><td><a href=\"{path}\">.ics</a></td>"
-                    f"<td>{feed['events']}</td></tr>")
-    page = ("<!DOCTYPE html><html lang=\"zh-CN\"><head><meta charset=\"utf-8\"><meta name=\"robots\" content=\"noindex\">"
-            "<title>课表订阅 · Timetable feeds</title></head><body><h1>课表订阅 Timetable feeds</h1>"
-            "<p>点击 webcal:// 链接即可在日历应用中订阅；链接含密钥，请勿公开。"
-            " Click a webcal:// link to subscribe; links contain secrets, do not share them publicly.</p>"
-            "<table><tr><th>类别</th><th>名称</th><th>订阅</th><th>下载</th><th>事件数</th></tr>"
-            + "".join(rows) + "</table></body></html>")
-    return page.encode("utf-8")
-
-
-class FeedHandler(BaseHTTPRequestHandler):
-    protocol_version = "HTTP/1.1"  # keep-alive: calendar clients and load tools reuse connections
-    server_version = "tongbu"
-    sys_version = ""
-    store: FeedStore
-    quiet = True
-
-    def do_GET(self) -> None:  # noqa: N802 (http.server's naming)
-        self._answer(send_body=True)
-
-    def do_HEAD(self) -> None:  # noqa: N802
-        self._answer(send_body=False)
-
-    def _answer(self, send_body: bool) -> None:
-        path = self.path.split("?", 1)[0]
-        feed = FEED_PATH.match(path)
-        if feed:
-            return self._feed(feed.group(1), send_body)
-        index = INDEX_PATH.match(path)
-        if index:
-            return self._index(index.group(1), send_body)
-        self._plain(404, "not found / 未找到", send_body)
-
-    def _feed(self, token: str, send_body: bool) -> None:
-        found = self.store.feed_for(token)
-        if found is None:
-            return self._plain(404, "not found / 未找到", send_body)
-        snap, feed = found
-        try:
-            body = self.store.body(snap, feed)
-        except Inconsistent:
-            snap = self.store.current(force=True)
-            try:
-                body = self.store.body(snap, feed) if feed in snap.feeds else None
-            except Inconsistent:
-                body = None
-            if body is None:
-                return self._plain(503, "publishing, try again / 正在发布，请稍后重试", send_body, retry=True)
-        headers = {"ETag": body.etag, "Last-Modified": formatdate(body.last_modified, usegmt=True),
-                   "Cache-Control": "private, no-cache"}
-        if not_modified(self.headers, body):
-            return self._send(304, b"", headers, send_body=False)
-        headers["Content-Type"] = "text/calendar; charset=utf-8"
-        headers["Content-Disposition"] = f'inline; filename="{feed}.ics"'
-        self._send(200, body.data, headers, send_body)
-
-    def _index(self, token: str, send_body: bool) -> None:
-        snap = self.store.current()
-        if snap.index_digest is None or _digest(token) != snap.index_digest:
-            return self._plain(404, "not found / 未找到", send_body)
-        host = self.headers.get("Host", "")
-        if not HOST_HEADER.match(host):
-            host = f"{self.server.server_address[0]}:{self.server.server_address[1]}"
-        self._send(200, index_page(snap, host), {"Content-Type": "text/html; charset=utf-8",
-                                                 "Cache-Control": "private, no-store", "Referrer-Policy": "no-referrer"},
-                   send_body)
-
-    def _plain(self, status: int, text: str, send_body: bool, retry: bool = False) -> None:
-        headers = {"Content-Type": "text/plain; charset=utf-8", "Cache-Control": "no-store"}
-        if retry:
-            headers["Retry-After"] = "5"
-        self._send(status, (text + "\n").encode("utf-8"), headers, send_body)
-
-    def _send(self, status: int, data: bytes, headers: dict[str, str], send_body: bool) -> None:
-        self.send_response(status)
-        for name, value in headers.items():
-            self.send_header(name, value)
-        self.send_header("X-Content-Type-Options", "nosniff")
-        self.send_header("Content-Length", str(len(data)) if status != 304 else "0")
-        self.end_headers()
-        if send_body and status != 304:
-            self.wfile.write(data)
-
-    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002
-        if not self.quiet:
-            # Never log a token: the request line is logged with tokens cut.
-            line = re.sub(r"/([fi])/[A-Za-z0-9_-]+", r"/\1/…", format % args)
-            sys.stderr.write(f"{self.address_string()} {line}\n")
-
-
-class FeedHTTPServer(ThreadingHTTPServer):
-    daemon_threads = True
-    block_on_close = False
-    request_queue_size = 128
-
-    def handle_error(self, request: Any, client_address: Any) -> None:
-        # A client that hangs up mid-response (a closed laptop, a load tool stopping) is not an error.
-        if isinstance(sys.exc_info()[1], (ConnectionError, TimeoutError)):
-            return
-        super().handle_error(request, client_address)
-
-
-def make_server(out: Path, host: str = "127.0.0.1", port: int = 8080, quiet: bool = True) -> FeedHTTPServer:
-    """A bound server (port 0 picks a free port); call ``serve_forever`` on it."""
-    store = FeedStore(Path(out))
-    handler = type("BoundFeedHandler", (FeedHandler,), {"store": store, "quiet": quiet})
-    return FeedHTTPServer((host, port), handler)
-
-
-def serve(out_dir: Path, host: str = "127.0.0.1", port: int = 8080, quiet: bool = False,
-          ready: Any = None) -> None:
-    """Serve OUT until SIGTERM or SIGINT; prints the staff index URL (it holds a secret token).
-
-    ``ready`` (optional) is called with the server once it listens — used by tests.
+    Granian binds with SO_REUSEPORT, which would let two servers share a port silently.
     """
-    server = make_server(Path(out_dir), host, port, quiet=quiet)
-    stop = threading.Event()
-
-    def _stop(_signum: int, _frame: Any) -> None:
-        if not stop.is_set():
-            stop.set()
-            # shutdown() waits for serve_forever to return, so it must run on another thread.
-            threading.Thread(target=server.shutdown, daemon=True).start()
-
-    previous = {sig: signal.signal(sig, _stop) for sig in (signal.SIGTERM, signal.SIGINT)}
     try:
-        bound_host, bound_port = server.server_address[:2]
-        index = server.RequestHandlerClass.store.current().tokens.get(INDEX)  # type: ignore[attr-defined]
-        shown = f"[{bound_host}]" if ":" in str(bound_host) else bound_host
-        print(f"tongbu serve: http://{shown}:{bound_port}/ (pid {os.getpid()})", flush=True)
-        if index:
-            print(f"staff index / 订阅目录: http://{shown}:{bound_port}/i/{index}", flush=True)
-        if ready is not None:
-            ready(server)
-        server.serve_forever(poll_interval=0.25)
-    finally:
-        server.server_close()
-        for sig, handler in previous.items():
-            signal.signal(sig, handler)
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE)
+    except socket.gaierror as err:
+        raise ServeError(f"--host {host}: {err.strerror}", f"--host {host}：无法解析（{err.strerror}）") from None
+    family, kind, proto, _name, address = infos[0]
+    with socket.socket(family, kind, proto) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind(address)
+        except OSError as err:
+            if err.errno == errno.EADDRINUSE:
+                raise ServeError(f"cannot listen on {host}:{port}: the port is in use",
+                                 f"无法监听 {host}:{port}：端口已被占用") from None
+            raise ServeError(f"cannot listen on {host}:{port}: {err.strerror}",
+                             f"无法监听 {host}:{port}：{err.strerror}") from None
+
+
+def build_app(out: str, base_url: str, parent: int | None = None, access_log: bool = False,
+              documents: Callable[[], Documents] | None = None) -> FeedApp:
+    """The ASGI application for OUT, built in each worker process; ``parent`` is the serving process;
+    ``documents`` makes the pages' XLSX/PDF maker (a class, so it travels to the workers by name)."""
+    if parent is not None:
+        _exit_with_parent(parent)
+    return FeedApp(FeedStore(Path(out)), base_url, _log_line if access_log else None,
+                   documents=documents() if documents is not None else None)
+
+
+def _log_line(line: str) -> None:
+    sys.stderr.write(f"{time.strftime('%Y-%m-%d %H:%M:%S')} {line}\n")
+    sys.stderr.flush()
+
+
+def _exit_with_parent(parent: int) -> None:
+    """Have the kernel stop this worker when the serving process dies, even by SIGKILL.
+
+    Granian's workers are processes of their own; without this, a ``kill -9`` of ``tongbu serve``
+    would leave a worker serving on the port with nobody to stop it.
+    """
+    if sys.platform.startswith("linux"):
+        import ctypes
+
+        pr_set_pdeathsig = 1
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(pr_set_pdeathsig, signal.SIGTERM)
+    if os.getppid() != parent:  # the parent died before the request above took effect
+        os._exit(0)
+
+
+def _allow_open_files(needed: int, echo: Callable[[str], None]) -> None:
+    """Raise the soft limit on open files (often 1024) towards ``needed``: each connection is one."""
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if soft == resource.RLIM_INFINITY or soft >= needed:
+        return
+    wanted = needed if hard == resource.RLIM_INFINITY else min(needed, hard)
+    resource.setrlimit(resource.RLIMIT_NOFILE, (wanted, hard))
+    if wanted < needed:
+        echo(f"warning: at most {wanted} open files (ulimit -n); fewer than --max-requests connections can be held "
+             f"/ 警告：打开文件数上限为 {wanted}，少于 --max-requests")
+
+
+def _connect_address(host: str, port: int) -> tuple[str, int]:
+    try:
+        unspecified = ipaddress.ip_address(host).is_unspecified
+    except ValueError:
+        return host, port
+    if unspecified:
+        return ("::1" if ":" in host else "127.0.0.1"), port
+    return host, port
+
+
+def _announce_when_listening(settings: ServeSettings, index: str | None, echo: Callable[[str], None]) -> None:
+    """Print the address and the index URL once a worker accepts connections (Granian's workers bind)."""
+    deadline = time.monotonic() + 60
+    while True:
+        try:
+            socket.create_connection(_connect_address(settings.host, settings.port), timeout=1).close()
+            break
+        except OSError:
+            if time.monotonic() > deadline:
+                echo("warning: the server does not accept connections yet / 警告：服务尚未接受连接")
+                break
+            time.sleep(0.02)
+    host = f"[{settings.host}]" if ":" in settings.host else settings.host
+    echo(f"tongbu serve: http://{host}:{settings.port}/ (pid {os.getpid()}), public base URL {settings.base}")
+    if index:
+        echo(f"staff index / 订阅目录: {settings.base}/i/{index}")
+    if _connect_address(settings.host, settings.port)[0] != settings.host and settings.base_url is None:
+        echo("note: listening on every address; give --base-url so the index links name the public address "
+             "/ 提示：监听所有地址时请用 --base-url 指定对外地址")
+
+
+def serve(settings: ServeSettings, echo: Callable[[str], None] = print, static_dir: Path | None = None,
+          pick: Callable[[str, str], str] = lambda en, _zh: en, documents: Callable[[], Documents] | None = None) -> None:
+    """Serve OUT until SIGTERM or SIGINT. Prints the address and the staff index URL (a secret).
+
+    With ``static_dir``, write the static layout there instead (``feeds.static``), print what was
+    done (``pick`` chooses the language) and return. ``documents`` makes the maker of the pages'
+    XLSX/PDF files (``reports.documents.OutDocuments``; without it the pages offer no downloads).
+    Raises ``ServeError`` for bad settings or an address that cannot be bound, before serving.
+    """
+    settings.check()
+    if static_dir is not None:
+        from feeds.static import export_static
+
+        report = export_static(settings.out, static_dir, settings.base_url,
+                               documents() if documents is not None else None)
+        echo(pick(report.en, report.zh))
+        return
+    _run(settings, echo, documents)
+
+
+def _run(settings: ServeSettings, echo: Callable[[str], None], documents: Callable[[], Documents] | None = None) -> None:
+    from granian.constants import HTTPModes, Interfaces, Loops
+    from granian.http import HTTP1Settings
+    from granian.log import LogLevels
+    from granian.server import Server
+
+    try:
+        store = FeedStore(settings.out)  # creates missing tokens once, before the workers start
+    except NotPublished:
+        raise ServeError(f"{settings.out} has no feeds: run tongbu solve first",
+                         f"{settings.out} 中没有日历订阅：请先运行 tongbu solve") from None
+    _check_bindable(settings.host, settings.port)
+    _allow_open_files(settings.max_requests + 256, echo)
+    server = Server(
+        "feeds.server:build_app",  # informational: the loader below builds the app
+        address=settings.host,
+        port=settings.port,
+        interface=Interfaces.ASGINL,
+        # HTTP/1.1 only: with protocol detection ("auto") a connection that never sends a byte is
+        # held with no deadline while the server waits to see which protocol it speaks.
+        http=HTTPModes.http1,
+        workers=settings.workers,
+        loop=Loops.asyncio,
+        backlog=max(1024, settings.max_requests),
+        backpressure=settings.max_requests,
+        websockets=False,
+        http1_settings=HTTP1Settings(header_read_timeout=int(settings.header_timeout * 1000), keep_alive=True),
+        log_level=LogLevels.warning,
+        log_access=False,
+        respawn_failed_workers=True,
+        workers_kill_timeout=10,
+    )
+    announce = partial(_announce_when_listening, settings, store.current().tokens.get(INDEX), echo)
+    server.on_startup(lambda: threading.Thread(target=announce, daemon=True).start())
+    try:
+        loader = partial(build_app, str(settings.out), settings.base, os.getpid(), settings.access_log, documents)
+        server.serve(target_loader=loader, wrap_loader=False)
+    except SystemExit as stop:
+        # Granian exits non-zero when a worker died and could not be respawned.
+        if stop.code:
+            raise ServeError("the server stopped because a worker failed (see the messages above)",
+                             "工作进程出错，服务已停止（见上方信息）") from None
+
+
+__all__ = ["ServeError", "ServeSettings", "build_app", "check_base_url", "serve"]

@@ -35,6 +35,13 @@ class TokenEntry:
             return None
         return f"/i/{self.token}" if self.feed == INDEX else f"/f/{self.token}.ics"
 
+    @property
+    def page_path(self) -> str | None:
+        """The feed's web page (the same token); None for the index and when revoked."""
+        if self.token is None or self.feed == INDEX:
+            return None
+        return f"/p/{self.token}/"
+
 
 def new_token() -> str:
     return secrets.token_urlsafe(TOKEN_BYTES)

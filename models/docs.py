@@ -14,7 +14,7 @@ from models.bells import BellSchedule, BellSeason
 from models.calendar import MakeupDay, TermCalendar
 from models.curriculum import Subject
 from models.later import ActivityRule, ExchangePolicy, ItinerantPost
-from models.preferences import SoftWeights
+from models.preferences import QualityRules, SoftWeights
 from models.school import Consortium
 from models.tables import TABLES, Column, Table
 
@@ -28,6 +28,10 @@ YAML_SECTIONS: tuple[tuple[str, type[BaseModel], bool, str], ...] = (
     ("bell_schedules[].seasons", BellSeason, True, "seasonal clock times (e.g. 冬季作息) from a start date; same number of periods"),
     ("subjects", Subject, True, "subjects; their ids are used in every table"),
     ("weights", SoftWeights, False, "weights of the soft preferences; 0 switches one off"),
+    ("quality", QualityRules, False, "the rules a school's 教务处 checks first, each 'hard', a weight (each breach "
+                                     "costs it) or 'off'; defaults: a class's day has no holes and its free periods "
+                                     "are the last of the day (课后服务/自习), PE is not first or straight after lunch "
+                                     "(weight 5)"),
     ("itinerant_posts", ItinerantPost, True, "itinerant teachers (走教): who may travel to which schools, within which limits"),
     ("activities", ActivityRule, True, "kept for consortium activities (read, not yet solved)"),
     ("exchange", ExchangePolicy, False, "kept for the exchange-rotation policy (read, not yet solved)"),
@@ -38,6 +42,8 @@ OTHER_KEYS: tuple[tuple[str, str], ...] = (
     ("tables", "a mapping table name -> file name, for tables kept under other names"),
     ("imported_from", "set by importers: where the scenario came from"),
     ("not_imported", "set by importers: what an import left out"),
+    ("explicit", "set by the FET importer: days, hours, teachers and left_out of a lesson-by-lesson timetable"),
+    ("activity_rules", "consortium activity rules, as in activity_rules.yaml (docs/activities.md)"),
 )
 
 
@@ -100,6 +106,14 @@ def format_markdown() -> str:
         "(GB18030/GBK) is read too, with a warning suggesting 'CSV UTF-8'. Tab-separated text works as well.",
         "* Lists inside a cell are separated by `;`, `；`, `,`, `，`, `、`, `/` or `|`. Yes/no cells take 是/否, "
         "1/0, yes/no or true/false. Times of the week are written like `周一1-2;周三;Fri5` (periods from 1).",
+        "* A table is in one place: `NAME.csv`, `NAME.xlsx` or a sheet of the workbook; one found in two places is "
+        "an error naming both. In XLSX, leave table cells unmerged; a formula is read as the value Excel or WPS "
+        "saved with it (a workbook saved by a program that does not calculate formulas has none: open and save it "
+        "in Excel or WPS).",
+        "* scenario.yaml keys tongbu does not know are errors, with the closest known key suggested.",
+        "* Text cells that tongbu writes (tables, timetables, reports) beginning with `=`, `+`, `-` or `@` get a "
+        "leading `'`, so spreadsheet programs show them as text instead of running them as formulas; numbers are "
+        "written as they are, and reading a scenario removes the `'` again.",
         "* `tongbu validate DIR` lists every problem with its file, row and column (for scenario.yaml: line and "
         "key) and exits with code 2 when any is an error.",
         "",

@@ -126,3 +126,17 @@ class Weekday(_Vocabulary):
     @property
     def zh(self) -> str:
         return "周" + "一二三四五六日"[self.index]
+
+
+class PacingKind(_Vocabulary):
+    """What a row of the pacing table (教学进度) is."""
+
+    UNIT = "unit"  # 单元: a textbook unit with the lessons its teaching-reference plan gives it
+    REVIEW = "review"  # 复习: lessons set aside for review (a review allowance)
+    ASSESSMENT = "assessment"  # 统一测评: a consortium- or county-wide test on one date
+
+    @classmethod
+    def _aliases(cls) -> dict[str, str]:
+        return {"单元": "unit", "课文": "unit", "章": "unit", "复习": "review", "复习课": "review",
+                "测评": "assessment", "统一测评": "assessment", "考试": "assessment", "测试": "assessment",
+                "质量监测": "assessment"}

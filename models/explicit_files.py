@@ -16,6 +16,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from models.cells import unescape_cell
 from models.explicit import ExplicitActivity, ExplicitTimetable, LeftOut, StudentSet, TimeRule
 
 SETS_FILE = "student_sets.csv"
@@ -25,6 +26,7 @@ SEP = "|"
 
 SETS_COLUMNS = ("id", "kind", "within", "size")
 ACTIVITY_COLUMNS = ("id", "subject", "teachers", "students", "duration", "group", "tags")
+EXPLICIT_KEYS = ("days", "hours", "teachers", "left_out")
 RULE_COLUMNS = ("kind", "weight", "activities", "teacher", "students", "slots", "value", "flag")
 
 
@@ -46,7 +48,8 @@ def _slots(text: str) -> tuple[tuple[int, int], ...]:
 
 def _rows(path: Path) -> list[dict[str, str]]:
     text = path.read_bytes().decode("utf-8-sig")
-    return list(csv.DictReader(io.StringIO(text)))
+    return [{key: unescape_cell(value) if isinstance(value, str) else value for key, value in row.items()}
+            for row in csv.DictReader(io.StringIO(text))]
 
 
 def read_explicit(reader: Any, folder: Path, header: Any) -> ExplicitTimetable | None:
@@ -60,6 +63,10 @@ def read_explicit(reader: Any, folder: Path, header: Any) -> ExplicitTimetable |
         reader.problem("scenario.yaml", "need_mapping", at_column="explicit", key="explicit",
                        example="{days: [Mon, …], hours: ['1', …]}")
         return None
+    reader.check_keys(header, EXPLICIT_KEYS, "explicit")
+    for index, item in enumerate(header.get("left_out") or (), start=1):
+        if isinstance(item, dict):
+            reader.check_keys(item, LeftOut.model_fields, f"explicit.left_out[{index}]")
     parts: dict[str, list[Any]] = {"student_sets": [], "activities": [], "rules": []}
     for file, key, parse in ((SETS_FILE, "student_sets", _set), (ACTIVITIES_FILE, "activities", _activity),
                              (RULES_FILE, "rules", _rule)):

@@ -11,23 +11,27 @@ Reading never raises for bad input: whatever the folder holds, the result is a l
 from __future__ import annotations
 
 import csv
+import difflib
 import io
 import re
+import typing
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
 import yaml
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 
 from models.alignment import ResearchBlock, SyncLesson
 from models.bells import BellPeriod, BellSchedule, BellSeason
 from models.calendar import MakeupDay, TermCalendar
+from models.cells import csv_bytes, safe_row, unescape_cell, workbook_bytes
 from models.curriculum import CurriculumEntry, Subject
 from models.enums import Weekday
 from models.later import ActivityRule, ExchangePolicy, ItinerantPost
-from models.preferences import SoftWeights
+from models.pacing import PacingRow
+from models.preferences import QualityRules, SoftWeights
 from models.problems import Problem, ScenarioInvalid, sorted_problems
 from models.scenario import Scenario
 from models.school import Consortium, Room, School, SchoolClass
@@ -62,19 +66,24 @@ ScenarioYamlLoader.add_implicit_resolver(
     list("-+0123456789."))
 
 
-def yaml_line(root: yaml.Node | None, path: str | None) -> int | None:
+def yaml_line(root: yaml.Node | None, path: str | None, *, of_key: bool = False) -> int | None:
     """The line in scenario.yaml of a key path like ``bell_schedules[1].periods[2]`` (indexes from 1).
 
-    When the path goes deeper than the file (a missing key), the line of the deepest part that exists;
-    None when not even the first key is there.
+    The line of the value, or with ``of_key`` the line of the last key itself (an unknown key whose
+    value is a block mapping starts on the line below). When the path goes deeper than the file (a
+    missing key), the line of the deepest part that exists; None when not even the first key is there.
     """
     if root is None or not path:
         return None
     node, found = root, False
-    for key, index in re.findall(r"([^.\[\]]+)|\[(\d+)\]", path):
+    steps = re.findall(r"([^.\[\]]+)|\[(\d+)\]", path)
+    for number, (key, index) in enumerate(steps, start=1):
         child = None
         if key and isinstance(node, yaml.MappingNode):
-            child = next((v for k, v in node.value if isinstance(k, yaml.ScalarNode) and k.value == key.strip()), None)
+            pair = next(((k, v) for k, v in node.value
+                         if isinstance(k, yaml.ScalarNode) and k.value == key.strip()), None)
+            if pair is not None:
+                child = pair[0] if of_key and number == len(steps) else pair[1]
         elif index and isinstance(node, yaml.SequenceNode) and 0 < int(index) <= len(node.value):
             child = node.value[int(index) - 1]
         if child is None:
@@ -108,6 +117,12 @@ class Reader:
         # Ids of rows and entries that exist but could not be read: references to them are not "unknown",
         # and checks that add up a whole table (capacity) would be wrong without them.
         self.broken: dict[str, set[str]] = {}
+        # Sheet names of each workbook looked into; None for one that could not be opened (reported once).
+        self.workbook_sheets: dict[Path, list[str] | None] = {}
+        # What an XLSX sheet holds beyond its values (merged ranges, formulas without a value), by label.
+        self.xlsx_notes: dict[str, XlsxNotes] = {}
+        # (label, row, column) of cells already reported as a formula without a value: not also "empty".
+        self.formula_cells: set[tuple[str, int, str]] = set()
 
     def mark_broken(self, kind: str, ident: Any) -> None:
         self.broken.setdefault(kind, set()).add(str(ident) if ident is not None else "")
@@ -117,6 +132,19 @@ class Reader:
         if file == YAML_NAME and at_row is None:
             at_row = yaml_line(self.yaml_root, at_column)
         self.problems.append(Problem(file=file, code=code, params=params, row=at_row, column=at_column, severity=severity))
+
+    def check_keys(self, mapping: dict[str, Any], known: Any, where: str | None) -> None:
+        """Report every key of a scenario.yaml mapping at ``where`` that is not one of ``known``."""
+        names = [str(k) for k in known]
+        for key in mapping:
+            if str(key) not in names:
+                self.unknown_key(str(key), names, f"{where}.{key}" if where else str(key))
+
+    def unknown_key(self, key: str, known: list[str], path: str) -> None:
+        """An unknown scenario.yaml key, at its own line, with the closest known key when one is close."""
+        line = yaml_line(self.yaml_root, path, of_key=True)
+        code, params = unknown_key_problem(key, known)
+        self.problem(YAML_NAME, code, at_row=line, at_column=path, **params)
 
     # --- scenario.yaml shapes -----------------------------------------------------------------
 
@@ -150,36 +178,60 @@ class Reader:
 
     # --- tables -------------------------------------------------------------------------------
 
-    def find_table(self, table: Table, config: dict[str, Any]) -> tuple[Path, str | None] | None:
-        tables = config.get("tables")
-        named = tables.get(table.name) if isinstance(tables, dict) else None
-        candidates = [self.folder / str(named)] if isinstance(named, (str, int)) and str(named).strip() else []
-        candidates += [self.folder / f"{table.name}.csv", self.folder / f"{table.name}.xlsx"]
-        for path in candidates:
-            if path.is_file():
-                return path, None
-        workbook = self.folder / str(config.get("workbook") or WORKBOOK_NAME)
-        if workbook.is_file():
+    def workbook_path(self, config: dict[str, Any]) -> Path:
+        return self.folder / str(config.get("workbook") or WORKBOOK_NAME)
+
+    def sheets_of(self, workbook: Path) -> list[str] | None:
+        """The sheet names of a workbook; None (reported once, naming the file) when it cannot be opened."""
+        if workbook not in self.workbook_sheets:
             import openpyxl
 
             try:
-                sheets = openpyxl.load_workbook(workbook, read_only=True).sheetnames
-            except Exception:  # noqa: BLE001 - any unreadable workbook: the table is then reported missing
-                sheets = []
-            for sheet in sheets:
+                book = openpyxl.load_workbook(workbook, read_only=True)
+                self.workbook_sheets[workbook] = list(book.sheetnames)
+                book.close()
+            except Exception as err:  # noqa: BLE001 - any unreadable workbook is the user's to fix, never a traceback
+                self.workbook_sheets[workbook] = None
+                self.problem(workbook.name, "bad_xlsx", name=workbook.name, detail=workbook_error(workbook, err))
+        return self.workbook_sheets[workbook]
+
+    def find_table(self, table: Table, config: dict[str, Any]) -> tuple[Path, str | None] | None:
+        """Where a table is: a file named in ``tables:``, else NAME.csv, NAME.xlsx or a sheet of the workbook.
+
+        A table found in more than one of these places is reported (tongbu would silently read only one).
+        """
+        tables = config.get("tables")
+        named = tables.get(table.name) if isinstance(tables, dict) else None
+        if isinstance(named, (str, int)) and str(named).strip() and (self.folder / str(named)).is_file():
+            return self.folder / str(named), None
+        own_files = (self.folder / f"{table.name}.csv", self.folder / f"{table.name}.xlsx")
+        found: list[tuple[Path, str | None]] = [(path, None) for path in own_files if path.is_file()]
+        workbook = self.workbook_path(config)
+        if workbook.is_file() and all(workbook != path for path, _ in found):
+            for sheet in self.sheets_of(workbook) or []:
                 if sheet.strip() in (table.name, table.zh):
-                    return workbook, sheet
-        return None
+                    found.append((workbook, sheet))
+        if len(found) > 1:
+            labels = [table_label(path, sheet) for path, sheet in found]
+            self.problem(labels[0], "table_twice", table=table.name, first=labels[0], others="、".join(labels[1:]))
+        return found[0] if found else None
 
     def read_table(self, table: Table, config: dict[str, Any]) -> RawTable | None:
         found = self.find_table(table, config)
         if found is None:
             if table.required:
-                self.problem(f"{table.name}.csv", "missing_table", table=table.name,
-                             workbook=config.get("workbook") or WORKBOOK_NAME)
+                workbook = self.workbook_path(config)
+                sheets = self.sheets_of(workbook) if workbook.is_file() else None
+                if workbook.is_file() and sheets is None:
+                    pass  # the workbook itself is reported: the table may well be one of its sheets
+                elif sheets is not None:
+                    self.problem(workbook.name, "missing_sheet", table=table.name, zh=table.zh, workbook=workbook.name,
+                                 sheets="、".join(sheets) or "-")
+                else:
+                    self.problem(f"{table.name}.csv", "missing_table", table=table.name, workbook=workbook.name)
             return None
         path, sheet = found
-        label = path.name if sheet is None else f"{path.name}[{sheet}]"
+        label = table_label(path, sheet)
         grid = self.read_grid(path, sheet, label)
         if grid is None:
             return None
@@ -209,20 +261,27 @@ class Reader:
         return parse_csv_text(text)
 
     def read_xlsx(self, path: Path, sheet: str | None, label: str) -> list[list[str]] | None:
+        """A sheet's cell values (as Excel last calculated them), noting merged ranges and formulas without a value."""
         import openpyxl
 
         try:
             book = openpyxl.load_workbook(path, read_only=True, data_only=True)
             worksheet = book[sheet] if sheet else book.worksheets[0]
             grid = [[xlsx_cell_text(v) for v in row] for row in worksheet.iter_rows(values_only=True)]
+            xml = sheet_xml(worksheet)
+            title = worksheet.title
             book.close()
         except Exception as err:  # noqa: BLE001 - any unreadable workbook is the user's to fix, never a traceback
-            self.problem(label, "bad_xlsx", detail=str(err).replace("\n", " ") or type(err).__name__)
+            self.problem(label, "bad_xlsx", name=path.name, detail=workbook_error(path, err))
             return None
+        merges = [m.decode() for m in _MERGE_REF.findall(xml)]
+        formulas = formulas_without_value(xml) if _FORMULA_TAG.search(xml) else []
+        if merges or formulas:
+            self.xlsx_notes[label] = XlsxNotes(title, tuple(merges), tuple(formulas))
         return grid
 
     def grid_to_rows(self, table: Table, grid: list[list[str]], label: str) -> RawTable | None:
-        grid = [[cell.strip() for cell in row] for row in grid]
+        grid = [[unescape_cell(cell.strip()).strip() for cell in row] for row in grid]
         required = [c.name for c in table.columns if c.required]
         if not any(any(cell for cell in row) for row in grid):
             self.problem(label, "empty_file", at_row=1, at_column=FIRST_CELL_COLUMN,
@@ -250,6 +309,9 @@ class Reader:
                 self.problem(label, "duplicate_column", at_row=header_index + 1, at_column=cell, column=cell)
             else:
                 mapping[position] = name
+        notes = self.xlsx_notes.get(label)
+        if notes is not None:
+            self.report_xlsx_notes(label, notes, header_index + 1, mapping)
         missing = [name for name in required if name not in mapping.values()]
         for name in missing:
             column = table.column(name)
@@ -265,6 +327,24 @@ class Reader:
             rows.append(Row(offset, cells))
         return RawTable(label, rows, list(mapping.values()))
 
+    def report_xlsx_notes(self, label: str, notes: XlsxNotes, header_row: int, mapping: dict[int, str]) -> None:
+        """Merged ranges from the header down, and formulas without a value below it, each at its place."""
+        def column_name(index: int) -> str:
+            return mapping.get(index) or _column_letter(index)
+
+        for ref in notes.merges:
+            first_col, first_row, _last_col, last_row = range_boundaries(ref)
+            if last_row < header_row:
+                continue  # a merged title above the header: deleting those rows (reported) removes it too
+            self.problem(label, "xlsx_merged", at_row=first_row, at_column=column_name(first_col - 1),
+                         sheet=notes.sheet, range=ref)
+        for row, index, formula in notes.formulas:
+            if row <= header_row:
+                continue
+            self.formula_cells.add((label, row, column_name(index)))
+            self.problem(label, "xlsx_formula", at_row=row, at_column=column_name(index), sheet=notes.sheet,
+                         cell=f"{_column_letter(index)}{row}", formula=_short(formula))
+
     def typed_rows(self, table: Table, raw: RawTable | None) -> list[tuple[Row, dict[str, Any]]]:
         """Each row's cells read by their column's reader; rows with unreadable cells are dropped."""
         if raw is None:
@@ -276,7 +356,9 @@ class Reader:
             for column in table.columns:
                 text = row.cells.get(column.name, "")
                 if not text:
-                    if column.required:
+                    if (raw.file, row.number, column.name) in self.formula_cells:
+                        ok = False  # reported as a formula without a value, which is why it looks empty
+                    elif column.required:
                         self.problem(raw.file, "required", at_row=row.number, at_column=column.name,
                                      what=f"{column.name} ({column.zh})")
                         ok = False
@@ -304,8 +386,11 @@ class Reader:
                     continue
                 where = ".".join(str(p) for p in error.get("loc", ()))
                 place = f"{column}.{where}" if column and where else (column or where or None)
-                code, params = pydantic_problem(error)
-                self.problem(file, code, at_row=row, at_column=place, **params)
+                code, params = pydantic_problem(error, make)
+                at_row = row
+                if code.startswith("unknown_key") and file == YAML_NAME and row is None:
+                    at_row = yaml_line(self.yaml_root, place, of_key=True)
+                self.problem(file, code, at_row=at_row, at_column=place, **params)
             return None
 
 
@@ -318,15 +403,53 @@ _TYPE_WORDS: tuple[tuple[str, str, str], ...] = (
 )
 
 
-def pydantic_problem(error: Any) -> tuple[str, dict[str, object]]:
+def model_keys(model: type[BaseModel], loc: tuple[Any, ...]) -> list[str]:
+    """The keys a mapping at ``loc`` inside ``model`` accepts (field names, and aliases where given)."""
+    current: Any = model
+    for step in loc:
+        if isinstance(step, int):
+            continue
+        info = current.model_fields.get(step) if isinstance(current, type) and issubclass(current, BaseModel) else None
+        if info is None:
+            return []
+        current = _model_in(info.annotation)
+    if not (isinstance(current, type) and issubclass(current, BaseModel)):
+        return []
+    return [info.alias or name for name, info in current.model_fields.items()]
+
+
+def _model_in(annotation: Any) -> Any:
+    """The pydantic model an annotation holds (``Model``, ``tuple[Model, ...]``, ``Model | None``), if any."""
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    for arg in typing.get_args(annotation):
+        found = _model_in(arg)
+        if found is not None:
+            return found
+    return None
+
+
+def unknown_key_problem(key: str, known: list[str]) -> tuple[str, dict[str, object]]:
+    """The message for an unknown key: the closest known key when one is close (difflib), and the keys known."""
+    by_folded = {k.lower(): k for k in known}
+    close = difflib.get_close_matches(key.strip().lower(), list(by_folded), n=1, cutoff=0.6)
+    params: dict[str, object] = {"key": key, "keys": ", ".join(known) or "-"}
+    if close:
+        return "unknown_key_suggest", {**params, "suggestion": by_folded[close[0]]}
+    return "unknown_key", params
+
+
+def pydantic_problem(error: Any, model: type | None = None) -> tuple[str, dict[str, object]]:
     """A message code and parameters, in both languages, for one pydantic validation error."""
     kind = str(error.get("type", ""))
     value = _short(error.get("input"))
     ctx = error.get("ctx") or {}
+    loc = tuple(error.get("loc", ()))
     if kind == "missing":
-        return "required", {"what": ".".join(str(p) for p in error.get("loc", ())) or "?"}
+        return "required", {"what": ".".join(str(p) for p in loc) or "?"}
     if kind == "extra_forbidden":
-        return "unknown_key", {"key": ".".join(str(p) for p in error.get("loc", ()))}
+        known = model_keys(model, loc[:-1]) if isinstance(model, type) and issubclass(model, BaseModel) else []
+        return unknown_key_problem(str(loc[-1]) if loc else "?", known)
     if kind in ("greater_than_equal", "greater_than"):
         return "too_small", {"value": value, "min": ctx.get("ge", ctx.get("gt", ""))}
     if kind == "enum":
@@ -335,6 +458,29 @@ def pydantic_problem(error: Any) -> tuple[str, dict[str, object]]:
         if kind.startswith(prefix):
             return "bad_type", {"value": value, "expected": en, "expected_zh": zh}
     return "bad_value", {"detail": str(error.get("msg", "")).removeprefix("Value error, ")}
+
+
+#: PyYAML's problem texts, as a person who edits scenario.yaml in Notepad would understand them in Chinese.
+YAML_PROBLEMS_ZH: tuple[tuple[str, str], ...] = (
+    ("mapping values are not allowed", "此处不能出现“键: 值”：冒号后要有空格，含冒号的文字请加引号"),
+    ("found character '\\t'", "含有制表符：请改用空格缩进"),
+    ("could not find expected ':'", "缺少冒号“:”"),
+    ("expected <block end>", "缩进不一致：同一层的键要对齐"),
+    ("did not find expected key", "缩进不一致或缺少键：同一层的键要对齐"),
+    ("did not find expected '-' indicator", "列表项缩进不一致：每项以“- ”开头并对齐"),
+    ("found duplicate anchor", "重复的锚点（&）"),
+    ("found undefined alias", "引用了未定义的锚点（*）"),
+    ("found unexpected end of stream", "文件意外结束：引号或括号没有配对"),
+    ("found unknown escape character", "引号内有无法识别的转义字符（\\）：请改用单引号"),
+    ("expected ',' or ']'", "方括号列表没有正确结束：缺少“,”或“]”"),
+    ("expected ',' or '}'", "花括号没有正确结束：缺少“,”或“}”"),
+    ("found unexpected ':'", "多余的冒号“:”：含冒号的文字请加引号"),
+)
+
+
+def yaml_problem_zh(problem: str) -> str:
+    """A Chinese description of a PyYAML parse problem (the line and column are given with the message)."""
+    return next((zh for en, zh in YAML_PROBLEMS_ZH if en in problem), "格式不符合 YAML 规则：请检查这一行的缩进、冒号和引号")
 
 
 def _short(value: Any) -> str:
@@ -407,6 +553,84 @@ def _column_letter(index: int) -> str:
     return letters
 
 
+@dataclass(frozen=True)
+class XlsxNotes:
+    """What a sheet holds beyond its values: merged ranges (``A3:B4``) and formulas with no saved value
+    (spreadsheet row, 0-based column, formula text)."""
+
+    sheet: str
+    merges: tuple[str, ...]
+    formulas: tuple[tuple[int, int, str], ...]
+
+
+_MERGE_REF = re.compile(rb"<(?:\w+:)?mergeCell\b[^>]*\bref=\"([A-Za-z]+\d+(?::[A-Za-z]+\d+)?)\"")
+_FORMULA_TAG = re.compile(rb"<(?:\w+:)?f[\s>/]")
+
+
+def table_label(path: Path, sheet: str | None) -> str:
+    """How problems name a table's place: the file, or ``workbook.xlsx[sheet]``."""
+    return path.name if sheet is None else f"{path.name}[{sheet}]"
+
+
+def range_boundaries(ref: str) -> tuple[int, int, int, int]:
+    """(first column, first row, last column, last row) of ``A3:B4`` or ``C5``, 1-based."""
+    from openpyxl.utils.cell import range_boundaries as boundaries
+
+    first_col, first_row, last_col, last_row = boundaries(ref.upper())
+    return first_col or 1, first_row or 1, last_col or first_col or 1, last_row or first_row or 1
+
+
+def workbook_error(path: Path, err: Exception) -> str:
+    """Why a workbook cannot be read, in words a timetabler can act on."""
+    try:
+        head = path.read_bytes()[:8]
+    except OSError:
+        head = b""
+    if head.startswith(b"\xd0\xcf\x11\xe0"):
+        return "an Excel 97-2003 .xls file, or a protected workbook"
+    text = str(err).replace("\n", " ").strip()
+    return f"{type(err).__name__}: {text}" if text else type(err).__name__
+
+
+def sheet_xml(worksheet: Any) -> bytes:
+    """The raw XML of a read-only sheet (openpyxl's read-only mode skips merged ranges; the XML has them)."""
+    source = worksheet._get_source()
+    try:
+        return bytes(source.read())
+    finally:
+        source.close()
+
+
+_CELL = re.compile(rb"<(?:\w+:)?c\b([^>]*?)(?:/>|>(.*?)</(?:\w+:)?c>)", re.S)
+_CELL_REF = re.compile(rb'\br="([A-Za-z]+)(\d+)"')
+_CELL_TYPE = re.compile(rb'\bt="(\w+)"')
+_CELL_VALUE = re.compile(rb"<(?:\w+:)?v>(.*?)</(?:\w+:)?v>", re.S)
+_FORMULA_TEXT = re.compile(rb"<(?:\w+:)?f\b[^>]*>(.*?)</(?:\w+:)?f>", re.S)
+
+
+def formulas_without_value(xml: bytes) -> list[tuple[int, int, str]]:
+    """Cells holding a formula but no saved value (row, 0-based column, formula): they read as empty,
+    though Excel would show a value. Excel and WPS save each formula's value beside it (an empty text
+    result as ``t="str"`` with an empty value); a program that does not calculate formulas saves none."""
+    import html
+
+    from openpyxl.utils.cell import column_index_from_string
+
+    found = []
+    for cell in _CELL.finditer(xml):
+        attributes, body = cell.group(1), cell.group(2) or b""
+        if not _FORMULA_TAG.search(body):
+            continue
+        ref, kind, value = _CELL_REF.search(attributes), _CELL_TYPE.search(attributes), _CELL_VALUE.search(body)
+        saved = (value is not None and value.group(1) != b"") or (kind is not None and kind.group(1) in (b"str", b"inlineStr"))
+        if ref is None or saved:
+            continue
+        text = _FORMULA_TEXT.search(body)
+        formula = "=" + html.unescape(text.group(1).decode("utf-8", "replace")) if text else "(a shared formula)"
+        found.append((int(ref.group(2)), column_index_from_string(ref.group(1).decode().upper()) - 1, formula))
+    return found
+
+
 def xlsx_cell_text(value: Any) -> str:
     if value is None:
         return ""
@@ -436,6 +660,8 @@ def _period(reader: Reader, item: Any, spot: str, index: int) -> BellPeriod | No
     if not isinstance(item, dict):
         reader.problem(YAML_NAME, "bad_period", at_column=spot, value=_short(item))
         return None
+    if not written_as_text:
+        reader.check_keys(item, BellPeriod.model_fields, spot)
     for key in ("start", "end"):
         try:
             parse_clock(str(item.get(key, "")))
@@ -518,6 +744,7 @@ WEEKDAY_CHOICES = "周一, 周二, 周三, 周四, 周五, 周六, 周日 / mon 
 def _makeups(reader: Reader, raw: Any, holidays: list[date]) -> list[MakeupDay]:
     makeups = []
     for spot, item in reader.as_mappings(raw, "term.makeup_days", "{date: 2026-10-10, follows: 周五}"):
+        reader.check_keys(item, MakeupDay.model_fields, spot)
         if "date" not in item or "follows" not in item:
             reader.problem(YAML_NAME, "required", at_column=spot, what="date, follows ({date: 2026-10-10, follows: 周五})")
             continue
@@ -550,6 +777,7 @@ def read_term(reader: Reader, raw: Any) -> TermCalendar | None:
     term = reader.as_mapping(raw, "term", "{start: 2026-09-01, end: 2027-01-22, holidays: [...]}")
     if term is None:
         return None
+    reader.check_keys(term, TermCalendar.model_fields, "term")
     start, end = _date(reader, term.get("start"), "term.start"), _date(reader, term.get("end"), "term.end")
     holidays = _dates(reader, term.get("holidays"), "term.holidays")
     assessment = _dates(reader, term.get("assessment_days"), "term.assessment_days")
@@ -597,6 +825,7 @@ def read_bells(reader: Reader, raw: Any) -> list[BellSchedule]:
     schedules = []
     seen: set[str] = set()
     for where, item in reader.as_mappings(raw, "bell_schedules", "{id: 县城作息, periods: [...]}"):
+        reader.check_keys(item, BellSchedule.model_fields, where)
         if not item.get("id") and item.get("id") != 0:
             reader.problem(YAML_NAME, "required", at_column=f"{where}.id", what="id")
             continue
@@ -611,6 +840,7 @@ def read_bells(reader: Reader, raw: Any) -> list[BellSchedule]:
         seasons = []
         for s_where, season in reader.as_mappings(item.get("seasons"), f"{where}.seasons",
                                                   "{name: 冬季作息, starts: 2026-10-08, periods: [...]}"):
+            reader.check_keys(season, BellSeason.model_fields, s_where)
             s_periods = _periods(reader, season.get("periods"), f"{s_where}.periods")
             starts = _date(reader, season.get("starts"), f"{s_where}.starts")
             if s_periods is None or starts is None:
@@ -776,7 +1006,8 @@ def read_config(reader: Reader, yaml_path: Path) -> dict[str, Any] | None:
         mark = getattr(err, "problem_mark", None) or getattr(err, "context_mark", None)
         detail = " ".join(str(getattr(err, part, "") or "") for part in ("context", "problem")).strip() or str(err)
         reader.problem(YAML_NAME, "bad_yaml", at_row=mark.line + 1 if mark else None,
-                       at_column=f"{mark.column + 1}" if mark else None, detail=detail.replace("\n", " "))
+                       at_column=f"{mark.column + 1}" if mark else None, detail=detail.replace("\n", " "),
+                       detail_zh=yaml_problem_zh(str(getattr(err, "problem", "") or "")))
         return None
     except (RecursionError, ValueError, TypeError, OverflowError) as err:
         # e.g. a date that does not exist (2026-02-30) or a key that is itself a list
@@ -788,6 +1019,13 @@ def read_config(reader: Reader, yaml_path: Path) -> dict[str, Any] | None:
         reader.problem(YAML_NAME, "yaml_not_mapping", at_row=1)
         return None
     return {str(k): v for k, v in config.items()}
+
+
+def top_level_keys() -> tuple[str, ...]:
+    """The keys scenario.yaml may have at its top: exactly those docs/format.md documents."""
+    from models.docs import OTHER_KEYS, YAML_SECTIONS
+
+    return tuple(key for key, *_ in YAML_SECTIONS if "." not in key) + tuple(key for key, _ in OTHER_KEYS)
 
 
 def read_scenario_folder(folder: Path) -> Loaded:
@@ -804,6 +1042,12 @@ def read_scenario_folder(folder: Path) -> Loaded:
     config = read_config(reader, yaml_path)
     if config is None:
         return Loaded(None, reader.problems, {}, {})
+    reader.check_keys(config, top_level_keys(), None)
+    tables = config.get("tables")
+    if isinstance(tables, dict):
+        reader.check_keys(tables, TABLE_BY_NAME, "tables")
+    elif tables is not None:
+        reader.problem(YAML_NAME, "need_mapping", at_column="tables", key="tables", example="{teachers: 教师名册.xlsx}")
 
     term = read_term(reader, config.get("term"))
     for key in ("bell_schedules", "consortia", "subjects"):
@@ -814,6 +1058,7 @@ def read_scenario_folder(folder: Path) -> Loaded:
                                  "{id: 示例共同体, name: 示例县小学教研共同体, kind: co_built}")
     subjects = read_simple_list(reader, config.get("subjects"), "subjects", Subject, "{id: 语文, name: 语文}")
     weights = read_settings(reader, config.get("weights"), "weights", SoftWeights)
+    quality = read_settings(reader, config.get("quality"), "quality", QualityRules)
     posts = read_simple_list(reader, config.get("itinerant_posts"), "itinerant_posts", ItinerantPost)
     activities = read_simple_list(reader, config.get("activities"), "activities", ActivityRule)
     exchange = read_settings(reader, config.get("exchange"), "exchange", ExchangePolicy)
@@ -833,6 +1078,7 @@ def read_scenario_folder(folder: Path) -> Loaded:
     rooms = read_generic(reader, raws, "rooms", Room)
     syncs = read_generic(reader, raws, "sync_lessons", SyncLesson)
     research = read_generic(reader, raws, "research_blocks", ResearchBlock)
+    pacing = read_generic(reader, raws, "pacing", PacingRow)
 
     files = {name: _file(raws, name) for name in TABLE_BY_NAME}
     rows: dict[tuple[str, str], int] = {}
@@ -843,11 +1089,13 @@ def read_scenario_folder(folder: Path) -> Loaded:
                 reader.problem(files[kind], "duplicate_id", at_row=number, at_column="id", id=item.id, other=rows[(kind, item.id)])
             else:
                 rows[(kind, item.id)] = number
-    for kind, items in (("curriculum", curriculum), ("assignments", assignments), ("travel", travel)):
+    for kind, items in (("curriculum", curriculum), ("assignments", assignments), ("travel", travel),
+                        ("pacing", pacing)):
         for index, (number, _item) in enumerate(items):
             rows[(kind, str(index))] = number
 
-    blocking = ("missing_table", "missing_column", "empty_file", "encoding_unknown", "bad_xlsx", "unreadable")
+    blocking = ("missing_table", "missing_sheet", "missing_column", "empty_file", "encoding_unknown", "bad_xlsx",
+                "unreadable")
     scenario = None
     if term is not None and not any(p.severity == "error" and p.code in blocking for p in reader.problems):
         scenario = reader.build(YAML_NAME, None, Scenario, dict(
@@ -857,7 +1105,8 @@ def read_scenario_folder(folder: Path) -> Loaded:
             teachers=tuple(_unique(t for _, t in teachers)), assignments=tuple(a for _, a in assignments),
             rooms=tuple(_unique(r for _, r in rooms)), travel=TravelTimes(edges=tuple(e for _, e in travel)),
             sync_lessons=tuple(_unique(s for _, s in syncs)), research_blocks=tuple(_unique(r for _, r in research)),
-            weights=weights, itinerant_posts=tuple(posts), activities=tuple(activities), exchange=exchange,
+            pacing=tuple(p for _, p in pacing), weights=weights, quality=quality, itinerant_posts=tuple(posts),
+            activities=tuple(activities), exchange=exchange,
             imported_from=None if imported_from is None else str(imported_from), not_imported=not_imported,
             explicit=explicit))
     return Loaded(scenario, reader.problems, rows, files, reader.yaml_root,
@@ -939,6 +1188,7 @@ def table_rows(scenario: Scenario) -> dict[str, list[list[str]]]:
         "sync_lessons": rows_of("sync_lessons", scenario.sync_lessons, {}),
         "research_blocks": rows_of("research_blocks", scenario.research_blocks, {
             "grades": lambda r: _grades_text(r.grades), "days": lambda r: [d.zh for d in r.days]}),
+        "pacing": rows_of("pacing", scenario.pacing, {"date": lambda r: r.date.isoformat() if r.date else ""}),
     }
 
 
@@ -966,6 +1216,8 @@ def scenario_yaml(scenario: Scenario) -> dict[str, Any]:
         "subjects": [s.model_dump(exclude_defaults=True) for s in scenario.subjects],
         "weights": scenario.weights.model_dump(),
     }
+    if scenario.quality != QualityRules():
+        data["quality"] = _quality_yaml(scenario.quality)
     if scenario.itinerant_posts:
         data["itinerant_posts"] = [p.model_dump(mode="json") for p in scenario.itinerant_posts]
     if scenario.activities:
@@ -982,15 +1234,20 @@ def scenario_yaml(scenario: Scenario) -> dict[str, Any]:
     return data
 
 
+def _quality_yaml(quality: QualityRules) -> dict[str, Any]:
+    data = quality.model_dump(mode="json", exclude_defaults=True)
+    if quality.free_slots:
+        data["free_slots"] = _slots_text(quality.free_slots)
+    return data
+
+
 def write_yaml(data: dict[str, Any], path: Path) -> None:
     path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=120), encoding="utf-8")
 
 
 def write_csv(rows: list[list[str]], path: Path) -> None:
-    """CSV with a BOM, so Excel on Windows opens Chinese text correctly."""
-    buffer = io.StringIO()
-    csv.writer(buffer, lineterminator="\r\n").writerows(rows)
-    path.write_bytes(buffer.getvalue().encode("utf-8-sig"))
+    """CSV with a BOM, so Excel on Windows opens Chinese text correctly (models.cells.csv_bytes)."""
+    path.write_bytes(csv_bytes(rows))
 
 
 def write_scenario(scenario: Scenario, folder: Path | str, table_format: str = "csv") -> list[Path]:
@@ -1018,7 +1275,6 @@ def write_scenario(scenario: Scenario, folder: Path | str, table_format: str = "
 def write_workbook(sheets: dict[str, list[list[str]]], path: Path) -> None:
     """An XLSX workbook with one sheet per table; fixed document properties so reruns are byte-identical."""
     import datetime as _dt
-    import zipfile
 
     import openpyxl
     from openpyxl.styles import Font
@@ -1028,7 +1284,7 @@ def write_workbook(sheets: dict[str, list[list[str]]], path: Path) -> None:
     for name, rows in sheets.items():
         sheet = book.create_sheet(title=name[:31])
         for row in rows:
-            sheet.append(list(row))
+            sheet.append(safe_row(row))
         for cell in sheet[1]:
             cell.font = Font(bold=True)
         for index, column in enumerate(rows[0] if rows else [], start=1):
@@ -1038,17 +1294,4 @@ def write_workbook(sheets: dict[str, list[list[str]]], path: Path) -> None:
     book.properties.created = fixed
     book.properties.modified = fixed
     book.properties.creator = "tongbu"
-    book.save(path)
-    # openpyxl stamps the save time into docProps/core.xml and zip entries; rewrite with fixed stamps.
-    with zipfile.ZipFile(path) as source:
-        entries = [(info.filename, source.read(info.filename)) for info in source.infolist()]
-    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as target:
-        for name, data in entries:
-            if name == "docProps/core.xml":
-                import re as _re
-
-                data = _re.sub(rb"<dcterms:modified[^>]*>[^<]*</dcterms:modified>",
-                               b'<dcterms:modified xsi:type="dcterms:W3CDTF">2000-01-01T00:00:00Z</dcterms:modified>', data)
-            info = zipfile.ZipInfo(name, date_time=(2000, 1, 1, 0, 0, 0))
-            info.compress_type = zipfile.ZIP_DEFLATED
-            target.writestr(info, data)
+    path.write_bytes(workbook_bytes(book))

@@ -14,7 +14,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "no_folder": ("folder {path} does not exist", "文件夹 {path} 不存在"),
     "no_yaml": ("{path} is missing: every scenario folder has a scenario.yaml (tongbu init DIR writes one)",
                 "缺少 {path}：每个方案文件夹都需要 scenario.yaml（可用 tongbu init DIR 生成）"),
-    "bad_yaml": ("cannot read YAML: {detail}", "YAML 格式错误：{detail}"),
+    "bad_yaml": ("cannot read YAML: {detail}", "YAML 格式错误：{detail_zh}"),
     "yaml_not_mapping": ("scenario.yaml must be a mapping of keys to values", "scenario.yaml 应为“键: 值”的结构"),
     "missing_table": ("table '{table}' is missing: add {table}.csv or {table}.xlsx (or a sheet '{table}' in {workbook})",
                       "缺少数据表“{table}”：请添加 {table}.csv 或 {table}.xlsx（或在 {workbook} 中加一个名为“{table}”的工作表）"),
@@ -24,14 +24,33 @@ CATALOGUE: dict[str, tuple[str, str]] = {
                      "按 GB18030/GBK 编码读取（中文 Windows 版 Excel 的默认编码），已正确读取；建议另存为“CSV UTF-8（逗号分隔）”"),
     "encoding_unknown": ("cannot decode the file as UTF-8 or GB18030/GBK: open it in Excel or WPS and save as 'CSV UTF-8 (comma delimited)'",
                          "无法按 UTF-8 或 GB18030/GBK 解码：请用 Excel 或 WPS 打开后另存为“CSV UTF-8（逗号分隔）”"),
-    "bad_xlsx": ("cannot open the workbook: {detail}; save it again from Excel or WPS as .xlsx",
-                 "无法打开工作簿：{detail}；请用 Excel 或 WPS 重新另存为 .xlsx"),
+    "bad_xlsx": ("{name} is not a readable workbook ({detail}): open it in Excel or WPS and save it again as .xlsx",
+                 "{name} 不是可读取的工作簿（{detail}）：请用 Excel 或 WPS 打开后重新另存为 .xlsx"),
+    "missing_sheet": ("table '{table}' is missing: {workbook} has no sheet named '{table}' or '{zh}' (its sheets: {sheets}); "
+                      "rename the sheet, or add {table}.csv or {table}.xlsx",
+                      "缺少数据表“{table}”：{workbook} 中没有名为“{table}”或“{zh}”的工作表（现有工作表：{sheets}）；"
+                      "请重命名工作表，或添加 {table}.csv 或 {table}.xlsx"),
+    "table_twice": ("table '{table}' is given twice, in {first} and in {others}: keep one and delete or rename the other "
+                    "(tongbu would read only {first})",
+                    "数据表“{table}”出现了两次：{first} 和 {others}；请保留一个，删除或重命名另一个（否则只会读取 {first}）"),
+    "xlsx_merged": ("sheet '{sheet}' has merged cells {range}: only the first cell of a merged range holds a value, "
+                    "the others read as empty; unmerge them (Home → Merge & Center) and fill in every cell",
+                    "工作表“{sheet}”中 {range} 是合并单元格：合并区域只有第一个单元格有值，其余都读作空白；"
+                    "请取消合并（开始 → 合并后居中）并填写每个单元格"),
+    "xlsx_formula": ("cell {cell} of sheet '{sheet}' holds the formula {formula} but no saved value (the file was saved by "
+                     "a program that does not calculate formulas): open it in Excel or WPS and save it, or paste the "
+                     "values instead (Paste Special → Values)",
+                     "工作表“{sheet}”的单元格 {cell} 是公式 {formula}，但没有保存计算结果（文件由不计算公式的程序保存）："
+                     "请用 Excel 或 WPS 打开后保存，或改为粘贴数值（选择性粘贴 → 数值）"),
     "unreadable": ("cannot read the file: {detail}", "无法读取文件：{detail}"),
     "yaml_encoding": ("scenario.yaml is not UTF-8: open it in a text editor (e.g. Notepad) and save it with encoding UTF-8",
                       "scenario.yaml 不是 UTF-8 编码：请用文本编辑器（如记事本）打开，另存为 UTF-8 编码"),
     "need_list": ("{key} must be a list, e.g. {key}: {example}", "{key} 应为列表，例如 {key}: {example}"),
     "need_mapping": ("{key} must be a mapping of keys to values, e.g. {example}", "{key} 应为“键: 值”结构，例如 {example}"),
-    "unknown_key": ("'{key}' is not a key tongbu knows: check its spelling", "“{key}”不是 tongbu 认识的键：请检查拼写"),
+    "unknown_key": ("'{key}' is not a key tongbu knows here: check its spelling (the keys here: {keys})",
+                    "“{key}”不是 tongbu 认识的键：请检查拼写（此处可用的键：{keys}）"),
+    "unknown_key_suggest": ("'{key}' is not a key tongbu knows: did you mean '{suggestion}'? (the keys here: {keys})",
+                            "“{key}”不是 tongbu 认识的键：是否应为“{suggestion}”？（此处可用的键：{keys}）"),
     "header_on_row": ("the header is on row {row}, not row 1: delete the {extra} row(s) above it",
                       "表头在第 {row} 行而非第 1 行：请删除其上方的 {extra} 行"),
     "missing_column": ("column '{column}' is missing (needed: {columns})", "缺少列“{column}”（需要的列：{columns}）"),
@@ -83,6 +102,24 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "sync_same_school": ("receiving class {class_id} is at the teaching school {school}: a synchronized lesson joins other schools",
                          "接收班级 {class_id} 与授课班级同在 {school}：同步课堂应连接其他学校"),
     "sync_grade": ("sync lesson {sync}: {subject} is not in the curriculum of {class_id}", "同步课堂 {sync}：{class_id} 的课程计划中没有{subject}"),
+    "sync_cross_grade": ("sync lesson {sync} joins grade {grade} ({teaching}) with grade {other} ({class_id}): the classes "
+                         "of a synchronized lesson learn the same lesson, so they must be in one grade; choose a receiving "
+                         "class of grade {grade}",
+                         "同步课堂 {sync} 把 {grade} 年级（{teaching}）与 {other} 年级（{class_id}）连在一起：同步课堂的各班上同一节课，"
+                         "必须是同一年级；请改选 {grade} 年级的接收班级"),
+    "sync_no_common_day": ("sync lesson {sync}: there is no weekday on which all its schools teach ({days}): give the "
+                           "bell schedules a common teaching day, or move the lesson to classes that share one",
+                           "同步课堂 {sync}：没有各校都上课的日子（{days}）：请让作息表有共同的上课日，或改选有共同上课日的班级"),
+    "sync_no_common_time": ("sync lesson {sync}: no period of {class_id} ({bells}) and period of {teaching} ({teaching_bells}) "
+                            "{how} under every bell schedule and season, so the lesson cannot be live in both: give one "
+                            "period of both schedules the same clock times (in every season){or_overlap}",
+                            "同步课堂 {sync}：{class_id}（{bells}）与 {teaching}（{teaching_bells}）没有任何一对课节在所有作息"
+                            "（含季节作息）下{how_zh}，无法同时上课：请让两张作息表有一节课时间相同（每个季节都相同）{or_overlap_zh}"),
+    "sync_no_common_time_all": ("sync lesson {sync}: each pair of its classes has periods that meet, but no one period of "
+                                "every class ({classes}) {how} all together under every bell schedule and season: give one "
+                                "period of their schedules the same clock times (in every season){or_overlap}",
+                                "同步课堂 {sync}：各班两两之间都有能对上的课节，但找不到一组课节让所有班级（{classes}）在所有作息"
+                                "（含季节作息）下同时{how_zh}：请让各作息表有一节课时间相同（每个季节都相同）{or_overlap_zh}"),
     "sync_too_many": ("{class_id} has {count} synchronized {subject} lessons a week but only {periods} {subject} periods",
                       "{class_id} 每周有 {count} 节同步{subject}课，但课程计划只有 {periods} 节"),
     # calendar
@@ -107,13 +144,45 @@ CATALOGUE: dict[str, tuple[str, str]] = {
                                "{school}：没有教师能教{subject}（每周 {need} 节）：请增加教师，或安排同步/专递课堂"),
     "school_over_capacity": ("{school}: its classes need {need} periods a week, its teachers can give at most {cap}",
                              "{school}：全校每周需 {need} 节课，教师最多只能上 {cap} 节"),
-    "teacher_over_weekly": ("teacher {teacher} is assigned {load} periods a week, more than max_weekly {max}",
-                            "教师 {teacher} 每周安排 {load} 节，超过周课时上限 {max}"),
+    "teacher_over_weekly": ("teacher {teacher} is assigned {load} periods a week, more than max_weekly {max} ({detail}): "
+                            "give some of these classes to another teacher, or raise max_weekly",
+                            "教师 {teacher} 每周安排 {load} 节，超过周课时上限 {max}（{detail_zh}）：请把部分班级交给其他教师，"
+                            "或提高周课时上限"),
+    "teacher_never_available": ("teacher {teacher} is unavailable in every period of the week ({unavailable}) but is given "
+                                "{load} periods ({detail}): shorten unavailable, or give these lessons to another teacher",
+                                "教师 {teacher} 每周所有课时都不可排（{unavailable}），却安排了 {load} 节（{detail_zh}）："
+                                "请缩小不可排时间，或把这些课交给其他教师"),
+    "research_too_long": ("research block {block} lasts {minutes} minutes, but the teaching day of its schools spans only "
+                          "{span} minutes ({first}–{last}, first period start to last period end): shorten it, or split "
+                          "it into two blocks",
+                          "教研活动 {block} 时长 {minutes} 分钟，但相关学校一天的上课时间（第一节开始到最后一节结束，{first}–{last}）"
+                          "只有 {span} 分钟：请缩短时长，或拆成两次活动"),
     "teacher_over_slots": ("teacher {teacher} is assigned {load} periods but is available for only {free} ({why})",
-                           "教师 {teacher} 安排了 {load} 节，但只有 {free} 个可上课时段（{why}）"),
+                           "教师 {teacher} 安排了 {load} 节，但只有 {free} 个可上课时段（{why_zh}）"),
     "double_no_room": ("{class_id}: {subject} asks for {doubles} double periods but no half-day of its bell schedule has 2 periods",
                        "{class_id}：{subject}要求 {doubles} 次连堂，但作息表中没有连续两节的半天"),
     "term_data": ("{detail}", "{detail_zh}"),
+    # the pacing table (教学进度)
+    "pacing_not_in_curriculum": ("grade {grade} has no {subject} in the curriculum: a pacing sequence is for a subject the "
+                                 "grade is taught", "{grade} 年级的课程计划中没有{subject}：教学进度只能为该年级开设的学科填写"),
+    "pacing_lessons": ("'{title}' is a {kind} and needs its lessons (课时), at least 1",
+                       "“{title}”是{kind_word}，需要填写课时（至少 1）"),
+    "pacing_assessment_lessons": ("'{title}' is an assessment: leave lessons empty (review before it is a row of kind review)",
+                                  "“{title}”是测评：课时请留空（测评前的复习请单独填一行“复习”）"),
+    "pacing_no_date": ("'{title}' is an assessment and needs its date", "“{title}”是测评，需要填写日期"),
+    "pacing_date_unused": ("'{title}' is a {kind}: only an assessment has a date; leave it empty",
+                           "“{title}”是{kind_word}：只有测评填写日期，请留空"),
+    "pacing_date_outside": ("'{title}': {date} is outside the term ({start} to {end})",
+                            "“{title}”：{date} 不在本学期（{start} 至 {end}）内"),
+    "pacing_date_no_school": ("'{title}': {date} is not a school day (a weekend or holiday): a unified assessment is held on a "
+                              "teaching day or on one of term.assessment_days",
+                              "“{title}”：{date} 不是上课日（周末或节假日）：统一测评应安排在上课日或 term.assessment_days 中的日期"),
+    "pacing_date_order": ("'{title}' on {date} follows the assessment on {other} in the teaching order (seq) but is not later: "
+                          "order the rows by date", "“{title}”（{date}）在教学顺序（序号）中排在 {other} 的测评之后，日期却不晚于它：请按日期排序"),
+    "pacing_seq_twice": ("grade {grade} {subject}: seq {seq} is used twice{scope} (also on row {other})",
+                         "{grade} 年级{subject}：序号 {seq} 重复{scope_zh}（另见第 {other} 行）"),
+    "pacing_no_classes": ("grade {grade} {subject}{scope}: no class of {where} has this grade and subject, so no pace is "
+                          "planned for it", "{grade} 年级{subject}{scope_zh}：{where_zh}没有该年级开设该学科的班级，不编排进度"),
     # summaries
     "valid": ("{path}: no problems found", "{path}：未发现问题"),
     "problems_found": ("{count} problem(s) found", "共发现 {count} 个问题"),
@@ -123,6 +192,9 @@ CATALOGUE: dict[str, tuple[str, str]] = {
 KIND_ZH = {"school": "学校", "class": "班级", "teacher": "教师", "subject": "学科", "consortium": "共同体",
            "bell schedule": "作息表", "room": "专用教室", "place": "地点", "sync lesson": "同步课堂", "research block": "教研活动"}
 STAGE_ZH = {"primary": "小学", "junior": "初中"}
+#: The status words every solver reports, in Chinese.
+STATUS_ZH = {"optimal": "最优", "feasible": "已找到", "infeasible": "无解", "unknown": "未找到",
+             "invalid": "模型无效", "ratios_impossible": "比例无法满足"}
 
 _language = "en"
 

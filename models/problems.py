@@ -26,7 +26,9 @@ class Problem:
         if self.row is not None:
             parts.append(f"第 {self.row} 行" if zh else f"{'line' if in_yaml else 'row'} {self.row}")
         if self.column:
-            if in_yaml:
+            if in_yaml and self.column.isdigit():  # a YAML parse error: the column of the line
+                parts.append(f"第 {self.column} 列" if zh else f"column {self.column}")
+            elif in_yaml:
                 parts.append(f"键 {self.column}" if zh else f"key {self.column}")
             else:
                 label = _column_label(self.file, self.column)

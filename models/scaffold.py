@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Any
 
 from models.files import WORKBOOK_NAME, YAML_NAME, write_workbook, write_yaml
+from models.preferences import QualityRules, SoftWeights
 from models.tables import TABLES
 
 # The 2022 national curriculum plan's subjects (义务教育课程方案 2022).
@@ -34,16 +35,19 @@ def scaffold_yaml() -> dict[str, Any]:
             "assessment_days": ["2027-01-14", "2027-01-15"],
         },
         "consortia": [{"id": "示例共同体", "name": "示例县小学教研共同体", "kind": "co_built"}],
+        # Periods 3 and 4 keep the same clock times in both schedules and seasons: a synchronized lesson
+        # needs one period that lies within the other's times at every school (the examples S1 and S2).
         "bell_schedules": [
             {"id": "县城作息", "days": ["周一", "周二", "周三", "周四", "周五"],
-             "periods": ["08:00-08:40", "08:50-09:30", "09:50-10:30", "10:40-11:20", "14:30-15:10", "15:20-16:00", "16:10-16:50"],
+             "periods": ["08:00-08:40", "08:50-09:30", "10:10-10:50", "11:00-11:40", "14:30-15:10", "15:20-16:00", "16:10-16:50"],
              "seasons": [{"name": "冬季作息", "starts": "2026-10-08",
-                          "periods": ["08:00-08:40", "08:50-09:30", "09:50-10:30", "10:40-11:20", "14:00-14:40", "14:50-15:30", "15:40-16:20"]}]},
+                          "periods": ["08:00-08:40", "08:50-09:30", "10:10-10:50", "11:00-11:40", "14:00-14:40", "14:50-15:30", "15:40-16:20"]}]},
             {"id": "乡村作息", "days": ["周一", "周二", "周三", "周四", "周五"],
              "periods": ["08:20-09:00", "09:10-09:50", "10:10-10:50", "11:00-11:40", "14:30-15:10", "15:20-16:00", "16:10-16:50"]},
         ],
         "subjects": STANDARD_SUBJECTS,
-        "weights": {"core_in_morning": 3, "spread": 2, "teacher_gaps": 1, "daily_balance": 1, "teacher_times": 2},
+        "weights": SoftWeights().model_dump(),
+        "quality": QualityRules().model_dump(mode="json", exclude={"free_slots", "core_subjects", "pe_subjects"}),
     }
 
 

@@ -14,7 +14,8 @@ from models.curriculum import CurriculumEntry, Subject
 from models.enums import Stage
 from models.explicit import ExplicitTimetable
 from models.later import ActivityRule, ExchangePolicy, ItinerantPost
-from models.preferences import SoftWeights
+from models.pacing import PacingRow
+from models.preferences import QualityRules, SoftWeights
 from models.school import Consortium, Room, School, SchoolClass
 from models.staff import Teacher, TeachingAssignment
 from models.travel import TravelTimes
@@ -43,7 +44,10 @@ class Scenario(Frozen):
     travel: TravelTimes = TravelTimes()
     sync_lessons: tuple[SyncLesson, ...] = ()
     research_blocks: tuple[ResearchBlock, ...] = ()
+    # The term's teaching sequence per grade and subject (学科进度), for the pacing calendar (docs/pacing.md).
+    pacing: tuple[PacingRow, ...] = ()
     weights: SoftWeights = SoftWeights()
+    quality: QualityRules = QualityRules()
     # Kept for the issues that solve them (itinerant posts, activities, exchange rotation).
     itinerant_posts: tuple[ItinerantPost, ...] = ()
     activities: tuple[ActivityRule, ...] = ()
@@ -86,6 +90,24 @@ class Scenario(Frozen):
     def class_curriculum(self, class_id: str) -> list[CurriculumEntry]:
         klass = self.class_by_id[class_id]
         return self.curriculum_of(self.school_by_id[klass.school].stage, klass.grade)
+
+    @cached_property
+    def post_of(self) -> dict[str, ItinerantPost]:
+        """Itinerant teacher id -> their post (the first post listing them; validation flags a teacher in two)."""
+        found: dict[str, ItinerantPost] = {}
+        for post in sorted(self.itinerant_posts, key=lambda p: p.id):
+            for teacher in post.teachers:
+                found.setdefault(teacher, post)
+        return found
+
+    def post_schools(self, post: ItinerantPost) -> list[str]:
+        """The schools a post may serve: its list, or every school within ``radius_minutes`` of the base."""
+        if post.schools:
+            listed = [s for s in post.schools if s in self.school_by_id]
+            return sorted(set(listed) | ({post.base} if post.base in self.school_by_id else set()))
+        radius = post.radius_minutes if post.radius_minutes is not None else 0
+        return sorted(school.id for school in self.schools
+                      if (minutes := self.travel_minutes(post.base, school.id)) is not None and minutes <= radius)
 
     def travel_minutes(self, school_a: str, school_b: str) -> int | None:
         a, b = self.school_by_id[school_a].place, self.school_by_id[school_b].place

@@ -62,3 +62,12 @@ class Solution(Frozen):
     lessons: tuple[LessonPlacement, ...]
     research: tuple[ResearchPlacement, ...] = ()
     parts: tuple[PartReport, ...] = ()
+
+
+def solution_json(solution: Solution) -> str:
+    """solution.json text: lessons and blocks sorted, wall-clock times left out, so reruns are byte-identical."""
+    lessons = sorted(solution.lessons, key=lambda x: (x.school, x.class_id, x.day.index, x.period, x.key))
+    research = sorted(solution.research, key=lambda r: r.block)
+    parts = tuple(p.model_copy(update={"wall_seconds": None}) for p in sorted(solution.parts, key=lambda p: p.id))
+    stable = solution.model_copy(update={"lessons": tuple(lessons), "research": tuple(research), "parts": parts})
+    return stable.model_dump_json(by_alias=True, indent=1, exclude={"parts": {"__all__": {"wall_seconds"}}}) + "\n"

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any, Callable
 
-from models.enums import ConsortiumKind, DeliveryMode, SchoolRole, SchoolTier, Stage, Weekday
+from models.enums import ConsortiumKind, DeliveryMode, PacingKind, SchoolRole, SchoolTier, Stage, Weekday
 from models.times import parse_slot_ranges
 
 
@@ -237,16 +237,35 @@ ROOMS = Table("rooms", "专用教室", (
     Column("subjects", "学科", _list, required=True, help="lessons of these subjects need this kind of room"),
 ), required=False, examples=(("示例一小-机房", "示例一小", "计算机教室", "信息科技"), ("示例一小-音乐", "示例一小", "音乐教室", "音乐")))
 
+SYNC_MEANING = """What a sync lesson means in time (the solver and `tongbu verify` each implement exactly this, \
+independently):
+
+- The teacher is at the teaching school and busy during the teaching class's period there (its clock window \
+under that school's bells on that date); travel to and from that school counts as for any lesson. The \
+receiving classes' periods are not the teacher's time: under other bells a receiving period may begin earlier \
+or end later, and those minutes belong to the receiving school, whose staff supervise the class.
+- Each receiving class is busy during its own period at its own school; it is one of that class's curriculum \
+periods of the subject.
+- All ends are live together: with `min_overlap_minutes` = m, the window common to the teaching period and every \
+receiving period lasts at least m minutes; left empty, every two ends nest (the shorter period lies inside the \
+longer one's clock window). This holds on every date of the term, under each school's seasonal bells (the \
+solver asks it for every combination of the schools' bell seasons, which is slightly stricter).
+- Every occurrence is on a weekday on which every school involved teaches; `tongbu validate` reports a sync \
+lesson that has no such time before any solve."""
+
 SYNC_LESSONS = Table("sync_lessons", "同步课堂", (
     Column("id", "编号", required=True),
     Column("subject", "学科", required=True),
     Column("teaching_class", "授课班级", required=True, help="class id of the class taught in person"),
-    Column("receiving_classes", "接收班级", _list, required=True, help="class ids at other schools, separated by ;"),
+    Column("receiving_classes", "接收班级", _list, required=True,
+           help="class ids at other schools, of the teaching class's grade, separated by ;"),
     Column("per_week", "每周节数", _count, help="default 1"),
-    Column("teacher", "授课教师", help="teacher id; empty = the teaching class's teacher of the subject"),
+    Column("teacher", "授课教师", help="teacher id, of a teacher of the subject; empty = the teaching class's teacher of "
+                                      "the subject"),
     Column("mode", "形式", _enum(DeliveryMode), help="sync 同步课堂 / remote 专递课堂"),
-    Column("min_overlap_minutes", "最少重叠分钟", _count, help="empty = the whole lesson overlaps"),
-), required=False, examples=(("S1", "语文", "示例一小1(1)", "示例村小1(1)", "1", "", "remote", ""),
+    Column("min_overlap_minutes", "最少重叠分钟", _count,
+           help="minutes all ends must be live together; empty = the ends' periods nest (see above)"),
+), required=False, help=SYNC_MEANING, examples=(("S1", "语文", "示例一小1(1)", "示例村小1(1)", "1", "", "remote", ""),
                              ("S2", "体育与健康", "示例一小1(1)", "示例村小1(1)", "1", "T0001", "sync", "30")))
 
 RESEARCH_BLOCKS = Table("research_blocks", "教研活动", (
@@ -256,13 +275,45 @@ RESEARCH_BLOCKS = Table("research_blocks", "教研活动", (
     Column("grades", "年级", parse_grades),
     Column("consortium", "共同体", help="consortium id; empty = county-wide"),
     Column("teachers", "教师", _list, help="further teacher ids"),
-    Column("minutes", "时长分钟", _count, help="default 90"),
+    Column("minutes", "时长分钟", _count, help="default 90; at most the teaching day of its schools (first period start "
+                                           "to last period end)"),
     Column("mode", "形式", _enum(DeliveryMode), help="online 线上 / in_person 线下"),
     Column("host", "承办学校", help="school id, for in-person blocks"),
     Column("days", "可选星期", _weekdays, help="e.g. 周二;周四; empty = Monday to Friday"),
-), required=False, examples=(("R1", "低段语文集体备课", "语文", "1-3", "示例共同体", "", "90", "online", "", "周三"),
-                             ("R2", "语文大教研", "语文", "4-6", "示例共同体", "", "120", "in_person", "示例一小", "周四")))
+    Column("travel_buffer_minutes", "路途余量分钟", _count,
+           help="in person: minutes to spare between a lesson and the trip to or from the host; default 15"),
+), required=False, examples=(("R1", "低段语文集体备课", "语文", "1-3", "示例共同体", "", "90", "online", "", "周三", ""),
+                             ("R2", "语文大教研", "语文", "4-6", "示例共同体", "", "120", "in_person", "示例一小", "周四",
+                              "20")))
+
+PACING_MEANING = """The term's teaching sequence per grade and subject (学科进度), in the order it is taught \
+(`seq`): textbook units with the lessons (课时) each needs, review allowances, and unified assessments (统一测评) \
+with their dates. `tongbu solve` (or `tongbu plan-pacing`) turns it into a consortium pacing calendar: the school \
+week each unit starts and ends, the same for every class of the grade in the consortium, such that no class needs \
+more lessons of the subject in a week than its timetable and the term calendar give it, and every assessment comes \
+after the units before it in the sequence (and before those after it). See docs/pacing.md.
+
+- Rows with an empty `consortium` hold for every consortium (a county-wide sequence and county-wide assessments); \
+rows naming a consortium replace the county-wide rows of that grade and subject for that consortium.
+- A grade's test of several subjects on one day is one `assessment` row per subject, with the same date.
+- On an assessment's date the tested grade's lessons of that subject are not counted (the test takes them); a date \
+in `term.assessment_days` has no lessons at all."""
+
+PACING = Table("pacing", "教学进度", (
+    Column("consortium", "共同体", help="consortium id; empty = every consortium (county-wide)"),
+    Column("grade", "年级", _count, required=True),
+    Column("subject", "学科", required=True),
+    Column("seq", "序号", _count, required=True, help="teaching order within the grade and subject"),
+    Column("kind", "类型", _enum(PacingKind), help="unit 单元 (default) / review 复习 / assessment 测评"),
+    Column("title", "内容", required=True, help="e.g. 第一单元, 期中复习, 期中测评", aliases=("名称",)),
+    Column("lessons", "课时", _count, help="lessons a unit or review needs (at least 1); empty for an assessment"),
+    Column("date", "日期", parse_date, help="the date of an assessment (a teaching day or one of term.assessment_days)"),
+    Column("textbook", "教材", help="e.g. 统编版 语文 三年级上册"),
+    Column("note", "说明", help="where the lesson count comes from", aliases=("来源",)),
+), required=False, help=PACING_MEANING, examples=(
+    ("", "1", "语文", "1", "unit", "识字（一）", "14", "", "统编版 语文 一年级上册", "课时为估计值"),
+    ("", "1", "语文", "2", "assessment", "期末测评", "", "2027-01-14", "", "")))
 
 TABLES: tuple[Table, ...] = (SCHOOLS, CLASSES, TEACHERS, CURRICULUM, TRAVEL, ASSIGNMENTS, ROOMS, SYNC_LESSONS,
-                             RESEARCH_BLOCKS)
+                             RESEARCH_BLOCKS, PACING)
 TABLE_BY_NAME = {t.name: t for t in TABLES}

@@ -11,6 +11,7 @@ from pathlib import Path
 
 from models.enums import DeliveryMode, SchoolRole
 from models.files import YAML_NAME, Loaded, read_scenario_folder
+from models.term import term_problems as calendar_problems
 from models.problems import Problem, sorted_problems
 from models.scenario import Scenario
 
@@ -130,6 +131,11 @@ class Checker:
                 self.unknown("sync_lessons", sync.id, "subject", "subject", sync.subject, "scenario.yaml subjects")
             if sync.teacher and sync.teacher not in s.teacher_by_id:
                 self.unknown("sync_lessons", sync.id, "teacher", "teacher", sync.teacher, self.loaded.files["teachers"])
+            elif sync.teacher and sync.subject in s.subject_by_id \
+                    and sync.subject not in s.teacher_by_id[sync.teacher].subjects:
+                person = s.teacher_by_id[sync.teacher]
+                self.at("sync_lessons", sync.id, "teacher_cannot_teach", "teacher", teacher=f"{person.name}({person.id})",
+                        subject=sync.subject, subjects="、".join(person.subjects))
             teaching = s.class_by_id.get(sync.teaching_class)
             if teaching is None:
                 self.unknown("sync_lessons", sync.id, "teaching_class", "class", sync.teaching_class, self.loaded.files["classes"])
@@ -143,6 +149,9 @@ class Checker:
                     continue
                 if column == "receiving_classes" and teaching is not None and klass.school == teaching.school:
                     self.at("sync_lessons", sync.id, "sync_same_school", column, class_id=class_id, school=klass.school)
+                if column == "receiving_classes" and teaching is not None and klass.grade != teaching.grade:
+                    self.at("sync_lessons", sync.id, "sync_cross_grade", column, sync=sync.id, grade=teaching.grade,
+                            teaching=teaching.id, other=klass.grade, class_id=class_id)
                 if not any(e.subject == sync.subject for e in s.class_curriculum(klass.id)):
                     self.at("sync_lessons", sync.id, "sync_grade", column, sync=sync.id, subject=sync.subject, class_id=class_id)
                 per_class[(class_id, sync.subject)] += sync.per_week
@@ -170,6 +179,61 @@ class Checker:
                 self.unknown("research_blocks", block.id, "host", "school", block.host, self.loaded.files["schools"])
             if block.mode == DeliveryMode.IN_PERSON and not block.host:
                 self.at("research_blocks", block.id, "required", "host", what="host (承办学校) for an in-person block")
+
+    # --- clock times ----------------------------------------------------------------------------
+
+    def sync_times(self) -> None:
+        """Every sync lesson can be live: a weekday all its schools teach, and one period of each class that meet.
+
+        The teacher is busy only during the teaching class's period and each receiving class during its own.
+        With ``min_overlap_minutes`` m the common window of all of them (the intersection of their clock
+        times) lasts at least m minutes; without it, every two of them nest (the shorter period inside the
+        longer one). Both under every combination of the schools' bell variants (base and seasons), since
+        each school switches to its winter times on its own date.
+        """
+        s = self.s
+        for sync in s.sync_lessons:
+            ends = [s.class_by_id.get(c) for c in (sync.teaching_class, *sync.receiving_classes)]
+            if len(ends) < 2 or any(k is None or k.school not in s.school_by_id
+                                    or s.school_by_id[k.school].bell_schedule not in s.bells_by_id for k in ends):
+                continue  # unknown classes, schools and bell schedules are reported where they are
+            classes = [k for k in ends if k is not None]
+            bells = [s.bells_of(k.school) for k in classes]
+            if not set.intersection(*(set(b.days) for b in bells)):
+                days = "; ".join(f"{k.school} {'、'.join(d.zh for d in b.days)}"
+                                 for k, b in _unique_by_school(classes, bells))
+                self.at("sync_lessons", sync.id, "sync_no_common_day", "receiving_classes", sync=sync.id, days=days)
+                continue
+            ok = _PeriodMatch(classes, bells, sync.min_overlap_minutes)
+            if ok.search() is not None:
+                continue
+            how = _overlap_words(sync.min_overlap_minutes)
+            pair = ok.first_pair_without_match()
+            if pair is not None:
+                i, j = pair
+                self.at("sync_lessons", sync.id, "sync_no_common_time", "receiving_classes", sync=sync.id,
+                        class_id=classes[j].id, bells=_bells_text(bells[j]), teaching=classes[i].id,
+                        teaching_bells=_bells_text(bells[i]), **how)
+            else:
+                self.at("sync_lessons", sync.id, "sync_no_common_time_all", "receiving_classes", sync=sync.id,
+                        classes="、".join(k.id for k in classes), **how)
+
+    def research_lengths(self) -> None:
+        """A research block fits in the teaching day of its schools: first period start to last period end, the
+        widest over their bell schedules and seasons (the window the solver places blocks in)."""
+        s = self.s
+        for block in s.research_blocks:
+            schools = [x for x in s.schools if block.consortium is None or x.consortium == block.consortium]
+            schools += [s.school_by_id[t.school] for t in (s.teacher_by_id.get(i) for i in block.teachers)
+                        if t is not None and t.school in s.school_by_id]
+            bells = [s.bells_by_id[x.bell_schedule] for x in schools if x.bell_schedule in s.bells_by_id]
+            if not bells:
+                continue
+            first = min(p.start_minute for b in bells for variant in b.variants() for p in variant)
+            last = max(p.end_minute for b in bells for variant in b.variants() for p in variant)
+            if block.minutes > last - first:
+                self.at("research_blocks", block.id, "research_too_long", "minutes", block=block.id,
+                        minutes=block.minutes, span=last - first, first=_clock(first), last=_clock(last))
 
     # --- travel -------------------------------------------------------------------------------
 
@@ -243,14 +307,7 @@ class Checker:
                     self.at("curriculum", str(s.curriculum.index(entry)), "double_no_room", "doubles", class_id=klass.id,
                             subject=entry.subject, doubles=entry.doubles)
                 demand[(klass.school, entry.subject)] += max(0, entry.periods - synced[(klass.id, entry.subject)])
-        teachers_at: dict[str, list] = defaultdict(list)
-        for teacher in s.teachers:
-            for school in (teacher.school, *teacher.also_schools):
-                teachers_at[school].append(teacher)
-        for teacher_id, schools in sorted(itinerant_reach(s).items()):  # itinerant teachers count where they serve
-            for school in sorted(schools):
-                if teacher_id in s.teacher_by_id and s.teacher_by_id[teacher_id] not in teachers_at[school]:
-                    teachers_at[school].append(s.teacher_by_id[teacher_id])
+        teachers_at = self.teachers_at()  # itinerant teachers count where they serve
         per_school: dict[str, int] = defaultdict(int)
         for (school, subject), need in sorted(demand.items()):
             per_school[school] += need
@@ -267,35 +324,114 @@ class Checker:
         self.teacher_loads()
 
     def teacher_loads(self) -> None:
+        """Each teacher's load: assigned classes, the sync lessons they are named for, and the class-subjects
+        only they can take (no one else at the school teaches the subject), against max_weekly and their
+        available times."""
         s = self.s
-        load: dict[str, int] = defaultdict(int)
-        synced: dict[tuple[str, str], int] = defaultdict(int)
+        loads = self.assigned_loads()
+        for teacher in s.teachers:
+            parts = loads.get(teacher.id, {})
+            used = sum(sum(kinds.values()) for kinds in parts.values())
+            if not used or teacher.school not in s.school_by_id \
+                    or s.school_by_id[teacher.school].bell_schedule not in s.bells_by_id:
+                continue
+            name = f"{teacher.name}({teacher.id})"
+            if used > teacher.max_weekly:
+                detail, detail_zh = _load_detail(parts)
+                self.at("teachers", teacher.id, "teacher_over_weekly", "max_weekly", teacher=name, load=used,
+                        max=teacher.max_weekly, detail=detail, detail_zh=detail_zh)
+            bells = s.bells_of(teacher.school)
+            free_by_day = [sum(1 for p in range(1, bells.periods_per_day + 1) if not teacher.is_unavailable(d, p))
+                           if teacher.unavailable else bells.periods_per_day for d in bells.days]
+            if teacher.unavailable and not self.ever_available(teacher):
+                detail, detail_zh = _load_detail(parts)
+                self.at("teachers", teacher.id, "teacher_never_available", "unavailable", teacher=name, load=used,
+                        unavailable=_slots_text(teacher), detail=detail, detail_zh=detail_zh)
+                continue
+            free = sum(free_by_day)
+            daily_cap = sum(min(teacher.max_daily, n) for n in free_by_day)
+            if used > free:
+                self.at("teachers", teacher.id, "teacher_over_slots", "unavailable", teacher=name,
+                        load=used, free=free, why="unavailable times", why_zh="不可排时间")
+            elif used > daily_cap:
+                self.at("teachers", teacher.id, "teacher_over_slots", "max_daily", teacher=name,
+                        load=used, free=daily_cap, why=f"max_daily {teacher.max_daily}",
+                        why_zh=f"日课时上限 {teacher.max_daily}")
+
+    def ever_available(self, teacher) -> bool:
+        """Some period of some teaching day, at a school where the teacher may teach, is not in ``unavailable``."""
+        s = self.s
+        for school in (teacher.school, *teacher.also_schools):
+            if school not in s.school_by_id or s.school_by_id[school].bell_schedule not in s.bells_by_id:
+                continue
+            bells = s.bells_of(school)
+            if any(not teacher.is_unavailable(d, p) for d in bells.days for p in range(1, bells.periods_per_day + 1)):
+                return True
+        return False
+
+    def assigned_loads(self) -> dict[str, dict[str, dict[str, int]]]:
+        """Teacher id -> subject -> where the periods come from ('assigned', 'sync', 'only') -> periods a week.
+
+        As the solver's assignment counts them: a class-subject's periods less those it receives by sync
+        lessons go to its teacher, less those of the teaching class given by a sync lesson's named teacher,
+        which are that teacher's. A class-subject not in the assignments table that only one teacher at the
+        school can teach (home school, also_schools or an itinerant post reaching it) is certainly theirs.
+        """
+        s = self.s
+        received: dict[tuple[str, str], int] = defaultdict(int)
+        named: dict[tuple[str, str], int] = defaultdict(int)
+        load: dict[str, dict[str, dict[str, int]]] = defaultdict(lambda: defaultdict(lambda: defaultdict(int)))
         for sync in s.sync_lessons:
             for class_id in sync.receiving_classes:
-                synced[(class_id, sync.subject)] += sync.per_week
+                received[(class_id, sync.subject)] += sync.per_week
+            if sync.teacher in s.teacher_by_id:
+                named[(sync.teaching_class, sync.subject)] += sync.per_week
+                load[sync.teacher][sync.subject]["sync"] += sync.per_week
+
+        valid = {c.id for c in s.classes if c.school in s.school_by_id}
+        entries = {c.id: s.class_curriculum(c.id) for c in s.classes if c.id in valid}
+        periods_of: dict[tuple[str, str], int] = defaultdict(int)
+        for class_id, class_entries in entries.items():
+            for entry in class_entries:
+                periods_of[(class_id, entry.subject)] += entry.periods
+
+        def local(class_id: str, subject: str) -> int:
+            periods = periods_of.get((class_id, subject), 0)
+            return max(0, periods - received[(class_id, subject)] - named[(class_id, subject)])
+
+        assigned: set[tuple[str, str]] = set()
         for a in s.assignments:
             if a.class_id not in s.class_by_id or a.teacher not in s.teacher_by_id:
                 continue
-            periods = sum(e.periods for e in s.class_curriculum(a.class_id) if e.subject == a.subject) \
-                if s.class_by_id[a.class_id].school in s.school_by_id else 0
-            load[a.teacher] += max(0, periods - synced[(a.class_id, a.subject)])
+            assigned.add((a.class_id, a.subject))
+            if a.class_id in valid and (periods := local(a.class_id, a.subject)):
+                load[a.teacher][a.subject]["assigned"] += periods
+        able: dict[tuple[str, str], list] = {}
+        teachers_at = self.teachers_at()
+        for klass in s.classes:
+            for entry in entries.get(klass.id, ()):
+                if (klass.id, entry.subject) in assigned:
+                    continue
+                key = (klass.school, entry.subject)
+                if key not in able:
+                    able[key] = [t for t in teachers_at[klass.school] if entry.subject in t.subjects]
+                if len(able[key]) == 1 and (periods := local(klass.id, entry.subject)):
+                    load[able[key][0].id][entry.subject]["only"] += periods
+        return load
+
+    def teachers_at(self) -> dict[str, list]:
+        """School id -> the teachers who may teach there: its own, those listing it in also_schools, and
+        itinerant teachers whose post reaches it."""
+        s = self.s
+        teachers_at: dict[str, list] = defaultdict(list)
         for teacher in s.teachers:
-            used = load.get(teacher.id, 0)
-            if not used or teacher.school not in s.school_by_id or s.school_by_id[teacher.school].bell_schedule not in s.bells_by_id:
-                continue
-            if used > teacher.max_weekly:
-                self.at("teachers", teacher.id, "teacher_over_weekly", "max_weekly", teacher=f"{teacher.name}({teacher.id})",
-                        load=used, max=teacher.max_weekly)
-            bells = s.bells_of(teacher.school)
-            free = sum(1 for d in bells.days for p in range(1, bells.periods_per_day + 1) if not teacher.is_unavailable(d, p))
-            daily_cap = sum(min(teacher.max_daily, sum(1 for p in range(1, bells.periods_per_day + 1)
-                                                          if not teacher.is_unavailable(d, p))) for d in bells.days)
-            if used > free:
-                self.at("teachers", teacher.id, "teacher_over_slots", "unavailable", teacher=f"{teacher.name}({teacher.id})",
-                        load=used, free=free, why="unavailable times")
-            elif used > daily_cap:
-                self.at("teachers", teacher.id, "teacher_over_slots", "max_daily", teacher=f"{teacher.name}({teacher.id})",
-                        load=used, free=daily_cap, why=f"max_daily {teacher.max_daily}")
+            for school in (teacher.school, *teacher.also_schools):
+                teachers_at[school].append(teacher)
+        for teacher_id, schools in sorted(itinerant_reach(s).items()):
+            for school in sorted(schools):
+                if teacher_id in s.teacher_by_id and s.teacher_by_id[teacher_id] not in teachers_at[school]:
+                    teachers_at[school].append(s.teacher_by_id[teacher_id])
+        return teachers_at
 
 
 def itinerant_reach(scenario: Scenario) -> dict[str, set[str]]:
@@ -310,6 +446,119 @@ def itinerant_reach(scenario: Scenario) -> dict[str, set[str]]:
         for teacher in post.teachers:
             reach[teacher] |= schools
     return reach
+
+
+_LOAD_SOURCES = (("assigned", "assigned", "任课安排"), ("only", "only teacher", "唯一可任教"),
+                 ("sync", "sync lessons", "同步课堂"))
+
+
+def _load_detail(parts: dict[str, dict[str, int]]) -> tuple[str, str]:
+    """A teacher's load by subject and source, e.g. '语文 8: assigned 8; 体育与健康 5: only teacher 4, sync lessons 1'."""
+    en, zh = [], []
+    for subject in sorted(parts):
+        kinds = parts[subject]
+        total = sum(kinds.values())
+        if not total:
+            continue
+        sources = [(kinds[k], en_word, zh_word) for k, en_word, zh_word in _LOAD_SOURCES if kinds.get(k)]
+        en.append(f"{subject} {total}: " + ", ".join(f"{word} {n}" for n, word, _ in sources))
+        zh.append(f"{subject} {total} 节：" + "，".join(f"{word} {n}" for n, _, word in sources))
+    return "; ".join(en), "；".join(zh)
+
+
+def _slots_text(teacher) -> str:
+    parts = []
+    for r in teacher.unavailable:
+        if r.first is None:
+            parts.append(r.day.zh)
+        elif r.last in (None, r.first):
+            parts.append(f"{r.day.zh}{r.first}")
+        else:
+            parts.append(f"{r.day.zh}{r.first}-{r.last}")
+    return ";".join(parts)
+
+
+def _clock(minute: int) -> str:
+    return f"{minute // 60:02d}:{minute % 60:02d}"
+
+
+def _bells_text(bells) -> str:
+    """A bell schedule and its seasons, as the timetabler named them: '县城作息 + 冬季作息'."""
+    return " + ".join([bells.id] + [season.name for season in bells.seasons])
+
+
+def _unique_by_school(classes: list, bells: list) -> list:
+    seen: dict[str, tuple] = {}
+    for klass, schedule in zip(classes, bells):
+        seen.setdefault(klass.school, (klass, schedule))
+    return list(seen.values())
+
+
+def _overlap_words(minutes: int | None) -> dict[str, str]:
+    if minutes is None:
+        return {"how": "nest (the shorter period inside the other's clock times)",
+                "how_zh": "完全重合（较短的一节落在另一节的时间之内）",
+                "or_overlap": ", or set min_overlap_minutes to the overlap that is enough",
+                "or_overlap_zh": "，或在 min_overlap_minutes（最少重叠分钟）中填写足够的重叠分钟数"}
+    return {"how": f"overlap by at least {minutes} minutes", "how_zh": f"重叠至少 {minutes} 分钟",
+            "or_overlap": ", or lower min_overlap_minutes", "or_overlap_zh": "，或减小 min_overlap_minutes（最少重叠分钟）"}
+
+
+class _PeriodMatch:
+    """One period per class of a sync lesson such that they meet live under every combination of bell variants.
+
+    Whether a set of periods meets is decided pair by pair: the common window of all of them is
+    min(ends) - max(starts), i.e. the least over pairs of one period's end minus another's start, so it
+    lasts ``m`` minutes exactly when every pair overlaps by ``m``; nesting is a pairwise condition by
+    definition. Each pair depends only on its two schools' variants (two classes of one school share
+    them), so the search is over periods with a pairwise test, which is small enough to do exhaustively.
+    """
+
+    def __init__(self, classes: list, bells: list, minutes: int | None) -> None:
+        self.schools = [k.school for k in classes]
+        self.windows = [[[(p.start_minute, p.end_minute) for p in variant] for variant in b.variants()] for b in bells]
+        self.counts = [b.periods_per_day for b in bells]
+        self.minutes = minutes
+        self.cache: dict[tuple[int, int, int, int], bool] = {}
+
+    def meets(self, i: int, p: int, j: int, q: int) -> bool:
+        key = (i, p, j, q)
+        if key not in self.cache:
+            a, b = self.windows[i], self.windows[j]
+            combos = ([(v, v) for v in range(len(a))] if self.schools[i] == self.schools[j]
+                      else [(v, w) for v in range(len(a)) for w in range(len(b))])
+            self.cache[key] = all(self._pair(a[v][p], b[w][q]) for v, w in combos)
+        return self.cache[key]
+
+    def _pair(self, x: tuple[int, int], y: tuple[int, int]) -> bool:
+        if self.minutes is None:
+            return (x[0] <= y[0] and y[1] <= x[1]) or (y[0] <= x[0] and x[1] <= y[1])
+        return min(x[1], y[1]) - max(x[0], y[0]) >= self.minutes
+
+    def search(self) -> list[int] | None:
+        """Period indexes (0-based), one per class, that meet pairwise; None when there are none."""
+        chosen: list[int] = []
+
+        def extend(k: int) -> bool:
+            if k == len(self.counts):
+                return True
+            for q in range(self.counts[k]):
+                if all(self.meets(i, p, k, q) for i, p in enumerate(chosen)):
+                    chosen.append(q)
+                    if extend(k + 1):
+                        return True
+                    chosen.pop()
+            return False
+
+        return chosen if extend(0) else None
+
+    def first_pair_without_match(self) -> tuple[int, int] | None:
+        """The first two classes (teaching class first) with no pair of periods that meet, if any."""
+        for i in range(len(self.counts)):
+            for j in range(i + 1, len(self.counts)):
+                if not any(self.meets(i, p, j, q) for p in range(self.counts[i]) for q in range(self.counts[j])):
+                    return i, j
+        return None
 
 
 def _has_double_slot(bells) -> bool:
@@ -328,20 +577,21 @@ def validate_folder(folder: Path) -> tuple[Scenario | None, list[Problem]]:
     if loaded.scenario is not None:
         checker = Checker(loaded.scenario, loaded)
         checker.references()
+        checker.sync_times()
+        checker.research_lengths()
         checker.travel()
         checker.itinerant_references()
         checker.capacity()
+        from models.pacing_validation import check_pacing
+
+        check_pacing(checker)
         problems += checker.problems
         problems += term_problems(loaded.scenario, loaded)
     return loaded.scenario, sorted_problems(problems)
 
 
 def term_problems(scenario: Scenario, loaded: Loaded | None = None) -> list[Problem]:
-    """Calendar problems (package coverage of holidays, undeclared make-up days) from the feeds' term module."""
-    try:
-        from feeds.term import term_problems as calendar_problems  # type: ignore[import-not-found]
-    except ImportError:
-        return []
+    """Calendar problems (package coverage of holidays, undeclared make-up days) of the term calendar."""
     return [Problem(file=YAML_NAME, code="term_data", params={"detail": p.en, "detail_zh": p.zh}, column=p.field,
                     row=loaded.yaml_line(p.field) if loaded else None)
             for p in calendar_problems(scenario.term)]

@@ -3,10 +3,9 @@ research blocks. CSV is written with a BOM (utf-8-sig) and CRLF so Excel on Chin
 
 from __future__ import annotations
 
-import csv
-import io
 from pathlib import Path
 
+from models.cells import csv_bytes as table_csv
 from models.scenario import Scenario
 from models.solution import LessonPlacement, Solution
 from reports.labels import (
@@ -32,12 +31,8 @@ RESEARCH_HEADER = ["教研活动编号", "教研活动", "星期", "时间", "�
 
 
 def csv_bytes(header: list[str], rows: list[list[str]]) -> bytes:
-    """CSV text with a BOM and CRLF line ends."""
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(header)
-    writer.writerows(rows)
-    return buffer.getvalue().encode("utf-8-sig")
+    """CSV text with a BOM and CRLF line ends; formula-like text is neutralised (models.cells)."""
+    return table_csv([header] + rows)
 
 
 def write_csv(path: Path, header: list[str], rows: list[list[str]]) -> Path:

@@ -6,9 +6,7 @@ current time; both are replaced by a stamp derived from the scenario (the term's
 
 from __future__ import annotations
 
-import io
 import re
-import zipfile
 from datetime import datetime
 from pathlib import Path
 
@@ -16,8 +14,8 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, NamedStyle, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
-from openpyxl.writer.excel import ExcelWriter
 
+from models.cells import safe_cell, workbook_bytes
 from reports.grid import Grid
 
 FONT_NAME = "宋体"  # present on every Chinese Windows; WPS and LibreOffice map it to a CJK font
@@ -25,7 +23,6 @@ SYNC_FILL = PatternFill("solid", start_color="FFF2CC", end_color="FFF2CC")
 HEADER_FILL = PatternFill("solid", start_color="D9E1F2", end_color="D9E1F2")
 THIN = Side(style="thin", color="000000")
 THICK = Side(style="medium", color="000000")
-ZIP_EPOCH = (1980, 1, 1, 0, 0, 0)  # the earliest time a zip entry can carry
 
 _FORBIDDEN_SHEET_CHARS = re.compile(r"[\[\]:*?/\\]")
 SHEET_NAME_MAX = 31
@@ -105,13 +102,13 @@ def write_grid_sheet(ws: Worksheet, grid: Grid) -> None:
     The workbook must have the named styles of ``_register_styles``."""
     columns = 2 + len(grid.days)
     for col in range(1, columns + 1):
-        ws.cell(row=1, column=col, value=grid.title if col == 1 else None).style = "课表标题"
-        ws.cell(row=2, column=col, value=grid.subtitle if col == 1 else None).style = "课表副标题"
+        ws.cell(row=1, column=col, value=safe_cell(grid.title) if col == 1 else None).style = "课表标题"
+        ws.cell(row=2, column=col, value=safe_cell(grid.subtitle) if col == 1 else None).style = "课表副标题"
     ws.row_dimensions[1].height = 28
 
     header = ["节次", "时间"] + [day.zh for day in grid.days]
     for col, text in enumerate(header, start=1):
-        ws.cell(row=3, column=col, value=text).style = "课表表头"
+        ws.cell(row=3, column=col, value=safe_cell(text)).style = "课表表头"
     ws.row_dimensions[3].height = 22
 
     first_row = 4
@@ -119,15 +116,16 @@ def write_grid_sheet(ws: Worksheet, grid: Grid) -> None:
     for index, row in enumerate(grid.rows):
         r = first_row + index
         pm = "午" if row.afternoon_starts else ""
-        ws.cell(row=r, column=1, value=row.label).style = "课表节次" + pm
-        ws.cell(row=r, column=2, value=row.times.replace(" (", "\n(") if row.times else None).style = "课表时间" + pm
+        ws.cell(row=r, column=1, value=safe_cell(row.label)).style = "课表节次" + pm
+        times = safe_cell(row.times.replace(" (", "\n(")) if row.times else None
+        ws.cell(row=r, column=2, value=times).style = "课表时间" + pm
         for day_index, day in enumerate(grid.days):
             content = grid.cells.get((day, row.period))
             cell = ws.cell(row=r, column=3 + day_index)
             if content is None:
                 cell.style = "课表课程" + pm
                 continue
-            cell.value = "\n".join(content.lines)
+            cell.value = safe_cell("\n".join(content.lines))
             cell.style = ("课表同步" if content.sync else "课表课程") + pm
             most_lines = max(most_lines, -(-len(content.lines) // content.span))
     # Merge after styling every cell, so the rows under a double keep their borders.
@@ -143,7 +141,7 @@ def write_grid_sheet(ws: Worksheet, grid: Grid) -> None:
 
     note_row = first_row + len(grid.rows) + 1
     for offset, note in enumerate(grid.notes):
-        ws.cell(row=note_row + offset, column=1, value=note).style = "课表注释"
+        ws.cell(row=note_row + offset, column=1, value=safe_cell(note)).style = "课表注释"
 
     widest_time = max([_text_width(part) for row in grid.rows for part in row.times.split(" (")] + [8])
     ws.column_dimensions["A"].width = 7
@@ -177,14 +175,14 @@ def table_workbook(sheet_name: str, title: str, header: list[str], rows: list[li
     ws = wb.active
     ws.title = sheet_title(sheet_name, set(), "Sheet1")
     last_column = get_column_letter(len(header))
-    ws.cell(row=1, column=1, value=title).style = "表格标题"
+    ws.cell(row=1, column=1, value=safe_cell(title)).style = "表格标题"
     ws.merge_cells(f"A1:{last_column}1")
     ws.row_dimensions[1].height = 24
     for col, text in enumerate(header, start=1):
-        ws.cell(row=2, column=col, value=text).style = "表格表头"
+        ws.cell(row=2, column=col, value=safe_cell(text)).style = "表格表头"
     for r, row in enumerate(rows, start=3):
         for col, text in enumerate(row, start=1):
-            ws.cell(row=r, column=col, value=text).style = "表格内容"
+            ws.cell(row=r, column=col, value=safe_cell(text)).style = "表格内容"
     for col in range(1, len(header) + 1):
         values = [header[col - 1]] + [row[col - 1] for row in rows]
         natural = max(_text_width(line) for v in values for line in (v.split("\n") or [""]))
@@ -207,23 +205,6 @@ def _stamp(wb: Workbook, stamp: datetime) -> None:
     wb.properties.modified = stamp
     wb.properties.creator = "tongbu"
     wb.properties.lastModifiedBy = "tongbu"
-
-
-def workbook_bytes(wb: Workbook) -> bytes:
-    """The .xlsx bytes, the same on every run: openpyxl's writer is used directly (``Workbook.save``
-    would stamp the modified time), then the zip is rebuilt with every entry dated 1980-01-01."""
-    raw = io.BytesIO()
-    with zipfile.ZipFile(raw, "w", zipfile.ZIP_DEFLATED, allowZip64=True) as archive:
-        ExcelWriter(wb, archive).write_data()
-    stable = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(raw.getvalue())) as source, \
-            zipfile.ZipFile(stable, "w", zipfile.ZIP_DEFLATED) as target:
-        for info in source.infolist():
-            entry = zipfile.ZipInfo(info.filename, date_time=ZIP_EPOCH)
-            entry.compress_type = zipfile.ZIP_DEFLATED
-            entry.external_attr = 0o600 << 16
-            target.writestr(entry, source.read(info.filename))
-    return stable.getvalue()
 
 
 def save_workbook(wb: Workbook, path: Path) -> Path:

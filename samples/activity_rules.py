@@ -95,8 +95,17 @@ def zhangping(consortium: str) -> list[dict]:
 COUNTIES = {"pengshui": pengshui, "yangcheng": yangcheng, "zhangping": zhangping}
 
 
+def debrief(consortium: str) -> dict:
+    # 002 (共建型、协作型教共体建设基本要求): "同步课堂结束后，要针对双边课堂情况及时开展同步教学研讨". After every
+    # sync lesson of the consortium, its teacher and the receiving classes' teachers of the subject meet online
+    # for 30 minutes within two school days (the same day after the lesson, or the next two), between 08:00 and
+    # 18:00 — "及时": the planner takes the earliest time all of them are free.
+    return {"id": f"{consortium}-同步教学研讨", "consortium": consortium, "kind": "debrief", "within_days": 2,
+            "minutes": 30, "time": "08:00-18:00"}
+
+
 def rules_text(county: str) -> str:
-    rules = [rule for consortium in _consortia(county) for rule in COUNTIES[county](consortium)]
+    rules = [rule for consortium in _consortia(county) for rule in COUNTIES[county](consortium) + [debrief(consortium)]]
     body = yaml.safe_dump({"activity_rules": rules}, allow_unicode=True, sort_keys=False, width=120)
     return HEADER + body
 

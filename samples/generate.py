@@ -35,6 +35,9 @@ from models import (  # noqa: E402
     Teacher, TeachingAssignment, TermCalendar, TravelEdge, TravelTimes, Weekday,
 )
 from models.scaffold import STANDARD_SUBJECTS  # noqa: E402
+from samples.delivery import (  # noqa: E402
+    ITINERANT_BUFFER, ITINERANT_MAX_DAILY, ITINERANT_MAX_WEEKLY, PostPlan, lacking, min_overlap, plan_posts, plan_remote, plan_shared,
+)
 
 SEED = 20260901
 SAMPLES_DIR = Path(__file__).resolve().parent
@@ -225,17 +228,25 @@ def bell_schedule(bell_id: str, name: str, morning: str, afternoon: str, winter_
                         seasons=(BellSeason(name="冬季作息", starts=WINTER_STARTS, periods=winter),))
 
 
-# County-seat mornings start 08:00 with a long break (大课间) after period 2; township and village
-# mornings start later (pupils walk far) with short breaks, so periods 3-4 meet at the same clock time.
+# County-seat mornings start 08:00 with a long break (大课间) after period 2. Township mornings run
+# 10 minutes behind (pupils walk far), village mornings 15: every morning period of a township or
+# village school overlaps the county seat's same period by 30 or 25 minutes, never exactly, so
+# sync lessons go by partial overlap (PARTIAL_OVERLAP). Villages also keep a short lunch and end
+# early (children walk home before dark), so their afternoons meet the county seat's in no season.
 PS_CITY_AM = "08:00-08:40 08:50-09:30 10:00-10:40 10:50-11:30"
-PS_TOWN_AM = "08:20-09:00 09:10-09:50 10:00-10:40 10:50-11:30"
+PS_TOWN_AM = "08:10-08:50 09:00-09:40 10:10-10:50 11:00-11:40"
+PS_VILLAGE_AM = "08:15-08:55 09:05-09:45 10:15-10:55 11:05-11:45"
 PENGSHUI_BELLS = (
     bell_schedule("县城作息", "彭水县城小学作息时间", PS_CITY_AM,
                   "14:30-15:10 15:20-16:00 16:10-16:50", "14:00-14:40 14:50-15:30 15:40-16:20"),
-    bell_schedule("乡村作息", "彭水乡镇及村小作息时间", PS_TOWN_AM,
+    bell_schedule("乡镇作息", "彭水乡镇小学作息时间", PS_TOWN_AM,
                   "14:20-15:00 15:10-15:50 16:00-16:40", "13:50-14:30 14:40-15:20 15:30-16:10"),
+    bell_schedule("村小作息", "彭水村小及教学点作息时间", PS_VILLAGE_AM,
+                  "14:00-14:40 14:50-15:30 15:40-16:20", "13:30-14:10 14:20-15:00 15:10-15:50"),
 )
 # Shanxi: a long summer noon break, afternoons from 15:00 (primary) until the winter schedule.
+# Township schools run 10 minutes behind the county seat all morning (junior periods of 45 minutes
+# overlap by 35).
 YANGCHENG_BELLS = (
     bell_schedule("县城小学作息", "阳城县城小学作息时间", PS_CITY_AM,
                   "15:00-15:40 15:50-16:30 16:40-17:20", "14:30-15:10 15:20-16:00 16:10-16:50"),
@@ -243,10 +254,13 @@ YANGCHENG_BELLS = (
                   "14:50-15:30 15:40-16:20 16:30-17:10", "14:20-15:00 15:10-15:50 16:00-16:40"),
     bell_schedule("县城初中作息", "阳城县城初中作息时间", "08:00-08:45 08:55-09:40 10:10-10:55 11:05-11:50",
                   "14:40-15:25 15:35-16:20 16:30-17:15 17:25-18:10", "14:10-14:55 15:05-15:50 16:00-16:45 16:55-17:40"),
-    bell_schedule("乡镇初中作息", "阳城乡镇初中作息时间", "08:10-08:55 09:05-09:50 10:10-10:55 11:05-11:50",
+    bell_schedule("乡镇初中作息", "阳城乡镇初中作息时间", "08:10-08:55 09:05-09:50 10:20-11:05 11:15-12:00",
                   "14:30-15:15 15:25-16:10 16:20-17:05 17:15-18:00", "14:00-14:45 14:55-15:40 15:50-16:35 16:45-17:30"),
 )
 # Fujian: hot afternoons start late; the special-education school keeps 35-minute periods.
+# ZHANGPING_BELLS are the schedules before issue 17, township periods 3-4 at the city's clock
+# times; bench/province.py builds its synthetic counties on them (their sync lessons ask periods
+# to nest). The Zhangping sample's townships now run 10 minutes behind all morning.
 ZHANGPING_BELLS = (
     bell_schedule("市区作息", "漳平市区小学作息时间", PS_CITY_AM,
                   "14:40-15:20 15:30-16:10 16:20-17:00", "14:10-14:50 15:00-15:40 15:50-16:30"),
@@ -255,6 +269,19 @@ ZHANGPING_BELLS = (
     bell_schedule("特教作息", "漳平特教学校作息时间", "08:10-08:45 08:55-09:30 10:00-10:35 10:45-11:20",
                   "14:40-15:15 15:25-16:00 16:10-16:45", "14:10-14:45 14:55-15:30 15:40-16:15"),
 )
+ZHANGPING_SAMPLE_BELLS = (
+    ZHANGPING_BELLS[0],
+    bell_schedule("乡镇作息", "漳平乡镇小学作息时间", PS_TOWN_AM,
+                  "14:30-15:10 15:20-16:00 16:10-16:50", "14:00-14:40 14:50-15:30 15:40-16:20"),
+    ZHANGPING_BELLS[2],
+)
+# Minutes of a sync lesson a school on this bell schedule accepts to share with the teaching
+# school's period (min_overlap_minutes), where its periods do not nest in the lead's.
+PARTIAL_OVERLAP = {
+    "pengshui": (("乡镇作息", 30), ("村小作息", 25)),
+    "yangcheng": (("乡镇小学作息", 30), ("乡镇初中作息", 35)),
+    "zhangping": (("乡镇作息", 30),),
+}
 
 
 def _days(first: date, last: date) -> tuple[date, ...]:
@@ -291,21 +318,27 @@ class County:
     bells: tuple[BellSchedule, ...]
     extra_surnames: str  # surnames common locally, weighted up
     research_day: Weekday  # the weekday of in-person research sessions
+    # Issue 17 (samples only; bench/province.py keeps the defaults): where in-person research meets
+    # ("lead", "centre" or "" for online only), minutes to spare around its trips, and whether
+    # small village schools may be teaching points (教学点) of 1-3 classes.
+    research_host: str = ""
+    research_buffer: int = 15
+    teaching_points: bool = False
 
 
 COUNTIES = (
     County("pengshui", "彭水苗族土家族自治县", "PS", "彭水县城", pengshui_roster(), PENGSHUI_BELLS,
-           "冉向庹任杨张何侯蔡汪", Weekday.WED),
+           "冉向庹任杨张何侯蔡汪", Weekday.WED, research_host="centre", research_buffer=20, teaching_points=True),
     County("yangcheng", "阳城县", "YC", "阳城县城", yangcheng_roster(), YANGCHENG_BELLS,
-           "原卫常郭吉王李张杨田", Weekday.THU),
-    County("zhangping", "漳平市", "ZP", "漳平市区", zhangping_roster(), ZHANGPING_BELLS,
+           "原卫常郭吉王李张杨田", Weekday.THU, research_host="lead", research_buffer=15),
+    County("zhangping", "漳平市", "ZP", "漳平市区", zhangping_roster(), ZHANGPING_SAMPLE_BELLS,
            "陈林黄郑邱卢詹谢刘罗", Weekday.TUE),
 )
 
 
 def bell_of(county: County, school: RosterSchool) -> str:
     if county.key == "pengshui":
-        return "县城作息" if school.tier == SchoolTier.COUNTY_SEAT else "乡村作息"
+        return {SchoolTier.COUNTY_SEAT: "县城作息", SchoolTier.TOWNSHIP: "乡镇作息"}.get(school.tier, "村小作息")
     if county.key == "yangcheng":
         place = "县城" if school.tier == SchoolTier.COUNTY_SEAT else "乡镇"
         return f"{place}{'小学' if school.stage == Stage.PRIMARY else '初中'}作息"
@@ -329,6 +362,12 @@ CLASS_SIZE = {"county_primary": (42, 52), "county_junior": (45, 52), "township_p
 # Share of small village schools (name without 镇/乡) that teach grades 1-4 only, like a 教学点;
 # their older pupils board at the township centre school.
 TEACHING_POINT_SHARE = 0.3
+# Where a county has teaching points (教学点, issue 17): this share of the small village schools is
+# one, teaching grades 1 to 1, 2 or 3 (drawn from TEACHING_POINT_TOP), and the next
+# GRADES_1_4_SHARE teaches grades 1-4.
+TEACHING_POINT_SHARE_WITH_POINTS = 0.5
+GRADES_1_4_SHARE = 0.3
+TEACHING_POINT_TOP = (1, 2, 3, 3)
 
 
 def school_kind(school: RosterSchool) -> str:
@@ -342,10 +381,17 @@ def school_kind(school: RosterSchool) -> str:
     return f"{place}_{school.stage.value}"
 
 
-def grades_of(seed: int, school: RosterSchool) -> tuple[int, ...]:
+def grades_of(seed: int, school: RosterSchool, teaching_points: bool = False) -> tuple[int, ...]:
     grades = tuple(school.stage.grades)
     if school.tier == SchoolTier.VILLAGE and "镇" not in school.name and "乡" not in school.name:
-        if rng_for(seed, school.name, "grades").random() < TEACHING_POINT_SHARE:
+        rng = rng_for(seed, school.name, "grades")
+        draw = rng.random()
+        if teaching_points:
+            if draw < TEACHING_POINT_SHARE_WITH_POINTS:
+                return tuple(range(1, rng.choice(TEACHING_POINT_TOP) + 1))
+            if draw < TEACHING_POINT_SHARE_WITH_POINTS + GRADES_1_4_SHARE:
+                return (1, 2, 3, 4)
+        elif draw < TEACHING_POINT_SHARE:
             return (1, 2, 3, 4)
     return grades
 
@@ -387,6 +433,9 @@ class SyncPlan:
 
 def plan_syncs(seed: int, consortium: RosterConsortium, grades_at: dict[str, tuple[int, ...]]) -> list[SyncPlan]:
     """A few sync lessons per consortium, all inside it, so consortia stay independent of each other.
+
+    The plan of the samples before issue 17, kept for bench/province.py's synthetic counties; the
+    samples now plan theirs with samples/delivery.py (plan_remote, plan_shared).
 
     Co-built consortia: a remote (专递课堂) music or art lesson from the lead school to up to three
     member schools, and an English lesson shared live (同步课堂) twice a week with the centre school
@@ -455,6 +504,11 @@ BUNDLES: dict[str, tuple[Bundle, ...]] = {
 }
 BUNDLES["nine_year"] = BUNDLES["township_junior"]
 BUNDLES["special"] = BUNDLES["village"]
+# A village school that has no English, music, art or IT teacher (issue 17): its class teacher
+# teaches the class's Chinese, maths and morality (包班, 13-14 periods), a colleague science and PE
+# for two or three classes, and integrated practice and labour go to whoever teaches the class.
+BUNDLES["village_core"] = ((("语文", "数学", "道德与法治"), False), (("科学", "体育与健康"), False),
+                           (("综合实践活动", "劳动"), True))
 
 
 def bundles_for(school: RosterSchool) -> tuple[Bundle, ...]:
@@ -466,9 +520,10 @@ def bundles_for(school: RosterSchool) -> tuple[Bundle, ...]:
 
 # max_weekly choices and max_daily, by kind of school: village teachers carry the heaviest loads.
 MAX_WEEKLY = {"county_primary": (14, 15, 16), "township_primary": (15, 16, 17, 18), "village": (16, 17, 18),
+              "village_core": (17, 18),
               "special": (14, 15, 16), "county_junior": (12, 13, 14), "township_junior": (13, 14, 15, 16),
               "nine_year": (14, 15, 16)}
-MAX_DAILY = {"county_primary": (4,), "township_primary": (4, 5), "village": (5,), "special": (4, 5),
+MAX_DAILY = {"county_primary": (4,), "township_primary": (4, 5), "village": (5,), "village_core": (5,), "special": (4, 5),
              "county_junior": (4,), "township_junior": (4, 5), "nine_year": (4, 5)}
 BACKBONE_SHARE = {SchoolTier.COUNTY_SEAT: 0.3, SchoolTier.TOWNSHIP: 0.2, SchoolTier.VILLAGE: 0.1}
 
@@ -502,14 +557,15 @@ Unit = list[tuple[str, str, int]]  # one class's lessons of one bundle: (class i
 
 
 def staff_school(seed: int, school: RosterSchool, classes: list[SchoolClass],
-                 local: dict[tuple[str, str], int]) -> list[Staff]:
+                 local: dict[tuple[str, str], int], kind: str | None = None) -> list[Staff]:
     """Teachers for one school, every local class-subject assigned, each teacher within LOAD_SHARE.
 
     A bundle's units (one class each, in grade order) are packed next-fit, so a teacher takes
     neighbouring classes (4(1), 4(2)); a unit too big for one teacher is split by subject.
+    ``kind`` chooses the bundles and limits (default: the school's kind).
     """
     rng = rng_for(seed, school.name, "staff")
-    kind = school_kind(school)
+    kind = kind or school_kind(school)
     staff: list[Staff] = []
 
     def hire() -> Staff:
@@ -517,7 +573,7 @@ def staff_school(seed: int, school: RosterSchool, classes: list[SchoolClass],
         staff.append(person)
         return person
 
-    for subjects, spread in bundles_for(school):
+    for subjects, spread in (BUNDLES[kind] if kind == "village_core" else bundles_for(school)):
         units: list[Unit] = []
         for klass in classes:
             unit = [(klass.id, s, local[(klass.id, s)]) for s in subjects if local.get((klass.id, s), 0) > 0]
@@ -655,35 +711,27 @@ def finish_teachers(seed: int, county: County, school: RosterSchool, staff: list
 
 # --- itinerant teachers (走教) ---------------------------------------------------------------------
 
-# Pengshui's village schools have no music teacher of their own: music teachers based at the
-# township centre school and at the lead (county-seat) school travel to them ("多校设岗、一岗多校、
-# 共聘一人、就近走教"). Each consortium gets one county-seat teacher and enough centre-based
-# teachers that each carries about ITINERANT_PLANNED_LOAD periods, leaving room for travel days.
-ITINERANT_COUNTIES = {"pengshui"}
-ITINERANT_SUBJECT = "音乐"
-ITINERANT_PLANNED_LOAD = 10
+# Which schools lack which subjects, how their schools are grouped and where each post is based:
+# samples/delivery.py. Here: the teachers of the posts, one per post, based at the post's base.
 
 
-def itinerant_staff(seed: int, county: County, consortium: RosterConsortium, demand: dict[str, int],
-                    first_id: int, taken_names: set[str]) -> tuple[list[Teacher], list[ItinerantPost]]:
-    """The consortium's itinerant music teachers and their two posts (centre-based pool, county-seat one)."""
-    rng = rng_for(seed, consortium.id, "itinerant")
-    lead, centre = consortium.schools[0], consortium.schools[1]
-    villages = tuple(sorted(demand))
-    pool = max(1, math.ceil(sum(demand.values()) / ITINERANT_PLANNED_LOAD) - 1)
-    teachers = []
-    for number, base in enumerate([centre] * pool + [lead]):
+def itinerant_staff(seed: int, county: County, plans: list[PostPlan], first_id: int,
+                    taken_names: set[str]) -> tuple[list[Teacher], list[ItinerantPost]]:
+    """One itinerant teacher per planned post (so each post's schools are that teacher's alone)."""
+    teachers, posts = [], []
+    for number, plan in enumerate(plans):
+        rng = rng_for(seed, plan.id, "itinerant")
         born = birth_year(rng, SchoolTier.TOWNSHIP)
-        teachers.append(Teacher(
+        teacher = Teacher(
             id=f"{county.prefix}{first_id + number:04d}", name=person_name(rng, county, taken_names),
-            school=base.name, subjects=(ITINERANT_SUBJECT,), max_weekly=16, max_daily=4, birth_year=born,
-            backbone=rng.random() < 0.2, years_at_school=rng.randint(1, max(1, min(15, TERM_YEAR - born - 22)))))
-    posts = [ItinerantPost(id=f"{centre.name}音乐走教", teachers=tuple(t.id for t in teachers[:pool]),
-                           subjects=(ITINERANT_SUBJECT,), base=centre.name, schools=villages, max_schools_per_day=2,
-                           max_travel_minutes_day=180, max_travel_minutes_week=720, buffer_minutes=10),
-             ItinerantPost(id=f"{lead.name}音乐走教", teachers=(teachers[-1].id,), subjects=(ITINERANT_SUBJECT,),
-                           base=lead.name, schools=villages, max_schools_per_day=2, max_travel_minutes_day=240,
-                           max_travel_minutes_week=720, buffer_minutes=10)]
+            school=plan.base, subjects=plan.subjects, max_weekly=ITINERANT_MAX_WEEKLY, max_daily=ITINERANT_MAX_DAILY,
+            birth_year=born, backbone=rng.random() < 0.2,
+            years_at_school=rng.randint(1, max(1, min(15, TERM_YEAR - born - 22))))
+        teachers.append(teacher)
+        posts.append(ItinerantPost(id=plan.id, teachers=(teacher.id,), subjects=plan.subjects, base=plan.base,
+                                   schools=plan.schools, max_schools_per_day=2,
+                                   max_travel_minutes_day=plan.max_travel_day,
+                                   max_travel_minutes_week=plan.max_travel_week, buffer_minutes=ITINERANT_BUFFER))
     return teachers, posts
 
 
@@ -761,19 +809,35 @@ def build_travel(seed: int, county: County, schools: list[School]) -> TravelTime
 # --- research blocks ------------------------------------------------------------------------------
 
 
+# In-person research lists only teachers this many minutes' drive from the host, at most this many
+# a school (the subject's backbone teachers first), and keeps County.research_buffer minutes to spare
+# between a lesson and the trip.
+RESEARCH_REACH = 45
+RESEARCH_PER_SCHOOL = 2
+RESEARCH_AT_HOST = 4
+
+
 def plan_research(county: County, consortium: RosterConsortium, teachers: list[Teacher],
-                  assignments: list[TeachingAssignment], classes: dict[str, SchoolClass]) -> list[ResearchBlock]:
-    """An online joint lesson preparation (集体备课) for every consortium; co-built consortia also meet
-    in person at the lead school (大教研): the lead's backbone teachers of the subject and up to three
-    teachers of the first member on the roster (the centre school in Pengshui), 120 minutes on the
-    county's research day. Listing them keeps the group small: travel from every village would
-    need a whole day.
+                  assignments: list[TeachingAssignment], classes: dict[str, SchoolClass],
+                  travel: TravelTimes | None = None, place_of: dict[str, str] | None = None) -> list[ResearchBlock]:
+    """An online joint lesson preparation (集体备课) every week for every consortium; co-built
+    consortia also meet in person (大教研) for 120 minutes on the county's research day.
+
+    With ``travel`` (the samples), ``county.research_host`` says who hosts: "centre" — Pengshui's
+    township centre (片区教研: the villages are near it, the county seat is not); "lead" — Yangcheng:
+    the school with the most of the consortium within reach, the lead on ties (its document:
+    "在主体学校与各校区之间开展轮讲、共听、互评", hosts taking turns); "" — online only (Zhangping).
+    The block lists the host's teachers of the subject and grades and those of every school within
+    RESEARCH_REACH minutes, with ``research_buffer`` minutes to spare each way; with nobody in reach
+    it meets online. Without ``travel`` (bench/province.py): at the lead school, with up to three
+    teachers of the first member on the roster.
     """
     junior = consortium.schools[0].stage == Stage.JUNIOR
+    grades: tuple[int, ...]
     subject, grades, label = ("语文", (7,), "七年级语文集体备课") if junior else ("数学", (1, 2, 3), "低段数学集体备课")
     blocks = [ResearchBlock(id=f"{consortium.id}-集体备课", name=label, subject=subject, grades=grades,
                             consortium=consortium.id, minutes=90, mode=DeliveryMode.ONLINE)]
-    if consortium.kind != ConsortiumKind.CO_BUILT:
+    if consortium.kind != ConsortiumKind.CO_BUILT or (travel is not None and not county.research_host):
         return blocks
     subject, grades = ("英语", (8, 9)) if junior else ("语文", (5, 6))
     lead, partner = consortium.schools[0].name, consortium.schools[1].name
@@ -784,12 +848,39 @@ def plan_research(county: County, consortium: RosterConsortium, teachers: list[T
                and classes[a.class_id].grade in grades}
         return sorted(ids)
 
-    lead_ids = [t for t in teachers_at(lead) if by_id[t].backbone][:4] or teachers_at(lead)[:2]
-    listed = tuple(lead_ids + teachers_at(partner)[:3])
-    blocks.append(ResearchBlock(id=f"{consortium.id}-大教研", name=f"{'八九年级' if junior else '高段'}{subject}大教研（线下）",
-                                teachers=listed, minutes=120, mode=DeliveryMode.IN_PERSON, host=lead,
-                                consortium=consortium.id, days=(county.research_day,)))
-    return blocks
+    name = f"{'八九年级' if junior else '高段'}{subject}大教研（线下）"
+    if travel is None or place_of is None:
+        lead_ids = [t for t in teachers_at(lead) if by_id[t].backbone][:4] or teachers_at(lead)[:2]
+        listed = tuple(lead_ids + teachers_at(partner)[:3])
+        return blocks + [ResearchBlock(id=f"{consortium.id}-大教研", name=name, teachers=listed, minutes=120,
+                                       mode=DeliveryMode.IN_PERSON, host=lead, consortium=consortium.id,
+                                       days=(county.research_day,))]
+    roster = [s.name for s in consortium.schools]
+
+    def minutes(school: str, host: str) -> int:
+        return travel.minutes(place_of[school], place_of[host]) or 0
+
+    def near(host: str) -> list[str]:
+        return sorted((s for s in roster if s != host and minutes(s, host) <= RESEARCH_REACH),
+                      key=lambda s: (minutes(s, host), roster.index(s)))
+
+    if county.research_host == "centre":
+        host, name = partner, f"高段{subject}片区教研（线下）"
+    else:  # the lead, unless another school has more of the consortium within reach (轮讲: hosts take turns)
+        host = max(roster, key=lambda h: (len(near(h)), h == lead, -roster.index(h)))
+    if not near(host):  # nobody within reach of anybody: the group meets online
+        return blocks + [ResearchBlock(id=f"{consortium.id}-大教研", name=name.replace("线下", "线上"), subject=subject,
+                                       grades=grades, consortium=consortium.id, minutes=120, mode=DeliveryMode.ONLINE,
+                                       days=(county.research_day,))]
+
+    def backbone_first(school: str, count: int) -> list[str]:
+        return sorted(teachers_at(school), key=lambda t: (not by_id[t].backbone, t))[:count]
+
+    listed = tuple(backbone_first(host, RESEARCH_AT_HOST)
+                   + [t for s in near(host) for t in backbone_first(s, RESEARCH_PER_SCHOOL)])
+    return blocks + [ResearchBlock(id=f"{consortium.id}-大教研", name=name, teachers=listed, minutes=120,
+                                   mode=DeliveryMode.IN_PERSON, host=host, consortium=consortium.id,
+                                   days=(county.research_day,), travel_buffer_minutes=county.research_buffer)]
 
 
 # --- rooms ----------------------------------------------------------------------------------------
@@ -809,11 +900,26 @@ def computer_rooms(school: School, classes: list[SchoolClass], local: dict[tuple
 
 
 def build_county(county: County, seed: int = SEED) -> Scenario:
+    """One county: schools and classes, roads, then per consortium its sync lessons, staff, posts, research."""
     stages = {s.stage for c in county.roster for s in c.schools}
     curriculum = curriculum_for(stages)
     plan_of = {(e.stage, e.grade, e.subject): e.periods for e in curriculum}
+    accepted = dict(PARTIAL_OVERLAP.get(county.key, ()))
     schools: list[School] = []
     classes: list[SchoolClass] = []
+    classes_at: dict[str, list[SchoolClass]] = {}
+    for consortium in county.roster:
+        for roster_school in consortium.schools:
+            school = School(id=roster_school.name, name=roster_school.name, consortium=consortium.id,
+                            role=roster_school.role, tier=roster_school.tier, stage=roster_school.stage,
+                            grades=grades_of(seed, roster_school, county.teaching_points),
+                            bell_schedule=bell_of(county, roster_school), campus=roster_school.campus)
+            schools.append(school)
+            classes_at[school.id] = make_classes(seed, roster_school, school.grades)
+            classes += classes_at[school.id]
+    travel = build_travel(seed, county, schools)
+    place_of = {s.id: s.place for s in schools}
+    bell_at = {s.id: s.bell_schedule for s in schools}
     teachers: list[Teacher] = []
     assignments: list[TeachingAssignment] = []
     rooms: list[Room] = []
@@ -821,54 +927,55 @@ def build_county(county: County, seed: int = SEED) -> Scenario:
     blocks: list[ResearchBlock] = []
     posts: list[ItinerantPost] = []
     names: set[str] = set()
+    class_by_id = {c.id: c for c in classes}
+    school_by_id = {s.id: s for s in schools}
     for consortium in county.roster:
-        grades_at = {s.name: grades_of(seed, s) for s in consortium.schools}
-        plans = plan_syncs(seed, consortium, grades_at)
-        received = received_periods(plans)
+        missing = {s.name: lacking(county.key, s) for s in consortium.schools}
+        remote = plan_remote(consortium, classes_at, missing, plan_of)
+        shared = plan_shared(rng_for(seed, consortium.id, "sync"), consortium,
+                             consortium.kind == ConsortiumKind.CO_BUILT, classes_at, missing, remote,
+                             never_receives=(SPECIAL_SCHOOL,))
+        plans = remote + shared
+        received: dict[tuple[str, str], int] = {}
+        for plan in plans:
+            for class_id in plan.receiving_classes:
+                received[(class_id, plan.subject)] = received.get((class_id, plan.subject), 0) + plan.per_week
         members: list[Teacher] = []
-        demand: dict[str, int] = {}
         for roster_school in consortium.schools:
-            school = School(id=roster_school.name, name=roster_school.name, consortium=consortium.id,
-                            role=roster_school.role, tier=roster_school.tier, stage=roster_school.stage,
-                            grades=grades_at[roster_school.name], bell_schedule=bell_of(county, roster_school),
-                            campus=roster_school.campus)
-            own = make_classes(seed, roster_school, school.grades)
+            school = school_by_id[roster_school.name]
+            own = classes_at[school.id]
             local = {(c.id, subject): periods - received.get((c.id, subject), 0)
                      for c in own for (stage, grade, subject), periods in plan_of.items()
                      if stage == school.stage and grade == c.grade}
-            itinerant = county.key in ITINERANT_COUNTIES and roster_school.tier == SchoolTier.VILLAGE
-            if itinerant:  # no music teacher of its own: itinerant teachers come (走教)
-                demand[roster_school.name] = sum(p for (_c, s), p in local.items() if s == ITINERANT_SUBJECT and p > 0)
-            staff = staff_school(seed, roster_school, own,
-                                 {k: v for k, v in local.items() if not (itinerant and k[1] == ITINERANT_SUBJECT)})
+            # What the school has no teacher of arrives by sync lesson or itinerant teacher.
+            staffed = {k: v for k, v in local.items() if k[1] not in missing[school.id]}
+            kind = "village_core" if missing[school.id] and roster_school.tier == SchoolTier.VILLAGE else None
+            staff = staff_school(seed, roster_school, own, staffed, kind)
             hired = finish_teachers(seed, county, roster_school, staff, len(teachers) + 1, names, own)
             for person, teacher in zip(staff, hired):
                 assignments += [TeachingAssignment(teacher=teacher.id, class_id=c, subject=s) for c, s, _ in person.lessons]
-            schools.append(school)
-            classes += own
             teachers += hired
             members += hired
             rooms += computer_rooms(school, own, local)
-        if demand:
-            travelling, consortium_posts = itinerant_staff(seed, county, consortium, demand, len(teachers) + 1, names)
-            teachers += travelling
-            posts += consortium_posts
+        post_plans = plan_posts(consortium, classes_at, missing, plan_of, travel, place_of)
+        travelling, consortium_posts = itinerant_staff(seed, county, post_plans, len(teachers) + 1, names)
+        teachers += travelling
+        posts += consortium_posts
         by_class_subject = {(a.class_id, a.subject): a.teacher for a in assignments}
         for plan in plans:
-            teaching = f"{consortium.schools[0].name}{plan.grade}({plan.teaching_section})"
+            ends = (plan.teaching_class, *plan.receiving_classes)
             syncs.append(SyncLesson(
-                id=plan.id, subject=plan.subject, teaching_class=teaching,
-                receiving_classes=tuple(f"{s}{plan.grade}(1)" for s in plan.receiving_schools), per_week=plan.per_week,
-                teacher=by_class_subject[(teaching, plan.subject)], mode=plan.mode))
-        class_by_id = {c.id: c for c in classes}
-        blocks += plan_research(county, consortium, members, assignments, class_by_id)
+                id=plan.id, subject=plan.subject, teaching_class=plan.teaching_class,
+                receiving_classes=plan.receiving_classes, per_week=plan.per_week,
+                teacher=by_class_subject[(plan.teaching_class, plan.subject)], mode=plan.mode,
+                min_overlap_minutes=min_overlap([bell_at[class_by_id[c].school] for c in ends], accepted)))
+        blocks += plan_research(county, consortium, members, assignments, class_by_id, travel, place_of)
     return Scenario(
         district=county.district, term=autumn_term(),
         consortia=tuple(Consortium(id=c.id, name=c.name, kind=c.kind) for c in county.roster),
         schools=tuple(schools), bell_schedules=county.bells, subjects=subjects_for(stages), curriculum=curriculum,
         classes=tuple(classes), teachers=tuple(teachers), assignments=tuple(assignments), rooms=tuple(rooms),
-        travel=build_travel(seed, county, schools), sync_lessons=tuple(syncs), research_blocks=tuple(blocks),
-        itinerant_posts=tuple(posts))
+        travel=travel, sync_lessons=tuple(syncs), research_blocks=tuple(blocks), itinerant_posts=tuple(posts))
 
 
 # --- writing --------------------------------------------------------------------------------------

@@ -1,1 +1,10 @@
-"""How a solve runs: assignment completion, the index, the CP-SAT model, parts and results."""
+"""How a solve runs. Each planner has its own room; the root holds what they share.
+
+* ``timetable/``: the term timetable engine (consortium scenarios and imported FET files)
+* ``itinerant/``: itinerant teachers' assignment and routes (走教)
+* ``activities/``: the consortium activity calendar (meetings, demonstration lessons…)
+* ``exchange/``: the teacher exchange rotation plan (交流轮岗)
+* ``pacing/``: the consortium pacing calendar (学科进度同步) and its outputs
+* ``executor.py``, ``progress.py``: running independent parts locally or on Dask, and reporting them
+* ``publish.py``: verifying a result and writing OUT atomically
+"""

@@ -2,7 +2,7 @@
 
 Both executors take the same ``PartInput`` objects and return the ``PartOutput`` of the pure
 ``solve_part``, so the result does not depend on where a part ran: same input and seed, same bytes.
-The budgets of the parts come from ``--workers`` (scheduler.solve.part_budgets), never from the
+The budgets of the parts come from ``--workers`` (scheduler.timetable.solve.part_budgets), never from the
 size of the pool or the cluster, for the same reason.
 
 Every part of one solve carries the same scenario (a province is megabytes); it is sent once per
@@ -13,15 +13,15 @@ Failures are per part. A Dask worker that dies mid-part is replaced and its part
 the Dask scheduler (up to ``distributed.scheduler.allowed-failures`` times); a part that raises is
 retried ``retries`` times (Dask ``retries=``; in the local pool a broken pool is rebuilt for the
 parts still open). A part that still fails is reported as status "unknown" with a conflict of kind
-"executor" naming it; the other parts are kept. There is no wall-clock timeout around a task: CP-SAT's
-own wall limit (``PartInput.wall_limit``) already stops a part that runs too long, and flags it.
+"executor" naming it; the other parts are kept. There is no wall-clock timeout around a task: each part
+stops its own solvers at the solve's deadline (``PartInput.deadline``).
 
-Checkpoints: each finished ``PartOutput`` is pickled to ``folder/<key>.pickle`` as soon as it
-arrives, keyed by a hash of the part's input (scenario, assignment, schools, seed, deterministic
-budget, solver workers) and of the solver's code, so a rerun after a crash or a lost worker
-solves only what is missing. Outputs that hit the wall limit are not kept (they are not
-reproducible), nor are failures. The pickles are trusted: they are written by this program into
-the output folder the user chose.
+Checkpoints: each finished ``PartOutput`` with a timetable is written as JSON to
+``folder/<key>.json`` as soon as it arrives, keyed by a hash of the part's input (scenario,
+assignment, schools, seed, effort, solver workers; not the clock's share) and of the solver's code, so a
+rerun after a crash or a lost worker solves only what is missing. A reproducible (effort) part stopped
+by the clock is not kept, nor are parts without a timetable. JSON cannot run code,
+so a file planted in OUT can at worst be ignored.
 """
 
 from __future__ import annotations
@@ -32,14 +32,14 @@ import functools
 import hashlib
 import json
 import os
-import pickle
 import tempfile
 import uuid
 from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import Any, Protocol
 
-from scheduler.part import Conflict, PartInput, PartOutput, solve_part
+from models import LessonPlacement, ResearchPlacement
+from scheduler.timetable.part import Conflict, PartInput, PartOutput, solve_part
 
 #: Environment variable naming a Dask scheduler address (like ``--dask``).
 DASK_ENV = "TONGBU_DASK"
@@ -322,7 +322,14 @@ def code_fingerprint() -> str:
 
 
 class Checkpoints:
-    """Finished parts as pickles in ``folder``, keyed by what determines them."""
+    """Finished parts as JSON files in ``folder``, keyed by what determines them.
+
+    JSON, not pickle: the folder lies inside OUT, where anyone who can write a file could otherwise
+    make the next solve run their code. Each file repeats its key, checked on loading. Only parts with
+    a timetable are kept; a part without one (impossible, out of time, lost) is solved again.
+    """
+
+    SUFFIX = ".json"
 
     def __init__(self, folder: Path | str) -> None:
         self.folder = Path(folder)
@@ -338,36 +345,70 @@ class Checkpoints:
         if self._code is None:
             self._code = code_fingerprint()
         own = {f.name: _canonical(getattr(part, f.name)) for f in dataclasses.fields(part)
-               if f.name not in ("scenario", "assignment")}
+               if f.name not in ("scenario", "assignment", "progress_file", "deadline", "seconds")}
         text = json.dumps([self._code, self._digest(part.scenario), self._digest(part.assignment), own],
                           ensure_ascii=False, sort_keys=True)
         return hashlib.sha256(text.encode()).hexdigest()[:32]
 
     def load(self, part: PartInput) -> PartOutput | None:
-        path = self.folder / f"{self.key(part)}.pickle"
+        key = self.key(part)
         try:
-            with path.open("rb") as handle:
-                output = pickle.load(handle)
-        except (OSError, EOFError, pickle.UnpicklingError, AttributeError, ImportError, TypeError):
-            return None  # missing, or half-written by a killed run: solve the part again
-        return output if isinstance(output, PartOutput) and output.id == part.id else None
+            document = json.loads((self.folder / f"{key}{self.SUFFIX}").read_text(encoding="utf-8"))
+            if document.get("key") != key:
+                return None
+            output = output_from_json(document["output"])
+        except (OSError, ValueError, KeyError, TypeError):
+            return None  # missing, half-written by a killed run, or not ours: solve the part again
+        return output if output.id == part.id and output.status in ("optimal", "feasible") else None
 
     def save(self, part: PartInput, output: PartOutput) -> None:
-        if output.hit_wall_limit or any(c.kind == "executor" for c in output.conflicts):
+        if output.status not in ("optimal", "feasible") or output.hit_wall_limit:
             return
         self.folder.mkdir(parents=True, exist_ok=True)
+        key = self.key(part)
         handle, temporary = tempfile.mkstemp(prefix=".part.", dir=self.folder)
-        with os.fdopen(handle, "wb") as stream:
-            pickle.dump(output, stream, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(temporary, self.folder / f"{self.key(part)}.pickle")  # a reader sees all or nothing
+        with os.fdopen(handle, "w", encoding="utf-8") as stream:
+            json.dump({"key": key, "output": output_to_json(output)}, stream, ensure_ascii=False)
+        os.replace(temporary, self.folder / f"{key}{self.SUFFIX}")  # a reader sees all or nothing
+
+    def clear(self) -> None:
+        """Forget every kept part (e.g. when a solve's result failed its independent check)."""
+        for path in self.folder.glob(f"*{self.SUFFIX}"):
+            path.unlink(missing_ok=True)
 
 
-# -- one call for scheduler.solve --------------------------------------------------------------------
-def run_parts(inputs: Sequence[PartInput], executor: Executor, done: Done,
+def output_to_json(output: PartOutput) -> dict[str, Any]:
+    document: dict[str, Any] = {}
+    for item in dataclasses.fields(output):
+        value = getattr(output, item.name)
+        if item.name in ("lessons", "research"):
+            value = [x.model_dump(mode="json", by_alias=True) for x in value]
+        elif item.name == "conflicts":
+            value = [dataclasses.asdict(c) for c in value]
+        document[item.name] = value
+    return document
+
+
+def output_from_json(document: dict[str, Any]) -> PartOutput:
+    fields = {f.name for f in dataclasses.fields(PartOutput)}
+    values = {k: v for k, v in document.items() if k in fields}
+    values["schools"] = tuple(values.get("schools", ()))
+    values["lessons"] = tuple(LessonPlacement.model_validate(x) for x in values.get("lessons", ()))
+    values["research"] = tuple(ResearchPlacement.model_validate(x) for x in values.get("research", ()))
+    values["conflicts"] = tuple(Conflict(**x) for x in values.get("conflicts", ()))
+    values["penalties"] = tuple((str(name), int(value)) for name, value in values.get("penalties", ()))
+    values["choices"] = tuple(tuple(int(n) for n in chosen) for chosen in values.get("choices", ()))
+    values["window_choices"] = tuple(int(n) for n in values.get("window_choices", ()))
+    return PartOutput(**values)
+
+
+# -- one call for scheduler.timetable.solve --------------------------------------------------------------------
+def run_parts(inputs: Sequence[PartInput], executor: Executor, done: Callable[[PartOutput, bool], None],
               checkpoints: Checkpoints | None = None) -> dict[str, PartOutput]:
     """Solve ``inputs`` (largest first) with ``executor``, skipping those already in ``checkpoints``.
 
-    ``done`` sees every output, checkpointed ones first; the outputs are returned by part id.
+    ``done(output, from_checkpoint)`` sees every output, checkpointed ones first; the outputs are
+    returned by part id.
     """
     outputs: dict[str, PartOutput] = {}
     by_id = {p.id: p for p in inputs}
@@ -376,7 +417,7 @@ def run_parts(inputs: Sequence[PartInput], executor: Executor, done: Done,
         outputs[output.id] = output
         if checkpoints is not None and output.id in by_id:
             checkpoints.save(by_id[output.id], output)
-        done(output)
+        done(output, False)
 
     open_parts = []
     for part in _largest_first(inputs):
@@ -385,7 +426,7 @@ def run_parts(inputs: Sequence[PartInput], executor: Executor, done: Done,
             open_parts.append(part)
         else:
             outputs[part.id] = kept
-            done(kept)
+            done(kept, True)
     executor.run(open_parts, finished)
     for part in inputs:  # an executor that lost a part without saying so still gets it reported
         if part.id not in outputs:

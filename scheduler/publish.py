@@ -4,91 +4,86 @@ move it into place so a crash never leaves a half-written OUT.
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
-import sys
 import tempfile
 from pathlib import Path
 from typing import Any
 
 from models.scenario import Scenario
-from models.solution import Solution
+from models.solution import Solution, solution_json
 
 SOLUTION_FILE = "solution.json"
 ACTIVITIES_DIR = "activities"
-
-
-def solution_json(solution: Solution) -> str:
-    """solution.json text: lessons sorted, wall-clock times left out so reruns are byte-identical."""
-    lessons = sorted(solution.lessons, key=lambda l: (l.school, l.class_id, l.day.index, l.period, l.key))
-    research = sorted(solution.research, key=lambda r: r.block)
-    parts = tuple(p.model_copy(update={"wall_seconds": None}) for p in sorted(solution.parts, key=lambda p: p.id))
-    stable = solution.model_copy(update={"lessons": tuple(lessons), "research": tuple(research), "parts": parts})
-    return stable.model_dump_json(by_alias=True, indent=1, exclude={"parts": {"__all__": {"wall_seconds"}}}) + "\n"
-
-
-class ProgressLine:
-    """Progress while solving (parts done, best objective, gap); silent unless stderr is a terminal."""
-
-    def __init__(self, stream: Any = None) -> None:
-        self.stream = stream or sys.stderr
-        self.enabled = hasattr(self.stream, "isatty") and self.stream.isatty()
-
-    def __call__(self, event: dict[str, Any]) -> None:
-        if not self.enabled:
-            return
-        done, total = event.get("parts_done", 0), event.get("parts_total", 0)
-        objective, gap = event.get("objective"), event.get("gap")
-        text = f"\r[{done}/{total}] objective {objective if objective is not None else '-'}"
-        if gap is not None:
-            text += f"  gap {100 * gap:.1f}%"
-        self.stream.write(text.ljust(60))
-        self.stream.flush()
-        if total and done >= total:
-            self.stream.write("\n")
+PACING_DIR = "pacing"
 
 
 def run_solve(scenario: Scenario, *, time_limit: float, seed: int, workers: int, progress: Any = None) -> Any:
-    from scheduler.solve import solve_scenario
+    from scheduler.timetable.solve import solve_scenario
 
-    return solve_scenario(scenario, time_limit=time_limit, seed=seed, workers=workers,
-                          progress=progress if progress is not None else ProgressLine())
+    return solve_scenario(scenario, time_limit=time_limit, seed=seed, workers=workers, progress=progress)
 
 
-def write_outputs(scenario: Scenario, solution: Solution, folder: Path, previous: Path | None,
-                  activities: Any = None) -> None:
+def write_outputs(scenario: Scenario, result: Any, folder: Path, previous: Path | None,
+                  activities: Any = None, pacing: Any = None) -> None:
     """Everything OUT holds, written into ``folder`` (a temporary folder)."""
+    solution = result.solution
     (folder / SOLUTION_FILE).write_text(solution_json(solution), encoding="utf-8")
-    from reports import write_all
+    from reports import workbook_stamp, write_all
+    from reports.quality import write_quality
 
     write_all(scenario, solution, folder)
+    if scenario.explicit is None:
+        write_quality(scenario, solution, folder, workbook_stamp(scenario), result.penalties(), result.objective,
+                      result.bound)
     from scheduler.itinerant.routes import write_routes
 
     write_routes(scenario, solution, folder)  # itinerant teachers' routes and county summary, when posts exist
-    write_feeds_with_activities(scenario, solution, folder, previous, activities)
+    write_feeds_with_activities(scenario, solution, folder, previous, activities, pacing)
 
 
 def write_feeds_with_activities(scenario: Scenario, solution: Solution, folder: Path, previous: Path | None,
-                                activities: Any = None) -> None:
-    """Feeds, with the consortium activities (and their outputs under activities/) when there is a plan."""
+                                activities: Any = None, pacing: Any = None) -> None:
+    """Feeds, with the consortium activities (and their outputs under activities/) when there is a plan,
+    the pacing calendar's weekly progress and assessment days (and its outputs under pacing/) when there
+    is one, and the itinerant teachers' travel legs.
+
+    A plan not given is taken from ``folder`` when it holds one (a copy of OUT being rewritten by
+    ``plan-activities`` or ``plan-pacing``), so rewriting the feeds for one never drops the other."""
     from feeds import write_feeds
     from feeds.activities import activity_occurrences
+    from feeds.allday import day_occurrences
+    from feeds.travel import travel_occurrences
+    from models.pacing import PLAN_FILE, read_pacing_plan
+    from scheduler.activities import activity_events, read_plan, write_activity_outputs
+    from scheduler.itinerant.routes import dated_legs
+    from scheduler.pacing.events import pacing_events
+    from scheduler.pacing.writers import write_pacing_outputs
 
     extra = []
     if activities is not None:
-        from scheduler.activities import write_activity_outputs
-
         write_activity_outputs(activities, folder / ACTIVITIES_DIR)
-        extra = activity_occurrences(scenario, activities)
-    from feeds.travel import travel_occurrences
-
-    extra = list(extra) + travel_occurrences(scenario, solution)  # itinerant teachers' legs (issue 4)
+    elif (folder / ACTIVITIES_DIR / "plan.json").is_file():
+        activities = read_plan(folder)
+    if activities is not None:
+        extra = activity_occurrences(scenario, activity_events(activities))
+    if pacing is not None:
+        if (folder / PACING_DIR).exists():
+            shutil.rmtree(folder / PACING_DIR)
+        write_pacing_outputs(scenario, pacing, folder / PACING_DIR)
+    elif (folder / PACING_DIR / PLAN_FILE).is_file():
+        pacing = read_pacing_plan(folder)
+    if pacing is not None and pacing.ok:
+        extra += day_occurrences(scenario, pacing_events(scenario, solution, pacing))
+    extra += travel_occurrences(scenario, dated_legs(scenario, solution))
     write_feeds(scenario, solution, folder, previous=previous, extra=extra)
 
 
 def publish_solution(scenario: Scenario, result: Any, scenario_folder: Path, out: Path,
-                     previous: Path | None = None, activities: Any = None) -> list[Any]:
-    """Verify the solution independently, then write and move OUT into place.
+                     previous: Path | None = None, activities: Any = None, pacing: Any = None) -> list[Any]:
+    """Verify the solution independently (and the activity and pacing plans given), then write and move OUT
+    into place. A pacing plan that is not ok is published only as its shortfalls (OUT/pacing/shortfalls.csv).
 
     Returns the violations found; OUT is left untouched when there are any.
     """
@@ -98,7 +93,7 @@ def publish_solution(scenario: Scenario, result: Any, scenario_folder: Path, out
     out.parent.mkdir(parents=True, exist_ok=True)
     if previous is None and out.exists() and (out / SOLUTION_FILE).exists():
         previous = out
-    staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
+    staging = staging_folder(out)
     try:
         (staging / SOLUTION_FILE).write_text(solution_json(result.solution), encoding="utf-8")
         # Verify what was written, read back from disk, as `tongbu verify` would.
@@ -108,9 +103,21 @@ def publish_solution(scenario: Scenario, result: Any, scenario_folder: Path, out
             from scheduler.activities import check_activities
 
             violations += [Violation("activities", "", en, zh) for en, zh in check_activities(scenario, solution, activities)]
+        if pacing is not None and pacing.ok:
+            from constraints.checks import pacing as pacing_check
+
+            violations += pacing_check.check(scenario, solution, pacing)
         if violations:
             return violations
-        write_outputs(scenario, result.solution, staging, previous, activities)
+        write_outputs(scenario, result, staging, previous, activities, pacing)
+        if (staging / "quality.json").is_file():
+            # The quality report and the solver's penalties, recounted as `tongbu verify` will.
+            from constraints.checks.quality import check_report
+
+            report = json.loads((staging / "quality.json").read_text(encoding="utf-8"))
+            violations = check_report(scenario, solution, report)
+            if violations:
+                return violations
         swap_into_place(staging, out)
         return []
     finally:
@@ -118,12 +125,33 @@ def publish_solution(scenario: Scenario, result: Any, scenario_folder: Path, out
             shutil.rmtree(staging, ignore_errors=True)
 
 
+def staging_folder(out: Path) -> Path:
+    """A new empty folder beside ``out`` to write into, after removing what killed runs left there."""
+    remove_stale_staging(out)
+    return Path(tempfile.mkdtemp(prefix=f".{out.name}.staging-{os.getpid()}-", dir=out.parent))
+
+
+def remove_stale_staging(out: Path) -> list[Path]:
+    """Remove the staging and retired folders of ``out`` whose process is gone (a publish killed midway
+    leaves one, up to hundreds of MB on a county); a publish still running in another process keeps its own."""
+    import psutil
+
+    removed = []
+    for kind in ("staging", "old"):
+        for path in sorted(out.parent.glob(f".{out.name}.{kind}-*-*")):
+            pid = path.name[len(f".{out.name}.{kind}-"):].split("-", 1)[0]
+            if path.is_dir() and pid.isdigit() and not psutil.pid_exists(int(pid)):
+                shutil.rmtree(path, ignore_errors=True)
+                removed.append(path)
+    return removed
+
+
 def swap_into_place(staging: Path, out: Path) -> None:
     """Replace ``out`` by ``staging`` with renames only, so readers see the old or the new folder, never a mix."""
     if not out.exists():
         os.rename(staging, out)
         return
-    retired = Path(tempfile.mkdtemp(prefix=f".{out.name}.old.", dir=out.parent))
+    retired = Path(tempfile.mkdtemp(prefix=f".{out.name}.old-{os.getpid()}-", dir=out.parent))
     retired.rmdir()
     os.rename(out, retired)
     os.rename(staging, out)

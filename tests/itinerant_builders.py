@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from models.preferences import QualityRules
+
 from models import Consortium, CurriculumEntry, ItinerantPost, Scenario, SchoolClass, Teacher, TravelEdge, TravelTimes
 from models.enums import SchoolRole, SchoolTier, Stage
 from tests.test_solver_scenarios import STANDARD, SUBJECTS, TERM, bells, school
@@ -42,4 +44,5 @@ def itinerant_county(music_teachers: int = 2, max_weekly: int = 8, **post: objec
         bell_schedules=(bells("std", STANDARD),), subjects=SUBJECTS,
         curriculum=tuple(CurriculumEntry(stage=Stage.PRIMARY, grade=g, subject=s, periods=p)
                          for g in (3, 4) for s, p in (("语文", 4), ("音乐", 2))),
-        classes=tuple(classes), teachers=tuple(teachers), travel=TravelTimes(edges=edges), itinerant_posts=posts)
+        classes=tuple(classes), teachers=tuple(teachers), travel=TravelTimes(edges=edges), itinerant_posts=posts,
+        quality=QualityRules(class_day="off", pe_not_first="off", pe_not_after_lunch="off"))

@@ -8,6 +8,8 @@ for both consortia. Roads: 20–45 minutes inside a consortium.
 
 from __future__ import annotations
 
+from models.preferences import QualityRules
+
 from datetime import date
 
 from models import (
@@ -71,6 +73,7 @@ def scenario(term: TermCalendar = AUTUMN_2026) -> Scenario:
     edges.append(TravelEdge(a="a1", b="b1", minutes=15))
     person("a1", ("数学",), ("research_officer",), born=1978, also=("b1",))
     return Scenario(
+        quality=QualityRules(class_day="off", pe_not_first="off", pe_not_after_lunch="off"),
         district="示例县", term=term, consortia=(Consortium(id="A", name="城关一小教共体"), Consortium(id="B", name="城关二小教共体")),
         schools=tuple(schools), bell_schedules=(BELLS,),
         subjects=(Subject(id="数学", name="数学", core=True), Subject(id="语文", name="语文", core=True),

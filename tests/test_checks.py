@@ -24,6 +24,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from constraints.checks import CHECKS, Violation, load_solution, verify
+from models.preferences import QualityRules
 from constraints.checks.report import format_report
 from models import (
     BellPeriod,
@@ -69,6 +70,8 @@ def make_scenario(term_end: date = date(2027, 1, 22), **changes: object) -> Scen
     township = BellSchedule(
         id="乡镇作息", periods=_periods("07:50-08:30", "08:40-09:20", "09:50-10:30", "14:30-15:10", "15:20-16:00"))
     fields: dict[str, object] = {
+        # The class-day and PE rules have tests of their own below; the tiny timetable is not shaped for them.
+        "quality": QualityRules(class_day="off", pe_not_first="off", pe_not_after_lunch="off"),
         "district": "彭水县",
         "term": TermCalendar(name="2026年秋季学期", start=date(2026, 9, 1), end=term_end, use_official_holidays=False),
         "consortia": (Consortium(id="C1", name="彭水一小教研共同体"),),
@@ -476,6 +479,33 @@ def test_sync_minimum_overlap(minimum: int, expected: str | None) -> None:
     assert [v.en for v in found] == ([expected] if expected else [])
 
 
+def test_sync_teacher_is_busy_only_during_the_teaching_period() -> None:
+    # Winter: 彭水一小 period 4 is 14:00-14:40 and period 5 14:50-15:30; the receiving 新田镇小学 period 4
+    # is 14:30-15:10, overlapping the teaching period by 10 minutes. 张音 teaches at 彭水一小 in period 5:
+    # the receiving class's later minutes are not the teacher's time (docs/format.md, sync_lessons).
+    sync = SCENARIO.sync_lessons[0].model_copy(update={"min_overlap_minutes": 10})
+    teachers = tuple(t.model_copy(update={"max_weekly": 6}) if t.id == "zhangyin" else t for t in SCENARIO.teachers)
+    assignments = SCENARIO.assignments + (TeachingAssignment(teacher="zhangyin", class_id="A42", subject="音乐"),)
+    lessons = edit(edit(edit(replace("A41-音乐-1", period=4), "B41-音乐-1", period=4),
+                        "A42-音乐-1", teacher="zhangyin", day=MON, period=5), "A42-音乐-2", teacher="zhangyin")
+    scenario = make_scenario(sync_lessons=(sync,), teachers=teachers, assignments=assignments)
+    assert verify(scenario, solution(lessons)) == []
+    # The same teacher teaching at the teaching school during the teaching period is a clash.
+    clash = edit(lessons, "A42-音乐-1", period=4)
+    assert [v.rule for v in verify(scenario, solution(clash))] == ["no_clash.teacher", "no_clash.room"]
+
+
+def test_sync_all_ends_live_together_for_the_minimum() -> None:
+    # A third end, 新田镇小学 4(2), in its period 2 (08:40-09:20) while the teaching class has period 3
+    # (09:50-10:30): the common window of the three ends is empty.
+    klass = SchoolClass(id="B42", school=B, grade=4, section=2)
+    sync = SCENARIO.sync_lessons[0].model_copy(update={"receiving_classes": ("B41", "B42"), "min_overlap_minutes": 0})
+    b42 = (_lesson("B42-音乐-1", "B42", "音乐", "zhangyin", MON, 2, sync="S1", role="receiving"),)
+    scenario = make_scenario(sync_lessons=(sync,), classes=SCENARIO.classes + (klass,))
+    found = [v for v in verify(scenario, solution(VALID_LESSONS + b42)) if v.rule == "sync_lessons.overlap"]
+    assert len(found) == 1 and "all 3 ends are live together for 0" in found[0].en, messages(found)
+
+
 def test_sync_teacher() -> None:
     sync = SCENARIO.sync_lessons[0].model_copy(update={"teacher": "sunle"})
     found = only(verify(make_scenario(sync_lessons=(sync,)), solution()))
@@ -545,9 +575,9 @@ def test_research_travel_to_the_host_counts() -> None:
     assert (found.rule, found.en, found.zh) == (
         "research_blocks.busy",
         (f"{BLOCK} on Wed 10:45-12:15: 李明 teaches 新田镇小学 4(1) 数学 period 3 (09:50-10:30); with travel to 彭水一小 "
-        "(30 minutes) and back (30 minutes) they must be free 10:15-12:45"),
+        "(30 minutes) and back (30 minutes) with 15 minutes to spare each way they must be free 10:00-13:00"),
         ("教研活动 四年级数学集体备课 周三 10:45-12:15：李明 要上 新田镇小学 4(1) 数学 第3节（09:50-10:30）；"
-        "往返承办学校彭水一小（去30分钟、回30分钟），需在10:15-12:45空闲"))
+        "往返承办学校彭水一小（去30分钟、回30分钟，另留15分钟余量），需在10:00-13:00空闲"))
     online = SCENARIO.research_blocks[0].model_copy(update={"mode": DeliveryMode.ONLINE})
     assert verify(make_scenario(research_blocks=(online,)), solution(replace("B41-数学-3", period=3),
                                                                     research=(placement,))) == []
@@ -652,7 +682,8 @@ def test_checks_share_no_code_with_the_solver() -> None:
                                   "itertools", "pathlib", "types"}
                 assert allowed, f"{source.name} imports from {module}"
                 if module == "constraints.checks":
-                    assert all(alias.name in {"Violation", "curriculum", "daily", "explicit", "itinerant", "no_clash", "research_blocks",
+                    assert all(alias.name in {"Violation", "class_day", "curriculum", "daily", "explicit", "itinerant", "no_clash",
+                                              "research_blocks",
                                               "sync_lessons", "teachers"} for alias in node.names)
             elif isinstance(node, ast.Import):
                 assert all(not alias.name.startswith(("scheduler", "constraints", "ortools")) for alias in node.names)
@@ -682,3 +713,38 @@ def test_research_block_without_subject_or_grades_holds_only_its_listed_teachers
     extra = placement.model_copy(update={"teachers": ("liming", "zhaoliu")})
     found = only(verify(make_scenario(research_blocks=(listed,)), solution(research=(extra,))))
     assert found.rule == "research_blocks.members" and "李明" in found.en
+
+
+# --- class day and PE (quality) ------------------------------------------------------------------
+
+
+def test_class_day_flags_a_hole_and_a_late_start_when_hard() -> None:
+    scenario = make_scenario(quality=QualityRules(class_day="hard", pe_not_first="off", pe_not_after_lunch="off"))
+    lessons = (_lesson("A42-数学-1", "A42", "数学", "chenjing", MON, 1), _lesson("A42-数学-2", "A42", "数学", "chenjing", MON, 3),
+               _lesson("A42-数学-3", "A42", "数学", "chenjing", TUE, 2))
+    found = [v for v in verify(scenario, solution(lessons, research=())) if v.rule == "class_day"]
+    assert [(v.where, v.en) for v in found] == [
+        ("彭水一小 4(2) 周一", "彭水一小 4(2) has no lesson in period 2 on Mon though it has lessons later that day "
+                            "(quality.class_day)"),
+        ("彭水一小 4(2) 周二", "彭水一小 4(2) has no lesson in period 1 on Tue though it has lessons later that day "
+                            "(quality.class_day)")]
+    assert found[0].zh == "彭水一小 4(2) 周一第2节没有课，但当天后面还有课（quality.class_day）"
+
+
+def test_class_day_with_named_free_slots_needs_every_other_period_taught() -> None:
+    rules = QualityRules(class_day="hard", free_slots="周一4-5;周二;周三;周四;周五", pe_not_first="off",
+                         pe_not_after_lunch="off")
+    lessons = tuple(_lesson(f"A42-数学-{p}", "A42", "数学", "chenjing", MON, p) for p in (1, 2))
+    found = [v.en for v in verify(make_scenario(quality=rules), solution(lessons, research=()))
+             if v.rule == "class_day" and "4(2)" in v.where]
+    assert found == ["彭水一小 4(2) has no lesson in period 3 on Mon (quality.class_day)"]
+
+
+def test_pe_not_first_nor_after_lunch_when_hard() -> None:
+    pe = Subject(id="体育", name="体育")
+    rules = QualityRules(class_day="off", pe_not_first="hard", pe_not_after_lunch="hard")
+    scenario = make_scenario(quality=rules, subjects=SCENARIO.subjects + (pe,))
+    lessons = (_lesson("A42-体育-1", "A42", "体育", "sunle", MON, 1), _lesson("A42-体育-2", "A42", "体育", "sunle", TUE, 4),
+               _lesson("A42-体育-3", "A42", "体育", "sunle", WED, 2))
+    found = [(v.rule, v.where) for v in verify(scenario, solution(lessons, research=())) if v.rule.startswith("pe_")]
+    assert found == [("pe_not_first", "彭水一小 4(2) 周一"), ("pe_not_after_lunch", "彭水一小 4(2) 周二")]

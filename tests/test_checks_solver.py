@@ -12,8 +12,7 @@ import pytest
 from test_checks import make_scenario
 
 from constraints.checks import verify
-
-run_solve = pytest.importorskip("scheduler.publish").run_solve
+from scheduler.publish import run_solve
 
 
 @pytest.mark.parametrize("term_end", ["winter", "autumn only"])

@@ -4,6 +4,7 @@ no checkpoint."""
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import sys
 import uuid
@@ -17,12 +18,14 @@ distributed = pytest.importorskip("distributed")
 from bench.province import build_province  # noqa: E402
 from constraints.checks import verify  # noqa: E402
 from scheduler.executor import Checkpoints, DaskExecutor, LocalExecutor  # noqa: E402
-from scheduler.part import PartInput, PartOutput, solve_part  # noqa: E402
-from scheduler.solve import _part_inputs, solution_json, solve_scenario  # noqa: E402
+from scheduler.timetable.part import PartInput, PartOutput, solve_part  # noqa: E402
+from scheduler.timetable.solve import _part_inputs, solve_scenario  # noqa: E402
+from models.solution import solution_json
 
 # 6 consortia of 3 schools (grades 1-2): each part needs about 0.3 deterministic seconds for a first
 # timetable; 0.6 per part keeps the file well under a minute on two cores.
-TIME_LIMIT = 0.6
+EFFORT = 0.6  # deterministic seconds: reproducible, so local and Dask give the same bytes
+TIME_LIMIT = 600.0
 SEED = 5
 WORKERS = 2
 
@@ -70,7 +73,7 @@ def test_local_pool_survives_a_killed_process(tmp_path):
     First in the file, so the pool forks this process before any cluster thread exists.
     """
     tiny = build_province(counties=1, consortia=2, seed=SEED, grades=(1,), villages=(1, 1))
-    parts = _part_inputs(tiny, SEED, TIME_LIMIT, WORKERS)
+    parts = _part_inputs(tiny, SEED, TIME_LIMIT, WORKERS, EFFORT)
     marker = tmp_path / "killed"
     outputs: list[PartOutput] = []
     LocalExecutor(workers=2, function=KillWorkerOnce(marker, parts[1].id)).run(parts, outputs.append)
@@ -87,7 +90,7 @@ def province():
 @pytest.fixture(scope="module")
 def local_result(province):
     # Before any cluster exists: the local pool forks this process.
-    return solve_scenario(province, time_limit=TIME_LIMIT, seed=SEED, workers=WORKERS)
+    return solve_scenario(province, time_limit=TIME_LIMIT, effort=EFFORT, seed=SEED, workers=WORKERS)
 
 
 @pytest.fixture(scope="module")
@@ -102,12 +105,12 @@ def client():
 def dask_run(local_result, client, province, tmp_path_factory):
     """The province through Dask, one worker killed while solving the largest part."""
     folder = tmp_path_factory.mktemp("dask")
-    victim = _part_inputs(province, SEED, TIME_LIMIT, WORKERS)[0].id
+    victim = _part_inputs(province, SEED, TIME_LIMIT, WORKERS, EFFORT)[0].id
     marker = folder / "killed"
     workers_before = set(client.run(os.getpid).values())
     checkpoints = folder / "parts"
     executor = DaskExecutor(client, function=KillWorkerOnce(marker, victim))
-    result = solve_scenario(province, time_limit=TIME_LIMIT, seed=SEED, workers=WORKERS, executor=executor,
+    result = solve_scenario(province, time_limit=TIME_LIMIT, effort=EFFORT, seed=SEED, workers=WORKERS, executor=executor,
                             checkpoints=Checkpoints(checkpoints))
     return result, marker, victim, workers_before, checkpoints
 
@@ -127,14 +130,14 @@ def test_dask_equals_local_and_survives_a_killed_worker(local_result, dask_run, 
 
 def test_rerun_resumes_from_checkpoints(dask_run, client, province, tmp_path):
     first, _marker, _victim, _before, checkpoints = dask_run
-    saved = sorted(checkpoints.glob("*.pickle"))
-    assert len(saved) == len(first.parts)
+    saved = sorted(checkpoints.glob("*.json"))
+    assert len(saved) == 2 * len(first.parts)  # each part's first timetable, and its improvement
 
     def rerun() -> tuple:
         record = tmp_path / uuid.uuid4().hex
         record.mkdir()
         executor = DaskExecutor(client, function=RecordCalls(record))
-        result = solve_scenario(province, time_limit=TIME_LIMIT, seed=SEED, workers=WORKERS, executor=executor,
+        result = solve_scenario(province, time_limit=TIME_LIMIT, effort=EFFORT, seed=SEED, workers=WORKERS, executor=executor,
                                 checkpoints=Checkpoints(checkpoints))
         return result, calls(record)
 
@@ -142,30 +145,32 @@ def test_rerun_resumes_from_checkpoints(dask_run, client, province, tmp_path):
     assert solved == []
     assert solution_json(again.solution) == solution_json(first.solution)
 
-    by_key = {Checkpoints(checkpoints).key(p): p.id for p in _part_inputs(province, SEED, TIME_LIMIT, WORKERS)}
-    lost = saved[:2]
+    firsts = [dataclasses.replace(p, stage="first") for p in _part_inputs(province, SEED, TIME_LIMIT, WORKERS, EFFORT)]
+    by_key = {Checkpoints(checkpoints).key(p): p.id for p in firsts}
+    lost = [checkpoints / f"{key}.json" for key in sorted(by_key)[:2]]
     for path in lost:
         path.unlink()
     again, solved = rerun()
+    # The lost first timetables are found again (the same ones), so their improvements are still kept.
     assert solved == sorted(by_key[p.stem] for p in lost)
     assert solution_json(again.solution) == solution_json(first.solution)
 
 
 def test_checkpoint_key_follows_seed_and_budget(province):
-    parts = _part_inputs(province, SEED, TIME_LIMIT, WORKERS)
+    parts = _part_inputs(province, SEED, TIME_LIMIT, WORKERS, EFFORT)
     store = Checkpoints("unused")
-    other_seed = _part_inputs(province, SEED + 1, TIME_LIMIT, WORKERS)
-    other_budget = _part_inputs(province, SEED, TIME_LIMIT * 2, WORKERS)
+    other_seed = _part_inputs(province, SEED + 1, TIME_LIMIT, WORKERS, EFFORT)
+    other_budget = _part_inputs(province, SEED, TIME_LIMIT, WORKERS, EFFORT * 2)
     keys = {store.key(p) for p in parts}
     assert len(keys) == len(parts)
     assert keys.isdisjoint(store.key(p) for p in other_seed)
     assert keys.isdisjoint(store.key(p) for p in other_budget)
     # A fresh store (as in a new process) computes the same keys.
-    assert keys == {Checkpoints("unused").key(p) for p in _part_inputs(province, SEED, TIME_LIMIT, WORKERS)}
+    assert keys == {Checkpoints("unused").key(p) for p in _part_inputs(province, SEED, TIME_LIMIT, WORKERS, EFFORT)}
 
 
 def test_failing_parts_are_reported_per_part(province):
-    parts = _part_inputs(province, SEED, TIME_LIMIT, WORKERS)[:2]
+    parts = _part_inputs(province, SEED, TIME_LIMIT, WORKERS, EFFORT)[:2]
     outputs: list[PartOutput] = []
     LocalExecutor(workers=1, retries=1, function=FailAlways()).run(parts, outputs.append)
     assert [o.id for o in outputs] == [p.id for p in parts]
@@ -183,16 +188,17 @@ def test_cli_solve_on_dask_resumes_and_publishes(dask_run, local_result, provinc
 
     from click.testing import CliRunner
 
-    from cli import PARTS_FOLDER, main
+    from cli import main
+    from scheduler.service import PARTS_FOLDER
     from models.files import write_scenario
-    from scheduler.publish import solution_json as published_json
+    from models.solution import solution_json as published_json
 
     folder, out = tmp_path / "province", tmp_path / "out"
     folder.mkdir()
     write_scenario(province, folder)
     shutil.copytree(dask_run[4], out / PARTS_FOLDER)
     result = CliRunner().invoke(main, ["--lang", "en", "solve", str(folder), "--out", str(out), "--seed", str(SEED),
-                                       "--time-limit", str(TIME_LIMIT), "--workers", str(WORKERS),
+                                       "--effort", str(EFFORT), "--workers", str(WORKERS),
                                        "--dask", client.scheduler.address])
     assert result.exit_code == 0, result.output
     assert (out / "solution.json").read_text(encoding="utf-8") == published_json(local_result.solution)

@@ -385,7 +385,7 @@ def test_placed_teacher_taking_over_post_served_subject_is_dealt_within_their_li
     """Where music came from an itinerant post, a placed teacher of music makes it the school's own subject:
     the solver would give them every music class on top of what the hand-over dealt (Pengshui 2026: four
     placed 音乐;美术 teachers given 23-26 periods against limits of 15-18). The hand-over deals those classes too."""
-    from scheduler.assign import complete_assignment
+    from models.assignment import complete_assignment
     from scheduler.exchange.handover import placed_teachers, reassigned
     from scheduler.exchange.inputs import Direction
     from scheduler.exchange.plan import Placement

@@ -8,6 +8,8 @@ optional tables are written when given. The one test here checks the builder's s
 
 from __future__ import annotations
 
+from models.preferences import QualityRules
+
 from datetime import date
 from pathlib import Path
 
@@ -67,6 +69,7 @@ def scenario() -> Scenario:
                                 TravelEdge(a="镇中心小学", b="高谷村小", minutes=20),
                                 TravelEdge(a="镇中心小学", b="石桥村小", minutes=30)))
     return Scenario(
+        quality=QualityRules(class_day="off", pe_not_first="off", pe_not_after_lunch="off"),
         district="测试县", term=TERM, consortia=(Consortium(id="C1", name="城关教共体"),), schools=schools,
         bell_schedules=(BellSchedule(id="std", periods=tuple(BellPeriod(start=a, end=b) for a, b in PERIODS)),),
         subjects=SUBJECTS,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 from datetime import date, datetime
@@ -14,8 +15,8 @@ import recurring_ical_events
 from feeds import write_feeds
 from feeds.events import term_occurrences
 from feeds.ical import FeedRenderer, dtstamp_for, reference_calendar
-from feeds.term import TermDataMissing
-from feeds.writer import FEEDS_DIR, MANIFEST, STATE, feed_specs, read_state, render_feeds
+from models.term import TermDataMissing
+from feeds.writer import FEEDS_DIR, MANIFEST, STATE, feed_id, feed_specs, read_state, render_feeds
 from models import Weekday
 from test_feeds_expected import HOLIDAY, MAKEUP_DAY, SWITCH_DAY, expected_feeds
 from test_feeds_fixtures import scenario, solution
@@ -190,3 +191,45 @@ def test_incomplete_term_data_stops_feed_writing(tmp_path):
 def test_uid_lines_never_fold():
     with pytest.raises(ValueError):
         FeedRenderer.uid_line("x" * 80)
+
+
+def test_unchanged_feeds_are_linked_from_the_previous_publish(tmp_path):
+    old, new = tmp_path / "old", tmp_path / "new"
+    write_feeds(scenario(), solution(), old)
+    # Only class S1-4-1's Friday maths moves: its class, teacher (T1) and school (S1) feeds change.
+    write_feeds(scenario(), solution(**{"S1-4-1|数学|2": (Weekday.THU, 2)}), new, previous=old)
+    before = {f["id"]: f for f in json.loads((old / FEEDS_DIR / MANIFEST).read_text(encoding="utf-8"))["feeds"]}
+    after = {f["id"]: f for f in json.loads((new / FEEDS_DIR / MANIFEST).read_text(encoding="utf-8"))["feeds"]}
+    linked = {fid for fid, f in after.items()
+              if (new / FEEDS_DIR / f["file"]).stat().st_ino == (old / FEEDS_DIR / f["file"]).stat().st_ino}
+    changed = {fid for fid, f in after.items() if f["sha256"] != before[fid]["sha256"]}
+    assert changed == {feed_id("class", "S1-4-1"), feed_id("teacher", "T1"), feed_id("school", "S1")}
+    assert linked == set(after) - changed
+    for fid, f in after.items():  # linked or written, every file is what the manifest says
+        assert hashlib.sha256((new / FEEDS_DIR / f["file"]).read_bytes()).hexdigest() == f["sha256"], fid
+
+
+def test_two_processes_write_the_same_bytes_as_one(tmp_path):
+    """The county's path (two forked processes, each rendering the feeds of half the schools) against one
+    process, on the fixture with the size threshold lowered; run in a child so no test thread is about."""
+    import subprocess
+    import sys
+
+    code = ("import sys; sys.path[:0] = ['.', 'tests']\n"
+            "from pathlib import Path\nfrom feeds import writer\nfrom test_feeds_fixtures import scenario, solution\n"
+            "writer.PARALLEL_FROM = 0\n"
+            "writer.write_feeds(scenario(), solution(), Path(sys.argv[1]), previous=Path(sys.argv[2]))\n"
+            "print(writer.last_processes)\n")
+    one, two = tmp_path / "one", tmp_path / "two"
+    previous = tmp_path / "previous"
+    write_feeds(scenario(), solution(**{"S1-4-1|数学|2": (Weekday.THU, 2)}), previous)  # some SEQUENCEs go up
+    write_feeds(scenario(), solution(), one, previous=previous)
+    root = Path(__file__).resolve().parent.parent
+    done = subprocess.run([sys.executable, "-c", code, str(two), str(previous)], cwd=root, capture_output=True,
+                          text=True, timeout=120, check=True)
+    assert done.stdout.strip() == "2", done.stderr
+    names = sorted(p.name for p in (one / FEEDS_DIR).iterdir())
+    assert names == sorted(p.name for p in (two / FEEDS_DIR).iterdir())
+    for name in names:
+        assert (one / FEEDS_DIR / name).read_bytes() == (two / FEEDS_DIR / name).read_bytes(), name
+    assert b"SEQUENCE:1" in b"".join((two / FEEDS_DIR / n).read_bytes() for n in names if n.endswith(".ics"))

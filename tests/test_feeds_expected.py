@@ -1,6 +1,6 @@
 """What the fixture's feeds must contain, computed by hand from the fixture's own data.
 
-This does not use feeds.term or feeds.events: the calendar facts of autumn 2026 are written out
+This does not use models.term or feeds.events: the calendar facts of autumn 2026 are written out
 here (from the State Council notice as carried by chinesecalendar), so a bug in the writer's
 calendar logic cannot hide in its own expectations.
 """

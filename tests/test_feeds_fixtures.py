@@ -7,6 +7,8 @@ assessment day, so expanding the feeds exercises every calendar rule.
 
 from __future__ import annotations
 
+from models.preferences import QualityRules
+
 from datetime import date
 
 from models import (BellPeriod, BellSchedule, BellSeason, Consortium, CurriculumEntry, LessonPlacement, MakeupDay,
@@ -36,6 +38,7 @@ def term(**changes: object) -> TermCalendar:
 
 def scenario(**term_changes: object) -> Scenario:
     return Scenario(
+        quality=QualityRules(class_day="off", pe_not_first="off", pe_not_after_lunch="off"),
         district="彭水测试",
         term=term(**term_changes),
         consortia=(Consortium(id="C1", name="彭水第一教共体"),),

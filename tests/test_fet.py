@@ -19,7 +19,7 @@ from models.fet.reader import synthetic_periods
 from models.fet.writer import fet_xml, write_fet
 from models.files import load_scenario, write_scenario
 from models.solution import LessonPlacement, Solution
-from scheduler.explicit import solve_explicit
+from scheduler.timetable.solve import solve_scenario
 
 EXAMPLES = Path("/usr/share/doc/fet-data/examples/FET-5-official")
 needs_examples = pytest.mark.skipif(not EXAMPLES.is_dir(), reason=(
@@ -111,7 +111,7 @@ def test_tiny_solves_and_verifies_with_every_rule_kind():
              TimeRule(kind="ActivitiesNotOverlapping", activities=(2, 3)),
              TimeRule(kind="MinDaysBetweenActivities", weight=80, activities=(1, 2), value=1))
     scenario = _scenario(_tiny(rules))
-    result = solve_explicit(scenario, time_limit=5, workers=1)
+    result = solve_scenario(scenario, time_limit=30, effort=5, workers=1)
     assert result.solution is not None, result.explanation
     assert verify(scenario, result.solution) == []
 
@@ -119,7 +119,7 @@ def test_tiny_solves_and_verifies_with_every_rule_kind():
 def test_infeasible_rules_are_named():
     rules = (TimeRule(kind="MinDaysBetweenActivities", activities=(1, 3), value=1),
              TimeRule(kind="TeacherMaxDaysPerWeek", teacher="T", value=1))
-    result = solve_explicit(_scenario(_tiny(rules)), time_limit=5, workers=1)
+    result = solve_scenario(_scenario(_tiny(rules)), time_limit=30, effort=5, workers=1)
     assert result.status == "infeasible"
     named = " ".join(c.en for c in result.explanation)
     assert "MinDaysBetweenActivities" in named and "TeacherMaxDaysPerWeek" in named
@@ -127,10 +127,10 @@ def test_infeasible_rules_are_named():
 
 def test_too_many_hours_for_a_teacher_is_named_before_searching():
     rules = (TimeRule(kind="TeacherNotAvailableTimes", teacher="T", slots=tuple((d, h) for d in (0, 1) for h in (0, 1))),)
-    result = solve_explicit(_scenario(_tiny(rules)), time_limit=5, workers=1)
+    result = solve_scenario(_scenario(_tiny(rules)), time_limit=30, effort=5, workers=1)
     assert result.status == "optimal"  # two hours to teach, two hours free
     rules += (TimeRule(kind="BreakTimes", slots=((0, 2),)),)
-    result = solve_explicit(_scenario(_tiny(rules)), time_limit=5, workers=1)
+    result = solve_scenario(_scenario(_tiny(rules)), time_limit=30, effort=5, workers=1)
     assert any("teacher T has 2 hours of activities but only 1 free hours" in c.en for c in result.explanation)
 
 
@@ -157,7 +157,7 @@ def test_scenario_folder_round_trips_an_import(tmp_path):
 @pytest.mark.parametrize("name", SMALL)
 def test_small_examples_import_solve_and_verify(name):
     scenario = read_fet(EXAMPLES / name)
-    result = solve_explicit(scenario, time_limit=10, optimize=False, wall_limit=15)
+    result = solve_scenario(scenario, time_limit=15)
     assert result.solution is not None, (result.status, result.explanation)
     assert len(result.solution.lessons) == len(scenario.explicit.activities)
     assert verify(scenario, result.solution) == []
@@ -230,11 +230,10 @@ def test_cli_imports_solves_and_verifies_a_fet_file(tmp_path):
 
 
 @needs_examples
-def test_default_solve_of_an_import_is_reproducible_with_two_workers():
-    # The default (two interleaved workers, deterministic time) gives the same timetable every run;
-    # only --race trades that for speed.
+def test_a_reproducible_solve_of_an_import_gives_the_same_timetable_with_two_workers():
+    # With an effort (deterministic time, two interleaved workers) every run gives the same timetable.
     scenario = read_fet(EXAMPLES / "Denmark/small-school.fet")
-    first = solve_explicit(scenario, time_limit=5, workers=2)
-    second = solve_explicit(scenario, time_limit=5, workers=2)
+    first = solve_scenario(scenario, time_limit=60, effort=5, workers=2)
+    second = solve_scenario(scenario, time_limit=60, effort=5, workers=2)
     assert first.solution is not None and verify(scenario, first.solution) == []
     assert first.solution.lessons == second.solution.lessons

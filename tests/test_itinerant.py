@@ -16,7 +16,7 @@ from models.validation import validate_folder
 from scheduler.itinerant.assign import plan_itinerant, uncovered_text
 from scheduler.itinerant.baseline import greedy_plan
 from scheduler.itinerant.routes import summarize, travel_legs, write_routes
-from scheduler.solve import solve_scenario
+from scheduler.timetable.solve import solve_scenario
 from tests.itinerant_builders import VILLAGES, itinerant_county
 
 ITINERANT = ("走教1", "走教2", "县走教")
@@ -31,7 +31,7 @@ def solved():
 
 
 def test_families_registered():
-    assert "constraints.itinerant" in [m.__name__ for m in constraints.HARD]
+    assert "itinerant" in [f.name for f in constraints.HARD]
     assert itinerant_check in CHECKS
 
 
@@ -164,7 +164,7 @@ def test_villages_have_no_own_music_teacher():
 
 def test_published_outputs_have_routes_and_travel_in_the_teachers_feed(solved, tmp_path: Path):
     from scheduler.publish import publish_solution
-    from scheduler.solve import SolveResult
+    from scheduler.timetable.solve import SolveResult
 
     scenario, solution = solved
     out = tmp_path / "out"

@@ -11,7 +11,9 @@ import pytest
 from click.testing import CliRunner
 
 import cli
-from fixtures.validate_base import TABLES, edit_yaml, read_rows, write_base
+from fixtures.validate_base import (
+    OLD_INIT_COUNTY_PERIODS, OLD_INIT_COUNTY_WINTER, TABLES, edit_yaml, read_rows, write_base,
+)
 from models.files import load_scenario, write_workbook
 from models.tables import TABLE_BY_NAME
 from models.validation import validate_folder
@@ -211,3 +213,150 @@ def test_scenario_yaml_shapes_never_raise(base: Path, tmp_path: Path) -> None:
         scenario, problems = validate_folder(folder)
         assert scenario is None and any(p.severity == "error" for p in problems), document
         assert all(p.render("en") and p.render("zh") for p in problems)
+
+
+# --- XLSX problems named for what they are (issue #14, part 4) -----------------------------------------
+
+
+def _workbook_of_every_table(folder: Path, rename: dict[str, str] | None = None) -> Path:
+    """The folder's tables moved into one scenario.xlsx (CSV files removed); sheets renamed as given."""
+    sheets = {}
+    for name in TABLES:
+        sheets[(rename or {}).get(name, name)] = read_rows(folder, name)
+        (folder / f"{name}.csv").unlink()
+    write_workbook(sheets, folder / "scenario.xlsx")
+    return folder / "scenario.xlsx"
+
+
+def _table_as_xlsx(folder: Path, name: str) -> tuple[openpyxl.Workbook, Path]:
+    """One table moved from CSV to NAME.xlsx, as a workbook still open for changes (saved by the caller)."""
+    rows = read_rows(folder, name)
+    (folder / f"{name}.csv").unlink()
+    book = openpyxl.Workbook()
+    book.active.title = "教师名册"
+    for row in rows:
+        book.active.append([_typed(c) for c in row])
+    return book, folder / f"{name}.xlsx"
+
+
+def _render(problems: list, lang: str) -> str:
+    return "\n".join(p.render(lang) for p in problems)
+
+
+def test_a_truncated_workbook_is_one_problem_naming_it(base: Path, tmp_path: Path) -> None:
+    folder = _copy(base, tmp_path)
+    book = _workbook_of_every_table(folder)
+    book.write_bytes(book.read_bytes()[: book.stat().st_size // 2])
+    scenario, problems = validate_folder(folder)
+    assert scenario is None
+    assert [(p.file, p.code) for p in problems] == [("scenario.xlsx", "bad_xlsx")]
+    assert "scenario.xlsx is not a readable workbook (BadZipFile" in _render(problems, "en")
+    assert "scenario.xlsx 不是可读取的工作簿" in _render(problems, "zh")
+    assert "missing" not in _render(problems, "en")
+
+
+def test_a_renamed_sheet_lists_the_sheets_found(base: Path, tmp_path: Path) -> None:
+    folder = _copy(base, tmp_path)
+    _workbook_of_every_table(folder, rename={"teachers": "教师名单"})
+    _, problems = validate_folder(folder)
+    assert [(p.file, p.code) for p in problems] == [("scenario.xlsx", "missing_sheet")]
+    sheets = "schools、classes、教师名单、curriculum、travel、assignments、rooms、sync_lessons、research_blocks"
+    assert (f"table 'teachers' is missing: scenario.xlsx has no sheet named 'teachers' or '教师' (its sheets: {sheets})"
+            in _render(problems, "en"))
+    assert f"scenario.xlsx 中没有名为“teachers”或“教师”的工作表（现有工作表：{sheets}）" in _render(problems, "zh")
+
+
+def test_merged_cells_name_the_sheet_and_range(base: Path, tmp_path: Path) -> None:
+    folder = _copy(base, tmp_path)
+    book, path = _table_as_xlsx(folder, "teachers")
+    book.active.merge_cells("C3:C4")  # two teachers of 示例一小 with the school typed once
+    book.save(path)
+    _, problems = validate_folder(folder)
+    merged = [p for p in problems if p.code == "xlsx_merged"]
+    assert [(p.file, p.row, p.column) for p in merged] == [("teachers.xlsx", 3, "school")]
+    assert ("teachers.xlsx, row 3, column school (学校): sheet '教师名册' has merged cells C3:C4: only the first cell"
+            in _render(problems, "en"))
+    assert "unmerge them" in _render(merged, "en") and "请取消合并" in _render(merged, "zh")
+
+
+def test_a_formula_without_a_saved_value_names_the_cell(base: Path, tmp_path: Path) -> None:
+    folder = _copy(base, tmp_path)
+    book, path = _table_as_xlsx(folder, "teachers")
+    book.active["B2"] = '="张"&"丽"'  # openpyxl, like other libraries, saves formulas without computing them
+    book.save(path)
+    _, problems = validate_folder(folder)
+    assert [(p.file, p.row, p.column, p.code) for p in problems] == [("teachers.xlsx", 2, "name", "xlsx_formula")]
+    assert ("cell B2 of sheet '教师名册' holds the formula =\"张\"&\"丽\" but no saved value" in _render(problems, "en"))
+    assert "open it in Excel or WPS and save it, or paste the values" in _render(problems, "en")
+    assert "单元格 B2 是公式" in _render(problems, "zh") and "选择性粘贴 → 数值" in _render(problems, "zh")
+
+
+def test_a_formula_with_its_saved_value_reads_the_value(base: Path, reference: dict, tmp_path: Path) -> None:
+    import zipfile
+
+    folder = _copy(base, tmp_path)
+    book, path = _table_as_xlsx(folder, "teachers")
+    book.active["B2"] = '="张"&"丽"'
+    book.active["G2"] = '=""'  # unavailable: a formula whose value is empty text
+    book.save(path)
+    # What Excel saves: the formula and, beside it, the value it calculated (empty text as t="str").
+    with zipfile.ZipFile(path) as source:
+        entries = {name: source.read(name) for name in source.namelist()}
+    sheet = "xl/worksheets/sheet1.xml"
+    xml = entries[sheet].decode()
+    assert '<c r="B2"><f>"张"&amp;"丽"</f><v /></c>' in xml
+    assert '<c r="G2"><f>""</f><v /></c>' in xml
+    entries[sheet] = xml.replace('<c r="B2"><f>"张"&amp;"丽"</f><v /></c>',
+                                 '<c r="B2" t="str"><f>"张"&amp;"丽"</f><v>张丽</v></c>').replace(
+        '<c r="G2"><f>""</f><v /></c>', '<c r="G2" t="str"><f>""</f><v></v></c>').encode()
+    with zipfile.ZipFile(path, "w") as target:
+        for name, data in entries.items():
+            target.writestr(name, data)
+    scenario, problems = validate_folder(folder)
+    assert problems == []
+    assert scenario is not None and scenario.model_dump() == reference
+
+
+@pytest.mark.parametrize("second", ["teachers.xlsx", "scenario.xlsx[teachers]", "scenario.xlsx[教师]"])
+def test_a_table_given_twice_names_both_files(base: Path, tmp_path: Path, second: str) -> None:
+    folder = _copy(base, tmp_path)
+    rows = read_rows(folder, "teachers")
+    if second == "teachers.xlsx":
+        write_workbook({"teachers": rows}, folder / "teachers.xlsx")
+    else:
+        write_workbook({second.split("[")[1].rstrip("]"): rows}, folder / "scenario.xlsx")
+    _, problems = validate_folder(folder)
+    assert [(p.file, p.code) for p in problems] == [("teachers.csv", "table_twice")]
+    assert (f"table 'teachers' is given twice, in teachers.csv and in {second}: keep one and delete or rename the other"
+            in _render(problems, "en"))
+    assert f"数据表“teachers”出现了两次：teachers.csv 和 {second}" in _render(problems, "zh")
+
+
+def test_init_scaffold_validates_and_solves(tmp_path: Path) -> None:
+    """`tongbu init x && tongbu validate x && tongbu solve x --out y`: the example sync lessons can be live."""
+    folder, out = tmp_path / "x", tmp_path / "y"
+    runner = CliRunner()
+    assert runner.invoke(cli.main, ["init", str(folder)]).exit_code == 0
+    result = runner.invoke(cli.main, ["--lang", "en", "validate", str(folder)])
+    assert result.exit_code == 0, result.output
+    result = runner.invoke(cli.main, ["--lang", "en", "solve", str(folder), "--out", str(out), "--time-limit", "10"])
+    assert result.exit_code == 0, result.output
+    assert (out / "sync_table.csv").is_file()
+
+
+def test_init_scaffold_with_its_old_bells_is_caught_by_validate(tmp_path: Path) -> None:
+    """The bells `tongbu init` wrote before (no period of 县城作息 within one of 乡村作息 in both seasons) left the
+    example sync lessons S1 and S2 with no common time: validate says so instead of solve failing."""
+    folder = tmp_path / "x"
+    assert CliRunner().invoke(cli.main, ["init", str(folder)]).exit_code == 0
+
+    def old_bells(data: dict) -> None:
+        data["bell_schedules"][0]["periods"] = OLD_INIT_COUNTY_PERIODS
+        data["bell_schedules"][0]["seasons"][0]["periods"] = OLD_INIT_COUNTY_WINTER
+
+    edit_yaml(folder, old_bells)
+    _, problems = validate_folder(folder)
+    assert [(p.file, p.row, p.column, p.code, p.params["how"]) for p in problems] == [
+        ("scenario.xlsx[sync_lessons]", 2, "receiving_classes", "sync_no_common_time",
+         "nest (the shorter period inside the other's clock times)"),
+        ("scenario.xlsx[sync_lessons]", 3, "receiving_classes", "sync_no_common_time", "overlap by at least 30 minutes")]

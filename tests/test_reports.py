@@ -15,7 +15,8 @@ from models import LessonPlacement, Weekday
 from reports import school_grids, write_all
 from reports.labels import season_short, times_text
 from reports.sync import sync_occurrences
-from reports.workbook import ZIP_EPOCH, sheet_title
+from models.cells import ZIP_EPOCH
+from reports.workbook import sheet_title
 
 BOM = b"\xef\xbb\xbf"
 
@@ -39,6 +40,7 @@ def test_write_all_returns_every_file_sorted(tmp_path: Path) -> None:
     assert names == sorted(names)
     assert set(names) == {
         "lessons.csv", "research_blocks.csv", "sync_table.csv", "sync_table.xlsx", "timetables/index.html",
+        "timetables/grids.json",
         f"timetables/{CITY}.html", f"timetables/{CITY}.xlsx", f"timetables/{TOWN}.html", f"timetables/{TOWN}.xlsx"}
     assert all(p.is_file() and p.stat().st_size > 0 for p in files)
 

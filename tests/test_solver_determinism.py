@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from scheduler.solve import solution_json, solve_scenario
+from scheduler.timetable.solve import solve_scenario
+from models.solution import solution_json
 from models import SchoolClass, Teacher
 from test_solver_scenarios import school, tiny_scenario
 
@@ -20,8 +21,8 @@ def two_independent_schools():
 
 def test_same_seed_gives_byte_identical_solution_json() -> None:
     scenario = two_independent_schools()
-    first = solve_scenario(scenario, time_limit=2, seed=3, workers=2)
-    second = solve_scenario(scenario, time_limit=2, seed=3, workers=2)
+    first = solve_scenario(scenario, time_limit=120, effort=2, seed=3, workers=2)
+    second = solve_scenario(scenario, time_limit=120, effort=2, seed=3, workers=2)
     assert first.status in ("optimal", "feasible")
     assert [p.schools for p in first.parts] == [("乙校",), ("甲校",)]
     assert solution_json(first.solution).encode() == solution_json(second.solution).encode()

@@ -12,8 +12,8 @@ from models import (
     TravelEdge, TravelTimes, Weekday,
 )
 from models.enums import DeliveryMode, SchoolRole, SchoolTier
-from scheduler.assign import AssignmentError, complete_assignment
-from scheduler.solve import solve_scenario
+from models.assignment import AssignmentError, complete_assignment
+from scheduler.timetable.solve import solve_scenario
 from test_solver_scenarios import STANDARD, bells, school, tiny_scenario
 
 
@@ -53,10 +53,11 @@ def test_availability_teacher_never_teaches_when_unavailable() -> None:
                    unavailable=(SlotRange(day=Weekday.MON), SlotRange(day=Weekday.TUE, first=1, last=4)))
     scenario = scenario.model_copy(update={"teachers": (scenario.teachers[0], busy, scenario.teachers[2])})
     solution = solved(scenario)
-    for lesson in solution.lessons:
-        if lesson.teacher == "t数学":
-            assert lesson.day != Weekday.MON
-            assert not (lesson.day == Weekday.TUE and lesson.period <= 4)
+    maths = [lesson for lesson in solution.lessons if lesson.teacher == "t数学"]
+    assert len(maths) == 8  # 数学 4 single periods a week in each of the two classes
+    for lesson in maths:
+        assert lesson.day != Weekday.MON
+        assert not (lesson.day == Weekday.TUE and lesson.period <= 4)
 
 
 def test_daily_limits_teacher_max_daily_and_subject_once_a_day() -> None:
@@ -109,7 +110,12 @@ def test_sync_lesson_overlaps_in_clock_time_under_every_season(min_overlap: int 
 
 
 def test_research_block_keeps_the_group_free_including_travel() -> None:
-    scenario = _two_school_sync(30).model_copy(update={
+    base = _two_school_sync(30)
+    # 乙语文 (the teacher who travels 40 minutes) is away on Mondays, so her 4 数学 lessons (at most one a
+    # day) fill Tue-Fri and one of them falls on the block's Wednesday: the check below always has work.
+    away = base.teacher_by_id["乙语文"].model_copy(update={"unavailable": (SlotRange(day=Weekday.MON),)})
+    scenario = base.model_copy(update={
+        "teachers": tuple(away if t.id == "乙语文" else t for t in base.teachers),
         "travel": TravelTimes(edges=(TravelEdge(a="甲校", b="乙村小", minutes=40),)),
         "research_blocks": (ResearchBlock(id="备课", name="语文集体备课", subject="语文", grades=(4,), consortium="C1",
                                           minutes=60, mode=DeliveryMode.IN_PERSON, host="甲校",
@@ -119,9 +125,10 @@ def test_research_block_keeps_the_group_free_including_travel() -> None:
     (block,) = solution.research
     assert block.day == Weekday.WED and block.end_minute - block.start_minute == 60
     assert set(block.teachers) == {"t语文", "乙语文"}
-    for lesson in solution.lessons:
-        if lesson.teacher not in block.teachers or lesson.day != Weekday.WED or lesson.sync_role == "receiving":
-            continue
+    checked = [lesson for lesson in solution.lessons
+               if lesson.teacher in block.teachers and lesson.day == Weekday.WED and lesson.sync_role != "receiving"]
+    assert sum(1 for x in checked if x.teacher == "乙语文" and x.subject == "数学") == 1
+    for lesson in checked:
         travel = 40 if scenario.teacher_by_id[lesson.teacher].school == "乙村小" else 0
         for variant in scenario.bells_of(lesson.school).variants():
             for p in lesson.periods():
@@ -184,22 +191,23 @@ def test_infeasible_unavailability_names_teacher_and_curriculum() -> None:
     assert any("赵敏" in c.zh for c in result.explanation)
 
 
-def test_part_without_a_timetable_is_tried_again_with_a_larger_budget(monkeypatch) -> None:
+def test_reproducible_part_without_a_timetable_is_tried_again_with_more_effort(monkeypatch) -> None:
     import dataclasses
 
-    import scheduler.solve as solve_module
+    import scheduler.timetable.solve as solve_module
 
     budgets: list[list[float]] = []
     real = solve_module._run_parts
 
     def first_run_finds_nothing(inputs, workers, progress, executor=None, checkpoints=None):
-        budgets.append([p.deterministic_time for p in inputs])
+        if inputs and inputs[0].stage == "first":
+            budgets.append([p.effort for p in inputs])
         outputs = real(inputs, workers, progress, executor, checkpoints)
         if len(budgets) == 1:  # as if the budget ran out before a first timetable
             outputs = [dataclasses.replace(o, status="unknown", lessons=(), objective=None) for o in outputs]
         return outputs
 
     monkeypatch.setattr(solve_module, "_run_parts", first_run_finds_nothing)
-    result = solve_scenario(tiny_scenario(), time_limit=5, workers=1)
+    result = solve_scenario(tiny_scenario(), time_limit=60, effort=5, workers=1)
     assert result.status in ("optimal", "feasible") and result.solution is not None
     assert budgets == [budgets[0], [b * solve_module.RETRY_BUDGET_FACTOR for b in budgets[0]]]

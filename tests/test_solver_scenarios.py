@@ -16,6 +16,7 @@ from models import (
     SchoolClass, Subject, SyncLesson, Teacher, TermCalendar, TravelEdge, TravelTimes,
 )
 from models.enums import SchoolRole, SchoolTier, Stage
+from models.preferences import QualityRules
 
 TERM = TermCalendar(name="2026秋", start=date(2026, 9, 1), end=date(2027, 1, 20), use_official_holidays=False)
 
@@ -46,10 +47,15 @@ SUBJECTS = (Subject(id="语文", name="语文", name_en="Chinese", core=True),
             Subject(id="道德与法治", name="道德与法治", name_en="Morality and law"))
 
 
+#: The tiny scenario's quality rules: its classes have 11 periods in a 30-period week, so the class-day
+#: rule (no holes, free periods last) is off unless a test turns it on.
+TINY_QUALITY = QualityRules(class_day="off", pe_not_first="off", pe_not_after_lunch="off")
+
+
 def tiny_scenario(**update: object) -> Scenario:
     """One school, two grade-4 classes, 语文 5 (1 double), 数学 4, 音乐 2; three teachers."""
     base = Scenario(
-        district="测试县", term=TERM,
+        district="测试县", term=TERM, quality=TINY_QUALITY,
         consortia=(Consortium(id="C1", name="一号共同体"),),
         schools=(school("甲校"),),
         bell_schedules=(bells("std", STANDARD),),

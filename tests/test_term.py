@@ -6,7 +6,7 @@ from datetime import date, time
 
 import pytest
 
-from feeds.term import TermDataMissing, holidays_in_term, teaching_days, term_problems, week_of_term
+from models.term import TermDataMissing, holidays_in_term, teaching_days, term_problems, week_of_term
 from models import MakeupDay, Weekday
 from test_feeds_fixtures import scenario, term
 

@@ -18,7 +18,8 @@ from click.testing import CliRunner
 
 import cli
 from fixtures.validate_base import (
-    append_row, drop_column, edit_yaml, line_of, read_rows, set_cell, write_base, write_rows,
+    OLD_INIT_COUNTY_PERIODS, OLD_INIT_COUNTY_WINTER, append_row, drop_column, edit_yaml, line_of, read_rows, set_cell,
+    write_base, write_rows,
 )
 
 
@@ -76,6 +77,29 @@ def _duplicate_header(folder: Path) -> None:
 
 def _travel_to_nowhere(folder: Path) -> None:
     set_cell(folder, "travel", 3, "from", "某路口")
+
+
+def _rename_key(path: tuple, new: str) -> Callable[[dict], None]:
+    """Rename a key of scenario.yaml (a typo a timetabler makes), keeping its value."""
+    def change(data: dict) -> None:
+        node = data
+        for key in path[:-1]:
+            node = node[key]
+        node[new] = node.pop(path[-1])
+    return change
+
+
+def _old_init_bells(data: dict) -> None:
+    county = data["bell_schedules"][0]
+    county["periods"] = list(OLD_INIT_COUNTY_PERIODS)
+    county["seasons"][0]["periods"] = list(OLD_INIT_COUNTY_WINTER)
+
+
+def _sync_min_overlap(minutes: str) -> Callable[[Path], None]:
+    def mutate(folder: Path) -> None:
+        rows = read_rows(folder, "sync_lessons")
+        write_rows(folder, "sync_lessons", [rows[0] + ["min_overlap_minutes"]] + [r + [minutes] for r in rows[1:]])
+    return mutate
 
 
 CASES: list[Case] = [
@@ -138,9 +162,10 @@ CASES: list[Case] = [
     Case("class needs more periods than its week has", lambda f: set_cell(f, "curriculum", 2, "periods", "30"),
          "classes.csv", 2, "grade", "示例一小1(1) needs 40 periods a week, its bell schedule has only 35 slots",
          "示例一小1(1) 每周需 40 节课，作息表只有 35 个课时"),
+    # 王强(T02): 5 assigned periods, and 示例一小1(1) 数学 (4) and 4(1) 科学 (2), which no one else at 示例一小 teaches.
     Case("teacher load over available slots", lambda f: set_cell(f, "teachers", 3, "unavailable", "周一;周二;周三;周四;周五1-6"),
-         "teachers.csv", 3, "unavailable", "王强(T02) is assigned 5 periods but is available for only 1",
-         "教师 王强(T02) 安排了 5 节，但只有 1 个可上课时段"),
+         "teachers.csv", 3, "unavailable", "王强(T02) is assigned 11 periods but is available for only 1",
+         "教师 王强(T02) 安排了 11 节，但只有 1 个可上课时段"),
     Case("grade written in words", lambda f: set_cell(f, "classes", 2, "grade", "一年级"), "classes.csv", 2, "grade",
          "'一年级' is not a whole number", "“一年级”不是整数"),
     Case("unknown role", lambda f: set_cell(f, "schools", 3, "role", "校长"), "schools.csv", 3, "role",
@@ -166,7 +191,63 @@ CASES: list[Case] = [
     Case("negative travel time", lambda f: set_cell(f, "travel", 2, "minutes", "-5"), "travel.csv", 2, "minutes",
          "'-5' must not be negative", "“-5”不能为负数"),
     Case("unknown key in weights", _yaml(_set(("weights", "spred"), 2)), "scenario.yaml",
-         lambda f: line_of(f, "spred"), "weights.spred", "'spred' is not a key tongbu knows", "“spred”不是 tongbu 认识的键"),
+         lambda f: line_of(f, "spred"), "weights.spred", "'spred' is not a key tongbu knows: did you mean 'spread'?",
+         "“spred”不是 tongbu 认识的键：是否应为“spread”？"),
+    # Found before solving (issue #14, part 2): sync lessons that cannot be live, loads, research blocks, YAML keys.
+    Case("sync lesson with no common period (the old init bells)", _yaml(_old_init_bells), "sync_lessons.csv", 2,
+         "receiving_classes", "sync lesson S1: no period of 示例村小4(1) (乡村作息) and period of 示例一小4(1) "
+         "(县城作息 + 冬季作息) nest (the shorter period inside the other's clock times) under every bell schedule and season",
+         "同步课堂 S1：示例村小4(1)（乡村作息）与 示例一小4(1)（县城作息 + 冬季作息）没有任何一对课节在所有作息（含季节作息）下完全重合"),
+    Case("sync lesson asking more overlap than a period lasts", _sync_min_overlap("45"), "sync_lessons.csv", 2,
+         "receiving_classes", "overlap by at least 45 minutes under every bell schedule and season",
+         "重叠至少 45 分钟，无法同时上课"),
+    Case("sync lesson with no common weekday", _yaml(lambda d: d["bell_schedules"][1].__setitem__("days", ["周六"])),
+         "sync_lessons.csv", 2, "receiving_classes", "sync lesson S1: there is no weekday on which all its schools teach "
+         "(示例一小 周一、周二、周三、周四、周五; 示例村小 周六)", "同步课堂 S1：没有各校都上课的日子"),
+    Case("sync lesson taught by a teacher of another subject", lambda f: set_cell(f, "sync_lessons", 2, "teacher", "T04"),
+         "sync_lessons.csv", 2, "teacher", "teacher 陈静(T04) does not teach 音乐 (subjects: 英语)",
+         "教师 陈静(T04) 不教音乐（任教学科：英语）"),
+    Case("sync lesson across grades", lambda f: set_cell(f, "sync_lessons", 2, "receiving_classes", "示例村小1(1)"),
+         "sync_lessons.csv", 2, "receiving_classes", "sync lesson S1 joins grade 4 (示例一小4(1)) with grade 1 (示例村小1(1))",
+         "同步课堂 S1 把 4 年级（示例一小4(1)）与 1 年级（示例村小1(1)）连在一起"),
+    # 刘芳(T03) is assigned only 示例镇小4(1) 音乐 (2), but gives sync lesson S1 (1) and is the one teacher of PE and
+    # music at 示例一小: 1(1) PE 4 and music 2, 4(1) PE 3 and music 2 less the 1 of S1.
+    Case("a teacher's combined subjects over max_weekly", lambda f: set_cell(f, "teachers", 4, "max_weekly", "12"),
+         "teachers.csv", 4, "max_weekly", "teacher 刘芳(T03) is assigned 13 periods a week, more than max_weekly 12 "
+         "(体育与健康 7: only teacher 7; 音乐 6: assigned 2, only teacher 3, sync lessons 1)",
+         "教师 刘芳(T03) 每周安排 13 节，超过周课时上限 12（体育与健康 7 节：唯一可任教 7；音乐 6 节：任课安排 2，唯一可任教 3，同步课堂 1）"),
+    # 陈静(T04) has no row in assignments.csv but is the only English teacher of 示例一小 (4(1): 2 periods).
+    Case("teacher unavailable all week but given lessons",
+         lambda f: set_cell(f, "teachers", 5, "unavailable", "周一;周二;周三;周四;周五"), "teachers.csv", 5, "unavailable",
+         "teacher 陈静(T04) is unavailable in every period of the week (周一;周二;周三;周四;周五) but is given 2 periods",
+         "教师 陈静(T04) 每周所有课时都不可排（周一;周二;周三;周四;周五），却安排了 2 节"),
+    Case("research block longer than the teaching day", lambda f: set_cell(f, "research_blocks", 2, "minutes", "600"),
+         "research_blocks.csv", 2, "minutes", "research block R1 lasts 600 minutes, but the teaching day of its schools "
+         "spans only 530 minutes (08:00–16:50", "教研活动 R1 时长 600 分钟，但相关学校一天的上课时间（第一节开始到最后一节结束，08:00–16:50）只有 530 分钟"),
+    Case("misspelt top-level key", _yaml(_rename_key(("weights",), "wieghts")), "scenario.yaml",
+         lambda f: line_of(f, "wieghts:"), "wieghts", "'wieghts' is not a key tongbu knows: did you mean 'weights'?",
+         "“wieghts”不是 tongbu 认识的键：是否应为“weights”？"),
+    Case("singular itinerant_post", _yaml(_set(("itinerant_post",), [{"id": "P1"}])), "scenario.yaml",
+         lambda f: line_of(f, "itinerant_post:"), "itinerant_post",
+         "'itinerant_post' is not a key tongbu knows: did you mean 'itinerant_posts'?", "是否应为“itinerant_posts”？"),
+    Case("misspelt key in term", _yaml(_rename_key(("term", "holidays"), "holiday")), "scenario.yaml",
+         lambda f: line_of(f, "holiday:"), "term.holiday", "'holiday' is not a key tongbu knows: did you mean 'holidays'?",
+         "“holiday”不是 tongbu 认识的键：是否应为“holidays”？"),
+    Case("misspelt key in a bell season", _yaml(lambda d: d["bell_schedules"][0]["seasons"][0].__setitem__("nmae", "x")),
+         "scenario.yaml", lambda f: line_of(f, "nmae:"), "bell_schedules[1].seasons[1].nmae",
+         "'nmae' is not a key tongbu knows: did you mean 'name'?", "是否应为“name”？"),
+    Case("misspelt key in an itinerant post", _yaml(_set(("itinerant_posts",), [{
+        "id": "P1", "teachers": ["T03"], "subjects": ["音乐"], "base": "示例一小", "schools": ["示例村小"],
+        "max_school_per_day": 2}])), "scenario.yaml", lambda f: line_of(f, "max_school_per_day"),
+         "itinerant_posts[1].max_school_per_day",
+         "'max_school_per_day' is not a key tongbu knows: did you mean 'max_schools_per_day'?",
+         "“max_school_per_day”不是 tongbu 认识的键：是否应为“max_schools_per_day”？"),
+    Case("misspelt table name under tables", _yaml(_set(("tables",), {"teacher": "teachers.csv"})), "scenario.yaml",
+         lambda f: line_of(f, "teacher: teachers.csv"), "tables.teacher",
+         "'teacher' is not a key tongbu knows: did you mean 'teachers'?", "是否应为“teachers”？"),
+    Case("unknown key with nothing close", _yaml(_set(("颜色",), "red")), "scenario.yaml", lambda f: line_of(f, "颜色:"),
+         "颜色", "'颜色' is not a key tongbu knows here: check its spelling (the keys here: term, consortia,",
+         "“颜色”不是 tongbu 认识的键：请检查拼写（此处可用的键：term, consortia,"),
     Case("subject listed twice in a grade", lambda f: append_row(f, "curriculum", {
         "stage": "primary", "grade": "4", "subject": "语文", "periods": "1", "doubles": "0"}) and None,
          "curriculum.csv", 12, "subject", "语文 is listed twice for grade 4 (also on row 6)", "4 年级的语文出现两次（另见第 6 行）"),

@@ -39,3 +39,20 @@ def test_published_json_schemas_are_up_to_date() -> None:
     for name, document in schemas().items():
         published = json.loads((folder / f"{name}.schema.json").read_text(encoding="utf-8"))
         assert published == document, f"docs/schema/{name}.schema.json is stale: run  tongbu schema --out docs/schema"
+
+
+def test_every_model_read_from_scenario_yaml_rejects_unknown_keys() -> None:
+    """extra="forbid" everywhere scenario.yaml is read, so a misspelt key is reported, never silently dropped."""
+    from models.bells import BellPeriod
+    from models.explicit import ExplicitTimetable, LeftOut
+
+    for model in [m for _, m, _, _ in YAML_SECTIONS] + [BellPeriod, LeftOut, ExplicitTimetable]:
+        assert model.model_config.get("extra") == "forbid", model.__name__
+
+
+def test_the_top_level_keys_accepted_are_the_documented_ones() -> None:
+    from models.files import top_level_keys
+
+    text = format_markdown().split("## scenario.yaml")[1]
+    for key in top_level_keys():
+        assert f"| `{key}` |" in text or f"### `{key}`" in text, key

@@ -29,6 +29,7 @@ class Violation:
 
 # Imported after Violation: the check modules import it from here.
 from constraints.checks import (
+    class_day,
     curriculum,
     daily,
     itinerant,
@@ -41,7 +42,8 @@ from constraints.checks import (
 # Explicit and ordered. The order is only the order of the report: every check reads the
 # scenario and the solution alone, so none depends on another having run. Placement rules come
 # first since a lesson in the wrong place explains many later messages.
-CHECKS: tuple[ModuleType, ...] = (curriculum, no_clash, teachers, daily, sync_lessons, research_blocks, itinerant)
+CHECKS: tuple[ModuleType, ...] = (curriculum, no_clash, teachers, daily, sync_lessons, research_blocks, itinerant,
+                                  class_day)
 
 
 def sort_violations(violations: list[Violation]) -> list[Violation]:

@@ -2,7 +2,7 @@
 
 Plain Python over the written solution: each lesson's key ``A<id>`` names its activity, its day and
 period say where it starts. Nothing here comes from the solver side (``scheduler``,
-``constraints.explicit``): occupancy, gaps and beginnings are recounted from scratch.
+``constraints.rules``): occupancy, gaps and beginnings are recounted from scratch.
 """
 
 from __future__ import annotations
@@ -222,6 +222,18 @@ def _resource_rule(tt: ExplicitTimetable, rule: TimeRule, busy: dict[int, set[in
                              f"有 {second} 天从第二节开始，多于 {value} 天"))
         return problems
     return []
+
+
+def broken_weights(scenario: Scenario, solution: Solution) -> int:
+    """The summed weights of the weighted (soft) rules the timetable breaks: each broken rule costs its weight
+    once, FET's percentage rounded to a whole number (a weight that rounds to 0 costs nothing)."""
+    tt = scenario.explicit
+    if tt is None:
+        return 0
+    grid = _Grid(tt, _placements(tt, solution, []))
+    breaks = _hard_slots(tt, "BreakTimes")
+    return sum(round(rule.weight) for rule in tt.rules
+               if not rule.hard and round(rule.weight) > 0 and _check_rule(grid, rule, breaks))
 
 
 def check(scenario: Scenario, solution: Solution) -> list[Violation]:

@@ -1,8 +1,10 @@
 """No clash: a teacher is in one place at a time, a class has one lesson a period, a room holds one lesson.
 
 Teachers and rooms are compared by clock time, not period number: a shared teacher works at
-schools whose bell schedules differ, and periods with the same number do not meet. The lessons of
-one sync occurrence (the teaching class and every receiving class) are one event for the teacher.
+schools whose bell schedules differ, and periods with the same number do not meet. A sync lesson's
+teacher is at the teaching school and busy during the teaching class's period only; the receiving
+classes' periods, which may begin earlier or end later under their own bells, are not the
+teacher's time (docs/format.md, sync_lessons).
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from constraints.checks._common import (
     Regime,
     day_en,
     event_of,
+    is_receiving,
     lesson_order,
     overlaps,
     periods_en,
@@ -63,7 +66,8 @@ def _teacher_clashes(scenario: Scenario, solution: Solution, names: Names, clock
     occurrences = sync_occurrences(scenario, solution)
     events: dict[tuple[str, Weekday], dict[tuple, list[LessonPlacement]]] = defaultdict(lambda: defaultdict(list))
     for index, lesson in enumerate(solution.lessons):
-        events[(lesson.teacher, lesson.day)][event_of(index, occurrences)].append(lesson)
+        if not is_receiving(scenario, lesson):
+            events[(lesson.teacher, lesson.day)][event_of(index, occurrences)].append(lesson)
     found: list[Violation] = []
     for (teacher, day), by_event in sorted(events.items(), key=lambda item: (item[0][0], item[0][1].index)):
         groups = sorted((sorted(group, key=lesson_order) for group in by_event.values()),

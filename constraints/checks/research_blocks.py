@@ -19,6 +19,7 @@ from constraints.checks._common import (
     Regime,
     Window,
     day_en,
+    is_receiving,
     lesson_order,
     overlaps,
     periods_en,
@@ -56,8 +57,8 @@ def group_of(scenario: Scenario, solution: Solution, block: ResearchBlock) -> se
         return members
     for lesson in solution.lessons:
         klass = scenario.class_by_id.get(lesson.class_id)
-        if klass is None or lesson.teacher not in scenario.teacher_by_id:
-            continue
+        if klass is None or lesson.teacher not in scenario.teacher_by_id or is_receiving(scenario, lesson):
+            continue  # a sync teacher belongs to the groups of the class they teach in person
         if block.subject is not None and lesson.subject != block.subject:
             continue
         if block.grades and klass.grade not in block.grades:
@@ -167,14 +168,19 @@ def _free(scenario: Scenario, solution: Solution, names: Names, clocks: Clocks, 
                                    "（交通表中没有道路）"))
         else:
             to_host, back = there, home
-    busy = (placement.start_minute - to_host, placement.end_minute + back)
+    spare = block.travel_buffer_minutes if host and (to_host or back) else 0
+    busy = (placement.start_minute - to_host - (spare if to_host else 0), placement.end_minute + back + (spare if back else 0))
     when_en = f"{day_en(placement.day)} {_span(placement.start_minute, placement.end_minute)}"
     when_zh = f"{placement.day.zh} {_span(placement.start_minute, placement.end_minute)}"
-    travel_en = (f"; with travel to {names.school(host)} ({to_host} minutes) and back ({back} minutes) "
+    spare_en = f" with {spare} minutes to spare each way" if spare else ""
+    spare_zh = f"，另留{spare}分钟余量" if spare else ""
+    travel_en = (f"; with travel to {names.school(host)} ({to_host} minutes) and back ({back} minutes){spare_en} "
                  f"they must be free {_span(*busy)}") if host and (to_host or back) else ""
-    travel_zh = (f"；往返承办学校{names.school(host)}（去{to_host}分钟、回{back}分钟），"
+    travel_zh = (f"；往返承办学校{names.school(host)}（去{to_host}分钟、回{back}分钟{spare_zh}），"
                  f"需在{_span(*busy)}空闲") if host and (to_host or back) else ""
-    lessons = sorted((x for x in solution.lessons if x.teacher == teacher_id and x.day == placement.day), key=lesson_order)
+    # A sync lesson's receiving ends are not the teacher's time (docs/format.md, sync_lessons).
+    lessons = sorted((x for x in solution.lessons if x.teacher == teacher_id and x.day == placement.day
+                      and not is_receiving(scenario, x)), key=lesson_order)
     for lesson in lessons:
         hit = _first_overlap(clocks, lesson, busy)
         if hit is None:

@@ -4,9 +4,9 @@ Pairing convention (see ``_common.sync_occurrences``): the lessons of sync lesso
 tagged ``sync=S`` in S's teaching and receiving classes; an occurrence is a weekday (and, only in
 an invalid timetable with two such lessons of one class on a day, their rank by period). Each
 occurrence needs the teaching class's lesson and one lesson of every receiving class, taught by one
-teacher (S's teacher when given), overlapping the teaching lesson by ``min_overlap_minutes`` or,
-when it is None, wholly (the shorter lesson inside the longer one's clock window), under every
-bell-time regime of the term.
+teacher (S's teacher when given), all live together under every bell-time regime of the term: with
+``min_overlap_minutes`` the window common to every end lasts at least that many minutes; when it is
+None every two ends nest (the shorter lesson inside the longer one's clock window).
 """
 
 from __future__ import annotations
@@ -117,6 +117,7 @@ def _occurrences(sync: SyncLesson, occurrences: dict[tuple[Weekday, int], dict[s
                     found.append(_orphan(where, label_en, label_zh, teaching_cls, names, lessons[class_id]))
             continue
         found += _teacher_of(sync, teaching, lessons, names, where, label_en, label_zh)
+        present = [teaching]
         for class_id in sync.receiving_classes:
             receiving = lessons.get(class_id)
             if receiving is None:
@@ -127,7 +128,8 @@ def _occurrences(sync: SyncLesson, occurrences: dict[tuple[Weekday, int], dict[s
                                        f"{label_zh}：{day.zh}授课班级 {teaching_cls} 上课（{periods_zh(teaching.period, teaching.length)}），"
                                        f"但接收班级 {names.klass(class_id)} 当天没有这节同步课"))
                 continue
-            found += _aligned(sync, teaching, receiving, names, clocks, where, label_en, label_zh)
+            present.append(receiving)
+        found += _aligned(sync, present, names, clocks, where, label_en, label_zh)
     return found
 
 
@@ -162,23 +164,32 @@ def _teacher_of(sync: SyncLesson, teaching: LessonPlacement, lessons: dict[str, 
     return found
 
 
-def _aligned(sync: SyncLesson, teaching: LessonPlacement, receiving: LessonPlacement, names: Names, clocks: Clocks,
+def _aligned(sync: SyncLesson, ends: list[LessonPlacement], names: Names, clocks: Clocks,
              where: str, label_en: str, label_zh: str) -> list[Violation]:
+    """The first regime under which the ends (teaching lesson first) are not live together, if any."""
     for regime in clocks.regimes:
-        a, b = clocks.lesson_window(teaching, regime), clocks.lesson_window(receiving, regime)
-        if a is None or b is None:
+        windows = [clocks.lesson_window(lesson, regime) for lesson in ends]
+        if any(w is None for w in windows):
             return []  # a lesson outside its school's periods is reported by the curriculum check
-        shorter, longer = sorted((a, b), key=lambda w: (w[1] - w[0], w))
         if sync.min_overlap_minutes is None:
-            if not (longer[0] <= shorter[0] and shorter[1] <= longer[1]):
-                return [_misaligned(teaching, receiving, a, b, regime, names, clocks, where, label_en, label_zh,
-                                    "do not overlap fully", "时间不完全重合")]
-        else:
-            got = overlap_minutes(a, b)
-            if got < sync.min_overlap_minutes:
-                return [_misaligned(teaching, receiving, a, b, regime, names, clocks, where, label_en, label_zh,
-                                    f"overlap by {got} minutes, at least {sync.min_overlap_minutes} are needed",
-                                    f"仅重合{got}分钟，至少需要{sync.min_overlap_minutes}分钟")]
+            for i, j in ((i, j) for i in range(len(ends)) for j in range(i + 1, len(ends))):
+                shorter, longer = sorted((windows[i], windows[j]), key=lambda w: (w[1] - w[0], w))
+                if not (longer[0] <= shorter[0] and shorter[1] <= longer[1]):
+                    return [_misaligned(ends[i], ends[j], windows[i], windows[j], regime, names, clocks, where,
+                                        label_en, label_zh, "do not overlap fully", "时间不完全重合")]
+            continue
+        common = min(w[1] for w in windows) - max(w[0] for w in windows)
+        if common < sync.min_overlap_minutes:
+            # Name the pair with the least overlap: that is where the common window is cut.
+            i, j = min(((i, j) for i in range(len(ends)) for j in range(i + 1, len(ends))),
+                       key=lambda ij: (overlap_minutes(windows[ij[0]], windows[ij[1]]), ij))
+            pair = overlap_minutes(windows[i], windows[j])
+            together_en = f"; all {len(ends)} ends are live together for {max(0, common)}" if len(ends) > 2 else ""
+            together_zh = f"；{len(ends)}端同时在线{max(0, common)}分钟" if len(ends) > 2 else ""
+            return [_misaligned(ends[i], ends[j], windows[i], windows[j], regime, names, clocks, where,
+                                label_en, label_zh,
+                                f"overlap by {pair} minutes{together_en}, at least {sync.min_overlap_minutes} are needed",
+                                f"仅重合{pair}分钟{together_zh}，至少需要{sync.min_overlap_minutes}分钟")]
     return []
 
 

@@ -236,7 +236,7 @@ def explicit_from_scenario(scenario: Scenario, teacher_of: dict[tuple[str, str],
                            local_periods: dict[tuple[str, str], int], sync_teacher: dict[str, str]) -> ExplicitTimetable:
     """Explicit activities of a curriculum-driven scenario, given its completed teaching assignment.
 
-    The assignment comes from ``scheduler.assign.complete_assignment`` (passed in as plain mappings:
+    The assignment comes from ``models.assignment.complete_assignment`` (passed in as plain mappings:
     the domain model does not reach into the solver side).
     """
     if scenario.explicit is not None:

@@ -13,9 +13,9 @@ between the hosts of two activities of the same person on one day.
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from datetime import date
+from datetime import date, timedelta
 
-from feeds.term import teaching_days
+from models.term import teaching_days
 from models.enums import SchoolRole
 from models.scenario import Scenario
 from models.solution import Solution
@@ -310,6 +310,78 @@ def _host_weights(scenario: Scenario, rule: ActivitySpec) -> dict[str, int]:
     return {s: 1 for s in schools}
 
 
+def _expected_debriefs(scenario: Scenario, solution: Solution, facts: _Facts, rule: ActivitySpec, school_year: str,
+                       season: str) -> dict[str, tuple[str, date, int, set[str]]]:
+    """id -> (sync id, lesson date, minute its last end finishes, people) for every sync lesson occurrence
+    taught at the rule's consortium: each teaching date whose weekday is one of its teaching lessons'."""
+    schools = {s.id for s in scenario.schools if s.consortium == rule.consortium}
+    dates = sorted(facts.follows)
+    monday = scenario.term.start - timedelta(days=scenario.term.start.weekday())
+    found: dict[str, tuple[str, date, int, set[str]]] = {}
+    for sync in scenario.sync_lessons:
+        klass = scenario.class_by_id.get(sync.teaching_class)
+        if klass is None or klass.school not in schools:
+            continue
+        parts = [x for x in solution.lessons if x.sync == sync.id]
+        teaching = sorted((x for x in parts if x.class_id == sync.teaching_class), key=lambda x: x.period)
+        receivers = {x.teacher for x in solution.lessons if x.class_id in sync.receiving_classes
+                     and x.subject == sync.subject and x.sync != sync.id}
+        receivers |= {a.teacher for a in scenario.assignments if a.class_id in sync.receiving_classes
+                      and a.subject == sync.subject}
+        per_week: Counter[int] = Counter()
+        for day in dates:
+            for lesson in (x for x in teaching if x.day == facts.follows[day]):
+                week = (day - monday).days // 7 + 1
+                per_week[week] += 1
+                ends = 0
+                for part in (x for x in parts if x.day == lesson.day):
+                    periods = scenario.bells_of(part.school).periods_on(day)
+                    ends = max(ends, periods[part.period + part.length - 2].end_minute)
+                found[f"{school_year}/{season}/{rule.id}#{sync.id}#w{week:02d}-{per_week[week]}"] = (
+                    sync.id, day, ends, {lesson.teacher} | receivers)
+    return found
+
+
+def check_debriefs(scenario: Scenario, solution: Solution, facts: _Facts, rule: ActivitySpec,
+                   mine: list[PlannedActivity], school_year: str, season: str) -> list[Message]:
+    """One debrief per sync lesson occurrence, within ``within_days`` school days after it, online, with its people."""
+    expected = _expected_debriefs(scenario, solution, facts, rule, school_year, season)
+    got = {a.id: a for a in mine}
+    position = {d: i for i, d in enumerate(sorted(facts.follows))}
+    low, high = rule.time_window
+    problems: list[Message] = []
+    for ident in sorted(set(expected) - set(got)):
+        sync, day, _, _ = expected[ident]
+        problems.append((f"rule {rule.id}: no debrief after sync lesson {sync} on {day} ({ident})",
+                         f"规则 {rule.id}：同步课堂 {sync} {day} 之后没有安排同步教学研讨（{ident}）"))
+    for ident in sorted(set(got) - set(expected)):
+        problems.append((f"{ident}: no sync lesson meets that this debrief follows",
+                         f"{ident}：没有与之对应的同步课堂"))
+    for ident in sorted(set(got) & set(expected)):
+        activity, (sync, day, ends, people) = got[ident], expected[ident]
+        at = position.get(activity.date)
+        if at is None or at < position[day] or at > position[day] + rule.within_days:
+            problems.append((f"{ident}: on {activity.date}, not within {rule.within_days} school days after the sync "
+                             f"lesson on {day}", f"{ident}：安排在 {activity.date}，不在 {day} 同步课堂之后 "
+                             f"{rule.within_days} 个上课日内"))
+        elif activity.date == day and activity.start < ends:
+            problems.append((f"{ident}: starts {_hm(activity.start)}, before the sync lesson ends ({_hm(ends)})",
+                             f"{ident}：{_hm(activity.start)} 开始，早于同步课堂结束（{_hm(ends)}）"))
+        if at is not None and facts.follows[activity.date] not in rule.weekdays:
+            problems.append((f"{ident}: {activity.date} is not one of the rule's weekdays",
+                             f"{ident}：{activity.date} 不在规则允许的星期内"))
+        missing = sorted(people - set(activity.everyone))
+        if missing:
+            problems.append((f"{ident}: teachers of the sync lesson missing: {', '.join(missing)}",
+                             f"{ident}：缺少同步课堂的教师：{'、'.join(missing)}"))
+        if activity.end - activity.start != rule.minutes or not (low <= activity.start and activity.end <= high):
+            problems.append((f"{ident}: {activity.time_label} is not {rule.minutes} minutes inside {rule.time}",
+                             f"{ident}：{activity.time_label} 不是 {rule.time} 内的 {rule.minutes} 分钟"))
+        if activity.mode != "online" or activity.host is not None:
+            problems.append((f"{ident}: a debrief is online, with no host", f"{ident}：同步教学研讨应为线上，不设承办学校"))
+    return problems
+
+
 def check_activities(scenario: Scenario, solution: Solution, plan: ActivityPlan) -> list[Message]:
     """Every violation of the plan, sorted; an empty list means the plan verifies."""
     facts = _Facts(scenario, solution)
@@ -324,8 +396,11 @@ def check_activities(scenario: Scenario, solution: Solution, plan: ActivityPlan)
             problems.append((f"{activity.id}: no rule {activity.rule}", f"{activity.id}：没有规则 {activity.rule}"))
     for rule in plan.rules:
         mine = [a for a in plan.activities if a.rule == rule.id]
-        problems += check_schedule(scenario, facts, rule, mine, season)
-        problems += check_people(scenario, solution, rule, mine)
+        if rule.kind == "debrief":
+            problems += check_debriefs(scenario, solution, facts, rule, mine, plan.school_year, season)
+        else:
+            problems += check_schedule(scenario, facts, rule, mine, season)
+            problems += check_people(scenario, solution, rule, mine)
         for activity in mine:
             problems += check_lessons(scenario, facts, activity, rule)
     problems += check_double_booking(scenario, facts, plan)

@@ -1,6 +1,6 @@
 """What the activity solver reads from the scenario and the timetable, computed once.
 
-Teaching days come from :func:`feeds.term.teaching_days` (holidays, make-up days and assessment
+Teaching days come from :func:`models.term.teaching_days` (holidays, make-up days and assessment
 days already applied). A person's busy times on a date are their lessons of the weekday that date
 follows (clock times from their lesson school's bell schedule in force that date) and their weekly
 research blocks. The checker (:mod:`scheduler.activities.check`) recomputes all of this on its own.
@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import date
 from functools import cached_property
 
-from feeds.term import TeachingDay, teaching_days
+from models.term import TeachingDay, teaching_days
 from models.enums import SchoolRole, Weekday
 from models.scenario import Scenario
 from models.solution import LessonPlacement, Solution

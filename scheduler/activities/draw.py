@@ -23,7 +23,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from feeds.term import teaching_days
+from models.term import teaching_days
 from models.scenario import Scenario
 from models.solution import Solution
 from scheduler.activities.plan import ActivityPlan, PlannedActivity, clock

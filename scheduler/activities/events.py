@@ -1,4 +1,4 @@
-"""Activity events for the feeds writer: plain fields, naive local times (Asia/Shanghai).
+"""Activity events for the feeds writer (models.events.CalendarEvent): naive local times (Asia/Shanghai).
 
 A UID comes from the activity's domain identity (district, school year, term season, rule id and
 occurrence number), never from its date or time: when a re-plan moves the meeting, the calendar
@@ -8,25 +8,13 @@ entry keeps its UID and only its time changes.
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
 from datetime import datetime, time
 
+from models.events import CalendarEvent
 from scheduler.activities.plan import ActivityPlan, PlannedActivity, name_of
 from scheduler.activities.writers import MODE_ZH
 
 UID_DOMAIN = "activities.tongbu"
-
-
-@dataclass(frozen=True)
-class CalendarEvent:
-    uid: str
-    summary: str
-    start: datetime
-    end: datetime
-    location: str
-    description: str
-    attendees: tuple[str, ...]
-    consortium: str
 
 
 def activity_uid(district: str, activity_id: str) -> str:
@@ -60,5 +48,6 @@ def activity_events(plan: ActivityPlan) -> list[CalendarEvent]:
             summary=f"【{name_of(plan, 'consortium', a.consortium)}】{a.name}",
             start=datetime.combine(a.date, time(a.start // 60, a.start % 60)),
             end=datetime.combine(a.date, time(a.end // 60, a.end % 60)),
-            location=where, description=_description(plan, a), attendees=a.everyone, consortium=a.consortium))
+            location=where, description=_description(plan, a), attendees=a.everyone, consortium=a.consortium,
+            host=a.host, activity=a.id))
     return sorted(events, key=lambda e: (e.start, e.uid))

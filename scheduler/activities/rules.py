@@ -32,7 +32,12 @@ KINDS = {
     "joint_meeting": "联席会议", "demo_lesson": "轮讲共听互评示范课", "exchange": "交流活动",
     "forum": "校长论坛", "open_day": "教育教学开放日", "homeroom_exchange": "班主任工作交流会",
     "assessment": "统一质量监测", "spot_check": "随机抽测课", "research": "联合教研",
+    "debrief": "同步教学研讨",
 }
+# A debrief (同步教学研讨) follows every occurrence of every sync lesson of the consortium: short, online,
+# chaired by nobody and hosted nowhere; these are its defaults (docs/activities.md).
+DEBRIEF_DEFAULTS = {"minutes": 30, "step_minutes": 10, "time": "08:00-18:00", "mode": "online", "chair": "none",
+                    "host": "none", "attendees": ()}
 FREQUENCIES = ("per_term", "monthly", "yearly")
 ATTENDEE_GROUP = re.compile(r"^(principals|research_officers|homeroom|all|subject:[^@]+(@\d+(-\d+)?)?|grades:\d+(-\d+)?|teacher:.+)$")
 
@@ -86,6 +91,15 @@ class ActivitySpec(Frozen):
     grades: tuple[int, ...] = ()
     observers_per_school: int = Field(default=1, ge=0)
     young_age: int = 35
+    within_days: int = Field(default=2, ge=0, description="debrief: at most this many school days after the sync lesson "
+                                                          "(0: the same day, after the lesson)")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _debrief_defaults(cls, data: object) -> object:
+        if isinstance(data, dict) and data.get("kind") == "debrief":
+            return {**DEBRIEF_DEFAULTS, **data}
+        return data
 
     @field_validator("attendees", mode="before")
     @classmethod
@@ -127,6 +141,10 @@ class ActivitySpec(Frozen):
             raise ValueError(f"time window {self.time} is shorter than {self.minutes} minutes")
         if self.kind in ("demo_lesson",) and not self.subject:
             raise ValueError("a demonstration lesson needs a subject")
+        if self.kind == "debrief" and (self.mode != DeliveryMode.ONLINE or self.chair != "none" or self.host != "none"
+                                       or self.attendees):
+            raise ValueError("a debrief (同步教学研讨) is online, with no chair, host or attendee groups: its people are "
+                             "the sync lesson's teacher and the receiving classes' teachers of the subject")
         if self.chair not in ("rotating", "none", "lead") and not self.chair.startswith("teacher:"):
             raise ValueError(f"chair '{self.chair}' is not rotating, lead, none or teacher:<id>")
         if self.chair_pool not in ("all", "members"):

@@ -190,6 +190,8 @@ def _thin(slot: OccurrenceSlot, candidates: list[Candidate]) -> list[Candidate]:
 def build_occurrences(ctx: ActivityContext, rules: tuple[ActivitySpec, ...]) -> list[Occ]:
     occs = []
     for rule in rules:
+        if rule.kind == "debrief":
+            continue  # placed after the model, around what it plans (scheduler/activities/debriefs.py)
         people = ctx.attendees(rule)
         for slot in ctx.slots(rule):
             if rule.kind == "demo_lesson":
@@ -425,8 +427,16 @@ def plan_activities(scenario: Scenario, solution: Solution, rules: tuple[Activit
                    "找不到同时满足全部规则（轮值顺序、每天至多一项活动、学年均衡）的活动安排；请检查各规则的日期范围和次数")
         problems = (message,) + tuple(unreachable_hosts(ctx, occs))
         return ActivityPlan(status=status, activities=(), state_after=before, problems=problems, **base)
-    activities = tuple(sorted((_read(ctx, occ, built, o, solver) for o, occ in enumerate(occs)),
-                              key=lambda a: (a.date, a.start, a.consortium, a.id)))
+    planned = [_read(ctx, occ, built, o, solver) for o, occ in enumerate(occs)]
+    debrief_rules = [r for r in rules if r.kind == "debrief"]
+    if debrief_rules:
+        from scheduler.activities.debriefs import plan_debriefs
+
+        debriefs, problems = plan_debriefs(ctx, debrief_rules, planned, {r.id: r for r in rules})
+        if problems:
+            return ActivityPlan(status="INFEASIBLE", activities=(), state_after=before, problems=tuple(problems), **base)
+        planned += debriefs
+    activities = tuple(sorted(planned, key=lambda a: (a.date, a.start, a.consortium, a.id)))
     after = next_state(ctx, rules, activities, before, term_name)
     return ActivityPlan(status=status, activities=activities, state_after=after,
                         objective=solver.ObjectiveValue(), **base)

@@ -14,12 +14,11 @@ Deterministic: sorted rows, no clock stamps (the XLSX gets a fixed creation date
 
 from __future__ import annotations
 
-import csv
 import html
-import io
 from datetime import datetime
 from pathlib import Path
 
+from models.cells import csv_bytes as table_csv
 from scheduler.activities.plan import ActivityPlan, PlannedActivity, name_of, plan_json
 from scheduler.activities.rules import KINDS
 from scheduler.activities.state import state_text
@@ -74,9 +73,8 @@ def _schools_of(plan: ActivityPlan, consortium: str) -> list[str]:
 
 
 def csv_bytes(rows: list[list[str]]) -> bytes:
-    buffer = io.StringIO()
-    csv.writer(buffer, lineterminator="\r\n").writerows(rows)
-    return buffer.getvalue().encode("utf-8-sig")
+    """CSV with a BOM and CRLF line ends (models.cells.csv_bytes)."""
+    return table_csv(rows)
 
 
 def write_xlsx(sheets: dict[str, list[list[str]]], path: Path) -> None:

@@ -362,7 +362,6 @@ class PlanCheck:
         Otherwise ``tongbu solve`` would hand it to whichever teacher of the school has the least load,
         unchecked against the deal: e.g. a placed teacher of music arriving where music came from a
         post would be given every music class on top of what the hand-over dealt them."""
-        from scheduler.itinerant.demand import post_schools
 
         touched = {s for r in self.away(year).values() for s in (r.home, r.host)}
         assigned = {(a.class_id, a.subject) for a in scenario.assignments}
@@ -374,10 +373,10 @@ class PlanCheck:
                     for subject in t.subjects:
                         teaches.setdefault((school, subject), []).append(t.id)
         served = {(school, subject) for p in scenario.itinerant_posts if p.teachers
-                  for school in post_schools(scenario, p) for subject in p.subjects}
+                  for school in scenario.post_schools(p) for subject in p.subjects}
         before = {(school, subject) for t in self.s.teachers for school in (t.school, *t.also_schools)
                   for subject in t.subjects} | {(school, subject) for p in self.s.itinerant_posts
-                                                for school in post_schools(self.s, p) for subject in p.subjects}
+                                                for school in self.s.post_schools(p) for subject in p.subjects}
         received, _named = _sync_periods(scenario)
         for klass in sorted(scenario.classes, key=lambda c: c.id):
             if klass.school not in touched:
@@ -406,9 +405,9 @@ class PlanCheck:
         cover its schools), every class-subject gets a teacher, and the completed assignment gives nobody
         more than max_weekly (it would otherwise pick the least loaded teacher and the solve would fail).
 
-        These are the timetable solver's own steps (scheduler.itinerant, scheduler.assign), run as the
+        These are the timetable solver's own steps (scheduler.itinerant, models.assignment), run as the
         solve runs them, not the exchange planner's: the check asks whether the solve will start."""
-        from scheduler.assign import AssignmentError, complete_assignment
+        from models.assignment import AssignmentError, complete_assignment
         from scheduler.itinerant.assign import itinerant_scenario
 
         try:

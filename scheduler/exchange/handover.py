@@ -19,9 +19,9 @@ import networkx as nx
 
 from models import Scenario, Teacher, TeachingAssignment
 from models.files import write_csv, write_scenario
-from scheduler.assign import received_periods
+from models.assignment import received_periods
 from scheduler.exchange.plan import ExchangePlan, Placement
-from scheduler.itinerant.demand import Unit, post_schools
+from scheduler.itinerant.demand import Unit
 
 AFFILIATION_PREFIX = "affiliation:"
 AFFILIATION_FILE = "exchange_affiliation.csv"
@@ -151,7 +151,7 @@ def reassigned(scenario: Scenario, teachers: list[Teacher], moved: dict[str, Pla
     received = received_periods(scenario)
 
     # A sync lesson given by a named teacher (one who stays; a moved one falls back to the class's
-    # teacher) is that teacher's load, not the teaching class's teacher's: as scheduler.assign counts it.
+    # teacher) is that teacher's load, not the teaching class's teacher's: as models.assignment counts it.
     named = [s for s in scenario.sync_lessons if s.teacher is not None and s.teacher not in moved]
     by_named: dict[tuple[str, str], int] = defaultdict(int)
     for sync in named:
@@ -205,7 +205,7 @@ def unlisted_work(scenario: Scenario, teachers: list[Teacher], moved: dict[str, 
         travelling = {t for p in posts for t in p.teachers}
         own = {(school, subject) for t in staff if t.id not in travelling
                for school in (t.school, *t.also_schools) for subject in t.subjects}
-        served = {(school, subject) for p in posts for school in post_schools(scenario, p) for subject in p.subjects}
+        served = {(school, subject) for p in posts for school in scenario.post_schools(p) for subject in p.subjects}
         return own, served
 
     own, served = covered(teachers, remaining_posts(scenario, moved))

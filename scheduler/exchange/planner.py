@@ -62,7 +62,7 @@ from ortools.sat.python import cp_model
 
 from models import Scenario, Teacher
 from models.enums import SchoolRole
-from scheduler.assign import received_periods
+from models.assignment import received_periods
 from scheduler.exchange.inputs import Direction, ExchangeInputs, RatioScope
 from scheduler.exchange.loader import load_exchange_inputs, ratio_fraction
 from scheduler.exchange.plan import ExchangePlan, Placement, SchoolSummary, UnitSummary

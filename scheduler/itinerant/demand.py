@@ -51,29 +51,6 @@ class Traveller:
         return 1 if self.post.whole_days else max(1, min(2, self.post.max_schools_per_day))
 
 
-def post_of(scenario: Scenario) -> dict[str, ItinerantPost]:
-    """Teacher id -> their post (the first post listing them; validation flags a teacher in two)."""
-    found: dict[str, ItinerantPost] = {}
-    for post in sorted(scenario.itinerant_posts, key=lambda p: p.id):
-        for teacher in post.teachers:
-            found.setdefault(teacher, post)
-    return found
-
-
-def post_schools(scenario: Scenario, post: ItinerantPost) -> list[str]:
-    """The schools a post may serve: its list, or every school within ``radius_minutes`` of the base."""
-    if post.schools:
-        listed = [s for s in post.schools if s in scenario.school_by_id]
-        return sorted(set(listed) | ({post.base} if post.base in scenario.school_by_id else set()))
-    radius = post.radius_minutes if post.radius_minutes is not None else 0
-    found = []
-    for school in scenario.schools:
-        minutes = scenario.travel_minutes(post.base, school.id)
-        if minutes is not None and minutes <= radius:
-            found.append(school.id)
-    return sorted(found)
-
-
 def local_periods(scenario: Scenario) -> dict[tuple[str, str], tuple[int, int]]:
     """(class, subject) -> (periods taught locally, lessons), with doubles counted as one lesson."""
     received: dict[tuple[str, str], int] = defaultdict(int)
@@ -91,7 +68,7 @@ def local_periods(scenario: Scenario) -> dict[tuple[str, str], tuple[int, int]]:
 
 def uncovered_units(scenario: Scenario) -> list[Unit]:
     """Every class-subject of a post subject that the schools' own staff cannot teach, sorted."""
-    posts = post_of(scenario)
+    posts = scenario.post_of
     subjects = {s for post in scenario.itinerant_posts for s in post.subjects}
     given = {(a.class_id, a.subject) for a in scenario.assignments}
     own: set[tuple[str, str]] = set()
@@ -119,12 +96,12 @@ def travellers(scenario: Scenario) -> list[Traveller]:
     for given in scenario.assignments:
         load[given.teacher] += periods.get((given.class_id, given.subject), (0, 0))[0]
     found = []
-    for teacher_id, post in sorted(post_of(scenario).items()):
+    for teacher_id, post in sorted(scenario.post_of.items()):
         teacher = scenario.teacher_by_id.get(teacher_id)
         if teacher is None or post.base not in scenario.school_by_id:
             continue
         reach = {}
-        for school in post_schools(scenario, post):
+        for school in scenario.post_schools(post):
             minutes = scenario.travel_minutes(post.base, school)
             if minutes is not None and 2 * minutes <= post.max_travel_minutes_day:
                 reach[school] = 2 * minutes

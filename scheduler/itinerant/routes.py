@@ -5,8 +5,8 @@ lesson, go from school to school after the last lesson at each, and go home afte
 lesson. Clock times are those of each school's base bell schedule (the schedule before any
 seasonal switch); ``tongbu verify`` checks the routes under every season.
 
-``travel_legs`` is the plain-data face the calendar feeds can add to a teacher's calendar: legs
-per teacher, by weekday, independent of dates.
+``travel_legs`` gives legs per teacher by weekday; ``dated_legs`` the legs of every teaching date,
+which the calendar feeds add to a teacher's calendar.
 """
 
 from __future__ import annotations
@@ -17,7 +17,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from models import BellPeriod, ItinerantPost, LessonPlacement, Scenario, Solution, Weekday
+from models.events import TravelLeg
 from models.files import write_workbook
+from models.term import teaching_days
 
 ROUTE_HEADER = ["教师编号", "教师", "走教岗位", "驻地学校", "星期", "类型", "出发地", "目的地", "出发", "到达", "路上分钟",
                 "学校", "节次", "班级", "学科"]
@@ -103,6 +105,22 @@ def travel_legs(scenario: Scenario, solution: Solution, periods_of: PeriodsOf | 
                 mine.append(Leg(teacher, day, lessons[-1].school, post.base, depart, depart + minutes, minutes))
         legs[teacher] = mine
     return legs
+
+
+def dated_legs(scenario: Scenario, solution: Solution) -> list[TravelLeg]:
+    """Every itinerant teacher's legs on every teaching date of the term, at that date's clock times (the
+    weekday it follows for make-up days), for the calendar feeds."""
+    if not scenario.itinerant_posts:
+        return []
+    found = []
+    for day in teaching_days(scenario):
+        legs = travel_legs(scenario, solution, periods_of=lambda school: day.periods(scenario.bells_of(school)),
+                           weekdays=(day.follows,))
+        for teacher, mine in sorted(legs.items()):
+            found += [TravelLeg(teacher=teacher, date=day.date, weekday=leg.day.value, rank=rank, origin=leg.origin,
+                                destination=leg.destination, depart=leg.depart, arrive=leg.arrive, minutes=leg.minutes)
+                      for rank, leg in enumerate(mine, start=1)]
+    return found
 
 
 def _clock(minute: int) -> str:

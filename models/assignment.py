@@ -49,6 +49,14 @@ def received_periods(scenario: Scenario) -> dict[tuple[str, str], int]:
     return dict(received)
 
 
+def weekly_capacity(scenario: Scenario, teacher: Teacher) -> int:
+    """Periods a week the teacher can really give: max_weekly, but no more than max_daily on each teaching
+    day of their home school, nor more than that school's week has periods (a max_weekly of 1000 would
+    otherwise draw every unassigned class to one teacher)."""
+    bells = scenario.bells_of(teacher.school)
+    return min(teacher.max_weekly, teacher.max_daily * len(bells.days), bells.weekly_slots)
+
+
 def _may_teach(teacher: Teacher, subject: str, school: str) -> bool:
     return subject in teacher.subjects and (teacher.school == school or school in teacher.also_schools)
 
@@ -75,8 +83,8 @@ def complete_assignment(scenario: Scenario) -> Assignment:
 
     Order and ties are fixed (fewest candidate teachers first, then larger needs, school, class and
     subject ids; among
-    candidates the lowest load relative to ``max_weekly``, home-school teachers first, then id),
-    so the result depends on the scenario only. Candidates with room under ``max_weekly`` are
+    candidates the lowest load relative to their weekly capacity, home-school teachers first, then id),
+    so the result depends on the scenario only. Candidates with room under their capacity are
     preferred; when none has room the least loaded is still chosen and the solver reports the
     overload as a conflict with the teacher's weekly limit.
     """
@@ -110,6 +118,7 @@ def complete_assignment(scenario: Scenario) -> Assignment:
             load[sync.teacher] += sync.per_week
 
     teachers = sorted(scenario.teachers, key=lambda t: t.id)
+    capacity = {t.id: weekly_capacity(scenario, t) for t in teachers}
     candidates_of = {(school, subject): [t for t in teachers if _may_teach(t, subject, school)]
                      for _n, school, _c, subject in needs}
     # Most constrained first (fewest candidate teachers), then larger needs: shared teachers are kept
@@ -119,9 +128,9 @@ def complete_assignment(scenario: Scenario) -> Assignment:
         candidates = candidates_of[(school, subject)]
         if not candidates:
             raise _no_teacher_error(scenario, class_id, subject, need)
-        with_room = [t for t in candidates if load[t.id] + need <= t.max_weekly]
+        with_room = [t for t in candidates if load[t.id] + need <= capacity[t.id]]
         pool = with_room or candidates
-        chosen = min(pool, key=lambda t: ((load[t.id] + need) / max(t.max_weekly, 1), t.school != school, t.id))
+        chosen = min(pool, key=lambda t: ((load[t.id] + need) / max(capacity[t.id], 1), t.school != school, t.id))
         teacher_of[(class_id, subject)] = chosen.id
         load[chosen.id] += need
 

@@ -14,7 +14,7 @@ from typing import Any
 
 from ortools.sat.python import cp_model
 
-from scheduler.index import Activity, Index, Option
+from constraints.index import Activity, Index, Option
 
 
 @dataclass(frozen=True)
@@ -39,6 +39,9 @@ class PenaltyTerm:
     name: str
     expr: Any
     weight: int
+    #: The classes and teachers (dense indices) whose lessons decide this term: where a search should look.
+    classes: tuple[int, ...] = ()
+    teachers: tuple[int, ...] = ()
 
 
 class ModelContext:
@@ -56,6 +59,8 @@ class ModelContext:
         self.options: list[list[tuple[Option, cp_model.IntVar]]] = []
         self.assumptions: list[tuple[cp_model.IntVar, Requirement]] = []
         self._requirements: dict[tuple[str, str], cp_model.IntVar] = {}
+        #: Lookups a family builds once and others may reuse (e.g. the rule catalogue's grid).
+        self.shared: dict[str, Any] = {}
         self.class_slot: dict[tuple[int, int], list[cp_model.IntVar]] = defaultdict(list)
         self.teacher_key: dict[tuple[int, tuple[int, int, int]], list[cp_model.IntVar]] = defaultdict(list)
         self.class_subject_day: dict[tuple[int, str, int], list[cp_model.IntVar]] = defaultdict(list)
@@ -79,7 +84,8 @@ class ModelContext:
                         self.class_slot[(placement.klass, ix.slot(placement.day, p))].append(var)
                     self.class_subject_day[(placement.klass, activity.subject, placement.day)].append(var)
                 for key in option.teacher_keys:
-                    self.teacher_key[(activity.teacher, key)].append(var)
+                    for teacher in activity.teachers:
+                        self.teacher_key[(teacher, key)].append(var)
             self.options.append(created)
 
     # -- lookups ---------------------------------------------------------------------------
@@ -87,15 +93,15 @@ class ModelContext:
         return [var for _option, var in self.options[activity.index]]
 
     def class_name(self, klass: int) -> tuple[str, str]:
-        """A class in the user's words, (en, zh): school name and grade(section)."""
-        scenario = self.index.scenario
-        school_class = scenario.class_by_id[self.index.classes[klass]]
-        name = f"{scenario.school_by_id[school_class.school].name} {school_class.label}"
+        """A class (or FET student set) in the user's words, (en, zh): school name and grade(section)."""
+        name = self.index.group_name(klass)
         return name, name
 
     def teacher_name(self, teacher: int) -> tuple[str, str]:
         scenario = self.index.scenario
-        person = scenario.teacher_by_id[self.index.teachers[teacher]]
+        person = scenario.teacher_by_id.get(self.index.teachers[teacher])
+        if person is None or person.school not in scenario.school_by_id:
+            return f"teacher {self.index.teacher_name(teacher)}", f"{self.index.teacher_name(teacher)}老师"
         school = scenario.school_by_id[person.school].name
         return f"teacher {person.name} ({school})", f"{school} {person.name}老师"
 
@@ -116,6 +122,18 @@ class ModelContext:
             self._requirements[key] = literal
             self.assumptions.append((literal, Requirement(kind, ref, en, zh)))
         return self._requirements[key]
+
+    def place(self, activity: Activity, literal: cp_model.IntVar | None) -> None:
+        """The activity takes ``count`` of its options (always, or when ``literal`` is on)."""
+        variables = self.vars_of(activity)
+        if literal is None:
+            if activity.count == 1:
+                self.model.AddExactlyOne(variables)
+            else:
+                self.model.Add(sum(variables) == activity.count)
+            return
+        self.model.Add(sum(variables) <= activity.count)
+        self.enforce(self.model.Add(sum(variables) == activity.count), literal)
 
     @staticmethod
     def enforce(constraint: cp_model.Constraint, literal: cp_model.IntVar | None) -> None:

@@ -1,9 +1,13 @@
-"""The one index layer: dense integers for schools, classes, teachers, slots and activities.
+"""The one index layer and intermediate form of the timetable engine: dense integers for schools,
+student groups, teachers, slots and activities.
 
-Everything the CP-SAT model needs is precomputed here from the domain objects, in plain Python:
-the activities (a single lesson, a double period, one occurrence of a synchronized lesson) and,
-for each, its allowed placements ("options"). Constraint modules read this index and never invent
-their own numbering. Options are pre-filtered: a start outside the school's bell slots, a double
+A consortium scenario (this module's :class:`IndexBuilder`) and an imported FET file
+(:mod:`constraints.index_fet`) both compile to an :class:`Index`: activities (a lesson, a double
+period, one occurrence of a synchronized lesson across schools, a FET activity), the resources each
+occupies (teachers; student groups: classes, or FET's innermost student sets), each activity's allowed
+placements ("options") on every school's own bell grid, and the rules of the catalogue that apply
+(:class:`Rule`, FET's vocabulary of time constraints, hard or weighted). Constraint modules read this
+index and never invent their own numbering. Options are pre-filtered: a start outside the school's bell slots, a double
 across the lunch break, or a sync tuple whose clock times do not overlap never gets a variable.
 """
 
@@ -16,7 +20,7 @@ from dataclasses import dataclass, field
 
 from models import ResearchBlock, Scenario, SyncLesson, Weekday
 from models.enums import DeliveryMode
-from scheduler.assign import Assignment
+from models.assignment import Assignment
 
 #: Travel minutes used when a teacher cannot reach a host school at all: no window can fit.
 UNREACHABLE_MINUTES = 24 * 60
@@ -59,12 +63,14 @@ class Placement:
 class Option:
     """One allowed placement of an activity.
 
-    ``placements`` has one entry per class of the activity (same order as ``Activity.classes``);
-    ``teacher_keys`` are the (school, day, period) triples when the activity's teacher is busy;
-    ``blocked`` is True when the teacher is unavailable at one of them (such options only get a
-    variable when an infeasibility is being explained).
+    ``start`` is (day, first period) at the first end (the teaching class's school; the FET file's
+    one grid); ``placements`` has one entry per student group of the activity (same order as
+    ``Activity.classes``); ``teacher_keys`` are the (school, day, period) triples when the activity's
+    teachers are busy; ``blocked`` is True when a teacher is unavailable at one of them (such options
+    only get a variable when an infeasibility is being explained).
     """
 
+    start: tuple[int, int]
     placements: tuple[Placement, ...]
     teacher_keys: tuple[tuple[int, int, int], ...]
     blocked: bool
@@ -72,20 +78,67 @@ class Option:
 
 @dataclass(frozen=True)
 class Activity:
-    """A lesson to place: ``length`` periods of ``subject`` for ``classes`` taught by ``teacher``.
+    """Something to place: ``length`` periods of ``subject`` for the student groups ``classes`` with ``teachers``.
 
-    ``classes[0]`` is the class whose teacher teaches; for a synchronized lesson the others are
-    the receiving classes. ``number`` numbers the activities of a class-subject (stable lesson keys).
+    In a consortium scenario an activity has one teacher and ``classes[0]`` is the class the teacher
+    teaches; for a synchronized lesson the others are the receiving classes. Lessons that cannot be told
+    apart (a class-subject's single periods, its doubles, a sync lesson's weekly occurrences) are one
+    activity placed ``count`` times, on distinct options: one set of variables instead of ``count``
+    interchangeable copies, so the search never tries their permutations. ``number`` is the first of
+    the lesson numbers they take (stable lesson keys, given in week order when read back). A FET
+    activity (``count`` 1) has any number of teachers and groups (the innermost student sets it
+    covers) and ``label`` is its lesson key (``A<id>``).
     """
 
     index: int
     subject: str
-    teacher: int
+    teachers: tuple[int, ...]
     classes: tuple[int, ...]
     length: int
     number: int
     sync: str | None
     options: tuple[Option, ...]
+    label: str | None = None
+    count: int = 1
+    #: A FET activity's id, or the ids of FET activities that must start together (one set of variables:
+    #: shared/SOLVER-NOTES.md measured it better than equalities between their starts).
+    members: tuple[int, ...] = ()
+
+    @property
+    def periods(self) -> int:
+        """Periods a week: ``count`` placements of ``length`` periods."""
+        return self.count * self.length
+
+    @property
+    def teacher(self) -> int:
+        """The teacher of a consortium lesson (exactly one)."""
+        return self.teachers[0]
+
+
+@dataclass(frozen=True)
+class Rule:
+    """One rule of the catalogue, resolved to dense indices: FET's vocabulary of time constraints.
+
+    ``kind`` is the FET constraint name without its ``Constraint`` prefix; ``hard`` rules must hold,
+    others cost ``weight`` when broken. ``activities`` are activity indices; ``teachers`` and
+    ``groups`` the teachers and student groups a Teacher…/Students… kind applies to; ``slots`` dense
+    slot numbers (``Index.slot``); ``value`` the number the kind takes; ``flag`` is
+    consecutive-if-same-day for MinDaysBetweenActivities and allow-empty-days for MinHoursDaily.
+    ``en``/``zh`` name the rule in the user's words (explanations and penalty names).
+    """
+
+    kind: str
+    hard: bool
+    weight: int
+    activities: tuple[int, ...] = ()
+    teachers: tuple[int, ...] = ()
+    groups: tuple[int, ...] = ()
+    slots: frozenset[int] = frozenset()
+    value: int | None = None
+    flag: bool = False
+    ref: str = ""
+    en: str = ""
+    zh: str = ""
 
 
 @dataclass(frozen=True)
@@ -121,8 +174,29 @@ class Index:
     class_index: dict[str, int] = field(default_factory=dict)
     teacher_index: dict[str, int] = field(default_factory=dict)
     max_periods: int = 1
-    #: (itinerant teacher id, school id) -> most days there (see scheduler.assign.Assignment.visit_days).
+    #: (itinerant teacher id, school id) -> most days there (see models.assignment.Assignment.visit_days).
     visit_days: dict[tuple[str, str], int] = field(default_factory=dict)
+    #: "consortium" (lessons from the curriculum) or "fet" (an imported file's activities).
+    kind: str = "consortium"
+    #: How the hard class-day rule is posted: "balanced" days or any "prefix" (constraints/class_day.py).
+    class_shape: str = "balanced"
+    #: Rules of the catalogue (FET's time constraints) that apply to this part.
+    rules: list[Rule] = field(default_factory=list)
+    #: Slots no activity may use (FET's hard break times), and each teacher's/group's hard unavailable slots.
+    breaks: frozenset[int] = frozenset()
+    teacher_off: dict[int, frozenset[int]] = field(default_factory=dict)
+    group_off: dict[int, frozenset[int]] = field(default_factory=dict)
+
+    def group_name(self, group: int) -> str:
+        """A student group in the user's words: the class's school and label, or the FET student set."""
+        klass = self.scenario.class_by_id.get(self.classes[group])
+        if klass is None:
+            return self.classes[group]
+        return f"{self.scenario.school_by_id[klass.school].name} {klass.label}"
+
+    def teacher_name(self, teacher: int) -> str:
+        person = self.scenario.teacher_by_id.get(self.teachers[teacher])
+        return person.name if person is not None else self.teachers[teacher]
 
     def slot(self, day: int, period: int) -> int:
         """Dense slot number of (weekday index, 1-based period)."""
@@ -149,17 +223,21 @@ def school_bells(scenario: Scenario, school_id: str) -> SchoolBells:
     )
 
 
-def overlap_ok(a: Interval, b: Interval, min_overlap: int | None) -> bool:
-    """Two clock intervals overlap enough: ``min_overlap`` minutes, or (None) the whole shorter one."""
-    overlap = min(a[1], b[1]) - max(a[0], b[0])
+def ends_aligned(windows: tuple[Interval, ...], min_overlap: int | None) -> bool:
+    """The ends of one sync occurrence are live together (docs/format.md, sync_lessons).
+
+    ``min_overlap`` minutes: the window common to every end (teaching and receiving periods) lasts
+    at least that long. None: every two ends nest, the shorter period inside the longer one.
+    """
     if min_overlap is None:
-        return overlap >= min(a[1] - a[0], b[1] - b[0])
-    return overlap >= min_overlap
+        return all((a[0] <= b[0] and b[1] <= a[1]) or (b[0] <= a[0] and a[1] <= b[1])
+                   for i, a in enumerate(windows) for b in windows[i + 1:])
+    return min(w[1] for w in windows) - max(w[0] for w in windows) >= min_overlap
 
 
-def always_overlap(a: tuple[Interval, ...], b: tuple[Interval, ...], min_overlap: int | None) -> bool:
-    """Overlap holds for every combination of the two schedules' variants (seasons switch on their own dates)."""
-    return all(overlap_ok(x, y, min_overlap) for x in a for y in b)
+def always_aligned(ends: list[tuple[Interval, ...]], min_overlap: int | None) -> bool:
+    """Aligned under every combination of the ends' bell variants (seasons switch on their own dates)."""
+    return all(ends_aligned(combo, min_overlap) for combo in itertools.product(*ends))
 
 
 def windows_conflict(period: tuple[Interval, ...], start: int, end: int) -> bool:
@@ -174,6 +252,7 @@ class IndexBuilder:
                  sync_ids: list[str], block_ids: list[str]) -> None:
         self.scenario = scenario
         self.assignment = assignment
+        self._bells_cache: dict[str, SchoolBells] = {}
         schools = sorted(school_ids)
         classes = sorted(c.id for c in scenario.classes if c.school in set(schools))
         self.syncs = [s for s in sorted(scenario.sync_lessons, key=lambda s: s.id) if s.id in set(sync_ids)]
@@ -202,8 +281,25 @@ class IndexBuilder:
         return self.index
 
     # -- lessons ---------------------------------------------------------------------------
-    def _unavailable(self, teacher: int, day: int, period: int) -> bool:
-        return self.scenario.teacher_by_id[self.index.teachers[teacher]].is_unavailable(Weekday.of_index(day), period)
+    def _unavailable(self, teacher: int, school: int, day: int, period: int) -> bool:
+        """The teacher is unavailable then: their unavailable times are periods of their home school, compared
+        by clock time (under any bell variant) when they teach at another school."""
+        person = self.scenario.teacher_by_id[self.index.teachers[teacher]]
+        weekday = Weekday.of_index(day)
+        if not person.unavailable:
+            return False
+        if self.index.schools[school] == person.school:
+            return person.is_unavailable(weekday, period)
+        home = self._home_bells(person.school)
+        here = self.index.bells[school].intervals(period)
+        return any(person.is_unavailable(weekday, p) and
+                   any(a[0] < b[1] and b[0] < a[1] for a in home.intervals(p) for b in here)
+                   for p in range(1, home.periods + 1))
+
+    def _home_bells(self, school_id: str) -> SchoolBells:
+        if school_id not in self._bells_cache:
+            self._bells_cache[school_id] = school_bells(self.scenario, school_id)
+        return self._bells_cache[school_id]
 
     def _lesson_options(self, klass: int, teacher: int, length: int) -> tuple[Option, ...]:
         ix = self.index
@@ -216,9 +312,9 @@ class IndexBuilder:
                     continue
                 periods = range(period, period + length)
                 options.append(Option(
-                    placements=(Placement(klass, day, period),),
+                    start=(day, period), placements=(Placement(klass, day, period),),
                     teacher_keys=tuple((school, day, p) for p in periods),
-                    blocked=any(self._unavailable(teacher, day, p) for p in periods),
+                    blocked=any(self._unavailable(teacher, school, day, p) for p in periods),
                 ))
         return tuple(options)
 
@@ -240,13 +336,15 @@ class IndexBuilder:
                 teacher = ix.teacher_index[assignment.teacher_of[key]]
                 # Sync lessons are single periods; the doubles must fit in what is left.
                 doubles = min(entry.doubles, plain // 2)
-                lengths = [2] * doubles + [1] * (plain - 2 * doubles)
-                cache: dict[int, tuple[Option, ...]] = {}
-                for number, length in enumerate(lengths, start=1):
-                    if length not in cache:
-                        cache[length] = self._lesson_options(klass, teacher, length)
-                    self._new_activity(subject=entry.subject, teacher=teacher, classes=(klass,), length=length,
-                                       number=number, sync=None, options=cache[length])
+                singles = plain - 2 * doubles
+                if doubles:
+                    self._new_activity(subject=entry.subject, teachers=(teacher,), classes=(klass,), length=2,
+                                       number=1, sync=None, options=self._lesson_options(klass, teacher, 2),
+                                       count=doubles)
+                if singles:
+                    self._new_activity(subject=entry.subject, teachers=(teacher,), classes=(klass,), length=1,
+                                       number=doubles + 1, sync=None, options=self._lesson_options(klass, teacher, 1),
+                                       count=singles)
 
     # -- synchronized lessons -------------------------------------------------------------
     def _sync_options(self, sync: SyncLesson, teacher: int) -> tuple[Option, ...]:
@@ -258,20 +356,21 @@ class IndexBuilder:
         options = []
         for day in days:
             for first in range(1, bells[0].periods + 1):
+                teaching = bells[0].intervals(first)
                 choices = [[first]]
                 for b in bells[1:]:
                     choices.append([q for q in range(1, b.periods + 1)
-                                    if always_overlap(bells[0].intervals(first), b.intervals(q), sync.min_overlap_minutes)])
+                                    if always_aligned([teaching, b.intervals(q)], sync.min_overlap_minutes)])
                 for combo in itertools.product(*choices):
-                    # Receiving classes must also overlap each other: all of them share one live lesson.
-                    if not all(always_overlap(bells[i].intervals(combo[i]), bells[j].intervals(combo[j]),
-                                              sync.min_overlap_minutes)
-                               for i in range(1, len(combo)) for j in range(i + 1, len(combo))):
+                    # All ends share one live lesson: the whole tuple must be aligned, not only each pair
+                    # with the teaching end.
+                    if len(combo) > 2 and not always_aligned(
+                            [b.intervals(q) for b, q in zip(bells, combo)], sync.min_overlap_minutes):
                         continue
                     options.append(Option(
-                        placements=tuple(Placement(m, day, p) for m, p in zip(members, combo)),
+                        start=(day, first), placements=tuple(Placement(m, day, p) for m, p in zip(members, combo)),
                         teacher_keys=((teaching_school, day, first),),
-                        blocked=self._unavailable(teacher, day, first),
+                        blocked=self._unavailable(teacher, teaching_school, day, first),
                     ))
         return tuple(options)
 
@@ -281,16 +380,18 @@ class IndexBuilder:
             teacher = ix.teacher_index[self.assignment.sync_teacher[sync.id]]
             options = self._sync_options(sync, teacher)
             members = tuple(ix.class_index[c] for c in (sync.teaching_class, *sync.receiving_classes))
-            for number in range(1, sync.per_week + 1):
-                self._new_activity(subject=sync.subject, teacher=teacher, classes=members, length=1,
-                                   number=number, sync=sync.id, options=options)
+            self._new_activity(subject=sync.subject, teachers=(teacher,), classes=members, length=1,
+                               number=1, sync=sync.id, options=options, count=sync.per_week)
 
     # -- research blocks ------------------------------------------------------------------
     def _travel(self, block: ResearchBlock, teacher_id: str) -> int:
+        """Minutes kept free each side of the block: the trip to the host and the buffer (in person)."""
         if block.mode is not DeliveryMode.IN_PERSON or block.host is None:
             return 0
         minutes = self.scenario.travel_minutes(self.scenario.teacher_by_id[teacher_id].school, block.host)
-        return UNREACHABLE_MINUTES if minutes is None else minutes
+        if minutes is None:
+            return UNREACHABLE_MINUTES
+        return minutes + block.travel_buffer_minutes if minutes > 0 else 0
 
     def _teacher_keys(self) -> dict[int, set[tuple[int, int, int]]]:
         keys: dict[int, set[tuple[int, int, int]]] = defaultdict(set)

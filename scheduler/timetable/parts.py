@@ -13,8 +13,8 @@ from dataclasses import dataclass
 import networkx as nx
 
 from models import Scenario
-from scheduler.assign import Assignment
-from scheduler.index import research_group
+from models.assignment import Assignment
+from constraints.index import research_group
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,354 @@
+"""The rule catalogue: FET's vocabulary of time constraints, posted on the engine's one model.
+
+Every :class:`constraints.index.Rule` of a part is posted here. A hard rule is always enforced
+(under one assumption literal per rule while an infeasibility is being explained, so the solver can
+name it); a soft rule (weight) is enforced unless its violation literal is set, which costs the
+weight. Rules that only restrict where an activity may start (breaks, not-available and preferred
+times) are applied to the options when the index is built if hard, and here when soft or explained.
+
+Resources are teachers and student groups; a slot is ``Index.slot(day, period)`` on the grid of the
+activity's first end. ``check`` lives in ``constraints.checks.explicit`` and shares no code with this.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from constraints.context import ModelContext, PenaltyTerm
+from constraints.index import Rule
+
+KINDS = ("fet", "consortium")
+
+
+@dataclass(frozen=True)
+class Resource:
+    """A teacher, or student groups that have the same activities and unavailable slots."""
+
+    name: str
+    activities: tuple[int, ...]
+    off: frozenset[int]
+
+
+class Grid:
+    """Lookups the rule families share: starts and cover by slot, busy/used/gap literals, cached."""
+
+    def __init__(self, ctx: ModelContext) -> None:
+        self.ctx, self.model, ix = ctx, ctx.model, ctx.index
+        self.days, self.hours = max((len(b.days) for b in ix.bells), default=1), ix.max_periods
+        self.start: list[dict[int, Any]] = []
+        self.cover: list[dict[int, list[Any]]] = []
+        for activity in ix.activities:
+            starts: dict[int, Any] = {}
+            cover: dict[int, list[Any]] = defaultdict(list)
+            for option, var in ctx.options[activity.index]:
+                first = ix.slot(*option.start)
+                starts[first] = var
+                for covered in range(first, first + activity.length):
+                    cover[covered].append(var)
+            self.start.append(starts)
+            self.cover.append(cover)
+        self.by_teacher: dict[int, list[int]] = defaultdict(list)
+        self.by_group: dict[int, list[int]] = defaultdict(list)
+        for activity in ix.activities:
+            for teacher in activity.teachers:
+                self.by_teacher[teacher].append(activity.index)
+            for group in activity.classes:
+                self.by_group[group].append(activity.index)
+        self._cache: dict[tuple, Any] = {}
+
+    @staticmethod
+    def of(ctx: ModelContext) -> Grid:
+        grid = ctx.shared.get("rules.grid")
+        if grid is None:
+            grid = ctx.shared["rules.grid"] = Grid(ctx)
+        return grid
+
+    def resources(self, rule: Rule) -> list[Resource]:
+        ix = self.ctx.index
+        if rule.kind.startswith("Teacher"):
+            return [Resource(f"teacher {ix.teacher_name(t)}", tuple(self.by_teacher.get(t, ())),
+                             ix.teacher_off.get(t, frozenset())) for t in rule.teachers]
+        merged: dict[tuple, Resource] = {}
+        for g in rule.groups:
+            key = (tuple(self.by_group.get(g, ())), ix.group_off.get(g, frozenset()))
+            merged.setdefault(key, Resource(f"students {ix.group_name(g)}", key[0], key[1]))
+        return [merged[k] for k in sorted(merged, key=lambda k: (k[0], sorted(k[1])))]
+
+    def starts_on_day(self, activity: int, day: int) -> list[Any]:
+        low, high = day * self.hours, (day + 1) * self.hours
+        return [var for s, var in self.start[activity].items() if low <= s < high]
+
+    def length(self, activity: int) -> int:
+        return self.ctx.index.activities[activity].length
+
+    def busy(self, resource: Resource, slot: int) -> Any:
+        key = ("busy", resource.activities, slot)
+        if key not in self._cache:
+            lits = [lit for a in resource.activities for lit in self.cover[a].get(slot, ())]
+            if not lits:
+                self._cache[key] = 0
+            elif len(lits) == 1:
+                self._cache[key] = lits[0]
+            else:
+                flag = self.model.NewBoolVar("")
+                self.model.Add(flag == sum(lits))
+                self._cache[key] = flag
+        return self._cache[key]
+
+    def day_used(self, resource: Resource, day: int) -> Any:
+        key = ("used", resource.activities, day)
+        if key not in self._cache:
+            lits = [lit for a in resource.activities for lit in self.starts_on_day(a, day)]
+            if not lits:
+                self._cache[key] = 0
+            else:
+                used = self.model.NewBoolVar("")
+                for lit in lits:
+                    self.model.AddImplication(lit, used)
+                self.model.Add(used <= sum(lits))
+                self._cache[key] = used
+        return self._cache[key]
+
+    def hours_on_day(self, resource: Resource, day: int) -> Any:
+        terms = [self.length(a) * lit for a in resource.activities for lit in self.starts_on_day(a, day)]
+        return sum(terms) if terms else None
+
+    def counted_hours(self, resource: Resource, day: int) -> list[int]:
+        """The slots of a day that count for gaps and beginnings: not breaks, not the resource's unavailable hours."""
+        breaks = self.ctx.index.breaks
+        return [s for s in range(day * self.hours, (day + 1) * self.hours) if s not in breaks and s not in resource.off]
+
+    def gaps_on_day(self, resource: Resource, day: int) -> list[Any]:
+        key = ("gaps", resource.activities, resource.off, day)
+        if key in self._cache:
+            return self._cache[key]
+        busy = [self.busy(resource, s) for s in self.counted_hours(resource, day)]
+        gaps: list[Any] = []
+        if sum(1 for b in busy if not isinstance(b, int)) >= 2 and len(busy) >= 3:
+            m = self.model
+            # started[i]/ending[i]: some lesson at or before/after counted hour i; a gap is an idle
+            # counted hour with both. Defined exactly (not only bounded) so the solver propagates both ways.
+            started = [m.NewBoolVar("") for _ in busy]
+            ending = [m.NewBoolVar("") for _ in busy]
+            for i, b in enumerate(busy):
+                m.Add(started[i] >= b)
+                m.Add(ending[i] >= b)
+                if i:
+                    m.Add(started[i] >= started[i - 1])
+                    m.Add(started[i] <= started[i - 1] + b)
+                else:
+                    m.Add(started[i] <= b)
+            for i in range(len(busy) - 1, -1, -1):
+                if i < len(busy) - 1:
+                    m.Add(ending[i] >= ending[i + 1])
+                    m.Add(ending[i] <= ending[i + 1] + busy[i])
+                else:
+                    m.Add(ending[i] <= busy[i])
+            for i in range(1, len(busy) - 1):
+                g = m.NewBoolVar("")
+                m.Add(g >= started[i - 1] + ending[i + 1] - busy[i] - 1)
+                m.Add(g <= started[i - 1])
+                m.Add(g <= ending[i + 1])
+                m.Add(g <= 1 - busy[i])
+                gaps.append(g)
+        self._cache[key] = gaps
+        return gaps
+
+    def forbid_gaps(self, resource: Resource, day: int, on: Any) -> None:
+        """No gap on a day: after a lesson and an idle counted hour, no later lesson (exact, and propagates well)."""
+        busy = [self.busy(resource, s) for s in self.counted_hours(resource, day)]
+        for i in range(len(busy) - 2):
+            if isinstance(busy[i], int):
+                continue
+            for k in range(i + 2, len(busy)):
+                if isinstance(busy[k], int):
+                    continue
+                clause = [busy[i].Not(), busy[k].Not()] + ([] if isinstance(busy[i + 1], int) else [busy[i + 1]])
+                _enforce(self.model.AddBoolOr(clause), on)
+
+
+def _enforce(constraint: Any, on: Any) -> None:
+    if on is not None:
+        constraint.OnlyEnforceIf(on)
+
+
+# -- the kinds ----------------------------------------------------------------------------------------
+def unary(grid: Grid, rule: Rule, on: Any) -> None:
+    """Breaks, not-available and preferred times: the starts a rule forbids are not taken."""
+    for a in rule.activities:
+        length = grid.length(a)
+        for s, lit in grid.start[a].items():
+            covered = range(s, s + length)
+            if rule.kind == "PreferredStartingTimes":
+                bad = s not in rule.slots
+            elif rule.kind == "PreferredTimeSlots":
+                bad = any(c not in rule.slots for c in covered)
+            else:
+                bad = any(c in rule.slots for c in covered)
+            if bad:
+                _enforce(grid.model.Add(lit == 0), on)
+
+
+def min_days(grid: Grid, rule: Rule, on: Any) -> None:
+    """Every two of the activities lie at least ``value`` days apart: at most one in any ``value`` consecutive days."""
+    ids = list(rule.activities)
+    span = rule.value or 0
+    if len(ids) < 2 or span <= 0:
+        return
+    for first in range(grid.days - span + 1):
+        lits = [lit for a in ids for d in range(first, first + span) for lit in grid.starts_on_day(a, d)]
+        if len(lits) > 1:
+            _enforce(grid.model.Add(sum(lits) <= 1), on)
+
+
+def same_start(grid: Grid, rule: Rule, on: Any) -> None:
+    ids = list(rule.activities)
+    for other in ids[1:]:
+        for s in set(grid.start[ids[0]]) | set(grid.start[other]):
+            left, right = grid.start[ids[0]].get(s, 0), grid.start[other].get(s, 0)
+            if isinstance(left, int) and isinstance(right, int):
+                continue
+            _enforce(grid.model.Add(left == right), on)
+
+
+def consecutive(grid: Grid, rule: Rule, on: Any) -> None:
+    """The second activity starts the hour the first ends, the same day."""
+    if len(rule.activities) != 2:
+        return
+    first, second = rule.activities
+    length, hours = grid.length(first), grid.hours
+    for s, lit in grid.start[first].items():
+        follow = grid.start[second].get(s + length) if (s % hours) + length < hours else None
+        _enforce(grid.model.Add(lit <= (follow if follow is not None else 0)), on)
+    for t, lit in grid.start[second].items():
+        before = grid.start[first].get(t - length) if (t % hours) - length >= 0 else None
+        _enforce(grid.model.Add(lit <= (before if before is not None else 0)), on)
+
+
+def not_overlapping(grid: Grid, rule: Rule, on: Any) -> None:
+    for slot in range(grid.days * grid.hours):
+        lits = [lit for a in rule.activities for lit in grid.cover[a].get(slot, ())]
+        if len(lits) > 1:
+            _enforce(grid.model.Add(sum(lits) <= 1), on)
+
+
+def max_days(grid: Grid, rule: Rule, on: Any) -> None:
+    for resource in grid.resources(rule):
+        used = [grid.day_used(resource, d) for d in range(grid.days)]
+        _enforce(grid.model.Add(sum(used) <= (rule.value or 0)), on)
+
+
+def max_hours_daily(grid: Grid, rule: Rule, on: Any) -> None:
+    for resource in grid.resources(rule):
+        for d in range(grid.days):
+            hours = grid.hours_on_day(resource, d)
+            if hours is not None:
+                _enforce(grid.model.Add(hours <= (rule.value or 0)), on)
+
+
+def min_hours_daily(grid: Grid, rule: Rule, on: Any) -> None:
+    """At least ``value`` hours on a day with lessons; on every day unless empty days are allowed."""
+    least = rule.value or 0
+    for resource in grid.resources(rule):
+        for d in range(grid.days):
+            hours = grid.hours_on_day(resource, d)
+            if rule.flag:
+                if hours is not None:
+                    _enforce(grid.model.Add(hours >= least * grid.day_used(resource, d)), on)
+            else:
+                _enforce(grid.model.Add((hours if hours is not None else 0) >= least), on)
+
+
+def _gaps(grid: Grid, rule: Rule, on: Any, per_day: bool) -> None:
+    for resource in grid.resources(rule):
+        if not rule.value:  # no gaps at all: contiguity clauses, far stronger than counting
+            for d in range(grid.days):
+                grid.forbid_gaps(resource, d, on)
+            continue
+        daily = [grid.gaps_on_day(resource, d) for d in range(grid.days)]
+        if per_day:
+            for gaps in daily:
+                if gaps:
+                    _enforce(grid.model.Add(sum(gaps) <= (rule.value or 0)), on)
+        else:
+            every = [g for gaps in daily for g in gaps]
+            if every:
+                _enforce(grid.model.Add(sum(every) <= (rule.value or 0)), on)
+
+
+def max_gaps_week(grid: Grid, rule: Rule, on: Any) -> None:
+    _gaps(grid, rule, on, per_day=False)
+
+
+def max_gaps_day(grid: Grid, rule: Rule, on: Any) -> None:
+    _gaps(grid, rule, on, per_day=True)
+
+
+def early_beginnings(grid: Grid, rule: Rule, on: Any) -> None:
+    """Students begin at their first hour, at the second on at most ``value`` days, never later."""
+    for resource in grid.resources(rule):
+        late = []
+        for d in range(grid.days):
+            counted = grid.counted_hours(resource, d)
+            if not counted:
+                continue
+            used = grid.day_used(resource, d)
+            first = grid.busy(resource, counted[0])
+            second = grid.busy(resource, counted[1]) if len(counted) > 1 else 0
+            _enforce(grid.model.Add(first + second >= used), on)
+            if isinstance(first, int) and first == 0:
+                late.append(used)
+            else:
+                at_second = grid.model.NewBoolVar("")
+                grid.model.Add(at_second >= used - first)
+                late.append(at_second)
+        if late:
+            _enforce(grid.model.Add(sum(late) <= (rule.value or 0)), on)
+
+
+#: Explicit and ordered: unary kinds first since they shape the variables, then the rest.
+FAMILIES: dict[str, Callable[[Grid, Rule, Any], None]] = {
+    "BreakTimes": unary,
+    "TeacherNotAvailableTimes": unary,
+    "StudentsSetNotAvailableTimes": unary,
+    "PreferredStartingTimes": unary,
+    "PreferredTimeSlots": unary,
+    "ActivitiesSameStartingTime": same_start,
+    "TwoActivitiesConsecutive": consecutive,
+    "ActivitiesNotOverlapping": not_overlapping,
+    "MinDaysBetweenActivities": min_days,
+    "TeacherMaxDaysPerWeek": max_days,
+    "TeacherMaxHoursDaily": max_hours_daily,
+    "StudentsMaxHoursDaily": max_hours_daily,
+    "TeacherMinHoursDaily": min_hours_daily,
+    "StudentsMinHoursDaily": min_hours_daily,
+    "TeacherMaxGapsPerWeek": max_gaps_week,
+    "TeacherMaxGapsPerDay": max_gaps_day,
+    "StudentsMaxGapsPerWeek": max_gaps_week,
+    "StudentsMaxGapsPerDay": max_gaps_day,
+    "StudentsEarlyMaxBeginningsAtSecondHour": early_beginnings,
+}
+
+
+def add_hard(ctx: ModelContext) -> None:
+    """Every hard rule of the part (one assumption literal per rule while explaining)."""
+    grid = Grid.of(ctx)
+    for rule in ctx.index.rules:
+        if rule.hard and rule.kind in FAMILIES:
+            on = ctx.requirement(rule.kind, rule.ref, rule.en, rule.zh)
+            FAMILIES[rule.kind](grid, rule, on)
+
+
+def add_soft(ctx: ModelContext) -> list[PenaltyTerm]:
+    """Every weighted rule: kept unless its violation literal is set, which costs its weight."""
+    grid = Grid.of(ctx)
+    terms = []
+    for rule in ctx.index.rules:
+        if not rule.hard and rule.weight > 0 and rule.kind in FAMILIES:
+            violated = ctx.model.NewBoolVar("")
+            FAMILIES[rule.kind](grid, rule, violated.Not())
+            terms.append(PenaltyTerm("rules", f"rules({rule.kind} {rule.ref})", violated, rule.weight))
+    return terms

@@ -1,0 +1,357 @@
+"""What each command of the command line does, as library functions: load, plan, check, publish.
+
+``cli.py`` parses a command's options, calls one function here and prints what it returns. Failures
+are raised as :mod:`models.errors` (a message in both languages and an exit code), never printed here.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from constraints.checks import Violation, load_solution, verify
+from constraints.checks.quality import check_report
+from models import Scenario, Solution
+from models.errors import BadInput, Impossible, ViolationsFound
+from models.files import load_scenario
+from models.messages import tr
+from models.problems import ScenarioInvalid
+from models.term import TermDataMissing
+
+#: Finished parts are kept here inside OUT until the solve is published (scheduler/executor.py).
+PARTS_FOLDER = ".parts"
+#: Seconds kept for publishing (tables, feeds) out of the command's time limit: a base, and per
+#: thousand lesson-periods a week (Pengshui, 16,708 a week for 20 weeks, published in 25-50 s on the shared machine).
+PUBLISH_BASE_SECONDS = 3.0
+PUBLISH_SECONDS_PER_1000_PERIODS = 1.8
+#: The activity planner's effort in ``solve``: the same as ``plan-activities``'s default, so that a re-plan
+#: of the same term gives the same calendar (the planner is deterministic for a given effort).
+ACTIVITY_EFFORT = 30.0
+
+
+# -- loading ------------------------------------------------------------------------------------------
+def load(folder: Path) -> Scenario:
+    """The scenario of a folder, or every problem found in it (exit 2)."""
+    try:
+        return load_scenario(folder)
+    except ScenarioInvalid as err:
+        raise BadInput(*(problems_text(err.problems, lang) for lang in ("en", "zh"))) from None
+
+
+def problems_text(problems: list, lang: str) -> str:
+    """Every problem on its line, then how many (as ``tongbu validate`` prints them)."""
+    return "\n".join([p.render(lang) for p in problems] + [tr("problems_found", lang, count=len(problems))])
+
+
+def published_solution(out: Path) -> Solution:
+    path = out / "solution.json"
+    if not path.is_file():
+        raise BadInput(f"{path} does not exist: run tongbu solve first", f"{path} 不存在：请先运行 tongbu solve")
+    try:
+        return load_solution(path)
+    except ValueError as err:
+        raise BadInput(f"{path} is not a tongbu solution: {err}", f"{path} 不是 tongbu 结果文件：{err}") from None
+
+
+def activity_rules(folder: Path, scenario: Scenario) -> tuple:
+    from scheduler.activities import RulesInvalid, load_activity_rules
+
+    try:
+        return load_activity_rules(folder, scenario)
+    except RulesInvalid as err:
+        raise BadInput("\n".join(en for en, _ in err.problems), "\n".join(zh for _, zh in err.problems)) from None
+
+
+def _feeds_writable(err: Exception) -> None:
+    if isinstance(err, TermDataMissing):
+        raise BadInput(f"cannot write calendar feeds: {err}", f"无法生成日历订阅：{err}") from None
+
+
+# -- activities ---------------------------------------------------------------------------------------
+def rotation_state(source: Path | None, scenario: Scenario) -> Any:
+    """The rotation state to continue from: the previous term's end state, or, when ``source`` holds a
+    plan of this same term (a re-solve), the state this term started from, so nothing is counted twice."""
+    from scheduler.activities import read_plan, read_state
+
+    if source is None:
+        return None
+    try:
+        plan = read_plan(source)
+    except (FileNotFoundError, KeyError, ValueError):
+        plan = None
+    if plan is not None and plan.term == (scenario.term.name or f"{scenario.term.start}..{scenario.term.end}"):
+        return plan.state_before
+    try:
+        return read_state(source)
+    except FileNotFoundError:
+        return None
+
+
+def activity_plan(scenario: Scenario, solution: Solution, rules: tuple, state_from: Path | None, seed: int,
+                  time_limit: float) -> Any:
+    """The activity plan around a timetable; when none meets every rule, :class:`Impossible` with the reasons."""
+    from scheduler.activities import plan_activities
+
+    plan = plan_activities(scenario, solution, rules, state=rotation_state(state_from, scenario), seed=seed,
+                           time_limit=time_limit)
+    if not plan.ok:
+        details = list(plan.problems) or [(f"the planner stopped with status {plan.status}", f"规划器状态 {plan.status}")]
+        raise Impossible("No activity calendar meets every rule:", "没有满足全部规则的活动安排：", details)
+    return plan
+
+
+# -- solve --------------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class SolveRequest:
+    folder: Path
+    out: Path
+    time_limit: float
+    effort: float | None = None
+    seed: int = 0
+    workers: int = 2
+    previous: Path | None = None
+    dask: str | None = None
+    quiet: bool = False
+    #: When the command started (epoch seconds): ``time_limit`` counts from here.
+    started: float = field(default_factory=time.time)
+
+
+@dataclass(frozen=True)
+class SolveReport:
+    """What a published solve says: the result, and warnings to show (activities left out)."""
+
+    result: Any
+    warnings: tuple[tuple[str, str], ...] = ()
+    #: The county's row of the quality report (reports/quality.py), None for an imported file.
+    quality: Any = None
+
+
+def publish_reserve(scenario: Scenario) -> float:
+    """Seconds to keep for writing OUT (tables and feeds grow with the lessons of the week)."""
+    periods = sum(e.periods for klass in scenario.classes for e in scenario.class_curriculum(klass.id))
+    return PUBLISH_BASE_SECONDS + PUBLISH_SECONDS_PER_1000_PERIODS * periods / 1000
+
+
+def solve_folder(request: SolveRequest) -> SolveReport:
+    """``tongbu solve``: solve within the time limit (or reproducibly), verify, and publish OUT.
+
+    Raises :class:`Impossible` (proven), :class:`NotFoundInTime`, :class:`BadInput` or
+    :class:`ViolationsFound` (the independent check rejected the result: nothing is published).
+    """
+    from scheduler.executor import Checkpoints, ExecutorUnavailable, executor_for
+    from scheduler.progress import ProgressReporter
+    from scheduler.publish import publish_solution
+    from scheduler.timetable.solve import failure_of, solve_scenario
+
+    scenario = load(request.folder)
+    rules = activity_rules(request.folder, scenario)
+    checkpoints = Checkpoints(request.out / PARTS_FOLDER)
+    left = request.started + request.time_limit - time.time() - publish_reserve(scenario)
+    try:
+        with executor_for(request.dask, request.workers) as executor, \
+                ProgressReporter(quiet=request.quiet) as progress:  # Dask is connected first: a wrong address fails fast
+            result = solve_scenario(scenario, time_limit=max(1.0, left), effort=request.effort, seed=request.seed,
+                                    workers=request.workers, progress=progress, executor=executor,
+                                    checkpoints=checkpoints)
+    except ExecutorUnavailable as err:
+        raise BadInput(err.en, err.zh) from None
+    if result.solution is None:
+        raise failure_of(result)
+    activities, warnings = None, ()
+    if rules:
+        # The timetable is the main job: activities that cannot be planned are explained, not a reason to
+        # withhold the timetable.
+        try:
+            activities = activity_plan(scenario, result.solution, rules, request.previous or request.out,
+                                       request.seed, ACTIVITY_EFFORT)
+        except Impossible as err:
+            warnings = (((err.en, err.zh),) + err.details +
+                        (("The timetable is published without activities; change the rules and run "
+                          "tongbu plan-activities.",
+                          "课表照常发布，但不含活动；请修改活动规则后运行 tongbu plan-activities。"),))
+    pacing = None
+    if scenario.pacing and scenario.explicit is None:
+        pacing, pacing_warnings = pacing_plan(scenario, result.solution)
+        warnings += pacing_warnings
+    try:
+        violations = publish_solution(scenario, result, request.folder, request.out, previous=request.previous,
+                                      activities=activities, pacing=pacing)
+    except TermDataMissing as err:
+        _feeds_writable(err)
+        raise
+    if violations:
+        checkpoints.clear()  # the parts that made this timetable must not be reused as if they were right
+        raise _violations(violations)
+    quality = None
+    if scenario.explicit is None:
+        from reports.quality import quality_report
+
+        quality = quality_report(scenario, result.solution).county
+    return SolveReport(result=result, warnings=warnings, quality=quality)
+
+
+def _violations(violations: list[Violation]) -> ViolationsFound:
+    from constraints.checks.report import format_report
+
+    return ViolationsFound(format_report(violations, "en"), format_report(violations, "zh"))
+
+
+# -- pacing -------------------------------------------------------------------------------------------
+def pacing_plan(scenario: Scenario, solution: Solution) -> tuple[Any, tuple[tuple[str, str], ...]]:
+    """The pacing calendar on a timetable, and, when some class cannot keep it, why (the timetable is still
+    published, with the shortfalls in OUT/pacing/shortfalls.csv)."""
+    from scheduler.pacing import plan_pacing
+    from scheduler.pacing.publish import explanation
+
+    try:
+        plan = plan_pacing(scenario, solution)
+    except TermDataMissing as err:
+        _feeds_writable(err)
+        raise
+    if plan.ok:
+        return plan, ()
+    head = ("Some classes cannot keep the pacing calendar; it is not published (OUT/pacing/shortfalls.csv):",
+            "有班级跟不上教学进度，进度表未发布（见 OUT/pacing/shortfalls.csv）：")
+    return plan, (head,) + tuple(("  - " + en, "  - " + zh) for en, zh in explanation(scenario, plan))
+
+
+def replan_pacing(folder: Path, out: Path) -> Any:
+    """``tongbu plan-pacing``: the pacing calendar on OUT's timetable, verified and added to OUT."""
+    from scheduler.pacing.publish import explanation, publish_pacing
+
+    scenario = load(folder)
+    if not scenario.pacing:
+        raise BadInput(f"{folder}: no pacing table (pacing.csv, or a sheet 教学进度); tongbu init shows its columns",
+                       f"{folder}：没有教学进度表（pacing.csv 或工作表“教学进度”）；tongbu init 生成的模板中有其各列")
+    published_solution(out)
+    try:
+        outcome = publish_pacing(scenario, out)
+    except TermDataMissing as err:
+        _feeds_writable(err)
+        raise
+    if outcome.violations:
+        raise _violations(outcome.violations)
+    if not outcome.plan.ok:
+        raise Impossible("Some classes cannot keep the pace (all in OUT/pacing/shortfalls.csv):",
+                         "有班级跟不上教学进度（全部列于 OUT/pacing/shortfalls.csv）：", explanation(scenario, outcome.plan))
+    return outcome.plan
+
+
+# -- verify -------------------------------------------------------------------------------------------
+def verify_folder(folder: Path, out: Path) -> list[Violation]:
+    """``tongbu verify``: every violation of the published timetable (and its activity calendar)."""
+    from scheduler.activities import check_activities, read_plan
+
+    scenario = load(folder)
+    solution = published_solution(out)
+    violations = verify(scenario, solution)
+    if (out / "quality.json").is_file():
+        # The quality report published with the timetable, and the solver's penalties by family.
+        violations += check_report(scenario, solution, json.loads((out / "quality.json").read_text(encoding="utf-8")))
+    if (out / "pacing" / "plan.json").is_file():
+        from constraints.checks import pacing
+        from models.pacing import read_pacing_plan
+
+        # The pacing calendar: lessons recounted from the calendar and timetable, units in order, assessments after.
+        violations += pacing.check(scenario, solution, read_pacing_plan(out))
+    if (out / "activities" / "plan.json").is_file():
+        # The activity calendar published with the timetable: fairness bounds, clashes, double bookings.
+        violations += [Violation("activities", "", en, zh)
+                       for en, zh in check_activities(scenario, solution, read_plan(out))]
+    return violations
+
+
+# -- activities on a published timetable ------------------------------------------------------------------
+def replan_activities(folder: Path, out: Path, previous_state: Path | None, seed: int, time_limit: float) -> Any:
+    """``tongbu plan-activities``: plan the term's activities around OUT's timetable and add them to OUT."""
+    from scheduler.activities import check_activities
+    from scheduler.publish import staging_folder, swap_into_place, write_feeds_with_activities
+
+    scenario = load(folder)
+    rules = activity_rules(folder, scenario)
+    if not rules:
+        raise BadInput(f"{folder}: no activity rules (activity_rules.yaml or activity_rules: in scenario.yaml)",
+                       f"{folder}：没有活动规则（activity_rules.yaml 或 scenario.yaml 中的 activity_rules:）")
+    solution = published_solution(out)
+    plan = activity_plan(scenario, solution, rules, previous_state or out, seed, time_limit)
+    problems = check_activities(scenario, solution, plan)
+    if problems:
+        raise ViolationsFound("the activity plan fails its check:", "活动安排未通过核验：", problems)
+    # Rewrite a copy of OUT and swap it in, so the feed server never sees half-written feeds.
+    staging = staging_folder(out)
+    try:
+        shutil.copytree(out, staging, dirs_exist_ok=True)
+        try:
+            write_feeds_with_activities(scenario, solution, staging, out, plan)
+        except TermDataMissing as err:
+            _feeds_writable(err)
+        swap_into_place(staging, out)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    return plan
+
+
+def spot_check_draw(folder: Path, out: Path, activity: str, seed: str) -> tuple[Any, Scenario]:
+    """``tongbu draw``: the teacher of a spot-check lesson, drawn with a published seed and recorded in OUT."""
+    from scheduler.activities import DrawError, draw_and_record, read_plan
+
+    scenario = load(folder)
+    solution = published_solution(out)
+    try:
+        plan = read_plan(out)
+    except FileNotFoundError:
+        raise BadInput(f"{out}: no activity plan; run tongbu plan-activities first",
+                       f"{out}：没有活动安排；请先运行 tongbu plan-activities") from None
+    # Activity ids are "<school year>/<season>/<rule>#<n>"; "<rule>#<n>" alone is accepted when unique.
+    matches = [a.id for a in plan.activities if a.id == activity or a.id.endswith("/" + activity)]
+    if len(matches) == 1:
+        activity = matches[0]
+    try:
+        record = draw_and_record(scenario, solution, plan, activity, seed=seed, log_path=out / "activities" / "draws.json")
+    except DrawError as err:
+        raise BadInput(err.en, err.zh) from None
+    return record, scenario
+
+
+# -- FET files ------------------------------------------------------------------------------------------
+def import_fet_file(file: Path, out: Path) -> Scenario:
+    """``tongbu import-fet``: a FET file as a scenario folder; what it leaves out is on the scenario."""
+    from models.fet import FetError, read_fet
+    from models.files import write_scenario
+
+    if not file.is_file():
+        raise BadInput(f"{file} does not exist: give the path of a .fet file", f"{file} 不存在：请给出 .fet 文件的路径")
+    if out.exists() and any(out.iterdir()):
+        raise BadInput(f"{out} is not empty: choose a new folder", f"{out} 不是空文件夹：请换一个新文件夹")
+    try:
+        scenario = read_fet(file)
+    except FetError as err:
+        raise BadInput(err.en, err.zh) from None
+    write_scenario(scenario, out)
+    return scenario
+
+
+def export_fet_file(folder: Path, out: Path) -> None:
+    """``tongbu export-fet``: a scenario (imported, or a consortium's with its completed assignment) as FET."""
+    from models.assignment import AssignmentError, complete_assignment
+    from models.fet.writer import write_fet
+
+    scenario = load(folder)
+    if out.parent and not out.parent.exists():
+        raise BadInput(f"{out.parent} does not exist: create the folder first", f"{out.parent} 不存在：请先建立该文件夹")
+    if scenario.explicit is not None:
+        out.write_bytes(write_fet(scenario))
+        return
+    from scheduler.itinerant.assign import itinerant_scenario
+
+    try:
+        # Itinerant teachers' classes first (as solve does), then every other class-subject its teacher.
+        scenario, _days = itinerant_scenario(scenario)
+        assignment = complete_assignment(scenario)
+    except AssignmentError as err:
+        raise BadInput(err.en, err.zh) from None
+    out.write_bytes(write_fet(scenario, assignment.teacher_of, assignment.local_periods, assignment.sync_teacher))
