@@ -79,14 +79,18 @@ def unaffected_schools(ctx: ModelContext, previous: tuple[PreviousLesson, ...]) 
     return candidates
 
 
-def _as_published(ctx: ModelContext, activity, option, published: Counter, teachers_at: dict) -> bool:  # type: ignore[no-untyped-def]
+def _as_published(ctx: ModelContext, activity, option, published: Counter,  # type: ignore[no-untyped-def]
+                  teachers_at: dict | None) -> bool:
+    """The option puts every end of the activity where the published timetable had it (and, given
+    ``teachers_at``, with the same teacher)."""
     ix = ctx.index
     teacher = ix.teachers[activity.teacher]
     for position, placement in enumerate(option.placements):
         class_id = ix.classes[placement.klass]
         if not published[(class_id, activity.subject, placement.day, placement.period, activity.length)]:
             return False
-        if position == 0 and teachers_at.get((class_id, activity.subject, placement.day, placement.period)) != teacher:
+        if position == 0 and teachers_at is not None and \
+                teachers_at.get((class_id, activity.subject, placement.day, placement.period)) != teacher:
             return False
     return True
 
@@ -98,7 +102,6 @@ def add_stability(ctx: ModelContext, previous: tuple[PreviousLesson, ...], keep_
     options exactly as published (a search can start by fixing those)."""
     ix = ctx.index
     published = Counter((p.class_id, p.subject, p.day, p.period, p.length) for p in previous)
-    teachers_at = {(p.class_id, p.subject, p.day, p.period): p.teacher for p in previous}
     starts = {(p.class_id, p.subject, p.day, p.period) for p in previous}
     days = {(p.class_id, p.subject, p.day) for p in previous}
     kept = unaffected_schools(ctx, previous) if keep_unaffected else set()
@@ -110,7 +113,8 @@ def add_stability(ctx: ModelContext, previous: tuple[PreviousLesson, ...], keep_
         for option, var in ctx.options[activity.index]:
             teaching = option.placements[0]
             class_id = ix.classes[teaching.klass]
-            as_published = _as_published(ctx, activity, option, published, teachers_at)
+            # A lesson at its published time with a new teacher (one who replaced a leaver) has not moved.
+            as_published = _as_published(ctx, activity, option, published, None)
             ctx.model.AddHint(var, 1 if as_published else 0)
             if as_published:
                 exact.append(var)
