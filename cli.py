@@ -351,6 +351,43 @@ def verify(folder: Path, out: Path) -> None:
         sys.exit(EXIT_VIOLATIONS)
 
 
+@main.command("substitute", help=bi(
+    "Plan covers for a change set (absences, events, staff changes) on the timetable published in PUBLISHED: "
+    "substitutes, remote delivery, swaps or supervised self-study, chosen together by CP-SAT; checked, then "
+    "written to OUT with change notices per school and teacher and the feeds updated in place.",
+    "按变动（缺勤、活动、人员调动）为 PUBLISHED 中已发布的课表安排代课：本校代课、专递课堂、调课或自习看班，由 CP-SAT "
+    "统一求解；核验后写入 OUT，附各校与各教师的调课/代课通知，并就地更新日历订阅。"))
+@click.argument("folder", type=click.Path(path_type=Path))
+@click.argument("published", type=click.Path(path_type=Path))
+@option("--changes", "changes", type=click.Path(path_type=Path), required=True,
+        help=bi("the changes/ folder (changes.yaml, absences.csv, events.csv, staff.csv)",
+                "变动文件夹 changes/（changes.yaml、absences.csv、events.csv、staff.csv）"))
+@option("--out", "out", type=click.Path(path_type=Path), required=True, help=bi("output folder", "输出文件夹"))
+@option("--seed", type=int, default=0, show_default=True, help=bi("random seed", "随机种子"))
+@option("--time-limit", type=float, default=60.0, show_default=True,
+        help=bi("seconds on the clock for the cover model", "代课模型的求解时限（秒）"))
+@option("--effort", type=float, default=10.0, show_default=True,
+        help=bi("solver effort (CP-SAT deterministic seconds): the same input and effort give the same plan",
+                "求解工作量（CP-SAT 确定性秒数）：相同输入与工作量得到相同方案"))
+def substitute_command(folder: Path, published: Path, changes: Path, out: Path, seed: int, time_limit: float,
+                       effort: float) -> None:
+    from models.changes import KIND_NAMES
+    from scheduler.service import substitute_folder
+
+    report = substitute_folder(folder, published, changes, out, seed=seed, time_limit=time_limit, effort=effort)
+    kinds = ", ".join(f"{KIND_NAMES[k][0]} {n}" for k, n in report.kinds.items())
+    kinds_zh = "，".join(f"{KIND_NAMES[k][1]} {n}" for k, n in report.kinds.items())
+    click.echo(pick(f"{report.tasks} lessons to cover ({report.plan.status}); {kinds}; {report.teachers_affected} "
+                    f"teachers affected; plan in {report.plan_seconds:.1f} s, all in {report.total_seconds:.1f} s",
+                    f"需安排 {report.tasks} 节（{STATUS_ZH.get(report.plan.status, report.plan.status)}）；{kinds_zh}；"
+                    f"涉及教师 {report.teachers_affected} 人；求解 {report.plan_seconds:.1f} 秒，共 {report.total_seconds:.1f} 秒"))
+    uncovered = report.kinds.get("uncovered", 0)
+    if uncovered:
+        click.echo(pick(f"{uncovered} lessons have no cover: the schools must arrange them (see the notices)",
+                        f"{uncovered} 节无人代课：需学校另行安排（见通知）"), err=True)
+    click.echo(pick(f"written to {out}", f"已写入 {out}"))
+
+
 @main.command("plan-activities", help=bi(
     "Plan the consortium activities (meetings, demonstration lessons...) of the term around the published "
     "timetable in OUT; writes OUT/activities and adds them to the calendar feeds.",

@@ -22,6 +22,7 @@ import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 from difflib import get_close_matches
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -129,7 +130,13 @@ class ChangeSet(Frozen):
     def with_arrivals(self, scenario: Scenario) -> Scenario:
         """The scenario with the arriving teachers added (they exist from their date on)."""
         new = [t for t in self.arriving() if t.id not in scenario.teacher_by_id]
-        return scenario.model_copy(update={"teachers": scenario.teachers + tuple(new)}) if new else scenario
+        if not new:
+            return scenario
+        copy = scenario.model_copy(update={"teachers": scenario.teachers + tuple(new)})
+        for name, value in vars(type(scenario)).items():  # cached lookups were copied too: drop them
+            if isinstance(value, cached_property):
+                copy.__dict__.pop(name, None)
+        return copy
 
     def starts(self) -> dict[str, date]:
         """Arriving teachers' first day."""

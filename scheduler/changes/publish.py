@@ -1,0 +1,136 @@
+"""``tongbu substitute``: read a change set, plan the covers, check the plan independently, and write OUT2.
+
+OUT2 starts as a copy of the published OUT (files hard-linked where the file system allows: nothing is
+written through a link, every changed file is replaced by rename) and gains:
+
+* ``changes/plan.json`` — every resolution (lesson, date, kind, teacher, why) and the substitution counts
+  per teacher over the term (read back by the next run, from its PUBLISHED folder, for fairness);
+* ``changes/input/`` — the change set the plan was made from (``tongbu verify`` re-reads it);
+* ``changes/changes.csv`` and ``changes/notices/`` — the notices (调课/代课通知) per school and per teacher;
+* the feeds, updated in place (feeds/changes.py).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import time
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from constraints.checks import Violation, load_solution
+from models import Scenario, Solution
+from models.changes import CHANGES_DIR, ChangePlan, ChangeSet, load_changes, plan_json, read_plan
+from models.errors import BadInput
+from models.problems import ScenarioInvalid
+
+PLAN = "plan.json"
+INPUT = "input"
+
+
+@dataclass(frozen=True)
+class SubstituteReport:
+    plan: ChangePlan
+    kinds: dict[str, int]
+    teachers_affected: int
+    tasks: int
+    plan_seconds: float
+    total_seconds: float
+    violations: list[Violation] = field(default_factory=list)
+    feeds_changed: int = 0
+
+
+def read_changes(folder: Path, scenario: Scenario) -> ChangeSet:
+    """The change set, or every problem in it (exit 2)."""
+    from models.messages import tr
+
+    try:
+        return load_changes(folder, scenario)
+    except ScenarioInvalid as err:
+        texts = ["\n".join([p.render(lang) for p in err.problems] + [tr("problems_found", lang, count=len(err.problems))])
+                 for lang in ("en", "zh")]
+        raise BadInput(*texts) from None
+
+
+def previous_counts(published: Path) -> dict[str, int]:
+    path = published / CHANGES_DIR / PLAN
+    if not path.is_file():
+        return {}
+    try:
+        return dict(read_plan(path).counts)
+    except ValueError:
+        return {}
+
+
+def change_input_folder(folder: Path) -> Path:
+    return folder / CHANGES_DIR if (folder / CHANGES_DIR).is_dir() else folder
+
+
+def check_plan(scenario: Scenario, solution: Solution, changes: ChangeSet, plan: ChangePlan) -> list[Violation]:
+    from constraints.checks import changes as change_checks, sort_violations
+
+    return sort_violations(change_checks.check(scenario, solution, changes, plan))
+
+
+def _copy(published: Path, out: Path) -> None:
+    """OUT2 as a copy of PUBLISHED, hard-linked file by file where possible."""
+    def link_or_copy(source: str, target: str) -> None:
+        try:
+            os.link(source, target)
+        except OSError:
+            shutil.copy2(source, target)
+
+    if out.resolve() == published.resolve():
+        return
+    if out.exists():
+        shutil.rmtree(out)
+    shutil.copytree(published, out, copy_function=link_or_copy,
+                    ignore=shutil.ignore_patterns(".parts", ".staging*"))
+    stale = out / CHANGES_DIR
+    if stale.exists():
+        shutil.rmtree(stale)
+
+
+def substitute(scenario: Scenario, published: Path, changes_folder: Path, out: Path, seed: int = 0,
+               time_limit: float = 30.0, effort: float | None = 10.0, notices_per_teacher: bool = True) -> SubstituteReport:
+    from feeds.changes import apply_plan
+    from reports.notices import write_notices
+    from scheduler.changes.planner import plan_changes
+
+    began = time.perf_counter()
+    solution = load_solution(published / "solution.json")
+    changes = read_changes(changes_folder, scenario)
+    outcome = plan_changes(scenario, solution, changes, previous_counts(published), seed=seed,
+                           time_limit=time_limit, effort=effort)
+    plan = outcome.plan
+    violations = check_plan(scenario, solution, changes, plan)
+    if not violations:
+        _copy(published, out)
+        target = out / CHANGES_DIR
+        target.mkdir(parents=True, exist_ok=True)
+        (target / PLAN).write_text(plan_json(plan), encoding="utf-8")
+        source = change_input_folder(changes_folder)
+        shutil.copytree(source, target / INPUT, dirs_exist_ok=True)
+        extended = changes.with_arrivals(scenario)
+        write_notices(extended, plan, target, teachers_too=notices_per_teacher)
+        changed = apply_plan(extended, solution, plan, out)
+    else:
+        changed = []
+    kinds = Counter(r.kind for r in plan.resolutions)
+    teachers = {t for r in plan.resolutions if r.kind != "event"
+                for t in (r.absent, r.teacher, r.swap_teacher) if t}
+    return SubstituteReport(plan=plan, kinds=dict(sorted(kinds.items())), teachers_affected=len(teachers),
+                            tasks=outcome.tasks, plan_seconds=outcome.seconds,
+                            total_seconds=time.perf_counter() - began, violations=violations,
+                            feeds_changed=len(changed))
+
+
+def verify_changes(scenario: Scenario, out: Path) -> list[Violation]:
+    """The change plan in OUT (if any), checked against its change set and the weekly timetable."""
+    path = out / CHANGES_DIR / PLAN
+    if not path.is_file():
+        return []
+    solution = load_solution(out / "solution.json")
+    changes = read_changes(out / CHANGES_DIR / INPUT, scenario)
+    return check_plan(scenario, solution, changes, read_plan(path))
