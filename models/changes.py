@@ -629,3 +629,63 @@ def write_template(folder: Path) -> list[Path]:
         path.write_bytes(csv_bytes(rows))
         paths.append(path)
     return paths
+
+
+# -- documentation (docs/format.md is generated from this, by models/docs.py) -------------------------------
+MEANINGS = {
+    "absences": {"teacher": "teacher id (工号); a teacher arriving in staff.csv may be named too",
+                 "dates": "a date, a range 2026-11-02..2026-11-06, or dates separated by ;",
+                 "periods": "periods of the teacher's home school, e.g. 1-4; empty = the whole day",
+                 "reason": "shown in the notices and feeds, e.g. 病假, 外出培训"},
+    "events": {"id": "unique id", "name": "e.g. 六年级期中测试, 秋季运动会", "dates": "as for absences",
+               "schools": "school ids; empty = every school", "grades": "e.g. 6 or 4-6; empty = every grade",
+               "classes": "class ids; empty = every class of those schools and grades",
+               "periods": "the periods replaced, e.g. 1-4; empty = the whole day"},
+    "staff": {"action": "leave 调离 or arrive 调入", "teacher": "teacher id (a new id for an arriving teacher)",
+              "date": "the first day the change holds", "replaced_by": "leave: the teacher (existing or arriving) who "
+              "takes over the lessons of the subjects they teach; empty = the lessons are covered like an absence",
+              "name": "arrive: the teacher's name", "school": "arrive: home school id",
+              "subjects": "arrive: subjects separated by ;", "max_weekly": "arrive: default 16",
+              "max_daily": "arrive: default 4"},
+}
+
+
+def changes_markdown() -> list[str]:
+    """The "Changes during the term" section of docs/format.md."""
+    lines = [
+        "## Changes during the term (`changes/`)", "",
+        "`tongbu substitute SCENARIO PUBLISHED --changes CHANGES --out OUT2` plans covers (代课/调课) for a change set on "
+        "a published timetable. CHANGES is a `changes/` folder (`tongbu init` writes a template beside the scenario): "
+        "`changes.yaml` with the policy, and the tables below as CSV (UTF-8, with or without BOM; English or Chinese "
+        "headers). The tables' rows may also be written in `changes.yaml` as lists under `absences:`, `events:` and "
+        "`staff:`. Bad input is reported like a scenario's (file, row, column; exit 2).", "",
+        "Every lesson an absence touches (or a leaving teacher's, without a qualified replacement) gets one cover, chosen "
+        "for all of them together by one CP-SAT model: a `substitute` (a free teacher of the subject who may teach at "
+        "the school: clock times, travel, daily and weekly limits with the covers counted), `remote` delivery "
+        "(专递课堂: a free teacher of the subject at another school of the consortium, where the class's school "
+        "receives), a `swap` (调课) with another lesson of the class in the same week (not for lessons with a room, a "
+        "sync lesson or an itinerant teacher), or `self_study` (自习) supervised by a free teacher of the school. The "
+        "policy's order ranks the kinds; within a kind, teachers who know the class, are near and have covered least "
+        "this term come first (the counts are kept in OUT2/changes/plan.json and read back from PUBLISHED by the next "
+        "run). Lessons an event replaces are cancelled; a replacement teacher takes over a leaving teacher's lessons "
+        "of the subjects they teach.", "",
+        "OUT2 is PUBLISHED with `changes/plan.json`, `changes/input/` (the change set), `changes/changes.csv` and "
+        "`changes/notices/` (调课/代课通知 per school and per teacher, HTML and XLSX); its feeds are updated in place "
+        "(changed events keep their UID with SEQUENCE raised, cancelled ones are `STATUS:CANCELLED`, every other event "
+        "keeps its bytes). `tongbu verify SCENARIO OUT2` checks the timetable with the changes applied, date by date.",
+        "", "### changes.yaml", "", "| key | default | meaning |", "|---|---|---|",
+    ]
+    for key, info in ChangePolicy.model_fields.items():
+        default = ", ".join(info.default) if isinstance(info.default, tuple) else str(info.default)
+        lines.append(f"| `policy.{key}` | {default} | {info.description or ''} |")
+    lines.append("| `bell_overrides` |  | a list of `{schools: [...], bell_schedule: ID, dates: ...}`: those schools "
+                 "follow another bell schedule's clock times on those dates (same number of periods) |")
+    lines.append("")
+    for table, columns in TABLES.items():
+        lines += [f"### changes/{table}.csv — {TABLE_ZH[table]}", "", "| column | Chinese header | required | meaning |",
+                  "|---|---|---|---|"]
+        for column, headers in columns.items():
+            required = "yes" if column in REQUIRED[table] else ""
+            lines.append(f"| `{column}` | {' / '.join(headers[1:])} | {required} | {MEANINGS[table][column]} |")
+        lines += ["", "Example rows:", "", "```csv"] + [",".join(row) for row in EXAMPLES[table]] + ["```", ""]
+    return lines

@@ -127,6 +127,9 @@ def format_markdown() -> str:
     lines.append("")
     for section in YAML_SECTIONS:
         lines += section_markdown(*section)
+    from models.changes import changes_markdown
+
+    lines += changes_markdown()
     return "\n".join(lines).rstrip("\n") + "\n"
 
 
