@@ -1,0 +1,347 @@
+"""Changes during the term (tongbu substitute): a small consortium solved once, then change sets applied.
+
+What is asserted is re-derived here by hand from solution.json and the change set, not taken from the
+planner or from constraints/checks/changes.py: every substitute teaches the subject, is on the staff and
+free at that clock time (with travel), within the daily limit; every swap stays within one class and one
+week and clashes with nothing; feeds change only where the plan says, every other event keeps its bytes,
+and ical.js (a second iCalendar implementation) reads the changed feeds.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import subprocess
+from collections import defaultdict
+from datetime import date
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+import cli
+from constraints.checks import load_solution
+from models.changes import read_plan
+from models.files import load_scenario
+from models.term import teaching_days
+
+FIXTURE = Path(__file__).resolve().parent / "fixtures" / "changes_tiny"
+
+
+def run(*args: str) -> object:
+    return CliRunner().invoke(cli.main, ["--lang", "en", *args])
+
+
+@pytest.fixture(scope="module")
+def published(tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("published") / "out"
+    result = run("solve", str(FIXTURE), "--out", str(out), "--effort", "5", "--time-limit", "120", "--quiet")
+    assert result.exit_code == 0, result.output
+    return out
+
+
+@pytest.fixture(scope="module")
+def changed(published, tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("changed") / "out2"
+    result = run("substitute", str(FIXTURE), str(published), "--changes", str(FIXTURE / "changes"), "--out", str(out))
+    assert result.exit_code == 0, result.output
+    return out
+
+
+# -- hand-made helpers (deliberately not the planner's or the check's) ------------------------------------
+def minutes(text: str) -> tuple[int, int]:
+    a, b = text.split("-")
+    return int(a[:2]) * 60 + int(a[3:]), int(b[:2]) * 60 + int(b[3:])
+
+
+def period_minutes(scenario, school: str, day: date, period: int, length: int = 1) -> tuple[int, int]:
+    periods = scenario.bells_of(school).periods_on(day)
+    return (periods[period - 1].start.hour * 60 + periods[period - 1].start.minute,
+            periods[period + length - 2].end.hour * 60 + periods[period + length - 2].end.minute)
+
+
+def busy_on(scenario, solution, plan, teacher: str, day: date) -> list[tuple[int, int, str]]:
+    """(start, end, school) of everything ``teacher`` does on ``day`` once the plan is applied."""
+    follows = {d.date: d.follows for d in teaching_days(scenario)}[day]
+    resolved = {(r.class_id, r.key): r for r in plan.resolutions if r.date == day}
+    found = []
+    for lesson in solution.lessons:
+        if lesson.day != follows or lesson.sync_role == "receiving":
+            continue
+        r = resolved.get((lesson.class_id, lesson.key))
+        who = lesson.teacher if r is None else (r.absent if r.kind == "swap" else r.teacher)
+        if r is not None and r.kind in ("event", "uncovered"):
+            continue
+        if r is not None and r.kind == "swap":
+            continue
+        if any(s.swap_date == day and s.swap_key == lesson.key and s.class_id == lesson.class_id for s in plan.resolutions):
+            continue  # moved away by a swap
+        if who == teacher:
+            window = period_minutes(scenario, lesson.school, day, lesson.period, lesson.length)
+            place = scenario.teacher_by_id[teacher].school if r is not None and r.kind == "remote" else lesson.school
+            found.append((*window, place))
+    for r in plan.resolutions:
+        if r.kind != "swap":
+            continue
+        if r.swap_date == day and r.absent == teacher:
+            found.append((*minutes(r.swap_start), r.school))
+        if r.date == day and r.swap_teacher == teacher:
+            found.append((*minutes(r.start), r.school))
+    return sorted(found)
+
+
+def assert_no_overlap(scenario, items: list[tuple[int, int, str]], who: str) -> None:
+    for (a0, a1, sa), (b0, b1, sb) in zip(items, items[1:]):
+        travel = 0 if sa == sb else scenario.travel_minutes(sa, sb)
+        assert travel is not None and b0 >= a1 + travel, f"{who}: {a0}-{a1} at {sa} and {b0}-{b1} at {sb}"
+
+
+# -- input ---------------------------------------------------------------------------------------------------
+def test_bad_change_input_names_file_row_and_field(published, tmp_path) -> None:
+    changes = tmp_path / "changes"
+    changes.mkdir()
+    (changes / "changes.yaml").write_text("policy:\n  order: [substitute, teleport]\n", encoding="utf-8")
+    (changes / "absences.csv").write_text("teacher,dates,periods,reason\nJ99,2026-11-02,,病假\n"
+                                          "J01,2026-13-01,,病假\nJ03,2027-03-01,,病假\nJ04,2026-11-02,1-9,\n",
+                                          encoding="utf-8-sig")
+    (changes / "staff.csv").write_text("action,teacher,date\nretire,J05,2026-11-16\n", encoding="utf-8")
+    result = run("substitute", str(FIXTURE), str(published), "--changes", str(changes), "--out", str(tmp_path / "o"))
+    assert result.exit_code == 2, result.output
+    out = result.output
+    assert "changes/absences.csv, row 2, column teacher: 'J99' is not a teacher" in out
+    assert "changes/absences.csv, row 3, column dates: cannot read '2026-13-01' as a date" in out
+    assert "changes/absences.csv, row 4, column dates: 2027-03-01 is outside the term" in out
+    assert "changes/absences.csv, row 5, column periods: cannot read '1-9' as periods 1..7" in out
+    assert "changes/staff.csv, row 2, column action: 'retire' is not a change" in out
+    assert "key policy.order" in out and "teleport" in out
+    assert not (tmp_path / "o").exists()
+    zh = CliRunner().invoke(cli.main, ["--lang", "zh", "substitute", str(FIXTURE), str(published), "--changes",
+                                       str(changes), "--out", str(tmp_path / "o")])
+    assert zh.exit_code == 2 and "第 2 行" in zh.output and "不是方案中的教师" in zh.output
+
+
+def test_init_writes_a_change_template_that_loads(tmp_path) -> None:
+    from models.changes import load_changes
+
+    assert run("init", str(tmp_path / "new")).exit_code == 0
+    changes = load_changes(tmp_path / "new", load_scenario(tmp_path / "new"))
+    assert changes.absences and changes.events and len(changes.staff) == 2
+
+
+# -- the plan --------------------------------------------------------------------------------------------------
+def test_every_absent_lesson_is_covered_by_a_free_qualified_teacher_within_limits(published, changed) -> None:
+    scenario, solution = load_scenario(FIXTURE), load_solution(published / "solution.json")
+    plan = read_plan(changed / "changes" / "plan.json")
+    teachers = {**scenario.teacher_by_id}
+    kinds = defaultdict(int)
+    for r in plan.resolutions:
+        kinds[r.kind] += 1
+    # J01 is ill the whole week of 2 November: all 12 of 语文 lessons (4(1), 4(2)) are resolved, none by J01.
+    j01 = [r for r in plan.resolutions if r.absent == "J01" and date(2026, 11, 2) <= r.date <= date(2026, 11, 6)]
+    assert len(j01) == 12 and all(r.teacher != "J01" for r in j01)
+    assert kinds["uncovered"] == 0 and kinds["substitute"] >= 6
+    # Grade 6 mornings of 4-5 November are the exam: their lessons are cancelled, nothing else of those classes.
+    events = [r for r in plan.resolutions if r.kind == "event"]
+    assert events and all(r.class_id.endswith("6(1)") and r.period <= 4 for r in events)
+    # J02 leaves on 16 November: J09 takes over 语文 (J09 teaches it), 科学 is covered by others.
+    takeover = [r for r in plan.resolutions if r.kind == "reassign"]
+    assert takeover and {r.teacher for r in takeover} == {"J09"} and {r.subject for r in takeover} == {"语文"}
+    assert all(r.date >= date(2026, 11, 16) for r in takeover)
+    science = [r for r in plan.resolutions if r.absent == "J02" and r.subject == "科学"]
+    assert science and all(r.teacher not in ("J02", None) for r in science)
+    for r in plan.resolutions:
+        if r.kind not in ("substitute", "remote", "self_study"):
+            continue
+        who = teachers[r.teacher]
+        if r.kind != "self_study":
+            assert r.subject in who.subjects, r
+        if r.kind == "substitute" or r.kind == "self_study":
+            assert r.school == who.school or r.school in who.also_schools, r
+        items = busy_on(scenario, solution, plan, r.teacher, r.date)
+        assert_no_overlap(scenario, items, f"{r.teacher} on {r.date}")
+        assert len(items) <= who.max_daily, (r.teacher, r.date, items)
+        assert r.reasons and all(en and zh for en, zh in r.reasons)
+    per_week = defaultdict(int)
+    for r in plan.resolutions:
+        if r.kind in ("substitute", "remote", "self_study"):
+            per_week[(r.teacher, r.week)] += 1
+    assert max(per_week.values()) <= 4  # policy.max_extra_per_week
+    assert plan.counts == {t: sum(n for (u, _w), n in per_week.items() if u == t) for t in {t for t, _w in per_week}}
+    verified = run("verify", str(FIXTURE), str(changed))
+    assert verified.exit_code == 0 and "0 violations" in verified.output.lower() or "no violations" in verified.output.lower()
+
+
+def test_swaps_keep_every_rule(published, tmp_path) -> None:
+    changes = tmp_path / "changes"
+    changes.mkdir()
+    (changes / "changes.yaml").write_text("policy:\n  order: [swap, substitute, self_study]\n", encoding="utf-8")
+    (changes / "absences.csv").write_text("teacher,dates,periods,reason\nJ03,2026-11-10,,外出培训\n"
+                                          "Y02,2026-11-11,,事假\n", encoding="utf-8")
+    out = tmp_path / "out2"
+    result = run("substitute", str(FIXTURE), str(published), "--changes", str(changes), "--out", str(out))
+    assert result.exit_code == 0, result.output
+    scenario, solution = load_scenario(FIXTURE), load_solution(published / "solution.json")
+    plan = read_plan(out / "changes" / "plan.json")
+    swaps = [r for r in plan.resolutions if r.kind == "swap"]
+    assert len(swaps) >= 3
+    lessons = {(x.class_id, x.key): x for x in solution.lessons}
+    weeks = {d.date: d for d in teaching_days(scenario)}
+    for r in swaps:
+        partner = lessons[(r.class_id, r.swap_key)]
+        assert r.swap_date is not None and r.swap_date.isocalendar()[1] == r.date.isocalendar()[1]
+        assert weeks[r.swap_date].follows == partner.day and partner.teacher == r.swap_teacher
+        assert r.teacher == r.absent and r.swap_date != r.date  # the absent teacher is away all day
+        for teacher, day in ((r.absent, r.swap_date), (r.swap_teacher, r.date)):
+            assert_no_overlap(scenario, busy_on(scenario, solution, plan, teacher, day), f"{teacher} {day}")
+    # The class has one lesson at a time on every date a swap touches.
+    for day in {r.date for r in swaps} | {r.swap_date for r in swaps}:
+        for class_id in {r.class_id for r in swaps}:
+            follows = weeks[day].follows
+            mine = [s for s in swaps if s.class_id == class_id]
+            gone = {s.key for s in mine if s.date == day} | {s.swap_key for s in mine if s.swap_date == day}
+            slots = [x.period for x in solution.lessons
+                     if x.class_id == class_id and x.day == follows and x.key not in gone]
+            slots += [s.period for s in mine if s.date == day] + [s.swap_period for s in mine if s.swap_date == day]
+            assert len(slots) == len(set(slots)), (class_id, day, slots)
+    assert run("verify", str(FIXTURE), str(out)).exit_code == 0
+
+
+def test_the_check_flags_a_busy_or_unqualified_substitute(published, changed) -> None:
+    from constraints.checks import changes as change_checks
+    from models.changes import load_changes
+
+    scenario, solution = load_scenario(FIXTURE), load_solution(published / "solution.json")
+    plan = read_plan(changed / "changes" / "plan.json")
+    change_set = load_changes(FIXTURE / "changes", scenario)
+    assert change_checks.check(scenario, solution, change_set, plan) == []
+    index = next(i for i, r in enumerate(plan.resolutions) if r.kind == "substitute")
+    first = plan.resolutions[index]
+    busy = next(x.teacher for x in solution.lessons if x.school == first.school and x.teacher != first.absent
+                and x.day.index == first.date.weekday() and x.period == first.period and x.subject != first.subject
+                and first.subject not in scenario.teacher_by_id[x.teacher].subjects)
+    broken = plan.model_copy(update={"resolutions": plan.resolutions[:index] + (first.model_copy(update={"teacher": busy}),)
+                                     + plan.resolutions[index + 1:]})
+    rules = {v.rule for v in change_checks.check(scenario, solution, change_set, broken)}
+    assert {"changes.subject", "changes.clash"} <= rules
+    dropped = plan.model_copy(update={"resolutions": plan.resolutions[:index] + plan.resolutions[index + 1:]})
+    assert "changes.coverage" in {v.rule for v in change_checks.check(scenario, solution, change_set, dropped)}
+
+
+# -- outputs -----------------------------------------------------------------------------------------------------
+def events_of(path: Path) -> dict[str, bytes]:
+    data = path.read_bytes()
+    return {re.search(rb"\r\nUID:([^\r]+)\r\n", block).group(1).decode(): block
+            for block in re.findall(rb"BEGIN:VEVENT\r\n.*?END:VEVENT\r\n", data, flags=re.S)}
+
+
+def test_feeds_change_only_where_the_plan_says(published, changed) -> None:
+    before = json.loads((published / "feeds" / "manifest.json").read_text(encoding="utf-8"))
+    after = json.loads((changed / "feeds" / "manifest.json").read_text(encoding="utf-8"))
+    old = {f["of"]: f for f in before["feeds"]}
+    new = {f["of"]: f for f in after["feeds"]}
+    assert set(new) == set(old) | {"J09"}  # the arriving teacher has a feed now
+    changed_uids: set[str] = set()
+    for of, entry in new.items():
+        data = (changed / "feeds" / entry["file"]).read_bytes()
+        import hashlib
+
+        assert hashlib.sha256(data).hexdigest() == entry["sha256"] and len(data) == entry["bytes"]
+        after_events = events_of(changed / "feeds" / entry["file"])
+        before_events = events_of(published / "feeds" / old[of]["file"]) if of in old else {}
+        assert entry["events"] == len(after_events)
+        for uid, block in after_events.items():
+            if block == before_events.get(uid):
+                continue
+            changed_uids.add(uid)
+            sequence = int(re.search(rb"SEQUENCE:(\d+)", block).group(1))
+            old_block = before_events.get(uid)
+            if old_block is not None:
+                assert sequence == int(re.search(rb"SEQUENCE:(\d+)", old_block).group(1)) + 1
+        assert set(before_events) <= set(after_events)  # nothing disappears: cancelled events stay, cancelled
+    plan = read_plan(changed / "changes" / "plan.json")
+    j01 = events_of(changed / "feeds" / new["J01"]["file"])
+    cancelled = [b for b in j01.values() if b"STATUS:CANCELLED" in b]
+    assert len(cancelled) == sum(1 for r in plan.resolutions if r.absent == "J01")
+    j07 = events_of(changed / "feeds" / new["J07"]["file"])
+    covered = [r for r in plan.resolutions if r.teacher == "J07"]
+    assert len(j07) - len(events_of(published / "feeds" / old["J07"]["file"])) == len(covered)
+    assert all("代课".encode() in b or "看班".encode() in b for b in j07.values())
+    # Exactly the plan's events changed: each resolution's lesson (and swap partner), plus one event per class-day.
+    expected = len({(r.class_id, r.key, r.date) for r in plan.resolutions})
+    exams = len({(r.class_id, r.date) for r in plan.resolutions if r.kind == "event"})
+    assert len(changed_uids) == expected + exams
+
+
+def test_icaljs_reads_the_changed_feeds(published, changed) -> None:
+    from test_feeds_icaljs import icaljs_folder
+
+    folder = icaljs_folder()
+    script = folder / "changes.mjs"
+    script.write_text(r"""
+import ICAL from "ical.js";
+import { readFileSync } from "node:fs";
+const result = {};
+for (const path of process.argv.slice(2)) {
+  const root = new ICAL.Component(ICAL.parse(readFileSync(path, "utf8")));
+  result[path] = root.getAllSubcomponents("vevent").map((v) => {
+    const e = new ICAL.Event(v);
+    return [e.uid, e.startDate.toString(), e.endDate.toString(), v.getFirstPropertyValue("sequence"),
+            v.getFirstPropertyValue("status") || "", e.summary];
+  });
+}
+process.stdout.write(JSON.stringify(result));
+""", encoding="utf-8")
+    manifest = json.loads((changed / "feeds" / "manifest.json").read_text(encoding="utf-8"))
+    files = {f["of"]: f["file"] for f in manifest["feeds"]}
+    picked = [files[o] for o in ("J01", "J07", "J09", "甲校4(1)", "甲校")]
+    paths = [str(changed / "feeds" / f) for f in picked] + [str(published / "feeds" / f) for f in picked if f != files["J09"]]
+    done = subprocess.run(["node", str(script), *paths], cwd=folder, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    parsed = json.loads(done.stdout)
+    plan = read_plan(changed / "changes" / "plan.json")
+    for name in picked:
+        after = {e[0]: e for e in parsed[str(changed / "feeds" / name)]}
+        before = {e[0]: e for e in parsed.get(str(published / "feeds" / name), [])}
+        for uid, event in before.items():
+            if after[uid][3] == event[3]:
+                assert after[uid] == event  # unchanged events read the same
+            else:
+                assert after[uid][3] == event[3] + 1
+    j01 = parsed[str(changed / "feeds" / files["J01"])]
+    assert sum(1 for e in j01 if e[4] == "CANCELLED") == sum(1 for r in plan.resolutions if r.absent == "J01")
+    j09 = parsed[str(changed / "feeds" / files["J09"])]
+    assert len(j09) == sum(1 for r in plan.resolutions if r.teacher == "J09") and all(e[4] == "" for e in j09)
+
+
+def test_notices_and_determinism(published, changed, tmp_path) -> None:
+    notices = changed / "changes" / "notices"
+    assert (notices / "甲校.html").is_file() and (notices / "甲校.xlsx").is_file()
+    assert (notices / "teachers" / "J01.html").is_file() and (notices / "teachers" / "J07.xlsx").is_file()
+    html = (notices / "teachers" / "J07.html").read_text(encoding="utf-8")
+    assert "代课" in html and "任教语文" in html
+    csv = (changed / "changes" / "changes.csv").read_bytes()
+    assert csv.startswith(b"\xef\xbb\xbf")
+    again = tmp_path / "again"
+    result = run("substitute", str(FIXTURE), str(published), "--changes", str(FIXTURE / "changes"), "--out", str(again))
+    assert result.exit_code == 0
+    for path in sorted(p for p in changed.rglob("*") if p.is_file()):
+        assert (again / path.relative_to(changed)).read_bytes() == path.read_bytes(), path
+    shutil.rmtree(again)
+
+
+def test_fairness_counts_carry_over_to_the_next_run(changed, tmp_path) -> None:
+    scenario = load_scenario(FIXTURE)
+    first = read_plan(changed / "changes" / "plan.json")
+    changes = tmp_path / "changes"
+    changes.mkdir()
+    (changes / "absences.csv").write_text("teacher,dates\nJ01,2026-11-23..2026-11-24\n", encoding="utf-8")
+    out = tmp_path / "out3"
+    result = run("substitute", str(FIXTURE), str(changed), "--changes", str(changes), "--out", str(out))
+    assert result.exit_code == 0, result.output
+    second = read_plan(out / "changes" / "plan.json")
+    new = [r for r in second.resolutions if r.kind in ("substitute", "remote", "self_study")]
+    assert new
+    for teacher, n in first.counts.items():
+        assert second.counts[teacher] == n + sum(1 for r in new if r.teacher == teacher)
+    assert scenario.district == second.district
