@@ -35,8 +35,8 @@ from feeds.events import (
     lesson_text,
     makeup_text,
 )
-from feeds.ical import FeedRenderer, content_hash, dtstamp_for, event_component
-from feeds.writer import FEEDS_DIR, MANIFEST, STATE, EventState, _state_json, feed_specs, read_state, write_atomically
+from feeds.ical import FeedRenderer, content_hash, dtstamp_for
+from feeds.writer import FEEDS_DIR, MANIFEST, STATE, EventState, _state_json, feed_specs, write_atomically
 from models.changes import KIND_NAMES, ChangePlan, Resolution
 from models.scenario import Scenario
 from models.solution import LessonPlacement, Solution
@@ -202,41 +202,73 @@ def _window_of(scenario: Scenario, lesson: LessonPlacement, day: date, occ: Occu
     return datetime.combine(day, first.start, tzinfo=ZONE), datetime.combine(day, last.end, tzinfo=ZONE)
 
 
-def _blocks(data: bytes) -> tuple[bytes, list[tuple[str, bytes]], bytes]:
-    """A feed's head, its events (UID, bytes) in order, and its closing."""
-    first = data.find(b"BEGIN:VEVENT\r\n")
+END = b"END:VEVENT\r\n"
+CANCELLED = b"STATUS:CANCELLED\r\n"
+
+
+def _state_lines(path: Path) -> dict[str, str]:
+    """feeds/state.json as {UID: its line} (``feeds.writer._state_json`` writes one event a line, sorted):
+    a county's state has a million lines, and only the changed ones need reading."""
+    if not path.is_file():
+        return {}
+    text = path.read_text(encoding="utf-8")
+    found: dict[str, str] = {}
+    for line in text.split("\n")[1:]:
+        if not line.startswith('"'):
+            continue
+        line = line.rstrip(",")
+        raw = line[1:line.index('": {')]
+        found[json.loads(f'"{raw}"') if "\\" in raw else raw] = line
+    return found
+
+
+def _state_of(line: str | None) -> EventState | None:
+    if line is None:
+        return None
+    item = json.loads(line[line.index('": {') + 3:])
+    return EventState(item["content"], int(item["sequence"]), bool(item.get("removed")))
+
+
+def _splice(data: bytes, replacements: dict[str, bytes], count: int) -> tuple[bytes, int]:
+    """The feed with the events of ``replacements`` replaced where they are, the others added before the
+    closing line; every other byte as it was. Returns the bytes and the new event count."""
+    spans: list[tuple[int, int, bytes]] = []
+    added: list[bytes] = []
+    for uid in sorted(replacements):
+        at = data.find(b"\r\nUID:" + uid.encode("ascii") + b"\r\n")
+        if at < 0:
+            added.append(replacements[uid])
+            continue
+        start = data.rfind(b"BEGIN:VEVENT\r\n", 0, at)
+        end = data.index(END, at) + len(END)
+        spans.append((start, end, replacements[uid]))
     closing = data.rfind(b"END:VCALENDAR\r\n")
-    if first < 0:
-        return data[:closing], [], data[closing:]
-    events: list[tuple[str, bytes]] = []
-    at = first
-    while at >= 0 and at < closing:
-        end = data.index(b"END:VEVENT\r\n", at) + len(b"END:VEVENT\r\n")
-        block = data[at:end]
-        u = block.index(b"\r\nUID:") + 6
-        events.append((block[u:block.index(b"\r\n", u)].decode("ascii"), block))
-        at = data.find(b"BEGIN:VEVENT\r\n", end)
-    return data[:first], events, data[closing:]
+    pieces, at = [], 0
+    for start, end, block in sorted(spans):
+        pieces += [data[at:start], block]
+        at = end
+    pieces += [data[at:closing], *added, data[closing:]]
+    return b"".join(pieces), count + len(added)
 
 
 def apply_plan(scenario: Scenario, solution: Solution, plan: ChangePlan, out: Path) -> list[str]:
     """Rewrite the feeds of ``out`` (a copy of the published OUT) with the plan; returns the feed ids changed."""
     folder = out / FEEDS_DIR
     manifest = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
-    state = read_state(out)
+    state_path = folder / STATE
+    lines = _state_lines(state_path)
     changes = changes_of(scenario, solution, plan)
     dtstamp = dtstamp_for(scenario.term.start)
     renderer = FeedRenderer(dtstamp)
     by_feed: dict[str, dict[str, bytes]] = defaultdict(dict)  # feed -> uid -> new bytes
     for change in changes:
         o = change.occurrence
-        before = state.get(o.uid)
+        before = _state_of(lines.get(o.uid))
         sequence = before.sequence + 1 if before else 0
-        state[o.uid] = EventState(content_hash(renderer.content(o)), sequence)
-        live = event_component(o, sequence, dtstamp).to_ical()
-        component = event_component(o, sequence, dtstamp)
-        component.add("status", "CANCELLED")
-        cancelled = component.to_ical()
+        state = EventState(content_hash(renderer.content(o)), sequence)
+        lines[o.uid] = _state_json({o.uid: state}).split("\n")[1]
+        live = renderer.event(o, sequence)
+        cancelled = live[: -len(END)] + CANCELLED + END  # STATUS sorts last of the event's properties
         for feed in change.feeds:
             by_feed[feed][o.uid] = cancelled if change.cancelled_everywhere else live
         for feed in change.cancelled_in:
@@ -257,22 +289,13 @@ def apply_plan(scenario: Scenario, solution: Solution, plan: ChangePlan, out: Pa
             entries[feed] = entry
         else:
             data = (folder / entry["file"]).read_bytes()
-        head, events, closing = _blocks(data)
-        seen = set()
-        rebuilt = []
-        for uid, block in events:
-            if uid in replacements:
-                rebuilt.append(replacements[uid])
-                seen.add(uid)
-            else:
-                rebuilt.append(block)
-        rebuilt += [replacements[uid] for uid in sorted(replacements) if uid not in seen]
-        data = head + b"".join(rebuilt) + closing
+        data, count = _splice(data, replacements, int(entry.get("events", 0)))
         write_atomically(folder / entry["file"], data)
-        entry.update({"bytes": len(data), "sha256": hashlib.sha256(data).hexdigest(), "events": len(rebuilt),
+        entry.update({"bytes": len(data), "sha256": hashlib.sha256(data).hexdigest(), "events": count,
                       "digest": hashlib.sha256(b"changed\x1f" + data).hexdigest()[:32]})
     manifest["feeds"] = sorted(manifest["feeds"], key=lambda f: f["id"])
-    write_atomically(folder / STATE, _state_json(state).encode("utf-8"))
+    body = ",\n".join(lines[uid] for uid in sorted(lines))
+    write_atomically(state_path, ('{"version": 1, "events": {\n' + body + "\n}}\n").encode("utf-8"))
     write_atomically(folder / MANIFEST, (json.dumps(manifest, ensure_ascii=False, indent=1, sort_keys=True) + "\n")
                      .encode("utf-8"))
     return sorted(by_feed)

@@ -345,3 +345,24 @@ def test_fairness_counts_carry_over_to_the_next_run(changed, tmp_path) -> None:
     for teacher, n in first.counts.items():
         assert second.counts[teacher] == n + sum(1 for r in new if r.teacher == teacher)
     assert scenario.district == second.district
+
+
+def test_a_cancelled_event_is_what_icalendar_writes() -> None:
+    """feeds/changes.py renders changed events with FeedRenderer and adds STATUS itself: the same bytes as
+    icalendar's own component with STATUS added."""
+    from datetime import datetime
+
+    from feeds.changes import CANCELLED, END
+    from feeds.events import ZONE, EventText, Occurrence
+    from feeds.ical import FeedRenderer, dtstamp_for, event_component
+
+    text = EventText(summary="【停课】数学 · 甲校 4(1)班 · 张伟", description="因六年级期中测试停课\n班级：甲校 4(1)班，第3节",
+                     location="甲校（县城中心路1号）", categories=("数学", "调课代课"), geo=(29.3, 108.2))
+    occurrence = Occurrence("abc-w10@tongbu", datetime(2026, 11, 4, 10, 10, tzinfo=ZONE),
+                            datetime(2026, 11, 4, 10, 50, tzinfo=ZONE), text, ())
+    stamp = dtstamp_for(date(2026, 9, 1))
+    live = FeedRenderer(stamp).event(occurrence, 3)
+    component = event_component(occurrence, 3, stamp)
+    assert live == component.to_ical()
+    component.add("status", "CANCELLED")
+    assert live[: -len(END)] + CANCELLED + END == component.to_ical()

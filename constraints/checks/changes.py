@@ -38,8 +38,16 @@ class _Day:
         self.scenario = scenario
         self.follows = {d.date: d.follows for d in teaching_days(scenario)}
         self.override = {(s, d): o.bell_schedule for o in changes.bell_overrides for s in o.schools for d in o.dates}
+        self.cache: dict[tuple[str, date, int, int], tuple[int, int]] = {}
 
     def minutes(self, school: str, day: date, first: int, length: int) -> tuple[int, int]:
+        key = (school, day, first, length)
+        found = self.cache.get(key)
+        if found is None:
+            found = self.cache[key] = self._minutes(school, day, first, length)
+        return found
+
+    def _minutes(self, school: str, day: date, first: int, length: int) -> tuple[int, int]:
         bells_id = self.override.get((school, day), self.scenario.school_by_id[school].bell_schedule)
         periods = self.scenario.bells_by_id[bells_id].periods_on(day)
         a, b = periods[first - 1], periods[first + length - 2]
@@ -70,7 +78,9 @@ def check(scenario: Scenario, solution: Solution, changes: ChangeSet, plan: Chan
     # Whole weeks, so that weekly loads are counted on the changed timetable.
     dates = sorted(d for d in clock.follows if week_of_term(scenario.term, d) in touched)
     usual_day: dict[tuple[str, Weekday], int] = defaultdict(int)
+    on_weekday: dict[Weekday, list] = defaultdict(list)
     for x in solution.lessons:
+        on_weekday[x.day].append(x)
         if x.sync_role != "receiving":
             usual_day[(x.teacher, x.day)] += 1
     receivers = set(changes.policy.remote_schools) or {scenario.class_by_id[c].school for s in scenario.sync_lessons
@@ -157,8 +167,8 @@ def check(scenario: Scenario, solution: Solution, changes: ChangeSet, plan: Chan
         follows = clock.follows.get(day)
         if follows is None:
             continue
-        for lesson in solution.lessons:
-            if lesson.day != follows or lesson.sync_role == "receiving":
+        for lesson in on_weekday.get(follows, ()):
+            if lesson.sync_role == "receiving":
                 continue
             periods = lesson.periods()
             window = clock.minutes(lesson.school, day, lesson.period, lesson.length)
@@ -265,8 +275,8 @@ def check(scenario: Scenario, solution: Solution, changes: ChangeSet, plan: Chan
     for a in changes.absences:
         for day in a.dates:
             follows = clock.follows.get(day)
-            for lesson in solution.lessons:
-                if follows is None or lesson.day != follows or lesson.teacher != a.teacher or lesson.sync_role == "receiving":
+            for lesson in on_weekday.get(follows, ()) if follows is not None else ():
+                if lesson.teacher != a.teacher or lesson.sync_role == "receiving":
                     continue
                 window = clock.minutes(lesson.school, day, lesson.period, lesson.length)
                 if absent(a.teacher, day, window) and (day, lesson.class_id, lesson.key) not in by \
