@@ -280,6 +280,9 @@ def substitute_folder(folder: Path, published: Path, changes: Path, out: Path, s
 
     scenario = load(folder)
     published_solution(published)
+    if out.resolve() == published.resolve():
+        raise BadInput(f"--out {out} is PUBLISHED itself: give a new folder (PUBLISHED stays as it is; serve OUT afterwards)",
+                       f"--out {out} 就是 PUBLISHED：请给出新的文件夹（PUBLISHED 保持不变；之后发布 OUT）")
     if not changes.exists():
         raise BadInput(f"{changes} does not exist: give the changes/ folder (tongbu init writes a template)",
                        f"{changes} 不存在：请给出 changes/ 文件夹（tongbu init 会生成模板）")

@@ -114,6 +114,21 @@ def check(scenario: Scenario, solution: Solution, changes: ChangeSet, plan: Chan
     moved_in: dict[date, list] = defaultdict(list)
     moved_out: set[tuple[date, str, str]] = set()
     covers: dict[str, list[date]] = defaultdict(list)
+    itinerant_covers: list[tuple[str, date, str, str]] = []
+
+    def unavailable(teacher: str, day: date, window: tuple[int, int]) -> bool:
+        who = teachers[teacher]
+        for u in who.unavailable:
+            if u.day != clock.follows.get(day):
+                continue
+            if u.first is None:
+                return True
+            for p in range(u.first, (u.last or u.first) + 1):
+                w = clock.minutes(who.school, day, p, 1)
+                if w[0] < window[1] and window[0] < w[1]:
+                    return True
+        return False
+
     for r in plan.resolutions:
         where = f"{r.date} {r.class_id} {r.key}"
         lesson = lessons.get((r.class_id, r.key))
@@ -121,6 +136,12 @@ def check(scenario: Scenario, solution: Solution, changes: ChangeSet, plan: Chan
             bad("unknown", where, f"{r.class_id} has no lesson {r.key} on {r.date}", f"{r.class_id} 在 {r.date} 没有课 {r.key}")
             continue
         subject_ok = lambda t: t in teachers and lesson.subject in teachers[t].subjects  # noqa: E731
+        if r.kind in ("substitute", "remote", "self_study", "reassign") and r.teacher in teachers:
+            if unavailable(r.teacher, r.date, clock.minutes(lesson.school, r.date, lesson.period, lesson.length)):
+                bad("unavailable", where, f"{name[r.teacher]} is unavailable then ({r.date} period {r.period})",
+                    f"{name[r.teacher]} {r.date} 第{r.period}节不能上课")
+            if r.kind == "substitute" and r.teacher in scenario.post_of and lesson.school != teachers[r.teacher].school:
+                itinerant_covers.append((r.teacher, r.date, lesson.school, where))
         if r.kind == "uncovered":
             bad("uncovered", where, f"{r.class_id} {lesson.subject} on {r.date} period {r.period} has no cover",
                 f"{r.class_id} {r.date} 第{r.period}节{lesson.subject}无人代课")
@@ -255,6 +276,11 @@ def check(scenario: Scenario, solution: Solution, changes: ChangeSet, plan: Chan
             if n > changes.policy.max_extra_per_week:
                 bad("extra", f"week {week} {teacher}", f"{name[teacher]} covers {n} lessons in week {week}",
                     f"{name[teacher]} 第{week}周代课 {n} 节")
+    # An itinerant teacher covers only at a school already on that day's route.
+    for teacher, day, school, where in itinerant_covers:
+        if sum(1 for item in taught.get(day, ()) if item[0] == teacher and item[6] == school) < 2:
+            bad("route", where, f"{name[teacher]} would travel to {school} on {day} only to cover: their route changes",
+                f"{name[teacher]} {day} 仅为代课专程前往 {school}：走教路线会改变")
     # Weekly loads on the changed weeks (each one whole in ``dates``).
     weekly: dict[tuple[str, int], int] = defaultdict(int)
     usual_week: dict[tuple[str, int], int] = defaultdict(int)

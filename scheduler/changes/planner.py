@@ -178,7 +178,8 @@ class Planner:
             if teacher == task.absent:
                 continue
             who = self.scenario.teacher_by_id[teacher]
-            if "substitute" in rank and dated.allowed_at(teacher, lesson.school) and self.free(teacher, day, here):
+            if "substitute" in rank and dated.allowed_at(teacher, lesson.school) and self.on_route(teacher, day, lesson.school) \
+                    and self.free(teacher, day, here):
                 cost, knows = self._knows(teacher, lesson)
                 minutes = max((dated.travel(i.school, lesson.school) or 0) for i in self.items(teacher, day)) \
                     if who.school != lesson.school and self.items(teacher, day) else (dated.travel(who.school, lesson.school) or 0)
@@ -218,6 +219,13 @@ class Planner:
                               (("no teacher is free to cover or supervise it: the school must arrange it",
                                 "无可代课或看班的空闲教师：需学校另行安排"),)))
         return options
+
+    def on_route(self, teacher: str, day: date, school: str) -> bool:
+        """An itinerant teacher covers at a school other than their base only when already there that day, so
+        their route (schools a day, travel minutes) stays as published."""
+        if teacher not in self.scenario.post_of or school == self.scenario.teacher_by_id[teacher].school:
+            return True
+        return any(item.school == school for item in self.items(teacher, day))
 
     def _same_consortium(self, a: str, b: str) -> bool:
         schools = self.scenario.school_by_id

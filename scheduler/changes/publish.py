@@ -105,7 +105,10 @@ def substitute(scenario: Scenario, published: Path, changes_folder: Path, out: P
                            time_limit=time_limit, effort=effort)
     plan = outcome.plan
     violations = check_plan(scenario, solution, changes, plan)
-    if not violations:
+    # Lessons nobody can cover are published (the notices tell the schools) and reported by verify; any other
+    # violation means the plan is wrong, and nothing is written.
+    blocking = [v for v in violations if v.rule != "changes.uncovered"]
+    if not blocking:
         _copy(published, out)
         target = out / CHANGES_DIR
         target.mkdir(parents=True, exist_ok=True)
@@ -122,7 +125,7 @@ def substitute(scenario: Scenario, published: Path, changes_folder: Path, out: P
                 for t in (r.absent, r.teacher, r.swap_teacher) if t}
     return SubstituteReport(plan=plan, kinds=dict(sorted(kinds.items())), teachers_affected=len(teachers),
                             tasks=outcome.tasks, plan_seconds=outcome.seconds,
-                            total_seconds=time.perf_counter() - began, violations=violations,
+                            total_seconds=time.perf_counter() - began, violations=blocking,
                             feeds_changed=len(changed))
 
 
