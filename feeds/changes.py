@@ -251,21 +251,32 @@ def _splice(data: bytes, replacements: dict[str, bytes], count: int) -> tuple[by
     return b"".join(pieces), count + len(added)
 
 
-def apply_plan(scenario: Scenario, solution: Solution, plan: ChangePlan, out: Path) -> list[str]:
-    """Rewrite the feeds of ``out`` (a copy of the published OUT) with the plan; returns the feed ids changed."""
+def apply_plan(scenario: Scenario, solution: Solution, plan: ChangePlan, out: Path, prior: ChangePlan | None = None
+               ) -> list[str]:
+    """Rewrite the feeds of ``out`` (a copy of the published OUT) with the plan; returns the feed ids changed.
+
+    ``prior`` is the plan already applied to these feeds (a chain of runs): an event of it that the new plan
+    leaves as it was keeps its bytes and SEQUENCE, and a feed it was in that the new plan drops gets it cancelled."""
     folder = out / FEEDS_DIR
     manifest = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
     state_path = folder / STATE
     lines = _state_lines(state_path)
     changes = changes_of(scenario, solution, plan)
+    if prior is not None:
+        was_in = {c.occurrence.uid: c.feeds | c.cancelled_in for c in changes_of(scenario, solution, prior)}
+        for change in changes:
+            change.cancelled_in |= was_in.get(change.occurrence.uid, set()) - change.feeds - change.cancelled_in
     dtstamp = dtstamp_for(scenario.term.start)
     renderer = FeedRenderer(dtstamp)
     by_feed: dict[str, dict[str, bytes]] = defaultdict(dict)  # feed -> uid -> new bytes
     for change in changes:
         o = change.occurrence
         before = _state_of(lines.get(o.uid))
-        sequence = before.sequence + 1 if before else 0
-        state = EventState(content_hash(renderer.content(o)), sequence)
+        content = content_hash(renderer.content(o))
+        # The same content as published (an earlier run's change, kept) keeps its SEQUENCE; any other goes up.
+        same = before is not None and before.content == content and not before.removed
+        sequence = (before.sequence if same else before.sequence + 1) if before else 0
+        state = EventState(content, sequence)
         lines[o.uid] = _state_json({o.uid: state}).split("\n")[1]
         live = renderer.event(o, sequence)
         cancelled = live[: -len(END)] + CANCELLED + END  # STATUS sorts last of the event's properties

@@ -145,6 +145,47 @@ class ChangeSet(Frozen):
     def leaves(self) -> dict[str, StaffChange]:
         return {s.teacher: s for s in self.staff if s.action == "leave"}
 
+    def merged(self, later: ChangeSet) -> ChangeSet:
+        """This change set with a later one added: the later policy; absences, events (by id) and staff
+        changes (by action and teacher) of both, the later winning where they name the same thing."""
+        absences = list(dict.fromkeys([a.model_copy(update={"row": None}) for a in (*self.absences, *later.absences)]))
+        events = {e.id: e.model_copy(update={"row": None}) for e in (*self.events, *later.events)}
+        staff = {(c.action, c.teacher): c.model_copy(update={"row": None}) for c in (*self.staff, *later.staff)}
+        overrides = list(dict.fromkeys((*self.bell_overrides, *later.bell_overrides)))
+        return ChangeSet(policy=later.policy, absences=tuple(absences), events=tuple(events.values()),
+                         bell_overrides=tuple(overrides), staff=tuple(staff.values()))
+
+    def yaml_text(self) -> str:
+        """The change set as one changes.yaml (lists inline), which ``load_changes`` reads back the same."""
+        def dates(days: tuple[date, ...]) -> str:
+            return ";".join(d.isoformat() for d in days)
+
+        def listed(items: tuple) -> str:
+            return ";".join(str(i) for i in items)
+
+        data: dict[str, Any] = {"policy": {"order": list(self.policy.order),
+                                           "max_extra_per_week": self.policy.max_extra_per_week,
+                                           "max_extra_per_day": self.policy.max_extra_per_day,
+                                           "remote_schools": list(self.policy.remote_schools)}}
+        if self.absences:
+            data["absences"] = [{"teacher": a.teacher, "dates": dates(a.dates), "periods": listed(a.periods),
+                                 "reason": a.reason} for a in self.absences]
+        if self.events:
+            data["events"] = [{"id": e.id, "name": e.name, "dates": dates(e.dates), "schools": listed(e.schools),
+                               "grades": listed(e.grades), "classes": listed(e.classes), "periods": listed(e.periods)}
+                              for e in self.events]
+        if self.staff:
+            data["staff"] = [{k: v for k, v in {
+                "action": c.action, "teacher": c.teacher, "date": c.date.isoformat(), "replaced_by": c.replaced_by or "",
+                "name": c.name, "school": c.school, "subjects": listed(c.subjects),
+                "max_weekly": str(c.max_weekly) if c.action == "arrive" else "",
+                "max_daily": str(c.max_daily) if c.action == "arrive" else ""}.items() if v} for c in self.staff]
+        if self.bell_overrides:
+            data["bell_overrides"] = [{"schools": list(o.schools), "bell_schedule": o.bell_schedule,
+                                       "dates": dates(o.dates)} for o in self.bell_overrides]
+        return ("# The change set this plan was made from (every run's changes together), as tongbu substitute read it.\n"
+                + yaml.safe_dump(data, allow_unicode=True, sort_keys=False))
+
 
 # -- the plan ------------------------------------------------------------------------------------------
 class Resolution(Frozen):
@@ -184,12 +225,15 @@ class ChangePlan(Frozen):
     objective: float | None = None
     resolutions: tuple[Resolution, ...] = ()
     counts: dict[str, int] = Field(default_factory=dict, description="substitutions per teacher over the term")
+    counts_before: dict[str, int] = Field(default_factory=dict, description="the counts before this plan's changes")
+    bell_overrides: tuple[BellOverride, ...] = ()
     events: tuple[ChangeEvent, ...] = ()
 
 
 def plan_json(plan: ChangePlan) -> str:
     ordered = sorted(plan.resolutions, key=lambda r: (r.date, r.school, r.class_id, r.period, r.key))
-    stable = plan.model_copy(update={"resolutions": tuple(ordered), "counts": dict(sorted(plan.counts.items()))})
+    stable = plan.model_copy(update={"resolutions": tuple(ordered), "counts": dict(sorted(plan.counts.items())),
+                                     "counts_before": dict(sorted(plan.counts_before.items()))})
     return stable.model_dump_json(by_alias=True, indent=1) + "\n"
 
 

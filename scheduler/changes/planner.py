@@ -76,6 +76,7 @@ class PlanOutcome:
     seconds: float
     tasks: int
     variables: int
+    kept: int = 0
 
 
 def _label(dated: Dated, teacher: str) -> str:
@@ -85,12 +86,15 @@ def _label(dated: Dated, teacher: str) -> str:
 
 class Planner:
     def __init__(self, scenario: Scenario, solution: Solution, changes: ChangeSet,
-                 previous_counts: dict[str, int] | None = None) -> None:
+                 previous_counts: dict[str, int] | None = None, prior: ChangePlan | None = None) -> None:
         self.dated = Dated(scenario, solution, changes)
         self.scenario = self.dated.scenario
         self.changes = changes
         self.policy = changes.policy
         self.previous = dict(previous_counts or {})
+        # The plan of the earlier runs (PUBLISHED's): each of its covers stays as it is while it is still possible.
+        self.prior = {(r.date, r.class_id, r.key): r for r in (prior.resolutions if prior else ())}
+        self.kept = 0
         self.by_subject: dict[str, list[str]] = defaultdict(list)
         for teacher in self.scenario.teachers:
             for subject in teacher.subjects:
@@ -295,6 +299,12 @@ class Planner:
                 option.var = model.NewBoolVar(f"t{t_index}o{o_index}:{option.kind}:{option.teacher}")
                 objective.append(option.cost * option.var)
             model.AddExactlyOne(o.var for o in task.options)
+            before = self.prior.get((task.day, task.lesson.class_id, task.lesson.key))
+            if before is not None:
+                same = [o for o in task.options if self._same(o, before)]
+                if same:
+                    model.Add(same[0].var == 1)
+                    self.kept += 1
             for option in task.options:
                 if option.kind in ("substitute", "self_study"):
                     item = Item(task.window[0], task.window[1], task.lesson.school, True)
@@ -376,9 +386,19 @@ class Planner:
         resolutions += self._fixed_resolutions()
         plan = ChangePlan(district=self.scenario.district, status=status,
                           objective=solver.ObjectiveValue() if code in FOUND else None,
-                          resolutions=tuple(resolutions), counts=counts, events=self.changes.events)
+                          resolutions=tuple(resolutions), counts=counts, counts_before=dict(self.previous),
+                          events=self.changes.events, bell_overrides=self.changes.bell_overrides)
         return PlanOutcome(plan=plan, seconds=time.perf_counter() - began, tasks=len(tasks),
                            variables=len(model.Proto().variables))
+
+    @staticmethod
+    def _same(option: Option, before: Resolution) -> bool:
+        if option.kind != before.kind:
+            return False
+        if option.kind == "swap":
+            return option.partner is not None and (option.partner[0].key, option.partner[1]) == \
+                (before.swap_key, before.swap_date) and option.teacher == before.swap_teacher
+        return option.teacher == before.teacher
 
     # -- results ------------------------------------------------------------------------------------------
     def _receiving(self, lesson: LessonPlacement) -> tuple[str, ...]:
@@ -446,5 +466,11 @@ class Planner:
 
 
 def plan_changes(scenario: Scenario, solution: Solution, changes: ChangeSet, previous_counts: dict[str, int] | None = None,
-                 seed: int = 0, time_limit: float = 30.0, effort: float | None = 10.0) -> PlanOutcome:
-    return Planner(scenario, solution, changes, previous_counts).solve(seed=seed, time_limit=time_limit, effort=effort)
+                 seed: int = 0, time_limit: float = 30.0, effort: float | None = 10.0,
+                 prior: ChangePlan | None = None) -> PlanOutcome:
+    """Covers for ``changes`` (the earlier runs' changes included, when ``prior`` is their plan: its covers are
+    kept where still possible); ``previous_counts`` are the covers per teacher before any of them."""
+    planner = Planner(scenario, solution, changes, previous_counts, prior)
+    outcome = planner.solve(seed=seed, time_limit=time_limit, effort=effort)
+    outcome.kept = planner.kept
+    return outcome

@@ -35,6 +35,7 @@ class SubstituteReport:
     kinds: dict[str, int]
     teachers_affected: int
     tasks: int
+    kept: int
     plan_seconds: float
     total_seconds: float
     violations: list[Violation] = field(default_factory=list)
@@ -53,14 +54,16 @@ def read_changes(folder: Path, scenario: Scenario) -> ChangeSet:
         raise BadInput(*texts) from None
 
 
-def previous_counts(published: Path) -> dict[str, int]:
+def prior_of(published: Path, scenario: Scenario) -> tuple[ChangePlan | None, ChangeSet | None]:
+    """PUBLISHED's own change plan and change set, when it is the output of an earlier ``tongbu substitute``."""
     path = published / CHANGES_DIR / PLAN
-    if not path.is_file():
-        return {}
+    if not path.is_file() or not (published / CHANGES_DIR / INPUT).is_dir():
+        return None, None
     try:
-        return dict(read_plan(path).counts)
-    except ValueError:
-        return {}
+        plan = read_plan(path)
+    except ValueError as err:
+        raise BadInput(f"{path} is not a tongbu change plan: {err}", f"{path} 不是 tongbu 变动方案：{err}") from None
+    return plan, read_changes(published / CHANGES_DIR / INPUT, scenario)
 
 
 def change_input_folder(folder: Path) -> Path:
@@ -100,9 +103,14 @@ def substitute(scenario: Scenario, published: Path, changes_folder: Path, out: P
 
     began = time.perf_counter()
     solution = load_solution(published / "solution.json")
+    prior, prior_changes = prior_of(published, scenario)
     changes = read_changes(changes_folder, scenario)
-    outcome = plan_changes(scenario, solution, changes, previous_counts(published), seed=seed,
-                           time_limit=time_limit, effort=effort)
+    if prior_changes is not None:
+        # A chain of runs (PUBLISHED is an earlier run's OUT): this run's changes join the earlier ones, whose
+        # covers stay as published where still possible; the counts go on from before the first run.
+        changes = prior_changes.merged(changes)
+    outcome = plan_changes(scenario, solution, changes, prior.counts_before if prior else {}, seed=seed,
+                           time_limit=time_limit, effort=effort, prior=prior)
     plan = outcome.plan
     violations = check_plan(scenario, solution, changes, plan)
     # Lessons nobody can cover are published (the notices tell the schools) and reported by verify; any other
@@ -113,18 +121,21 @@ def substitute(scenario: Scenario, published: Path, changes_folder: Path, out: P
         target = out / CHANGES_DIR
         target.mkdir(parents=True, exist_ok=True)
         (target / PLAN).write_text(plan_json(plan), encoding="utf-8")
-        source = change_input_folder(changes_folder)
-        shutil.copytree(source, target / INPUT, dirs_exist_ok=True)
+        if prior_changes is None:
+            shutil.copytree(change_input_folder(changes_folder), target / INPUT, dirs_exist_ok=True)
+        else:
+            (target / INPUT).mkdir()
+            (target / INPUT / "changes.yaml").write_text(changes.yaml_text(), encoding="utf-8")
         extended = changes.with_arrivals(scenario)
         write_notices(extended, plan, target, teachers_too=notices_per_teacher)
-        changed = apply_plan(extended, solution, plan, out)
+        changed = apply_plan(extended, solution, plan, out, prior=prior)
     else:
         changed = []
     kinds = Counter(r.kind for r in plan.resolutions)
     teachers = {t for r in plan.resolutions if r.kind != "event"
                 for t in (r.absent, r.teacher, r.swap_teacher) if t}
     return SubstituteReport(plan=plan, kinds=dict(sorted(kinds.items())), teachers_affected=len(teachers),
-                            tasks=outcome.tasks, plan_seconds=outcome.seconds,
+                            tasks=outcome.tasks, kept=outcome.kept, plan_seconds=outcome.seconds,
                             total_seconds=time.perf_counter() - began, violations=blocking,
                             feeds_changed=len(changed))
 
