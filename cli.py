@@ -381,6 +381,9 @@ def substitute_command(folder: Path, published: Path, changes: Path, out: Path, 
                     f"teachers affected; plan in {report.plan_seconds:.1f} s, all in {report.total_seconds:.1f} s",
                     f"需安排 {report.tasks} 节（{STATUS_ZH.get(report.plan.status, report.plan.status)}）；{kinds_zh}；"
                     f"涉及教师 {report.teachers_affected} 人；求解 {report.plan_seconds:.1f} 秒，共 {report.total_seconds:.1f} 秒"))
+    if report.kept:
+        click.echo(pick(f"{report.kept} covers of the earlier runs kept as published",
+                        f"保留此前已发布的代课安排 {report.kept} 节"))
     uncovered = report.kinds.get("uncovered", 0)
     if uncovered:
         click.echo(pick(f"{uncovered} lessons have no cover: the schools must arrange them (see the notices)",

@@ -75,6 +75,13 @@ class Occurrences:
         self.pairs = SyncPairs(scenario, solution)
         self.members = FeedMembership(scenario)
         self.lessons = {(x.class_id, x.key): x for x in solution.lessons}
+        self.override: dict[tuple[str, date], str] = {}
+
+    def periods(self, school: str, day: date):
+        """The clock times at ``school`` on ``day``, a bell override of the plan included."""
+        bells_id = self.override.get((school, day))
+        bells = self.scenario.bells_by_id[bells_id] if bells_id else self.scenario.bells_of(school)
+        return self.days[day].periods(bells)
 
     def uid(self, lesson: LessonPlacement, day: date) -> str:
         week, ordinal = self.ordinal[day]
@@ -95,6 +102,7 @@ def _noted(text: EventText, prefix: str, lines: list[str]) -> EventText:
 def changes_of(scenario: Scenario, solution: Solution, plan: ChangePlan) -> list[Change]:
     """Every event the plan changes or adds, in its new form."""
     occ = Occurrences(scenario, solution)
+    occ.override = {(s, d): o.bell_schedule for o in plan.bell_overrides for s in o.schools for d in o.dates}
     names = occ.names
     found: list[Change] = []
     event_windows: dict[tuple[str, str, date], list[tuple[str, str]]] = defaultdict(list)
@@ -173,6 +181,26 @@ def changes_of(scenario: Scenario, solution: Solution, plan: ChangePlan) -> list
             found.append(Change(Occurrence(occ.uid(partner, r.swap_date), start, end,
                                            _noted(occ.text(partner_here, r.date), "【调课】", note_p),
                                            tuple(sorted(p_feeds)), "", r.date), p_feeds, set()))
+    # Bell overrides: every other lesson of those schools on those dates at its new clock time.
+    resolved = {(r.date, r.class_id, r.key) for r in plan.resolutions} | \
+        {(r.swap_date, r.class_id, r.swap_key) for r in plan.resolutions if r.swap_date}
+    receiving_done = {(r.date, c) for r in plan.resolutions for c in r.receiving}
+    for (school, day), bells_id in sorted(occ.override.items()):
+        if day not in occ.days:
+            continue
+        follows = occ.days[day].follows
+        bells = scenario.bells_by_id[bells_id]
+        for lesson in sorted((x for x in solution.lessons if x.school == school and x.day == follows),
+                             key=lambda x: (x.class_id, x.period, x.key)):
+            if (day, lesson.class_id, lesson.key) in resolved or \
+                    (lesson.sync_role == "receiving" and (day, lesson.class_id) in receiving_done):
+                continue
+            start, end = _window_of(scenario, lesson, day, occ)
+            note = [f"作息调整：本日按{bells.name or bells.id}作息，第{lesson.period}节 {start:%H:%M}-{end:%H:%M}"]
+            text = _noted(occ.text(lesson, day), "", note)
+            feeds = occ.feeds(lesson)
+            found.append(Change(Occurrence(occ.uid(lesson, day), start, end, text, tuple(sorted(feeds)), "", day),
+                                feeds, set()))
     # The events themselves: one per class and date, from its first replaced lesson to its last.
     for (name, class_id, day), windows in sorted(event_windows.items()):
         starts = sorted(w for w, _s in windows)
@@ -197,7 +225,7 @@ def _receiving_key(occ: Occurrences, teaching: LessonPlacement, receiving_class:
 
 
 def _window_of(scenario: Scenario, lesson: LessonPlacement, day: date, occ: Occurrences) -> tuple[datetime, datetime]:
-    periods = occ.days[day].periods(scenario.bells_of(lesson.school))
+    periods = occ.periods(lesson.school, day)
     first, last = periods[lesson.period - 1], periods[lesson.period + lesson.length - 2]
     return datetime.combine(day, first.start, tzinfo=ZONE), datetime.combine(day, last.end, tzinfo=ZONE)
 

@@ -716,7 +716,12 @@ def changes_markdown() -> list[str]:
         "OUT2 is PUBLISHED with `changes/plan.json`, `changes/input/` (the change set), `changes/changes.csv` and "
         "`changes/notices/` (调课/代课通知 per school and per teacher, HTML and XLSX); its feeds are updated in place "
         "(changed events keep their UID with SEQUENCE raised, cancelled ones are `STATUS:CANCELLED`, every other event "
-        "keeps its bytes). `tongbu verify SCENARIO OUT2` checks the timetable with the changes applied, date by date.",
+        "keeps its bytes). `tongbu verify SCENARIO OUT2` checks the timetable with the changes applied, date by date.", "",
+        "Runs chain: give an earlier run's OUT2 as PUBLISHED and a folder with only the new changes; the new changes "
+        "join the earlier ones (recorded together in OUT3/changes/input/changes.yaml), the earlier covers stay as "
+        "published wherever they are still possible (their events keep their bytes and SEQUENCE), and the substitution "
+        "counts go on. A bell override moves every lesson of its schools on its dates to the other schedule's clock "
+        "times (SEQUENCE raised); sync lessons must still meet under it, which `tongbu verify` checks.",
         "", "### changes.yaml", "", "| key | default | meaning |", "|---|---|---|",
     ]
     for key, info in ChangePolicy.model_fields.items():

@@ -383,3 +383,28 @@ def test_a_cancelled_event_is_what_icalendar_writes() -> None:
     assert live == component.to_ical()
     component.add("status", "CANCELLED")
     assert live[: -len(END)] + CANCELLED + END == component.to_ical()
+
+
+def test_a_bell_override_retimes_that_school_on_that_date(published, tmp_path) -> None:
+    changes = tmp_path / "changes"
+    changes.mkdir()
+    (changes / "changes.yaml").write_text("bell_overrides:\n  - {schools: [乙校], bell_schedule: 县城作息, "
+                                          "dates: '2026-12-01'}\n", encoding="utf-8")
+    (changes / "absences.csv").write_text("teacher,dates\nY02,2026-12-01\n", encoding="utf-8")
+    out = tmp_path / "out2"
+    result = run("substitute", str(FIXTURE), str(published), "--changes", str(changes), "--out", str(out))
+    assert result.exit_code == 0, result.output
+    scenario, solution = load_scenario(FIXTURE), load_solution(published / "solution.json")
+    manifest = json.loads((out / "feeds" / "manifest.json").read_text(encoding="utf-8"))
+    school = next(f["file"] for f in manifest["feeds"] if f["of"] == "乙校")
+    before, after = events_of(published / "feeds" / school), events_of(out / "feeds" / school)
+    first_period = [b for b in after.values() if b"DTSTART;TZID=Asia/Shanghai:20261201T080000" in b]
+    tuesday = [x for x in solution.lessons if x.school == "乙校" and x.day.value == "tue"]
+    assert first_period and not any(b"20261201T082000" in b for b in after.values())  # village P1 was 08:20
+    changed = {uid for uid, block in after.items() if before.get(uid) != block}
+    assert len(changed) == len(tuesday)  # every lesson of 乙校 that Tuesday, and nothing else
+    plan = read_plan(out / "changes" / "plan.json")
+    assert all(r.start.startswith(("08:00", "08:50", "10:10", "11:00", "14:30", "15:20", "16:10"))
+               for r in plan.resolutions)
+    assert run("verify", str(FIXTURE), str(out)).exit_code == 0
+    assert scenario.bells_of("乙校").id == "乡村作息"

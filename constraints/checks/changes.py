@@ -74,7 +74,8 @@ def check(scenario: Scenario, solution: Solution, changes: ChangeSet, plan: Chan
         bad("status", "plan", f"the change plan has status {plan.status}", f"变动方案状态为 {plan.status}")
     lessons = {(x.class_id, x.key): x for x in solution.lessons}
     by = {(r.date, r.class_id, r.key): r for r in plan.resolutions}
-    touched = {week_of_term(scenario.term, r.date) for r in plan.resolutions}
+    touched = {week_of_term(scenario.term, r.date) for r in plan.resolutions} | \
+        {week_of_term(scenario.term, d) for o in changes.bell_overrides for d in o.dates if d in clock.follows}
     # Whole weeks, so that weekly loads are counted on the changed timetable.
     dates = sorted(d for d in clock.follows if week_of_term(scenario.term, d) in touched)
     usual_day: dict[tuple[str, Weekday], int] = defaultdict(int)
@@ -276,6 +277,28 @@ def check(scenario: Scenario, solution: Solution, changes: ChangeSet, plan: Chan
             if n > changes.policy.max_extra_per_week:
                 bad("extra", f"week {week} {teacher}", f"{name[teacher]} covers {n} lessons in week {week}",
                     f"{name[teacher]} 第{week}周代课 {n} 节")
+    # Bell overrides: the ends of a sync lesson still meet (overlap, or nest when no overlap is set).
+    overridden = {d for (_s, d) in clock.override if d in clock.follows}
+    syncs = {x.id: x for x in scenario.sync_lessons}
+    for day in sorted(overridden):
+        for sync_id, sync in syncs.items():
+            teaching = [x for x in on_weekday.get(clock.follows[day], ()) if x.sync == sync_id and x.sync_role == "teaching"]
+            receiving = [x for x in on_weekday.get(clock.follows[day], ()) if x.sync == sync_id and x.sync_role == "receiving"]
+            for t in teaching:
+                if not any((x.school, day) in clock.override for x in [t, *receiving]):
+                    continue
+                tw = clock.minutes(t.school, day, t.period, t.length)
+                for x in receiving:
+                    xw = clock.minutes(x.school, day, x.period, x.length)
+                    if abs(xw[0] - tw[0]) > 120:
+                        continue  # another occurrence of the same sync lesson that day
+                    common = min(tw[1], xw[1]) - max(tw[0], xw[0])
+                    nested = (xw[0] <= tw[0] and tw[1] <= xw[1]) or (tw[0] <= xw[0] and xw[1] <= tw[1])
+                    ok = common >= sync.min_overlap_minutes if sync.min_overlap_minutes is not None else nested
+                    if not ok:
+                        bad("sync", f"{day} {sync_id}", f"sync lesson {sync_id}: {t.class_id} and {x.class_id} no longer "
+                            f"meet on {day} under the bell override", f"同步课堂 {sync_id}：作息调整后 {day} {t.class_id} 与 "
+                            f"{x.class_id} 的时间不再重合")
     # An itinerant teacher covers only at a school already on that day's route.
     for teacher, day, school, where in itinerant_covers:
         if sum(1 for item in taught.get(day, ()) if item[0] == teacher and item[6] == school) < 2:
