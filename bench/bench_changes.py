@@ -41,8 +41,9 @@ def main() -> None:
     parser.add_argument("--published", type=Path, default=None)
     parser.add_argument("--out", type=Path, default=None)
     parser.add_argument("--save", type=Path, default=None)
+    parser.add_argument("--stress", type=int, default=60,
+                        help="also: this many teachers (every k-th by id) ill for the whole of week 10; 0 = skip")
     args = parser.parse_args()
-    from models.changes import KIND_NAMES, read_plan
 
     scratch = Path(tempfile.mkdtemp(prefix="bench_changes_"))
     published = args.published
@@ -54,8 +55,27 @@ def main() -> None:
         if code:
             sys.exit(text)
     out = args.out or scratch / "changed"
-    code, text, wall = tongbu("substitute", str(SAMPLE), str(published), "--changes", str(SAMPLE / "changes"),
-                              "--out", str(out))
+    report = figures("the Pengshui change set (samples/pengshui/changes)", published, SAMPLE / "changes", out)
+    if args.stress:
+        stress = scratch / "stress"
+        stress.mkdir()
+        ids = sorted(line.split(",")[0] for line in (SAMPLE / "teachers.csv").read_text(encoding="utf-8-sig")
+                     .splitlines()[1:] if line)
+        step = max(1, len(ids) // args.stress)
+        rows = [f"{teacher},2026-11-02..2026-11-06,,病假" for teacher in ids[::step][: args.stress]]
+        (stress / "absences.csv").write_text("teacher,dates,periods,reason\n" + "\n".join(rows) + "\n",
+                                             encoding="utf-8")
+        report += "\n" + figures(f"stress: {len(rows)} teachers ill for the whole of week 10", published, stress,
+                                 scratch / "stressed")
+    print(report)
+    if args.save:
+        args.save.write_text(report, encoding="utf-8")
+
+
+def figures(title: str, published: Path, changes: Path, out: Path) -> str:
+    from models.changes import KIND_NAMES, read_plan
+
+    code, text, wall = tongbu("substitute", str(SAMPLE), str(published), "--changes", str(changes), "--out", str(out))
     if code:
         sys.exit(f"tongbu substitute failed ({code}):\n{text}")
     plan_seconds = float(re.search(r"plan in ([\d.]+) s", text).group(1))
@@ -74,7 +94,7 @@ def main() -> None:
     violations = re.search(r"(\d+) violations", vtext)
     count = int(violations.group(1)) if violations else (0 if vcode == 0 else -1)
     lines = [
-        f"# tongbu substitute on {SAMPLE.name}: {len(plan.resolutions)} lesson-dates in the plan", "",
+        f"## {title}: {len(plan.resolutions)} lesson-dates in the plan", "",
         "| figure | value |", "|---|---|",
         f"| wall time of `tongbu substitute` (load, plan, check, notices, feeds) | {wall:.1f} s |",
         f"| cover model (build + CP-SAT), {tasks} lessons to cover | {plan_seconds:.1f} s "
@@ -89,10 +109,7 @@ def main() -> None:
         f"| feeds rewritten | {rewritten} of {len(after['feeds'])} |",
         f"| `tongbu verify` on the result | {count} violations in {vseconds:.1f} s |",
     ]
-    report = "\n".join(lines) + "\n"
-    print(report)
-    if args.save:
-        args.save.write_text(report, encoding="utf-8")
+    return "\n".join(lines) + "\n"
 
 
 if __name__ == "__main__":

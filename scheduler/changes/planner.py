@@ -54,6 +54,7 @@ class Option:
     partner: tuple[LessonPlacement, date] | None = None
     var: cp_model.IntVar | None = None
     travel: int = 0
+    chosen: bool = False
 
 
 @dataclass
@@ -77,6 +78,7 @@ class PlanOutcome:
     tasks: int
     variables: int
     kept: int = 0
+    groups: int = 1
 
 
 def _label(dated: Dated, teacher: str) -> str:
@@ -286,15 +288,69 @@ class Planner:
 
     # -- the model ----------------------------------------------------------------------------------------
     def solve(self, seed: int = 0, time_limit: float = 30.0, effort: float | None = 10.0) -> PlanOutcome:
+        """Options of every task, then one CP-SAT model per group of tasks that share a teacher (tasks that share
+        none cannot affect each other: the same optimum, found far sooner than in one model)."""
         began = time.perf_counter()
         tasks = self.tasks()
+        for task in tasks:
+            task.options = self.options(task)
+        groups = self._groups(tasks)
+        codes, objective, variables = [], 0.0, 0
+        for group in groups:
+            left = max(1.0, time_limit - (time.perf_counter() - began))
+            code, value, size = self._solve_group(group, seed, left, effort)
+            codes.append(code)
+            objective += value
+            variables += size
+        found = all(code in FOUND for code in codes)
+        status = "optimal" if all(code == cp_model.OPTIMAL for code in codes) else \
+            "feasible" if found else status_of(next(code for code in codes if code not in FOUND))
+        resolutions: list[Resolution] = []
+        counts = dict(self.previous)
+        if found:
+            for task in tasks:
+                chosen = next(o for o in task.options if o.chosen)
+                resolutions.append(self._resolution(task, chosen))
+                if chosen.kind in ("substitute", "remote", "self_study") and chosen.teacher:
+                    counts[chosen.teacher] = counts.get(chosen.teacher, 0) + 1
+        resolutions += self._fixed_resolutions()
+        plan = ChangePlan(district=self.scenario.district, status=status, objective=objective if found else None,
+                          resolutions=tuple(resolutions), counts=counts, counts_before=dict(self.previous),
+                          events=self.changes.events, bell_overrides=self.changes.bell_overrides)
+        return PlanOutcome(plan=plan, seconds=time.perf_counter() - began, tasks=len(tasks), variables=variables,
+                           groups=len(groups))
+
+    @staticmethod
+    def _groups(tasks: list[Task]) -> list[list[Task]]:
+        """Tasks joined when their options involve a common teacher, in the order of their first task."""
+        parent: dict[str, str] = {}
+
+        def find(x: str) -> str:
+            while parent.setdefault(x, x) != x:
+                parent[x] = parent[parent[x]]
+                x = parent[x]
+            return x
+
+        def people(task: Task) -> list[str]:
+            return [task.absent] + [o.teacher for o in task.options if o.teacher]
+
+        for task in tasks:
+            first, *rest = people(task)
+            for other in rest:
+                parent[find(other)] = find(first)
+        groups: dict[str, list[Task]] = {}
+        for task in tasks:
+            groups.setdefault(find(task.absent), []).append(task)
+        return list(groups.values())
+
+    def _solve_group(self, tasks: list[Task], seed: int, time_limit: float, effort: float | None
+                     ) -> tuple[int, float, int]:
         model = cp_model.CpModel()
         optional: dict[tuple[str, date], list[tuple[cp_model.IntVar, Item, bool]]] = defaultdict(list)
         moved_by: dict[tuple[str, date, str], list[cp_model.IntVar]] = defaultdict(list)
         covers: dict[str, list[tuple[cp_model.IntVar, date]]] = defaultdict(list)
         objective = []
         for t_index, task in enumerate(tasks):
-            task.options = self.options(task)
             for o_index, option in enumerate(task.options):
                 option.var = model.NewBoolVar(f"t{t_index}o{o_index}:{option.kind}:{option.teacher}")
                 objective.append(option.cost * option.var)
@@ -374,22 +430,11 @@ class Planner:
         model.Minimize(sum(objective))
         solver = make_solver(seed=seed, seconds=time_limit, effort=effort, workers=1)
         code = solver.Solve(model)
-        status = status_of(code)
-        resolutions: list[Resolution] = []
-        counts = dict(self.previous)
         if code in FOUND:
             for task in tasks:
-                chosen = next(o for o in task.options if solver.Value(o.var))
-                resolutions.append(self._resolution(task, chosen))
-                if chosen.kind in ("substitute", "remote", "self_study") and chosen.teacher:
-                    counts[chosen.teacher] = counts.get(chosen.teacher, 0) + 1
-        resolutions += self._fixed_resolutions()
-        plan = ChangePlan(district=self.scenario.district, status=status,
-                          objective=solver.ObjectiveValue() if code in FOUND else None,
-                          resolutions=tuple(resolutions), counts=counts, counts_before=dict(self.previous),
-                          events=self.changes.events, bell_overrides=self.changes.bell_overrides)
-        return PlanOutcome(plan=plan, seconds=time.perf_counter() - began, tasks=len(tasks),
-                           variables=len(model.Proto().variables))
+                for option in task.options:
+                    option.chosen = bool(solver.Value(option.var))
+        return code, solver.ObjectiveValue() if code in FOUND else 0.0, len(model.Proto().variables)
 
     @staticmethod
     def _same(option: Option, before: Resolution) -> bool:
