@@ -37,7 +37,7 @@ from feeds.events import (
 )
 from feeds.ical import FeedRenderer, content_hash, dtstamp_for
 from feeds.writer import FEEDS_DIR, MANIFEST, STATE, EventState, _state_json, feed_specs, write_atomically
-from models.changes import KIND_NAMES, ChangePlan, Resolution
+from models.changes import KIND_NAMES, ChangePlan
 from models.scenario import Scenario
 from models.solution import LessonPlacement, Solution
 from models.term import TeachingDay, teaching_days, week_of_term
