@@ -30,6 +30,7 @@ import yaml
 from pydantic import Field
 
 from models.base import Frozen
+from models.cover_policy import COVER_KINDS, KIND_ALIASES, ChangePolicy
 from models.problems import Problem, ScenarioInvalid, sorted_problems
 from models.scenario import Scenario
 from models.staff import Teacher
@@ -37,8 +38,6 @@ from models.staff import Teacher
 CHANGES_DIR = "changes"
 CHANGES_YAML = "changes.yaml"
 
-#: The ways a lesson touched by an absence can be covered, in the default order of preference.
-COVER_KINDS = ("substitute", "remote", "swap", "self_study")
 #: What each resolution kind is called, in English and Chinese (notices, reasons, feeds).
 KIND_NAMES: dict[str, tuple[str, str]] = {
     "substitute": ("substitute teacher", "代课"),
@@ -49,16 +48,6 @@ KIND_NAMES: dict[str, tuple[str, str]] = {
     "reassign": ("new teacher", "更换任课教师"),
     "uncovered": ("no cover found", "未能安排"),
 }
-
-
-class ChangePolicy(Frozen):
-    """How covers are chosen (``policy:`` in changes.yaml)."""
-
-    order: tuple[str, ...] = Field(default=COVER_KINDS, description="kinds of cover, most preferred first")
-    max_extra_per_week: int = Field(default=4, ge=0, description="covers (代课, 看班) a teacher takes on in a week")
-    max_extra_per_day: int = Field(default=2, ge=0, description="covers a teacher takes on in a day")
-    remote_schools: tuple[str, ...] = Field(
-        default=(), description="schools equipped to receive 专递课堂; empty = schools receiving a sync lesson")
 
 
 class Absence(Frozen):
@@ -464,14 +453,16 @@ def load_changes(folder: Path | str, scenario: Scenario) -> ChangeSet:
     problems = sorted_problems(reader.problems)
     if any(p.severity == "error" for p in problems):
         raise ScenarioInvalid(problems)
-    return ChangeSet(policy=policy or ChangePolicy(), absences=tuple(absences), events=tuple(events),
+    return ChangeSet(policy=policy or reader.scenario.substitution, absences=tuple(absences), events=tuple(events),
                      bell_overrides=tuple(overrides), staff=tuple(staff))
 
 
 def _policy(reader: _Reader, raw: Any) -> ChangePolicy | None:
+    """The scenario's ``substitution:`` with the keys changes.yaml's ``policy:`` sets."""
     file = f"{CHANGES_DIR}/{CHANGES_YAML}"
+    base = reader.scenario.substitution
     if raw is None:
-        return ChangePolicy()
+        return base
     if not isinstance(raw, dict):
         reader.add(file, None, "policy", "'policy' must be a mapping (order, max_extra_per_week, ...)",
                    "“policy”应为“键: 值”的结构（order、max_extra_per_week 等）")
@@ -483,16 +474,15 @@ def _policy(reader: _Reader, raw: Any) -> ChangePolicy | None:
                        f"未知的键“{key}”；可用的键为 {'、'.join(ChangePolicy.model_fields)}")
             continue
         values[key] = value
-    order = _list(values.get("order", list(COVER_KINDS)))
-    zh_kinds = {"代课": "substitute", "专递课堂": "remote", "调课": "swap", "自习": "self_study"}
-    order = tuple(zh_kinds.get(k, k) for k in order)
+    order = _list(values.get("order", list(base.order)))
+    order = tuple(KIND_ALIASES.get(k, k) for k in order)
     bad = [k for k in order if k not in COVER_KINDS]
     if bad or len(set(order)) != len(order) or not order:
         reader.add(file, None, "policy.order", f"order must list some of {', '.join(COVER_KINDS)} once each (got {bad or list(order)})",
                    f"order 应列出 代课 substitute、专递课堂 remote、调课 swap、自习 self_study 中的若干项，各一次（现为 {bad or list(order)}）")
         return None
     values["order"] = order
-    schools = _list(values.get("remote_schools", []))
+    schools = _list(values.get("remote_schools", list(base.remote_schools)))
     for school in schools:
         reader.known(file, None, "policy.remote_schools", school, reader.scenario.school_by_id, ("school", "学校"))
     values["remote_schools"] = schools
@@ -505,7 +495,7 @@ def _policy(reader: _Reader, raw: Any) -> ChangePolicy | None:
             except (TypeError, ValueError):
                 reader.add(file, None, f"policy.{key}", f"{key} must be a whole number 0 or more", f"{key} 应为不小于 0 的整数")
                 return None
-    return ChangePolicy(**values)
+    return base.model_copy(update=values)
 
 
 def _absences(reader: _Reader, rows: list, arriving: dict[str, StaffChange]) -> list[Absence]:
@@ -700,7 +690,7 @@ def changes_markdown() -> list[str]:
         "## Changes during the term (`changes/`)", "",
         "`tongbu substitute SCENARIO PUBLISHED --changes CHANGES --out OUT2` plans covers (代课/调课) for a change set on "
         "a published timetable. CHANGES is a `changes/` folder (`tongbu init` writes a template beside the scenario): "
-        "`changes.yaml` with the policy, and the tables below as CSV (UTF-8, with or without BOM; English or Chinese "
+        "`changes.yaml` with the policy (the scenario's `substitution:` section, which these keys override), and the tables below as CSV (UTF-8, with or without BOM; English or Chinese "
         "headers). The tables' rows may also be written in `changes.yaml` as lists under `absences:`, `events:` and "
         "`staff:`. Bad input is reported like a scenario's (file, row, column; exit 2).", "",
         "Every lesson an absence touches (or a leaving teacher's, without a qualified replacement) gets one cover, chosen "

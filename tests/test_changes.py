@@ -408,3 +408,24 @@ def test_a_bell_override_retimes_that_school_on_that_date(published, tmp_path) -
                for r in plan.resolutions)
     assert run("verify", str(FIXTURE), str(out)).exit_code == 0
     assert scenario.bells_of("乙校").id == "乡村作息"
+
+
+def test_the_scenario_sets_the_order_and_a_change_set_may_override_it(published, tmp_path) -> None:
+    scenario_folder = tmp_path / "scenario"
+    shutil.copytree(FIXTURE, scenario_folder, ignore=shutil.ignore_patterns("changes"))
+    yaml_path = scenario_folder / "scenario.yaml"
+    yaml_path.write_text(yaml_path.read_text(encoding="utf-8") + "substitution:\n  order: [调课, 自习]\n", encoding="utf-8")
+    changes = tmp_path / "changes"
+    changes.mkdir()
+    (changes / "absences.csv").write_text("teacher,dates\nJ03,2026-11-10\n", encoding="utf-8")
+    out = tmp_path / "out2"
+    assert run("substitute", str(scenario_folder), str(published), "--changes", str(changes), "--out", str(out)).exit_code == 0
+    kinds = {r.kind for r in read_plan(out / "changes" / "plan.json").resolutions}
+    assert kinds <= {"swap", "self_study"} and "swap" in kinds
+    (changes / "changes.yaml").write_text("policy:\n  order: [substitute]\n", encoding="utf-8")
+    out = tmp_path / "out3"
+    assert run("substitute", str(scenario_folder), str(published), "--changes", str(changes), "--out", str(out)).exit_code == 0
+    assert {r.kind for r in read_plan(out / "changes" / "plan.json").resolutions} <= {"substitute", "uncovered"}
+    yaml_path.write_text(yaml_path.read_text(encoding="utf-8").replace("[调课, 自习]", "[调课, 请假]"), encoding="utf-8")
+    bad = run("validate", str(scenario_folder))
+    assert bad.exit_code == 2 and "substitution" in bad.output and "请假" in bad.output
