@@ -16,7 +16,7 @@ from typing import Any
 from constraints.checks import Violation, load_solution, verify
 from constraints.checks.quality import check_report
 from models import Scenario, Solution
-from models.errors import BadInput, Impossible, ViolationsFound
+from models.errors import BadInput, Impossible, NotFoundInTime, ViolationsFound
 from models.files import load_scenario
 from models.messages import tr
 from models.problems import ScenarioInvalid
@@ -291,6 +291,10 @@ def substitute_folder(folder: Path, published: Path, changes: Path, out: Path, s
     except TermDataMissing as err:
         _feeds_writable(err)
         raise
+    if report.plan.status not in ("optimal", "feasible"):
+        raise NotFoundInTime(f"no cover plan found in the time given (status {report.plan.status}): try a larger "
+                             "--time-limit or --effort", f"在给定时间内未找到代课方案（状态 {report.plan.status}）："
+                             "请加大 --time-limit 或 --effort")
     if report.violations:
         raise _violations(report.violations)
     return report

@@ -115,8 +115,8 @@ def substitute(scenario: Scenario, published: Path, changes_folder: Path, out: P
     violations = check_plan(scenario, solution, changes, plan)
     # Lessons nobody can cover are published (the notices tell the schools) and reported by verify; any other
     # violation means the plan is wrong, and nothing is written.
-    blocking = [v for v in violations if v.rule != "changes.uncovered"]
-    if not blocking:
+    blocking = [v for v in violations if v.rule not in ("changes.uncovered", "changes.status")]
+    if not blocking and plan.status in ("optimal", "feasible"):
         _copy(published, out)
         target = out / CHANGES_DIR
         target.mkdir(parents=True, exist_ok=True)
