@@ -139,6 +139,9 @@ def write_notices(scenario: Scenario, plan: ChangePlan, folder: Path, extra_teac
     by_teacher: dict[str, list[Resolution]] = defaultdict(list)
     for r in ordered:
         by_school[r.school].append(r)
+        # A sync lesson's receiving classes follow it: their schools are told too.
+        for school in sorted({scenario.class_by_id[c].school for c in r.receiving if c in scenario.class_by_id} - {r.school}):
+            by_school[school].append(r)
         if r.kind != "event":
             for teacher in concerned(r):
                 by_teacher[teacher].append(r)

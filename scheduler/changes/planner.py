@@ -218,7 +218,8 @@ class Planner:
             for _load, teacher in sorted(supervisors)[:SUPERVISORS]:
                 cost, knows = self._knows(teacher, lesson)
                 options.append(Option("self_study", teacher, rank["self_study"] * RANK_STEP + cost,
-                                      (("supervises self-study (自习) in the class's room", "在本班看自习"),
+                                      ((f"no teacher of {subject} left free within the limits", f"无空闲且未超负荷的{subject}教师"),
+                                       ("supervises self-study (自习) in the class's room", "在本班看自习"),
                                        ("teaches at this school", "本校教师"), knows, self._load_text(teacher, day),
                                        self._fair_text(teacher))))
         options.append(Option("uncovered", None, UNCOVERED,
