@@ -429,3 +429,18 @@ def test_the_scenario_sets_the_order_and_a_change_set_may_override_it(published,
     yaml_path.write_text(yaml_path.read_text(encoding="utf-8").replace("[调课, 自习]", "[调课, 请假]"), encoding="utf-8")
     bad = run("validate", str(scenario_folder))
     assert bad.exit_code == 2 and "substitution" in bad.output and "请假" in bad.output
+
+
+def test_the_pages_show_the_changed_day(published, changed) -> None:
+    """The phone pages read the feed bytes: a cancelled lesson is not shown, a cover is, in time order."""
+    from feeds.reader import read_events
+
+    manifest = json.loads((changed / "feeds" / "manifest.json").read_text(encoding="utf-8"))
+    files = {f["of"]: f["file"] for f in manifest["feeds"]}
+    plan = read_plan(changed / "changes" / "plan.json")
+    j01 = read_events((changed / "feeds" / files["J01"]).read_bytes())
+    absent_days = {r.date for r in plan.resolutions if r.absent == "J01"}
+    assert not [e for e in j01 if e.day in absent_days]
+    j07 = read_events((changed / "feeds" / files["J07"]).read_bytes())
+    assert [e.start for e in j07] == sorted(e.start for e in j07)
+    assert {e.day for e in j07} >= {r.date for r in plan.resolutions if r.teacher == "J07"}
