@@ -444,3 +444,39 @@ def test_the_pages_show_the_changed_day(published, changed) -> None:
     j07 = read_events((changed / "feeds" / files["J07"]).read_bytes())
     assert [e.start for e in j07] == sorted(e.start for e in j07)
     assert {e.day for e in j07} >= {r.date for r in plan.resolutions if r.teacher == "J07"}
+
+
+def test_random_change_sets_pass_the_independent_check(published) -> None:
+    """Seeded random change sets on the small consortium: every plan the model makes passes the check that
+    shares no code with it (uncovered lessons aside, which the check reports as such)."""
+    import random
+
+    from constraints.checks import changes as change_checks
+    from models.changes import Absence, ChangeEvent, ChangeSet
+    from models.cover_policy import COVER_KINDS, ChangePolicy
+    from scheduler.changes import plan_changes
+
+    scenario, solution = load_scenario(FIXTURE), load_solution(published / "solution.json")
+    days = [d.date for d in teaching_days(scenario) if date(2026, 11, 2) <= d.date <= date(2026, 11, 20)]
+    teachers = sorted(scenario.teacher_by_id)
+    seen: set[str] = set()
+    for seed in range(6):
+        rng = random.Random(seed)
+        absences = []
+        for teacher in rng.sample(teachers, rng.randint(2, 5)):
+            first = rng.randrange(len(days) - 3)
+            dates = tuple(days[first: first + rng.randint(1, 3)])
+            periods = tuple(sorted(rng.sample(range(1, 8), rng.randint(2, 4)))) if rng.random() < 0.4 else ()
+            absences.append(Absence(teacher=teacher, dates=dates, periods=periods, reason="病假"))
+        events = (ChangeEvent(id="E", name="运动会", dates=(rng.choice(days),), grades=(rng.choice((4, 6)),),
+                              periods=(5, 6, 7)),) if seed % 2 else ()
+        order = tuple(rng.sample(COVER_KINDS, rng.randint(2, 4)))
+        policy = ChangePolicy(order=order, max_extra_per_week=rng.randint(1, 4), max_extra_per_day=rng.randint(1, 2))
+        change_set = ChangeSet(policy=policy, absences=tuple(absences), events=events)
+        plan = plan_changes(scenario, solution, change_set, effort=2.0).plan
+        assert plan.status == "optimal", seed
+        problems = [v for v in change_checks.check(scenario, solution, change_set, plan) if v.rule != "changes.uncovered"]
+        assert problems == [], (seed, problems[:3])
+        assert {r.kind for r in plan.resolutions} <= set(order) | {"event", "uncovered"}
+        seen.update(r.kind for r in plan.resolutions)
+    assert {"substitute", "swap", "self_study", "remote"} <= seen
