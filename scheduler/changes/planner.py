@@ -41,7 +41,7 @@ RANK_STEP = 10_000  # one step of the policy's order costs more than anything wi
 UNCOVERED = 100 * RANK_STEP
 FAIRNESS = 4  # per cover, times the teacher's running count of covers this term
 STRANGER = 60  # the teacher does not teach the class
-OTHER_GRADE = 30  # ... nor its grade at the school
+SAME_GRADE = 15  # teaches the class's grade at the school, not the class itself
 SUPERVISORS = 8  # self-study supervisors considered per lesson (the least busy that day)
 
 
@@ -53,7 +53,6 @@ class Option:
     reasons: tuple[tuple[str, str], ...]
     partner: tuple[LessonPlacement, date] | None = None
     var: cp_model.IntVar | None = None
-    travel: int = 0
     chosen: bool = False
 
 
@@ -155,13 +154,11 @@ class Planner:
 
     # -- options ------------------------------------------------------------------------------------------
     def _knows(self, teacher: str, lesson: LessonPlacement) -> tuple[int, tuple[str, str]]:
-        name = self.scenario.subject_by_id
         if lesson.class_id in self.knows[teacher]:
             return 0, ("knows the class (teaches it)", "熟悉该班（任教该班）")
         grade = self.dated.grade.get(lesson.class_id, 0)
         if (lesson.school, grade) in self.grades[teacher]:
-            return OTHER_GRADE // 2, (f"teaches grade {grade} at this school", f"任教本校{grade}年级")
-        del name
+            return SAME_GRADE, (f"teaches grade {grade} at this school", f"任教本校{grade}年级")
         return STRANGER, ("does not teach this class yet", "未任教该班")
 
     def _load_text(self, teacher: str, day: date) -> tuple[str, str]:
@@ -194,7 +191,7 @@ class Planner:
                          f"距{self.scenario.school_by_id[who.school].name} {minutes} 分钟"))
                 options.append(Option("substitute", teacher, rank["substitute"] * RANK_STEP + cost + minutes,
                                       ((f"teaches {subject}", f"任教{subject}"), knows, self._load_text(teacher, day),
-                                       near, self._fair_text(teacher)), travel=minutes))
+                                       near, self._fair_text(teacher))))
                 continue
             if "remote" in rank and lesson.school in self.receivers and who.school != lesson.school \
                     and self._same_consortium(who.school, lesson.school) and lesson.sync is None:
@@ -270,9 +267,6 @@ class Planner:
                 ignore = f"{other.class_id}\x1f{other.key}" if other_day == day else ""
                 if not self.free(partner_teacher, day, here, ignore=ignore):
                     continue
-                if other_day == day:
-                    # Same day: the absent teacher's own slot is theirs no more either; check the moved item alone.
-                    pass
                 other_subject = names[other.subject].name if other.subject in names else other.subject
                 when = f"{other_day:%m-%d} P{other.period}"
                 when_zh = f"{other_day.month}月{other_day.day}日第{other.period}节"
