@@ -77,12 +77,18 @@ def check_plan(scenario: Scenario, solution: Solution, changes: ChangeSet, plan:
 
 
 def _copy(published: Path, out: Path) -> None:
-    """OUT2 as a copy of PUBLISHED, hard-linked file by file where possible."""
+    """OUT2 as a copy of PUBLISHED. The feed files (hundreds of MB for a county) are hard-linked where the file
+    system allows: every writer of feeds replaces a file by rename (feeds.writer.write_atomically), never
+    through the link; every other file is copied, since other commands may rewrite those in place."""
     def link_or_copy(source: str, target: str) -> None:
-        try:
-            os.link(source, target)
-        except OSError:
-            shutil.copy2(source, target)
+        path = Path(source)
+        if path.parent.name == "feeds" and path.suffix in (".ics", ".json"):
+            try:
+                os.link(source, target)
+                return
+            except OSError:
+                pass
+        shutil.copy2(source, target)
 
     if out.resolve() == published.resolve():
         return
