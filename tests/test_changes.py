@@ -480,3 +480,24 @@ def test_random_change_sets_pass_the_independent_check(published) -> None:
         assert {r.kind for r in plan.resolutions} <= set(order) | {"event", "uncovered"}
         seen.update(r.kind for r in plan.resolutions)
     assert {"substitute", "swap", "self_study", "remote"} <= seen
+
+
+def test_a_bell_override_that_parts_a_sync_lesson_is_refused(published, tmp_path) -> None:
+    scenario_folder = tmp_path / "scenario"
+    shutil.copytree(FIXTURE, scenario_folder, ignore=shutil.ignore_patterns("changes"))
+    yaml_path = scenario_folder / "scenario.yaml"
+    late = "- id: 迟作息\n  days: [周一, 周二, 周三, 周四, 周五]\n  periods: [09:30-10:10, 10:20-11:00, 11:10-11:50, " \
+           "12:00-12:40, 15:30-16:10, 16:20-17:00, 17:10-17:50]\nsubjects:\n"
+    yaml_path.write_text(yaml_path.read_text(encoding="utf-8").replace("subjects:\n", late, 1), encoding="utf-8")
+    solution = load_solution(published / "solution.json")
+    sync_day = next(x.day for x in solution.lessons if x.sync_role == "receiving")
+    day = next(d.date for d in teaching_days(load_scenario(FIXTURE))
+               if d.follows == sync_day and d.date >= date(2026, 12, 1))
+    changes = tmp_path / "changes"
+    changes.mkdir()
+    (changes / "changes.yaml").write_text(f"bell_overrides:\n  - {{schools: [乙校], bell_schedule: 迟作息, dates: '{day}'}}\n",
+                                          encoding="utf-8")
+    result = run("substitute", str(scenario_folder), str(published), "--changes", str(changes), "--out", str(tmp_path / "o"))
+    assert result.exit_code == 1, result.output
+    assert "sync lesson S1" in result.output and "no longer meet" in result.output
+    assert not (tmp_path / "o").exists()
