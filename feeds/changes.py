@@ -15,6 +15,7 @@
 
 from __future__ import annotations
 
+import bisect
 import hashlib
 import json
 from collections import defaultdict
@@ -234,27 +235,50 @@ END = b"END:VEVENT\r\n"
 CANCELLED = b"STATUS:CANCELLED\r\n"
 
 
-def _state_lines(path: Path) -> dict[str, str]:
-    """feeds/state.json as {UID: its line} (``feeds.writer._state_json`` writes one event a line, sorted):
-    a county's state has a million lines, and only the changed ones need reading."""
-    if not path.is_file():
-        return {}
-    text = path.read_text(encoding="utf-8")
-    found: dict[str, str] = {}
-    for line in text.split("\n")[1:]:
-        if not line.startswith('"'):
-            continue
-        line = line.rstrip(",")
-        raw = line[1:line.index('": {')]
-        found[json.loads(f'"{raw}"') if "\\" in raw else raw] = line
-    return found
+def _uid_of(line: str) -> str:
+    return line[1:line.index('": {')]
 
 
-def _state_of(line: str | None) -> EventState | None:
-    if line is None:
-        return None
-    item = json.loads(line[line.index('": {') + 3:])
-    return EventState(item["content"], int(item["sequence"]), bool(item.get("removed")))
+class StateFile:
+    """feeds/state.json, touched only where events change. ``feeds.writer._state_json`` writes one event a line,
+    sorted by UID (plain ASCII): a county's has hundreds of thousands of lines, found here by bisection."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        parts = path.read_text(encoding="utf-8").split("\n") if path.is_file() else ["", "", ""]
+        self.lines = [line for line in parts[1:-2] if line]
+        if self.lines and not self.lines[-1].endswith(","):
+            self.lines[-1] += ","
+        self.updates: dict[str, str] = {}
+
+    def _index(self, uid: str) -> int:
+        return bisect.bisect_left(self.lines, uid, key=_uid_of)
+
+    def get(self, uid: str) -> EventState | None:
+        line = self.updates.get(uid)
+        if line is None:
+            at = self._index(uid)
+            if at < len(self.lines) and _uid_of(self.lines[at]) == uid:
+                line = self.lines[at]
+        if line is None:
+            return None
+        item = json.loads(line[line.index('": {') + 3:].rstrip(","))
+        return EventState(item["content"], int(item["sequence"]), bool(item.get("removed")))
+
+    def set(self, uid: str, state: EventState) -> None:
+        self.updates[uid] = _state_json({uid: state}).split("\n")[1] + ","
+
+    def write(self) -> None:
+        pieces: list[str] = []
+        at = 0
+        for uid in sorted(self.updates):
+            index = self._index(uid)
+            pieces += self.lines[at:index]
+            pieces.append(self.updates[uid])
+            at = index + 1 if index < len(self.lines) and _uid_of(self.lines[index]) == uid else index
+        pieces += self.lines[at:]
+        body = "\n".join(pieces).rstrip(",")
+        write_atomically(self.path, ('{"version": 1, "events": {\n' + body + "\n}}\n").encode("utf-8"))
 
 
 def _splice(data: bytes, replacements: dict[str, bytes], count: int) -> tuple[bytes, int]:
@@ -287,8 +311,7 @@ def apply_plan(scenario: Scenario, solution: Solution, plan: ChangePlan, out: Pa
     leaves as it was keeps its bytes and SEQUENCE, and a feed it was in that the new plan drops gets it cancelled."""
     folder = out / FEEDS_DIR
     manifest = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
-    state_path = folder / STATE
-    lines = _state_lines(state_path)
+    state_file = StateFile(folder / STATE)
     changes = changes_of(scenario, solution, plan)
     if prior is not None:
         was_in = {c.occurrence.uid: c.feeds | c.cancelled_in for c in changes_of(scenario, solution, prior)}
@@ -299,13 +322,12 @@ def apply_plan(scenario: Scenario, solution: Solution, plan: ChangePlan, out: Pa
     by_feed: dict[str, dict[str, bytes]] = defaultdict(dict)  # feed -> uid -> new bytes
     for change in changes:
         o = change.occurrence
-        before = _state_of(lines.get(o.uid))
+        before = state_file.get(o.uid)
         content = content_hash(renderer.content(o))
         # The same content as published (an earlier run's change, kept) keeps its SEQUENCE; any other goes up.
         same = before is not None and before.content == content and not before.removed
         sequence = (before.sequence if same else before.sequence + 1) if before else 0
-        state = EventState(content, sequence)
-        lines[o.uid] = _state_json({o.uid: state}).split("\n")[1]
+        state_file.set(o.uid, EventState(content, sequence))
         live = renderer.event(o, sequence)
         cancelled = live[: -len(END)] + CANCELLED + END  # STATUS sorts last of the event's properties
         for feed in change.feeds:
@@ -333,8 +355,7 @@ def apply_plan(scenario: Scenario, solution: Solution, plan: ChangePlan, out: Pa
         entry.update({"bytes": len(data), "sha256": hashlib.sha256(data).hexdigest(), "events": count,
                       "digest": hashlib.sha256(b"changed\x1f" + data).hexdigest()[:32]})
     manifest["feeds"] = sorted(manifest["feeds"], key=lambda f: f["id"])
-    body = ",\n".join(lines[uid] for uid in sorted(lines))
-    write_atomically(state_path, ('{"version": 1, "events": {\n' + body + "\n}}\n").encode("utf-8"))
+    state_file.write()
     write_atomically(folder / MANIFEST, (json.dumps(manifest, ensure_ascii=False, indent=1, sort_keys=True) + "\n")
                      .encode("utf-8"))
     return sorted(by_feed)

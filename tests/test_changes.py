@@ -267,6 +267,12 @@ def test_feeds_change_only_where_the_plan_says(published, changed) -> None:
     covered = [r for r in plan.resolutions if r.teacher == "J07"]
     assert len(j07) - len(events_of(published / "feeds" / old["J07"]["file"])) == len(covered)
     assert all("代课".encode() in b or "看班".encode() in b for b in j07.values())
+    # state.json stays in the writer's own form, with every changed event's SEQUENCE.
+    from feeds.writer import _state_json, read_state
+
+    state = read_state(changed)
+    assert (changed / "feeds" / "state.json").read_text(encoding="utf-8") == _state_json(state)
+    assert set(read_state(published)) < set(state)
     # Exactly the plan's events changed: each resolution's lesson (and swap partner), plus one event per class-day.
     expected = len({(r.class_id, r.key, r.date) for r in plan.resolutions})
     exams = len({(r.class_id, r.date) for r in plan.resolutions if r.kind == "event"})
