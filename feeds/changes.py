@@ -18,9 +18,10 @@ from __future__ import annotations
 import bisect
 import hashlib
 import json
+import re
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 from pathlib import Path
 
 from feeds.events import (
@@ -281,19 +282,41 @@ class StateFile:
         write_atomically(self.path, ('{"version": 1, "events": {\n' + body + "\n}}\n").encode("utf-8"))
 
 
-def _splice(data: bytes, replacements: dict[str, bytes], count: int) -> tuple[bytes, int]:
+WEEK_OF_UID = re.compile(r"-w(\d+)(?:-\d+)?@")
+UID_LINE = b"\r\nUID:"
+
+
+def _floor(data: bytes, uids: list[str], first_monday: date) -> int:
+    """A position in the feed before every event of ``uids``: the first event of the earliest week they belong to
+    (a lesson's UID names its week; a feed is in start order, and a change moves an event within its week)."""
+    weeks = [int(m.group(1)) for uid in uids if (m := WEEK_OF_UID.search(uid))]
+    if len(weeks) < len(uids) or not weeks:
+        return 0
+    monday = first_monday + timedelta(days=7 * (min(weeks) - 1))
+    found = [at for day in range(7)
+             if (at := data.find(b"DTSTART;TZID=Asia/Shanghai:" + f"{monday + timedelta(days=day):%Y%m%d}".encode())) >= 0]
+    return max(0, data.rfind(b"BEGIN:VEVENT\r\n", 0, min(found))) if found else 0
+
+
+def _splice(data: bytes, replacements: dict[str, bytes], count: int, first_monday: date) -> tuple[bytes, int]:
     """The feed with the events of ``replacements`` replaced where they are, the others added before the
     closing line; every other byte as it was. Returns the bytes and the new event count."""
+    wanted = set(replacements)
     spans: list[tuple[int, int, bytes]] = []
-    added: list[bytes] = []
-    for uid in sorted(replacements):
-        at = data.find(b"\r\nUID:" + uid.encode("ascii") + b"\r\n")
+    at = _floor(data, sorted(wanted), first_monday)
+    while wanted:
+        at = data.find(UID_LINE, at)
         if at < 0:
-            added.append(replacements[uid])
-            continue
-        start = data.rfind(b"BEGIN:VEVENT\r\n", 0, at)
-        end = data.index(END, at) + len(END)
-        spans.append((start, end, replacements[uid]))
+            break
+        end_of_line = data.index(b"\r\n", at + 2)
+        uid = data[at + len(UID_LINE):end_of_line].decode("ascii")
+        if uid in wanted:
+            wanted.discard(uid)
+            start = data.rfind(b"BEGIN:VEVENT\r\n", 0, at)
+            end = data.index(END, at) + len(END)
+            spans.append((start, end, replacements[uid]))
+        at = end_of_line
+    added = [replacements[uid] for uid in sorted(wanted)]
     closing = data.rfind(b"END:VCALENDAR\r\n")
     pieces, at = [], 0
     for start, end, block in sorted(spans):
@@ -312,6 +335,7 @@ def apply_plan(scenario: Scenario, solution: Solution, plan: ChangePlan, out: Pa
     folder = out / FEEDS_DIR
     manifest = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))
     state_file = StateFile(folder / STATE)
+    first_monday = scenario.term.start - timedelta(days=scenario.term.start.weekday())
     changes = changes_of(scenario, solution, plan)
     if prior is not None:
         was_in = {c.occurrence.uid: c.feeds | c.cancelled_in for c in changes_of(scenario, solution, prior)}
@@ -350,7 +374,7 @@ def apply_plan(scenario: Scenario, solution: Solution, plan: ChangePlan, out: Pa
             entries[feed] = entry
         else:
             data = (folder / entry["file"]).read_bytes()
-        data, count = _splice(data, replacements, int(entry.get("events", 0)))
+        data, count = _splice(data, replacements, int(entry.get("events", 0)), first_monday)
         write_atomically(folder / entry["file"], data)
         entry.update({"bytes": len(data), "sha256": hashlib.sha256(data).hexdigest(), "events": count,
                       "digest": hashlib.sha256(b"changed\x1f" + data).hexdigest()[:32]})
