@@ -507,3 +507,35 @@ def test_a_bell_override_that_parts_a_sync_lesson_is_refused(published, tmp_path
     assert result.exit_code == 1, result.output
     assert "sync lesson S1" in result.output and "no longer meet" in result.output
     assert not (tmp_path / "o").exists()
+
+
+def test_swaps_keep_hard_pe_rules(published) -> None:
+    from constraints.checks import changes as change_checks
+    from models.changes import Absence, ChangeSet, Resolution
+    from models.cover_policy import ChangePolicy
+    from scheduler.changes import plan_changes
+
+    base = load_scenario(FIXTURE)
+    scenario = base.model_copy(update={"quality": base.quality.model_copy(update={"pe_not_first": "hard"})})
+    solution = load_solution(published / "solution.json")
+    monday = date(2026, 11, 9)
+    change_set = ChangeSet(policy=ChangePolicy(order=("swap", "self_study")),
+                           absences=(Absence(teacher="J06", dates=(monday,), reason="病假"),))
+    plan = plan_changes(scenario, solution, change_set, effort=2.0).plan
+    lessons = {(x.class_id, x.key): x for x in solution.lessons}
+    swaps = [r for r in plan.resolutions if r.kind == "swap"]
+    assert swaps and all(r.swap_period != 1 for r in swaps if r.subject == "体育与健康")
+    assert change_checks.check(scenario, solution, change_set, plan) == []
+    # A hand-made swap putting PE in period 1 is flagged.
+    pe = next(x for x in solution.lessons if x.teacher == "J06" and x.subject == "体育与健康" and x.day.value == "mon"
+              and x.period != 1)
+    first = next(x for x in solution.lessons if x.class_id == pe.class_id and x.period == 1 and x.day.value == "tue"
+                 and x.length == pe.length and x.teacher != "J06")
+    bad = Resolution(date=monday, week=plan.resolutions[0].week, kind="swap", key=pe.key, **{"class": pe.class_id},
+                     school=pe.school, subject=pe.subject, absent="J06", period=pe.period, start="00:00-00:01",
+                     teacher="J06", swap_key=first.key, swap_date=date(2026, 11, 10), swap_period=1,
+                     swap_teacher=first.teacher, swap_subject=first.subject, swap_start="08:00-08:40")
+    rest = tuple(r for r in plan.resolutions if (r.class_id, r.key, r.date) != (pe.class_id, pe.key, monday))
+    rules = {v.rule for v in change_checks.check(scenario, solution, change_set, plan.model_copy(
+        update={"resolutions": rest + (bad,)}))}
+    assert "changes.pe" in rules and lessons[(first.class_id, first.key)].period == 1

@@ -182,6 +182,16 @@ def check(scenario: Scenario, solution: Solution, changes: ChangeSet, plan: Chan
                 if who and any(u.covers(weekday, p) for u in who.unavailable for p in range(period, period + lesson.length)):
                     bad("unavailable", where, f"{name[t]} is unavailable on {day} period {period}",
                         f"{name[t]} {day} 第{period}节不能上课")
+            rules = scenario.quality
+            pe = set(rules.pe_subjects) or {x.id for x in scenario.subjects if "体育" in x.id or "体育" in x.name}
+            halves = [x.is_morning for x in scenario.bells_of(lesson.school).periods]
+            after_lunch = next((p + 1 for p in range(1, len(halves)) if halves[p - 1] and not halves[p]), None)
+            for moved, period in ((lesson, partner.period), (partner, lesson.period)):
+                slots = range(period, period + moved.length)
+                if moved.subject in pe and ((rules.pe_not_first == "hard" and 1 in slots) or
+                                            (rules.pe_not_after_lunch == "hard" and after_lunch in slots)):
+                    bad("pe", where, f"the swap puts {moved.subject} in period {period}, which the hard quality rules "
+                        "keep PE out of", f"调课把{moved.subject}调到第{period}节，违反体育课节次的硬性规定")
             moved_out.add((r.swap_date, r.class_id, partner.key))
             moved_in[r.swap_date].append((r.absent, lesson, partner.period))
             moved_in[r.date].append((partner.teacher, partner, lesson.period))

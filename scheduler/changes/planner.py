@@ -235,6 +235,20 @@ class Planner:
         schools = self.scenario.school_by_id
         return schools[a].consortium == schools[b].consortium
 
+    def _pe_forbidden(self, subject: str, school: str, period: int, length: int) -> bool:
+        """A PE lesson moved onto a period the scenario's hard quality rules keep PE out of."""
+        rules = self.scenario.quality
+        pe = set(rules.pe_subjects) or {s.id for s in self.scenario.subjects if "体育" in s.id or "体育" in s.name}
+        if subject not in pe:
+            return False
+        halves = [p.is_morning for p in self.scenario.bells_of(school).periods]
+        banned = set()
+        if rules.pe_not_first == "hard":
+            banned.add(1)
+        if rules.pe_not_after_lunch == "hard":
+            banned |= {p + 1 for p in range(1, len(halves)) if halves[p - 1] and not halves[p]}
+        return any(p in banned for p in range(period, period + length))
+
     def _swappable(self, lesson: LessonPlacement, teacher: str) -> bool:
         return lesson.sync is None and lesson.room is None and teacher not in self.scenario.post_of
 
@@ -255,6 +269,9 @@ class Planner:
                 if partner_teacher == task.absent or not self._swappable(other, partner_teacher):
                     continue
                 if dated.event_of(other, other_day) is not None:
+                    continue
+                if self._pe_forbidden(lesson.subject, lesson.school, other.period, lesson.length) or \
+                        self._pe_forbidden(other.subject, other.school, lesson.period, other.length):
                     continue
                 there = dated.lesson_window(other, other_day)
                 if dated.absent_at(partner_teacher, other_day, there):
