@@ -90,7 +90,8 @@ class BellOverride(Frozen):
 
 class StaffChange(Frozen):
     """A permanent change from ``date``: a teacher ``leave``s (their lessons go to ``replaced_by`` when
-    given, else they are covered like an absence) or ``arrive``s (a new teacher, free to cover)."""
+    given, else they are covered like an absence), ``arrive``s (a new teacher, free to cover), or is
+    ``assign``ed a class's subject (任课调整: ``class_id`` and the one subject in ``subjects``)."""
 
     action: str
     teacher: str
@@ -101,6 +102,7 @@ class StaffChange(Frozen):
     subjects: tuple[str, ...] = ()
     max_weekly: int = 16
     max_daily: int = 4
+    class_id: str | None = Field(default=None, alias="class", description="assign: the class")
     row: int | None = None
 
 
@@ -134,12 +136,20 @@ class ChangeSet(Frozen):
     def leaves(self) -> dict[str, StaffChange]:
         return {s.teacher: s for s in self.staff if s.action == "leave"}
 
+    def assignments(self) -> dict[tuple[str, str], list[StaffChange]]:
+        """(class, subject) -> its assignment changes, by date."""
+        found: dict[tuple[str, str], list[StaffChange]] = {}
+        for change in sorted((s for s in self.staff if s.action == "assign"), key=lambda s: s.date):
+            found.setdefault((change.class_id or "", change.subjects[0] if change.subjects else ""), []).append(change)
+        return found
+
     def merged(self, later: ChangeSet) -> ChangeSet:
         """This change set with a later one added: the later policy; absences, events (by id) and staff
         changes (by action and teacher) of both, the later winning where they name the same thing."""
         absences = list(dict.fromkeys([a.model_copy(update={"row": None}) for a in (*self.absences, *later.absences)]))
         events = {e.id: e.model_copy(update={"row": None}) for e in (*self.events, *later.events)}
-        staff = {(c.action, c.teacher): c.model_copy(update={"row": None}) for c in (*self.staff, *later.staff)}
+        staff = {(c.action, c.teacher, c.class_id, c.subjects if c.action == "assign" else ()):
+                 c.model_copy(update={"row": None}) for c in (*self.staff, *later.staff)}
         overrides = list(dict.fromkeys((*self.bell_overrides, *later.bell_overrides)))
         return ChangeSet(policy=later.policy, absences=tuple(absences), events=tuple(events.values()),
                          bell_overrides=tuple(overrides), staff=tuple(staff.values()))
@@ -168,7 +178,8 @@ class ChangeSet(Frozen):
                 "action": c.action, "teacher": c.teacher, "date": c.date.isoformat(), "replaced_by": c.replaced_by or "",
                 "name": c.name, "school": c.school, "subjects": listed(c.subjects),
                 "max_weekly": str(c.max_weekly) if c.action == "arrive" else "",
-                "max_daily": str(c.max_daily) if c.action == "arrive" else ""}.items() if v} for c in self.staff]
+                "max_daily": str(c.max_daily) if c.action == "arrive" else "", "class": c.class_id or ""}.items() if v}
+                for c in self.staff]
         if self.bell_overrides:
             data["bell_overrides"] = [{"schools": list(o.schools), "bell_schedule": o.bell_schedule,
                                        "dates": dates(o.dates)} for o in self.bell_overrides]
@@ -241,12 +252,13 @@ TABLES: dict[str, dict[str, tuple[str, ...]]] = {
     "staff": {"action": ("action", "变动"), "teacher": ("teacher", "教师", "工号"), "date": ("date", "日期"),
               "replaced_by": ("replaced_by", "接替教师"), "name": ("name", "姓名"), "school": ("school", "学校"),
               "subjects": ("subjects", "任教学科"), "max_weekly": ("max_weekly", "周课时上限"),
-              "max_daily": ("max_daily", "日课时上限")},
+              "max_daily": ("max_daily", "日课时上限"), "class": ("class", "班级")},
 }
 TABLE_ZH = {"absences": "缺勤", "events": "活动", "staff": "人员变动"}
 REQUIRED = {"absences": ("teacher", "dates"), "events": ("id", "name", "dates"), "staff": ("action", "teacher", "date")}
 ACTIONS = {"leave": "leave", "离职": "leave", "调离": "leave", "离岗": "leave",
-           "arrive": "arrive", "到岗": "arrive", "调入": "arrive", "新进": "arrive"}
+           "arrive": "arrive", "到岗": "arrive", "调入": "arrive", "新进": "arrive",
+           "assign": "assign", "任课调整": "assign", "改任": "assign"}
 YAML_KEYS = ("policy", "absences", "events", "staff", "bell_overrides")
 LIST_SPLIT = re.compile(r"[;；,，、/|]")
 
@@ -258,9 +270,11 @@ EXAMPLES = {
     "events": [["id", "name", "dates", "schools", "grades", "classes", "periods"],
                ["E1", "一年级期中测试", "2026-11-09..2026-11-10", "", "1", "", "1-4"],
                ["E2", "秋季运动会", "2026-10-23", "示例一小", "", "", ""]],
-    "staff": [["action", "teacher", "date", "replaced_by", "name", "school", "subjects", "max_weekly", "max_daily"],
-              ["arrive", "T0901", "2026-11-16", "", "周老师", "示例村小", "语文;体育与健康", "16", "4"],
-              ["leave", "T0002", "2026-11-16", "T0901", "", "", "", "", ""]],
+    "staff": [["action", "teacher", "date", "replaced_by", "name", "school", "subjects", "max_weekly", "max_daily",
+               "class"],
+              ["arrive", "T0901", "2026-11-16", "", "周老师", "示例村小", "语文;体育与健康", "16", "4", ""],
+              ["leave", "T0002", "2026-11-16", "T0901", "", "", "", "", "", ""],
+              ["assign", "T0001", "2026-12-01", "", "", "", "体育与健康", "", "", "示例一小1(1)"]],
 }
 EXAMPLE_YAML = """\
 # Changes during the term (代课/调课): see docs/format.md, "Changes during the term".
@@ -391,13 +405,14 @@ def _yaml_rows(raw: Any, table: str, reader: _Reader) -> list[tuple[int | None, 
                    f"“{table}”应为列表，每项为“键: 值”，如 - {{teacher: T0001, dates: …}}")
         return []
     rows = []
+    alias = {h: name for name, headers in TABLES[table].items() for h in headers}
     for item in raw:
-        unknown = [k for k in item if k not in TABLES[table]]
+        unknown = [k for k in item if str(k) not in alias]
         for key in unknown:
             reader.add(file, None, f"{table}.{key}", f"unknown key '{key}'; the keys are {', '.join(TABLES[table])}",
                        f"未知的键“{key}”；可用的键为 {'、'.join(TABLES[table])}")
-        rows.append((None, {k: ("" if v is None else v if isinstance(v, list) else str(v)) for k, v in item.items()
-                            if k in TABLES[table]}))
+        rows.append((None, {alias[str(k)]: ("" if v is None else v if isinstance(v, list) else str(v))
+                            for k, v in item.items() if str(k) in alias}))
     return rows
 
 
@@ -567,8 +582,9 @@ def _staff(reader: _Reader, rows: list) -> list[StaffChange]:
         action = ACTIONS.get(str(cells.get("action", "")).strip().lower())
         teacher = str(cells.get("teacher", "")).strip()
         if action is None:
-            reader.add(file, row, "action", f"'{cells.get('action', '')}' is not a change: write leave (调离) or arrive (调入)",
-                       f"“{cells.get('action', '')}”不是人员变动：请填写 调离 leave 或 调入 arrive")
+            reader.add(file, row, "action", f"'{cells.get('action', '')}' is not a change: write leave (调离), arrive (调入) "
+                       "or assign (任课调整)", f"“{cells.get('action', '')}”不是人员变动：请填写 调离 leave、调入 arrive 或 "
+                       "任课调整 assign")
             continue
         if not teacher:
             reader.add(file, row, "teacher", "no teacher given: write the teacher's id (工号)", "未填写教师：请填写教师工号")
@@ -586,6 +602,29 @@ def _staff(reader: _Reader, rows: list) -> list[StaffChange]:
                     dates = None
                 else:
                     limits[key] = int(text)
+        if action == "assign":
+            arrivals = {str(c.get("teacher", "")).strip(): c for _f, _r, c in rows
+                        if ACTIONS.get(str(c.get("action", "")).strip().lower()) == "arrive"}
+            known = {**scenario.teacher_by_id, **arrivals}
+            ok = reader.known(file, row, "teacher", teacher, known, ("teacher", "教师"))
+            class_id, subjects = str(cells.get("class", "") or "").strip(), _list(cells.get("subjects"))
+            ok = reader.known(file, row, "class", class_id, scenario.class_by_id, ("class", "班级")) and ok
+            if len(subjects) != 1:
+                reader.add(file, row, "subjects", "assign: give the one subject the teacher takes over",
+                           "任课调整：请填写所接任的一门学科")
+                ok = False
+            elif ok and teacher in scenario.teacher_by_id and subjects[0] not in scenario.teacher_by_id[teacher].subjects:
+                reader.add(file, row, "subjects", f"{teacher} does not teach {subjects[0]}: assign a teacher of the subject",
+                           f"{teacher} 不教{subjects[0]}：请安排该学科的教师")
+                ok = False
+            elif ok and teacher in arrivals and subjects[0] not in _list(arrivals[teacher].get("subjects")):
+                reader.add(file, row, "subjects", f"{teacher} does not teach {subjects[0]}: assign a teacher of the subject",
+                           f"{teacher} 不教{subjects[0]}：请安排该学科的教师")
+                ok = False
+            if ok and dates is not None:
+                found.append(StaffChange(action=action, teacher=teacher, date=dates[0], subjects=subjects,
+                                         class_id=class_id, row=row))
+            continue
         if action == "leave":
             ok = reader.known(file, row, "teacher", teacher, scenario.teacher_by_id, ("teacher", "教师"))
             by = str(cells.get("replaced_by", "") or "").strip() or None
@@ -675,12 +714,13 @@ MEANINGS = {
                "schools": "school ids; empty = every school", "grades": "e.g. 6 or 4-6; empty = every grade",
                "classes": "class ids; empty = every class of those schools and grades",
                "periods": "the periods replaced, e.g. 1-4; empty = the whole day"},
-    "staff": {"action": "leave 调离 or arrive 调入", "teacher": "teacher id (a new id for an arriving teacher)",
+    "staff": {"action": "leave 调离, arrive 调入 or assign 任课调整", "teacher": "teacher id (a new id for an arriving "
+              "teacher; for assign, the teacher who takes the class's subject over)",
               "date": "the first day the change holds", "replaced_by": "leave: the teacher (existing or arriving) who "
               "takes over the lessons of the subjects they teach; empty = the lessons are covered like an absence",
               "name": "arrive: the teacher's name", "school": "arrive: home school id",
               "subjects": "arrive: subjects separated by ;", "max_weekly": "arrive: default 16",
-              "max_daily": "arrive: default 4"},
+              "max_daily": "arrive: default 4", "class": "assign: the class whose subject (in subjects) changes teacher"},
 }
 
 

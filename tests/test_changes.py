@@ -126,7 +126,7 @@ def test_init_writes_a_change_template_that_loads(tmp_path) -> None:
 
     assert run("init", str(tmp_path / "new")).exit_code == 0
     changes = load_changes(tmp_path / "new", load_scenario(tmp_path / "new"))
-    assert changes.absences and changes.events and len(changes.staff) == 2
+    assert changes.absences and changes.events and len(changes.staff) == 3
 
 
 # -- the plan --------------------------------------------------------------------------------------------------
@@ -539,3 +539,27 @@ def test_swaps_keep_hard_pe_rules(published) -> None:
     rules = {v.rule for v in change_checks.check(scenario, solution, change_set, plan.model_copy(
         update={"resolutions": rest + (bad,)}))}
     assert "changes.pe" in rules and lessons[(first.class_id, first.key)].period == 1
+
+
+def test_an_assignment_change_hands_a_class_subject_over(published, tmp_path) -> None:
+    changes = tmp_path / "changes"
+    changes.mkdir()
+    (changes / "staff.csv").write_text("变动,教师,日期,任教学科,班级\n任课调整,J07,2026-12-14,数学,甲校4(2)\n",
+                                       encoding="utf-8-sig")
+    out = tmp_path / "out2"
+    result = run("substitute", str(FIXTURE), str(published), "--changes", str(changes), "--out", str(out))
+    assert result.exit_code == 0, result.output
+    scenario, solution = load_scenario(FIXTURE), load_solution(published / "solution.json")
+    plan = read_plan(out / "changes" / "plan.json")
+    weekly = sum(1 for x in solution.lessons if x.class_id == "甲校4(2)" and x.subject == "数学")
+    days = [d for d in teaching_days(scenario) if d.date >= date(2026, 12, 14)]
+    expected = sum(1 for d in days for x in solution.lessons
+                   if x.class_id == "甲校4(2)" and x.subject == "数学" and x.day == d.follows)
+    handed = [r for r in plan.resolutions if r.kind == "reassign"]
+    assert weekly == 5 and len(handed) == expected
+    assert {(r.absent, r.teacher, r.class_id, r.subject) for r in handed} == {("J03", "J07", "甲校4(2)", "数学")}
+    assert run("verify", str(FIXTURE), str(out)).exit_code == 0
+    (changes / "staff.csv").write_text("变动,教师,日期,任教学科,班级\n任课调整,J05,2026-12-14,数学,甲校4(2)\n",
+                                       encoding="utf-8-sig")
+    bad = run("substitute", str(FIXTURE), str(published), "--changes", str(changes), "--out", str(tmp_path / "o3"))
+    assert bad.exit_code == 2 and "changes/staff.csv, row 2, column subjects: J05 does not teach 数学" in bad.output

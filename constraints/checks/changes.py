@@ -206,7 +206,9 @@ def check(scenario: Scenario, solution: Solution, changes: ChangeSet, plan: Chan
             window = clock.minutes(lesson.school, day, lesson.period, lesson.length)
             r = by.get((day, lesson.class_id, lesson.key))
             teacher = lesson.teacher
-            if teacher in leaving and leaving[teacher].replaced_by and day >= leaving[teacher].date:
+            handed = any(c.action == "assign" and c.class_id == lesson.class_id and lesson.subject in c.subjects
+                         and c.date <= day for c in changes.staff)
+            if handed or (teacher in leaving and leaving[teacher].replaced_by and day >= leaving[teacher].date):
                 if r is None and not cancelled_by_event(lesson.class_id, day, periods):
                     bad("reassign", f"{day} {lesson.class_id} {lesson.key}", f"{lesson.key} on {day}: no new teacher",
                         f"{day} {lesson.key} 未更换任课教师")

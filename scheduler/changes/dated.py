@@ -58,6 +58,13 @@ class Dated:
                           for t, s in self.replacements.items() if s.replaced_by in self.scenario.teacher_by_id}
         # Lessons a replacement takes over are theirs from the leave date: index them under the replacement too.
         self.taken_over: dict[tuple[str, Weekday], list[tuple[LessonPlacement, date]]] = defaultdict(list)
+        # 任课调整: a class's subject taught by another teacher from a date (the latest change holds).
+        self.assigned = changes.assignments()
+        for lesson in solution.lessons:
+            if lesson.sync_role == "receiving":
+                continue
+            for change in self.assigned.get((lesson.class_id, lesson.subject), ()):
+                self.taken_over[(change.teacher, lesson.day)].append((lesson, change.date))
         for lesson in solution.lessons:
             change = self.replacements.get(lesson.teacher)
             if change is not None and lesson.sync_role != "receiving" \
@@ -126,6 +133,10 @@ class Dated:
         return False
 
     def teacher_of(self, lesson: LessonPlacement, day: date) -> str:
+        if lesson.sync_role != "receiving":
+            latest = [c for c in self.assigned.get((lesson.class_id, lesson.subject), ()) if c.date <= day]
+            if latest:
+                return latest[-1].teacher
         change = self.replacements.get(lesson.teacher)
         if change is not None and day >= change.date and lesson.subject in self.qualified.get(lesson.teacher, ()):
             return change.replaced_by or lesson.teacher
@@ -145,7 +156,8 @@ class Dated:
         follows = self.days[day].follows
         found = [lesson for lesson in self.by_teacher_day.get((teacher, follows), ())
                  if self.teacher_of(lesson, day) == teacher]
-        found += [lesson for lesson, since in self.taken_over.get((teacher, follows), ()) if day >= since]
+        found += [lesson for lesson, since in self.taken_over.get((teacher, follows), ())
+                  if day >= since and self.teacher_of(lesson, day) == teacher and lesson not in found]
         return [lesson for lesson in found if self.event_of(lesson, day) is None]
 
     def items(self, teacher: str, day: date, exclude_absent: bool = True) -> list[Item]:

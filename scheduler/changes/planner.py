@@ -325,7 +325,7 @@ class Planner:
                 resolutions.append(self._resolution(task, chosen))
                 if chosen.kind in ("substitute", "remote", "self_study") and chosen.teacher:
                     counts[chosen.teacher] = counts.get(chosen.teacher, 0) + 1
-        resolutions += self._fixed_resolutions()
+        resolutions += self._fixed_resolutions(tasks)
         plan = ChangePlan(district=self.scenario.district, status=status, objective=objective if found else None,
                           resolutions=tuple(resolutions), counts=counts, counts_before=dict(self.previous),
                           events=self.changes.events, bell_overrides=self.changes.bell_overrides)
@@ -482,9 +482,10 @@ class Planner:
                           teacher=task.absent if option.kind == "swap" else option.teacher, cause=task.cause,
                           receiving=self._receiving(lesson), reasons=option.reasons, **fields)
 
-    def _fixed_resolutions(self) -> list[Resolution]:
-        """Lessons cancelled by events, and lessons a replacement teacher takes over: no choice to make."""
+    def _fixed_resolutions(self, tasks: list[Task]) -> list[Resolution]:
+        """Lessons cancelled by events, and lessons a replacement or newly assigned teacher takes over: no choice."""
         dated, found = self.dated, []
+        absent_keys = {(t.day, t.lesson.class_id, t.lesson.key) for t in tasks}
         event_days = sorted({d for e in self.changes.events for d in e.dates if d in dated.days})
         touched = {k.id for k in self.scenario.classes
                    if any(e.touches(k.id, k.school, k.grade) for e in self.changes.events)}
@@ -501,6 +502,26 @@ class Planner:
                                             absent=lesson.teacher, period=lesson.period, length=lesson.length,
                                             start=f"{clock(window[0])}-{clock(window[1])}", cause=event.name,
                                             reasons=((f"replaced by {event.name} ({event.id})", f"因{event.name}停课"),)))
+        for (class_id, subject), changes in sorted(dated.assigned.items()):
+            for day in sorted(dated.days):
+                if day < changes[0].date:
+                    continue
+                follows = dated.days[day].follows
+                for lesson in dated.by_class_day.get((class_id, follows), ()):
+                    if lesson.subject != subject or lesson.sync_role == "receiving" or dated.event_of(lesson, day):
+                        continue
+                    by = dated.teacher_of(lesson, day)
+                    if by == lesson.teacher or (day, lesson.class_id, lesson.key) in absent_keys:
+                        continue
+                    window = dated.lesson_window(lesson, day)
+                    found.append(Resolution(date=day, week=dated.week(day), kind="reassign", key=lesson.key,
+                                            class_id=lesson.class_id, school=lesson.school, subject=lesson.subject,
+                                            absent=lesson.teacher, period=lesson.period, length=lesson.length,
+                                            start=f"{clock(window[0])}-{clock(window[1])}", teacher=by,
+                                            cause="任课调整",
+                                            reasons=((f"{_label(dated, by)} teaches {subject} in {class_id} from "
+                                                      f"{changes[0].date}", f"{_label(dated, by)}自{changes[0].date}起"
+                                                      f"任教{class_id}{subject}"),)))
         for teacher, change in sorted(dated.replacements.items()):
             by = change.replaced_by or ""
             for day in sorted(dated.days):
@@ -509,7 +530,8 @@ class Planner:
                 follows = dated.days[day].follows
                 for lesson in sorted((x for x in self.dated.solution.lessons if x.teacher == teacher and x.day == follows),
                                      key=lambda x: (x.period, x.class_id)):
-                    if dated.event_of(lesson, day) is not None or dated.teacher_of(lesson, day) != by:
+                    if dated.event_of(lesson, day) is not None or dated.teacher_of(lesson, day) != by \
+                            or (day, lesson.class_id, lesson.key) in absent_keys:
                         continue
                     window = dated.lesson_window(lesson, day)
                     found.append(Resolution(date=day, week=dated.week(day), kind="reassign", key=lesson.key,
