@@ -130,8 +130,8 @@ def changes_of(scenario: Scenario, solution: Solution, plan: ChangePlan) -> list
             feeds = (old_feeds - {absent_feed}) | {feed_id("teacher", r.teacher)}
             found.append(Change(Occurrence(uid, start, end, text, tuple(sorted(feeds)), source, r.date), feeds,
                                 {absent_feed} & old_feeds))
-            for receiving in r.receiving:
-                follower = occ.lessons.get((receiving, _receiving_key(occ, lesson, receiving)))
+            for receiving, key in zip(r.receiving, r.receiving_keys):
+                follower = occ.lessons.get((receiving, key))
                 if follower is None:
                     continue
                 f_uid = occ.uid(follower, r.date)
@@ -152,8 +152,8 @@ def changes_of(scenario: Scenario, solution: Solution, plan: ChangePlan) -> list
             feeds = (old_feeds - {absent_feed}) | ({feed_id("teacher", r.teacher)} if r.teacher else set())
             found.append(Change(Occurrence(uid, start, end, text, tuple(sorted(feeds)), source, r.date), feeds,
                                 {absent_feed} & old_feeds))
-            for receiving in r.receiving:
-                follower = occ.lessons.get((receiving, _receiving_key(occ, lesson, receiving)))
+            for receiving, key in zip(r.receiving, r.receiving_keys):
+                follower = occ.lessons.get((receiving, key))
                 if follower is not None:
                     f_start, f_end = _window_of(scenario, follower, r.date, occ)
                     f_text = _noted(occ.text(follower, r.date), "【取消】", ["授课教师缺勤，本节由本校安排自习"])
@@ -186,7 +186,7 @@ def changes_of(scenario: Scenario, solution: Solution, plan: ChangePlan) -> list
     # Bell overrides: every other lesson of those schools on those dates at its new clock time.
     resolved = {(r.date, r.class_id, r.key) for r in plan.resolutions} | \
         {(r.swap_date, r.class_id, r.swap_key) for r in plan.resolutions if r.swap_date}
-    receiving_done = {(r.date, c) for r in plan.resolutions for c in r.receiving}
+    resolved |= {(r.date, c, k) for r in plan.resolutions for c, k in zip(r.receiving, r.receiving_keys)}
     for (school, day), bells_id in sorted(occ.override.items()):
         if day not in occ.days:
             continue
@@ -194,8 +194,7 @@ def changes_of(scenario: Scenario, solution: Solution, plan: ChangePlan) -> list
         bells = scenario.bells_by_id[bells_id]
         for lesson in sorted((x for x in solution.lessons if x.school == school and x.day == follows),
                              key=lambda x: (x.class_id, x.period, x.key)):
-            if (day, lesson.class_id, lesson.key) in resolved or \
-                    (lesson.sync_role == "receiving" and (day, lesson.class_id) in receiving_done):
+            if (day, lesson.class_id, lesson.key) in resolved:
                 continue
             start, end = _window_of(scenario, lesson, day, occ)
             note = [f"作息调整：本日按{bells.name or bells.id}作息，第{lesson.period}节 {start:%H:%M}-{end:%H:%M}"]
@@ -216,14 +215,6 @@ def changes_of(scenario: Scenario, solution: Solution, plan: ChangePlan) -> list
         feeds = {feed_id("class", class_id), feed_id("school", school)}
         found.append(Change(Occurrence(uid, first, last, text, tuple(sorted(feeds)), "", day), feeds, set()))
     return found
-
-
-def _receiving_key(occ: Occurrences, teaching: LessonPlacement, receiving_class: str) -> str:
-    for (class_id, key), lesson in occ.lessons.items():
-        if class_id == receiving_class and lesson.sync == teaching.sync and lesson.day == teaching.day \
-                and lesson.sync_role == "receiving" and abs(lesson.period - teaching.period) <= 1:
-            return key
-    return ""
 
 
 def _window_of(scenario: Scenario, lesson: LessonPlacement, day: date, occ: Occurrences) -> tuple[datetime, datetime]:

@@ -216,6 +216,7 @@ class Resolution(Frozen):
     swap_start: str | None = None
     cause: str = Field(default="", description="the absence's reason, the event's name, or the leave")
     receiving: tuple[str, ...] = Field(default=(), description="receiving classes of a sync lesson that follow it")
+    receiving_keys: tuple[str, ...] = Field(default=(), description="their lessons' keys, in the same order")
     reasons: tuple[tuple[str, str], ...] = Field(default=(), description="why this choice, in English and Chinese")
 
 

@@ -563,3 +563,29 @@ def test_an_assignment_change_hands_a_class_subject_over(published, tmp_path) ->
                                        encoding="utf-8-sig")
     bad = run("substitute", str(FIXTURE), str(published), "--changes", str(changes), "--out", str(tmp_path / "o3"))
     assert bad.exit_code == 2 and "changes/staff.csv, row 2, column subjects: J05 does not teach 数学" in bad.output
+
+
+def test_a_sync_lessons_receiving_class_follows_its_cover(published, tmp_path) -> None:
+    solution = load_solution(published / "solution.json")
+    teaching = next(x for x in solution.lessons if x.sync_role == "teaching")
+    day = next(d.date for d in teaching_days(load_scenario(FIXTURE))
+               if d.follows == teaching.day and d.date >= date(2026, 11, 16))
+    changes = tmp_path / "changes"
+    changes.mkdir()
+    (changes / "absences.csv").write_text(f"teacher,dates\n{teaching.teacher},{day}\n", encoding="utf-8")
+    out = tmp_path / "out2"
+    assert run("substitute", str(FIXTURE), str(published), "--changes", str(changes), "--out", str(out)).exit_code == 0
+    plan = read_plan(out / "changes" / "plan.json")
+    cover = next(r for r in plan.resolutions if r.key == teaching.key and r.class_id == teaching.class_id)
+    receiving = next(x for x in solution.lessons if x.sync_role == "receiving" and x.sync == teaching.sync
+                     and x.day == teaching.day)
+    assert cover.receiving == (receiving.class_id,) and cover.receiving_keys == (receiving.key,)
+    manifest = json.loads((out / "feeds" / "manifest.json").read_text(encoding="utf-8"))
+    feed = next(f["file"] for f in manifest["feeds"] if f["of"] == receiving.class_id)
+    changed = [b for uid, b in events_of(out / "feeds" / feed).items()
+               if events_of(published / "feeds" / feed).get(uid) != b]
+    assert len(changed) == 1
+    name = load_scenario(FIXTURE).teacher_by_id[cover.teacher].name if cover.teacher else ""
+    text = changed[0].decode("utf-8").replace("\r\n ", "")
+    assert (name and name in text) or "自习" in text or "CANCELLED" in text
+    assert run("verify", str(FIXTURE), str(out)).exit_code == 0

@@ -96,6 +96,7 @@ class Planner:
         # The plan of the earlier runs (PUBLISHED's): each of its covers stays as it is while it is still possible.
         self.prior = {(r.date, r.class_id, r.key): r for r in (prior.resolutions if prior else ())}
         self.kept = 0
+        self.pairs = None  # feeds.events.SyncPairs, made when a sync lesson needs cover
         self.by_subject: dict[str, list[str]] = defaultdict(list)
         for teacher in self.scenario.teachers:
             for subject in teacher.subjects:
@@ -458,16 +459,19 @@ class Planner:
         return option.teacher == before.teacher
 
     # -- results ------------------------------------------------------------------------------------------
-    def _receiving(self, lesson: LessonPlacement) -> tuple[str, ...]:
-        if lesson.sync is None:
+    def _receiving(self, lesson: LessonPlacement) -> tuple[LessonPlacement, ...]:
+        """The receiving ends of the same sync occurrence (same sync lesson and day, overlapping clock times)."""
+        if lesson.sync is None or lesson.sync_role != "teaching":
             return ()
-        follows = [p for p in self.dated.solution.lessons if p.sync == lesson.sync and p.day == lesson.day
-                   and p.sync_role == "receiving" and p.teacher == lesson.teacher
-                   and p.period <= lesson.period + lesson.length and lesson.period <= p.period + p.length]
-        return tuple(sorted(p.class_id for p in follows))
+        if self.pairs is None:
+            from feeds.events import SyncPairs
+
+            self.pairs = SyncPairs(self.scenario, self.dated.solution)
+        return tuple(self.pairs.partners(lesson, "receiving"))
 
     def _resolution(self, task: Task, option: Option) -> Resolution:
         lesson, dated = task.lesson, self.dated
+        receiving = self._receiving(lesson)
         fields: dict = {}
         if option.kind == "swap" and option.partner is not None:
             other, other_day = option.partner
@@ -480,7 +484,8 @@ class Planner:
                           period=lesson.period, length=lesson.length,
                           start=f"{clock(task.window[0])}-{clock(task.window[1])}",
                           teacher=task.absent if option.kind == "swap" else option.teacher, cause=task.cause,
-                          receiving=self._receiving(lesson), reasons=option.reasons, **fields)
+                          receiving=tuple(p.class_id for p in receiving), receiving_keys=tuple(p.key for p in receiving),
+                          reasons=option.reasons, **fields)
 
     def _fixed_resolutions(self, tasks: list[Task]) -> list[Resolution]:
         """Lessons cancelled by events, and lessons a replacement or newly assigned teacher takes over: no choice."""
