@@ -388,7 +388,8 @@ def substitute_command(folder: Path, published: Path, changes: Path, out: Path, 
     if uncovered:
         click.echo(pick(f"{uncovered} lessons have no cover: the schools must arrange them (see the notices)",
                         f"{uncovered} 节无人代课：需学校另行安排（见通知）"), err=True)
-    click.echo(pick(f"written to {out}", f"已写入 {out}"))
+    click.echo(pick(f"written to {out}: notices in {out / 'changes' / 'notices'}, {report.feeds_changed} feeds updated",
+                    f"已写入 {out}：通知见 {out / 'changes' / 'notices'}，更新日历订阅 {report.feeds_changed} 个"))
 
 
 @main.command("plan-activities", help=bi(

@@ -134,7 +134,9 @@ def substitute(scenario: Scenario, published: Path, changes_folder: Path, out: P
             (target / INPUT / "changes.yaml").write_text(changes.yaml_text(), encoding="utf-8")
         extended = changes.with_arrivals(scenario)
         write_notices(extended, plan, target, teachers_too=notices_per_teacher)
-        changed = apply_plan(extended, solution, plan, out, prior=prior)
+        # A published OUT without feeds (none were written) has none to update.
+        changed = apply_plan(extended, solution, plan, out, prior=prior) \
+            if (out / "feeds" / "manifest.json").is_file() else []
     else:
         changed = []
     kinds = Counter(r.kind for r in plan.resolutions)
