@@ -32,6 +32,7 @@ from datetime import date
 
 from ortools.sat.python import cp_model
 
+from feeds.events import SyncPairs
 from models import LessonPlacement, Scenario, Solution
 from models.changes import ChangePlan, ChangeSet, Resolution
 from scheduler.changes.dated import Dated, Item, clock
@@ -96,7 +97,7 @@ class Planner:
         # The plan of the earlier runs (PUBLISHED's): each of its covers stays as it is while it is still possible.
         self.prior = {(r.date, r.class_id, r.key): r for r in (prior.resolutions if prior else ())}
         self.kept = 0
-        self.pairs = None  # feeds.events.SyncPairs, made when a sync lesson needs cover
+        self.pairs: SyncPairs | None = None  # made when a sync lesson needs cover
         self.by_subject: dict[str, list[str]] = defaultdict(list)
         for teacher in self.scenario.teachers:
             for subject in teacher.subjects:
@@ -464,15 +465,13 @@ class Planner:
         if lesson.sync is None or lesson.sync_role != "teaching":
             return ()
         if self.pairs is None:
-            from feeds.events import SyncPairs
-
             self.pairs = SyncPairs(self.scenario, self.dated.solution)
         return tuple(self.pairs.partners(lesson, "receiving"))
 
     def _resolution(self, task: Task, option: Option) -> Resolution:
         lesson, dated = task.lesson, self.dated
         receiving = self._receiving(lesson)
-        fields: dict = {}
+        fields: dict[str, object] = {}
         if option.kind == "swap" and option.partner is not None:
             other, other_day = option.partner
             there = dated.lesson_window(other, other_day)
