@@ -589,3 +589,18 @@ def test_a_sync_lessons_receiving_class_follows_its_cover(published, tmp_path) -
     text = changed[0].decode("utf-8").replace("\r\n ", "")
     assert (name and name in text) or "自习" in text or "CANCELLED" in text
     assert run("verify", str(FIXTURE), str(out)).exit_code == 0
+
+
+def test_the_pengshui_change_set_is_valid_and_says_what_the_sample_promises() -> None:
+    from models.changes import load_changes
+
+    root = Path(__file__).resolve().parent.parent / "samples" / "pengshui"
+    changes = load_changes(root / "changes", load_scenario(root))
+    week = [a for a in changes.absences if len(a.dates) == 5 and not a.periods]
+    assert len(week) == 3 and all(a.reason == "病假" for a in week)
+    assert [len(a.dates) for a in changes.absences if a not in week] == [2]
+    (exam,) = changes.events
+    assert exam.grades == (6,) and len(exam.dates) == 5
+    actions = sorted((s.action, s.teacher) for s in changes.staff)
+    assert actions == [("arrive", "PS9001"), ("leave", "PS0222")]
+    assert changes.leaves()["PS0222"].replaced_by == "PS9001"
