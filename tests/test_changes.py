@@ -105,7 +105,11 @@ def test_bad_change_input_names_file_row_and_field(published, tmp_path) -> None:
     (changes / "absences.csv").write_text("teacher,dates,periods,reason\nJ99,2026-11-02,,病假\n"
                                           "J01,2026-13-01,,病假\nJ03,2027-03-01,,病假\nJ04,2026-11-02,1-9,\n",
                                           encoding="utf-8-sig")
-    (changes / "staff.csv").write_text("action,teacher,date\nretire,J05,2026-11-16\n", encoding="utf-8")
+    (changes / "staff.csv").write_text("action,teacher,date,name,school,subjects\nretire,J05,2026-11-16,,,\n"
+                                       "arrive,J50,2026-11-16,新老师,丙校,语文\narrive,J01,2026-11-16,王芳,甲校,语文\n",
+                                       encoding="utf-8")
+    (changes / "events.csv").write_text("编号,名称,日期,学校,年级,课表\nE1,运动会,2026-10-23,甲小,4-x,\n",
+                                        encoding="utf-8")
     result = run("substitute", str(FIXTURE), str(published), "--changes", str(changes), "--out", str(tmp_path / "o"))
     assert result.exit_code == 2, result.output
     out = result.output
@@ -115,6 +119,11 @@ def test_bad_change_input_names_file_row_and_field(published, tmp_path) -> None:
     assert "changes/absences.csv, row 5, column periods: cannot read '1-9' as periods 1..7" in out
     assert "changes/staff.csv, row 2, column action: 'retire' is not a change" in out
     assert "key policy.order" in out and "teleport" in out
+    assert "changes/staff.csv, row 3, column school: '丙校' is not a school" in out
+    assert "changes/staff.csv, row 4, column teacher: J01 is already a teacher" in out
+    assert "changes/events.csv, row 2, column schools: '甲小' is not a school of the scenario" in out
+    assert "changes/events.csv, row 2, column grades: cannot read '4-x' as grades" in out
+    assert "warning: changes/events.csv, row 1, column 课表: unknown column" in out
     assert not (tmp_path / "o").exists()
     zh = CliRunner().invoke(cli.main, ["--lang", "zh", "substitute", str(FIXTURE), str(published), "--changes",
                                        str(changes), "--out", str(tmp_path / "o")])

@@ -49,7 +49,8 @@ def read_changes(folder: Path, scenario: Scenario) -> ChangeSet:
     try:
         return load_changes(folder, scenario)
     except ScenarioInvalid as err:
-        texts = ["\n".join([p.render(lang) for p in err.problems] + [tr("problems_found", lang, count=len(err.problems))])
+        errors = sum(1 for p in err.problems if p.severity == "error")
+        texts = ["\n".join([p.render(lang) for p in err.problems] + [tr("problems_found", lang, count=errors)])
                  for lang in ("en", "zh")]
         raise BadInput(*texts) from None
 
