@@ -613,3 +613,14 @@ def test_the_pengshui_change_set_is_valid_and_says_what_the_sample_promises() ->
     actions = sorted((s.action, s.teacher) for s in changes.staff)
     assert actions == [("arrive", "PS9001"), ("leave", "PS0222")]
     assert changes.leaves()["PS0222"].replaced_by == "PS9001"
+
+
+def test_out_must_be_new_or_a_tongbu_output(published, tmp_path) -> None:
+    precious = tmp_path / "documents"
+    precious.mkdir()
+    (precious / "letter.txt").write_text("keep me", encoding="utf-8")
+    result = run("substitute", str(FIXTURE), str(published), "--changes", str(FIXTURE / "changes"), "--out", str(precious))
+    assert result.exit_code == 2 and "not a tongbu output" in result.output
+    assert (precious / "letter.txt").read_text(encoding="utf-8") == "keep me"
+    same = run("substitute", str(FIXTURE), str(published), "--changes", str(FIXTURE / "changes"), "--out", str(published))
+    assert same.exit_code == 2 and "PUBLISHED itself" in same.output

@@ -91,21 +91,49 @@ def _copy(published: Path, out: Path) -> None:
                 pass
         shutil.copy2(source, target)
 
-    if out.resolve() == published.resolve():
-        return
-    if out.exists():
-        shutil.rmtree(out)
-    shutil.copytree(published, out, copy_function=link_or_copy,
-                    ignore=shutil.ignore_patterns(".parts", ".staging*"))
+    shutil.copytree(published, out, copy_function=link_or_copy, dirs_exist_ok=True,
+                    ignore=shutil.ignore_patterns(".parts", ".*staging*", ".*.old-*"))
     stale = out / CHANGES_DIR
     if stale.exists():
         shutil.rmtree(stale)
 
 
-def substitute(scenario: Scenario, published: Path, changes_folder: Path, out: Path, seed: int = 0,
-               time_limit: float = 30.0, effort: float | None = 10.0, notices_per_teacher: bool = True) -> SubstituteReport:
+def _publish(scenario: Scenario, solution: Solution, changes: ChangeSet, plan: ChangePlan, prior: ChangePlan | None,
+             chained: bool, published: Path, changes_folder: Path, out: Path, notices_per_teacher: bool) -> list[str]:
+    """Write OUT: PUBLISHED's copy with the plan, the change set, the notices and the feeds updated, built in a
+    staging folder beside OUT and renamed into place (a feed server on OUT sees the old or the new, never a mix)."""
     from feeds.changes import apply_plan
     from reports.notices import write_notices
+    from scheduler.publish import staging_folder, swap_into_place
+
+    out.parent.mkdir(parents=True, exist_ok=True)
+    if out.exists() and any(out.iterdir()) and not (out / "solution.json").is_file():
+        raise BadInput(f"{out} is not empty and not a tongbu output: choose a new folder for --out",
+                       f"{out} 不是空文件夹，也不是 tongbu 的输出：请为 --out 另选文件夹")
+    staging = staging_folder(out)
+    try:
+        _copy(published, staging)
+        target = staging / CHANGES_DIR
+        target.mkdir(parents=True, exist_ok=True)
+        (target / PLAN).write_text(plan_json(plan), encoding="utf-8")
+        if not chained:
+            shutil.copytree(change_input_folder(changes_folder), target / INPUT, dirs_exist_ok=True)
+        else:
+            (target / INPUT).mkdir()
+            (target / INPUT / "changes.yaml").write_text(changes.yaml_text(), encoding="utf-8")
+        extended = changes.with_arrivals(scenario)
+        write_notices(extended, plan, target, teachers_too=notices_per_teacher)
+        # A published OUT without feeds (none were written) has none to update.
+        changed = apply_plan(extended, solution, plan, staging, prior=prior) \
+            if (staging / "feeds" / "manifest.json").is_file() else []
+        swap_into_place(staging, out)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    return changed
+
+
+def substitute(scenario: Scenario, published: Path, changes_folder: Path, out: Path, seed: int = 0,
+               time_limit: float = 30.0, effort: float | None = 10.0, notices_per_teacher: bool = True) -> SubstituteReport:
     from scheduler.changes.planner import plan_changes
 
     began = time.perf_counter()
@@ -123,23 +151,10 @@ def substitute(scenario: Scenario, published: Path, changes_folder: Path, out: P
     # Lessons nobody can cover are published (the notices tell the schools) and reported by verify; any other
     # violation means the plan is wrong, and nothing is written.
     blocking = [v for v in violations if v.rule not in ("changes.uncovered", "changes.status")]
+    changed: list[str] = []
     if not blocking and plan.status in ("optimal", "feasible"):
-        _copy(published, out)
-        target = out / CHANGES_DIR
-        target.mkdir(parents=True, exist_ok=True)
-        (target / PLAN).write_text(plan_json(plan), encoding="utf-8")
-        if prior_changes is None:
-            shutil.copytree(change_input_folder(changes_folder), target / INPUT, dirs_exist_ok=True)
-        else:
-            (target / INPUT).mkdir()
-            (target / INPUT / "changes.yaml").write_text(changes.yaml_text(), encoding="utf-8")
-        extended = changes.with_arrivals(scenario)
-        write_notices(extended, plan, target, teachers_too=notices_per_teacher)
-        # A published OUT without feeds (none were written) has none to update.
-        changed = apply_plan(extended, solution, plan, out, prior=prior) \
-            if (out / "feeds" / "manifest.json").is_file() else []
-    else:
-        changed = []
+        changed = _publish(scenario, solution, changes, plan, prior, prior_changes is not None, published,
+                           changes_folder, out, notices_per_teacher)
     kinds = Counter(r.kind for r in plan.resolutions)
     teachers = {t for r in plan.resolutions if r.kind != "event"
                 for t in (r.absent, r.teacher, r.swap_teacher) if t}
