@@ -1,5 +1,6 @@
 # Two commands on a fresh machine with only python3:
-#   make demo   set up, then validate, solve, verify and publish the bundled Pengshui sample
+#   make demo   set up, then validate, solve, verify and publish the bundled Pengshui sample, then plan
+#               its change set (tongbu substitute) and verify that
 #   make test   set up, then run the tests
 PYTHON ?= python3
 VENV := .venv
@@ -23,6 +24,9 @@ demo: $(STAMP)
 	$(BIN)/tongbu describe $(SAMPLE)
 	$(BIN)/tongbu solve $(SAMPLE) --out $(OUT)
 	$(BIN)/tongbu verify $(SAMPLE) $(OUT)
+	if [ -d $(SAMPLE)/changes ]; then \
+		$(BIN)/tongbu substitute $(SAMPLE) $(OUT) --changes $(SAMPLE)/changes --out $(OUT)-changed && \
+		$(BIN)/tongbu verify $(SAMPLE) $(OUT)-changed; fi
 
 test: $(STAMP)
 	$(BIN)/python -m pytest

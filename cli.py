@@ -373,6 +373,47 @@ def verify(folder: Path, out: Path) -> None:
         sys.exit(EXIT_VIOLATIONS)
 
 
+@main.command("substitute", help=bi(
+    "Plan covers for a change set (absences, events, staff changes) on the timetable published in PUBLISHED: "
+    "substitutes, remote delivery, swaps or supervised self-study, chosen together by CP-SAT; checked, then "
+    "written to OUT with change notices per school and teacher and the feeds updated in place.",
+    "按变动（缺勤、活动、人员调动）为 PUBLISHED 中已发布的课表安排代课：本校代课、专递课堂、调课或自习看班，由 CP-SAT "
+    "统一求解；核验后写入 OUT，附各校与各教师的调课/代课通知，并就地更新日历订阅。"))
+@click.argument("folder", type=click.Path(path_type=Path))
+@click.argument("published", type=click.Path(path_type=Path))
+@option("--changes", "changes", type=click.Path(path_type=Path), required=True,
+        help=bi("the changes/ folder (changes.yaml, absences.csv, events.csv, staff.csv)",
+                "变动文件夹 changes/（changes.yaml、absences.csv、events.csv、staff.csv）"))
+@option("--out", "out", type=click.Path(path_type=Path), required=True, help=bi("output folder", "输出文件夹"))
+@option("--seed", type=int, default=0, show_default=True, help=bi("random seed", "随机种子"))
+@option("--time-limit", type=float, default=60.0, show_default=True,
+        help=bi("seconds on the clock for the cover model", "代课模型的求解时限（秒）"))
+@option("--effort", type=float, default=10.0, show_default=True,
+        help=bi("solver effort (CP-SAT deterministic seconds): the same input and effort give the same plan",
+                "求解工作量（CP-SAT 确定性秒数）：相同输入与工作量得到相同方案"))
+def substitute_command(folder: Path, published: Path, changes: Path, out: Path, seed: int, time_limit: float,
+                       effort: float) -> None:
+    from models.changes import KIND_NAMES
+    from scheduler.service import substitute_folder
+
+    report = substitute_folder(folder, published, changes, out, seed=seed, time_limit=time_limit, effort=effort)
+    kinds = ", ".join(f"{KIND_NAMES[k][0]} {n}" for k, n in report.kinds.items())
+    kinds_zh = "，".join(f"{KIND_NAMES[k][1]} {n}" for k, n in report.kinds.items())
+    click.echo(pick(f"{report.tasks} lessons to cover ({report.plan.status}); {kinds}; {report.teachers_affected} "
+                    f"teachers affected; plan in {report.plan_seconds:.1f} s, all in {report.total_seconds:.1f} s",
+                    f"需安排 {report.tasks} 节（{STATUS_ZH.get(report.plan.status, report.plan.status)}）；{kinds_zh}；"
+                    f"涉及教师 {report.teachers_affected} 人；求解 {report.plan_seconds:.1f} 秒，共 {report.total_seconds:.1f} 秒"))
+    if report.kept:
+        click.echo(pick(f"{report.kept} covers of the earlier runs kept as published",
+                        f"保留此前已发布的代课安排 {report.kept} 节"))
+    uncovered = report.kinds.get("uncovered", 0)
+    if uncovered:
+        click.echo(pick(f"{uncovered} lessons have no cover: the schools must arrange them (see the notices)",
+                        f"{uncovered} 节无人代课：需学校另行安排（见通知）"), err=True)
+    click.echo(pick(f"written to {out}: notices in {out / 'changes' / 'notices'}, {report.feeds_changed} feeds updated",
+                    f"已写入 {out}：通知见 {out / 'changes' / 'notices'}，更新日历订阅 {report.feeds_changed} 个"))
+
+
 @main.command("plan-activities", help=bi(
     "Plan the consortium activities (meetings, demonstration lessons...) of the term around the published "
     "timetable in OUT; writes OUT/activities and adds them to the calendar feeds.",
@@ -450,7 +491,7 @@ def draw_command(folder: Path, out: Path, activity: str, seed: str) -> None:
 @option("--time-limit", type=float, default=1800.0, show_default=True,
         help=bi("seconds on the clock for the whole command (a safety cap; a plan it cuts short may differ "
                 "from run to run)", "整个命令的时钟秒数上限（安全上限；被它中止的搜索所得计划可能每次不同）"))
-@option("--quiet", is_flag=True, help=bi("no progress lines on stderr", "不在 stderr 输出进度"))
+@option("--quiet", is_flag=True, help=bi("no progress lines on stderr", "不在标准错误输出显示进度"))
 def plan_exchange_command(folder: Path, years: int, out: Path, seed: int, effort: float, time_limit: float,
                           quiet: bool) -> None:
     from scheduler.exchange import ExchangeInputError, publish_plan

@@ -54,8 +54,10 @@ def _local(value: str) -> datetime:
 
 
 def read_events(data: bytes) -> list[PageEvent]:
-    """Every VEVENT of a feed, in the feed's order (by start). The texts of a weekly lesson repeat on
-    every date, so each distinct value is unescaped (and each time parsed) once."""
+    """Every VEVENT of a feed, by start. The texts of a weekly lesson repeat on every date, so each distinct
+    value is unescaped (and each time parsed) once. Cancelled events (``STATUS:CANCELLED``, a lesson a change
+    replaced: feeds/changes.py) are left out, as calendars leave them out; a changed feed has its changed and
+    added events where they were or at its end, so the events are sorted (already sorted: linear)."""
     events: list[PageEvent] = []
     current: dict[str, str] | None = None
     texts: dict[str, str] = {}
@@ -80,6 +82,9 @@ def read_events(data: bytes) -> list[PageEvent]:
         if line == "BEGIN:VEVENT":
             current = {}
         elif line == "END:VEVENT" and current is not None:
+            if current.get("STATUS") == "CANCELLED":
+                current = None
+                continue
             raw = current.get("CATEGORIES", "")
             if raw not in categories:
                 categories[raw] = tuple(unescape(c) for c in _UNESCAPED_COMMA.split(raw) if c)
@@ -92,4 +97,5 @@ def read_events(data: bytes) -> list[PageEvent]:
             if colon > 0:
                 semicolon = line.find(";", 0, colon)
                 current[line[:semicolon if semicolon > 0 else colon]] = line[colon + 1:]
+    events.sort(key=lambda e: (e.start, e.end))
     return events

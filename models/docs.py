@@ -13,6 +13,7 @@ from pydantic import BaseModel
 from models.bells import BellSchedule, BellSeason
 from models.calendar import MakeupDay, TermCalendar
 from models.curriculum import Subject
+from models.cover_policy import ChangePolicy
 from models.later import ActivityRule, ExchangePolicy, ItinerantPost
 from models.preferences import QualityRules, SoftWeights
 from models.school import Consortium
@@ -35,6 +36,8 @@ YAML_SECTIONS: tuple[tuple[str, type[BaseModel], bool, str], ...] = (
     ("itinerant_posts", ItinerantPost, True, "itinerant teachers (走教): who may travel to which schools, within which limits"),
     ("activities", ActivityRule, True, "kept for consortium activities (read, not yet solved)"),
     ("exchange", ExchangePolicy, False, "kept for the exchange-rotation policy (read, not yet solved)"),
+    ("substitution", ChangePolicy, False, "how tongbu substitute covers lessons (代课/调课): the order of preference "
+                                          "and the extra load; a change set's changes.yaml policy: overrides it"),
 )
 OTHER_KEYS: tuple[tuple[str, str], ...] = (
     ("district", "the county's name, shown in reports (default: the folder's name)"),
@@ -127,6 +130,9 @@ def format_markdown() -> str:
     lines.append("")
     for section in YAML_SECTIONS:
         lines += section_markdown(*section)
+    from models.changes import changes_markdown
+
+    lines += changes_markdown()
     return "\n".join(lines).rstrip("\n") + "\n"
 
 

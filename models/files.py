@@ -29,6 +29,7 @@ from models.calendar import MakeupDay, TermCalendar
 from models.cells import csv_bytes, safe_row, unescape_cell, workbook_bytes
 from models.curriculum import CurriculumEntry, Subject
 from models.enums import Weekday
+from models.cover_policy import ChangePolicy
 from models.later import ActivityRule, ExchangePolicy, ItinerantPost
 from models.pacing import PacingRow
 from models.preferences import QualityRules, SoftWeights
@@ -1062,6 +1063,7 @@ def read_scenario_folder(folder: Path) -> Loaded:
     posts = read_simple_list(reader, config.get("itinerant_posts"), "itinerant_posts", ItinerantPost)
     activities = read_simple_list(reader, config.get("activities"), "activities", ActivityRule)
     exchange = read_settings(reader, config.get("exchange"), "exchange", ExchangePolicy)
+    substitution = read_settings(reader, config.get("substitution"), "substitution", ChangePolicy)
     not_imported = tuple(str(x) for x in reader.as_list(config.get("not_imported"), "not_imported", "[…]"))
     imported_from = config.get("imported_from")
     from models.explicit_files import read_explicit
@@ -1106,7 +1108,7 @@ def read_scenario_folder(folder: Path) -> Loaded:
             rooms=tuple(_unique(r for _, r in rooms)), travel=TravelTimes(edges=tuple(e for _, e in travel)),
             sync_lessons=tuple(_unique(s for _, s in syncs)), research_blocks=tuple(_unique(r for _, r in research)),
             pacing=tuple(p for _, p in pacing), weights=weights, quality=quality, itinerant_posts=tuple(posts),
-            activities=tuple(activities), exchange=exchange,
+            activities=tuple(activities), exchange=exchange, substitution=substitution,
             imported_from=None if imported_from is None else str(imported_from), not_imported=not_imported,
             explicit=explicit))
     return Loaded(scenario, reader.problems, rows, files, reader.yaml_root,
@@ -1224,6 +1226,8 @@ def scenario_yaml(scenario: Scenario) -> dict[str, Any]:
         data["activities"] = [a.model_dump(mode="json") for a in scenario.activities]
     if scenario.exchange != ExchangePolicy():
         data["exchange"] = scenario.exchange.model_dump(mode="json")
+    if scenario.substitution != ChangePolicy():
+        data["substitution"] = scenario.substitution.model_dump(mode="json")
     if scenario.imported_from:
         data["imported_from"] = scenario.imported_from
         data["not_imported"] = list(scenario.not_imported)

@@ -10,6 +10,8 @@ import locale
 import os
 
 CATALOGUE: dict[str, tuple[str, str]] = {
+    # a change set (models/changes.py): its messages are made there in both languages
+    "changes": ("{en}", "{zh}"),
     # files and tables
     "no_folder": ("folder {path} does not exist", "文件夹 {path} 不存在"),
     "no_yaml": ("{path} is missing: every scenario folder has a scenario.yaml (tongbu init DIR writes one)",

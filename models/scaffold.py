@@ -58,4 +58,7 @@ def write_scaffold(folder: Path) -> list[Path]:
     write_yaml(scaffold_yaml(), yaml_path)
     sheets = {t.name: [[c.name for c in t.columns]] + [list(r) for r in t.examples] for t in TABLES}
     write_workbook(sheets, book_path)
-    return [yaml_path, book_path]
+    from models.changes import write_template
+
+    # The change set of the term (代课/调课, ``tongbu substitute``): a template beside the scenario.
+    return [yaml_path, book_path, *write_template(folder)]

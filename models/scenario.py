@@ -13,6 +13,7 @@ from models.calendar import TermCalendar
 from models.curriculum import CurriculumEntry, Subject
 from models.enums import Stage
 from models.explicit import ExplicitTimetable
+from models.cover_policy import ChangePolicy
 from models.later import ActivityRule, ExchangePolicy, ItinerantPost
 from models.pacing import PacingRow
 from models.preferences import QualityRules, SoftWeights
@@ -52,6 +53,8 @@ class Scenario(Frozen):
     itinerant_posts: tuple[ItinerantPost, ...] = ()
     activities: tuple[ActivityRule, ...] = ()
     exchange: ExchangePolicy = ExchangePolicy()
+    #: How tongbu substitute covers lessons (代课/调课); a change set's policy may override it.
+    substitution: ChangePolicy = ChangePolicy()
     imported_from: str | None = Field(default=None, description="e.g. a FET file, when the scenario was imported")
     not_imported: tuple[str, ...] = Field(default=(), description="what an import left out, kind and count")
     # Activities given one by one (an imported FET file); None for a curriculum-driven scenario.

@@ -587,7 +587,22 @@ def validate_folder(folder: Path) -> tuple[Scenario | None, list[Problem]]:
         check_pacing(checker)
         problems += checker.problems
         problems += term_problems(loaded.scenario, loaded)
+        problems += change_problems(Path(folder), loaded.scenario)
     return loaded.scenario, sorted_problems(problems)
+
+
+def change_problems(folder: Path, scenario: Scenario) -> list[Problem]:
+    """The problems of the folder's change set (``changes/``, for tongbu substitute), when it has one."""
+    from models.changes import CHANGES_DIR, load_changes
+    from models.problems import ScenarioInvalid
+
+    if not (folder / CHANGES_DIR).is_dir():
+        return []
+    try:
+        load_changes(folder / CHANGES_DIR, scenario)
+    except ScenarioInvalid as err:
+        return list(err.problems)
+    return []
 
 
 def term_problems(scenario: Scenario, loaded: Loaded | None = None) -> list[Problem]:

@@ -16,7 +16,7 @@ from typing import Any
 from constraints.checks import Violation, load_solution, verify
 from constraints.checks.quality import check_report
 from models import Scenario, Solution
-from models.errors import BadInput, Impossible, ViolationsFound
+from models.errors import BadInput, Impossible, NotFoundInTime, ViolationsFound
 from models.files import load_scenario
 from models.messages import tr
 from models.problems import ScenarioInvalid
@@ -289,7 +289,42 @@ def verify_folder(folder: Path, out: Path) -> list[Violation]:
         # The activity calendar published with the timetable: fairness bounds, clashes, double bookings.
         violations += [Violation("activities", "", en, zh)
                        for en, zh in check_activities(scenario, solution, read_plan(out))]
+    if (out / "changes" / "plan.json").is_file():
+        from scheduler.changes.publish import verify_changes
+
+        # Changes during the term: the timetable with the change plan applied, on every date it touches.
+        violations += verify_changes(scenario, out)
     return violations
+
+
+# -- changes during the term ----------------------------------------------------------------------------
+def substitute_folder(folder: Path, published: Path, changes: Path, out: Path, seed: int = 0,
+                      time_limit: float = 30.0, effort: float | None = 10.0) -> Any:
+    """``tongbu substitute``: covers for every lesson a change set touches, checked, then written to OUT
+    (notices, plan, feeds updated in place). Raises :class:`ViolationsFound` when the independent check
+    rejects the plan (nothing is written)."""
+    from scheduler.changes import substitute
+
+    scenario = load(folder)
+    published_solution(published)
+    if out.resolve() == published.resolve():
+        raise BadInput(f"--out {out} is PUBLISHED itself: give a new folder (PUBLISHED stays as it is; serve OUT afterwards)",
+                       f"--out {out} 就是 PUBLISHED：请给出新的文件夹（PUBLISHED 保持不变；之后发布 OUT）")
+    if not changes.exists():
+        raise BadInput(f"{changes} does not exist: give the changes/ folder (tongbu init writes a template)",
+                       f"{changes} 不存在：请给出 changes/ 文件夹（tongbu init 会生成模板）")
+    try:
+        report = substitute(scenario, published, changes, out, seed=seed, time_limit=time_limit, effort=effort)
+    except TermDataMissing as err:
+        _feeds_writable(err)
+        raise
+    if report.plan.status not in ("optimal", "feasible"):
+        raise NotFoundInTime(f"no cover plan found in the time given (status {report.plan.status}): try a larger "
+                             "--time-limit or --effort", f"在给定时间内未找到代课方案（状态 {report.plan.status}）："
+                             "请加大 --time-limit 或 --effort")
+    if report.violations:
+        raise _violations(report.violations)
+    return report
 
 
 # -- activities on a published timetable ------------------------------------------------------------------

@@ -7,7 +7,7 @@ from click.testing import CliRunner
 import cli
 
 COMMANDS = ("validate", "describe", "init", "schema", "solve", "verify", "plan-activities", "draw", "plan-exchange",
-            "verify-plan", "serve", "tokens")
+            "verify-plan", "serve", "tokens", "substitute")
 
 
 def test_help_lists_every_command_with_one_line_each() -> None:

@@ -22,7 +22,7 @@ ALLOWED = {
     "CSV", "XLSX", "xlsx", "YAML", "yaml", "Excel", "WPS", "UTF", "Dask", "TONGBU", "DASK", "tcp", "webcal",
     "https", "http", "Ctrl", "sha", "ADDRESS", "FOLDER", "OUT", "PATH", "FLOAT", "INTEGER", "TEXT", "FILE",
     "FEEDS", "ACTIVITY", "RULE", "en", "zh", "sync", "remote", "iCalendar", "HTML", "PDF", "BOM", "HOST", "PORT",
-    "BASE", "URL", "DIR", "CP", "SAT",
+    "BASE", "URL", "DIR", "CP", "SAT", "substitute", "PUBLISHED",
 }
 
 
