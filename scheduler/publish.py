@@ -120,6 +120,8 @@ def publish_solution(scenario: Scenario, result: Any, scenario_folder: Path, out
         write_outputs(scenario, result, staging, previous, activities, pacing)
         if kept_from is not None:
             write_moves(scenario, kept_from, solution, result.kept_schools, staging)
+            # The timetable it was kept from, so `tongbu verify` can recount moved.csv on its own.
+            (staging / PREVIOUS_SOLUTION_FILE).write_text(solution_json(kept_from), encoding="utf-8")
         if (staging / "quality.json").is_file():
             # The quality report and the solver's penalties, recounted as `tongbu verify` will.
             from constraints.checks.quality import check_report
@@ -136,6 +138,7 @@ def publish_solution(scenario: Scenario, result: Any, scenario_folder: Path, out
 
 
 MOVES_FILE = "moved.csv"
+PREVIOUS_SOLUTION_FILE = "previous_solution.json"
 
 
 def write_moves(scenario: Scenario, previous: Solution, solution: Solution, kept: tuple[str, ...], folder: Path) -> None:

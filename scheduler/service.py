@@ -289,6 +289,12 @@ def verify_folder(folder: Path, out: Path) -> list[Violation]:
         # The activity calendar published with the timetable: fairness bounds, clashes, double bookings.
         violations += [Violation("activities", "", en, zh)
                        for en, zh in check_activities(scenario, solution, read_plan(out))]
+    if (out / "previous_solution.json").is_file() and (out / "moved.csv").is_file():
+        from constraints.checks.stability import check_moves_report
+
+        # A minimal-change solve: moved.csv recounted, and the schools it says were kept unchanged.
+        violations += check_moves_report(scenario, load_solution(out / "previous_solution.json"), solution,
+                                         (out / "moved.csv").read_text(encoding="utf-8-sig"))
     if (out / "changes" / "plan.json").is_file():
         from scheduler.changes.publish import verify_changes
 

@@ -20,7 +20,7 @@ from test_solver_scenarios import county_scenario
 @pytest.fixture(scope="module")
 def published():
     scenario = county_scenario(consortia=1, villages=2)
-    result = solve_scenario(scenario, effort=6, seed=0, workers=2)
+    result = solve_scenario(scenario, effort=4, seed=0, workers=2)
     assert result.solution is not None and not verify(scenario, result.solution)
     return scenario, result.solution
 
@@ -39,7 +39,7 @@ def test_a_teachers_new_training_morning_moves_few_lessons(published) -> None:
     scenario, before = published
     changed, victim = _monday_morning_training(scenario)
     assert any(x.teacher == victim and x.day == Weekday.MON and x.period <= 4 for x in before.lessons)
-    result = solve_scenario(changed, effort=6, seed=0, workers=2, previous=before)
+    result = solve_scenario(changed, effort=4, seed=0, workers=2, previous=before)
     after = result.solution
     assert after is not None and verify(changed, after) == []
     assert not any(x.teacher == victim and x.day == Weekday.MON and x.period <= 4 for x in after.lessons)
@@ -74,3 +74,33 @@ def test_previous_without_a_solution_is_bad_input(tmp_path: Path) -> None:
                                 "--previous", str(tmp_path / "empty")])
     assert done.exit_code == 2, done.output
     assert "solution.json" in done.output and "Traceback" not in done.output
+
+
+def test_cli_publishes_moved_csv_that_verify_recounts(published, tmp_path: Path) -> None:
+    """`tongbu solve --previous` on a scenario folder, then `tongbu verify`: moved.csv is recounted from
+    the two timetables; a moved.csv that misstates a figure or hides a moved lesson is a violation."""
+    from models.files import write_scenario
+    from models.solution import solution_json
+
+    scenario, before = published
+    changed, _victim = _monday_morning_training(scenario)
+    write_scenario(changed, tmp_path / "county")
+    (tmp_path / "old").mkdir()
+    (tmp_path / "old" / "solution.json").write_text(solution_json(before), encoding="utf-8")
+    runner = CliRunner()
+    done = runner.invoke(main, ["--lang", "en", "solve", str(tmp_path / "county"), "--out", str(tmp_path / "new"),
+                                "--previous", str(tmp_path / "old"), "--effort", "4", "--quiet"])
+    assert done.exit_code == 0, done.output
+    assert "kept the published timetable:" in done.output
+    checked = runner.invoke(main, ["--lang", "en", "verify", str(tmp_path / "county"), str(tmp_path / "new")])
+    assert checked.exit_code == 0, checked.output
+    moved = tmp_path / "new" / "moved.csv"
+    lines = moved.read_text(encoding="utf-8-sig").splitlines()
+    changed_row = next(i for i, line in enumerate(lines[1:], 1)
+                       if int(line.split(",")[3]) + int(line.split(",")[4]) > 0)
+    cells = lines[changed_row].split(",")
+    cells[7] = "是 yes"  # claim the changed school was kept as published
+    lines[changed_row] = ",".join(cells)
+    moved.write_text("\n".join(lines) + "\n", encoding="utf-8-sig")
+    tampered = runner.invoke(main, ["--lang", "en", "verify", str(tmp_path / "county"), str(tmp_path / "new")])
+    assert tampered.exit_code == 1 and "was to keep its published timetable" in tampered.output, tampered.output

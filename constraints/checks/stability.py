@@ -10,6 +10,8 @@ is a violation.
 
 from __future__ import annotations
 
+import csv
+import io
 from collections import defaultdict
 from dataclasses import dataclass
 
@@ -88,3 +90,26 @@ def check_kept(scenario: Scenario, previous: Solution, solution: Solution, kept:
                                    f"but {changed} lesson(s) differ", f"{names.get(school, school)} 应保持已发布课表，"
                                    f"但有 {changed} 节课不同"))
     return found
+
+
+def check_moves_report(scenario: Scenario, previous: Solution, solution: Solution, moved_csv: str) -> list[Violation]:
+    """OUT/moved.csv against a recount from the two timetables, and its kept schools unchanged."""
+    rows = list(csv.reader(io.StringIO(moved_csv)))[1:]
+    by_name = {s.name: s.id for s in scenario.schools}
+    mine = {m.school: m for m in moves_by_school(scenario, previous, solution)}
+    found: list[Violation] = []
+    kept = []
+    for row in rows:
+        school = by_name.get(row[0]) if row else None
+        if school is None or len(row) < 8:
+            found.append(Violation(FAMILY, row[0] if row else "", f"moved.csv: a row that names no school of the "
+                                   f"scenario: {row}", f"moved.csv：该行不是方案中的学校：{row}"))
+            continue
+        m = mine[school]
+        figures = [m.lessons, m.stayed, m.moved_period, m.moved_day, m.classes_affected, m.teachers_affected]
+        if [int(x) for x in row[1:7]] != figures:
+            found.append(Violation(FAMILY, school, f"moved.csv says {row[0]}: {row[1:7]}, the timetables give {figures}",
+                                   f"moved.csv 中 {row[0]} 为 {row[1:7]}，按两份课表应为 {figures}"))
+        if row[7].startswith("是"):
+            kept.append(school)
+    return found + check_kept(scenario, previous, solution, tuple(kept))
