@@ -8,6 +8,7 @@ from datetime import date
 
 import pytest
 
+from models.status import Status
 from scheduler.activities import (
     ActivitySpec, DrawError, RulesInvalid, activity_events, check_activities, draw, load_activity_rules,
     plan_activities, read_plan, write_activity_outputs,
@@ -201,4 +202,4 @@ def test_unreachable_window_is_reported():
     rule = ActivitySpec(id="m", consortium="A", kind="joint_meeting", count=1, weekdays=("tue",), time="14:00-14:40",
                         minutes=40, host="chair_school")
     plan = plan_activities(s, solution(s), (rule,), time_limit=1)
-    assert plan.status == "INFEASIBLE" and "no date" in plan.problems[0][0]
+    assert plan.status == Status.INFEASIBLE and "no date" in plan.problems[0][0]
