@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections import defaultdict
 
 from constraints.checks import Violation
+from constraints.checks._common import idle_periods
 from models import Scenario, Solution
 from models.explicit import ExplicitTimetable, TimeRule
 
@@ -201,7 +202,7 @@ def _resource_rule(tt: ExplicitTimetable, rule: TimeRule, busy: dict[int, set[in
         for d in days:
             counted = _counted(tt, d, off, breaks)
             taken = [i for i, h in enumerate(counted) if h in busy.get(d, ())]
-            gaps[d] = (taken[-1] - taken[0] + 1 - len(taken)) if taken else 0
+            gaps[d] = idle_periods(taken)
         if kind.endswith("PerDay"):
             return [(f"{gaps[d]} gaps on {tt.days[d]}, more than {value}", f"{tt.days[d]} 有 {gaps[d]} 个空节，多于 {value} 个")
                     for d in days if gaps[d] > value]

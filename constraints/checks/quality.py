@@ -13,6 +13,7 @@ import math
 from collections import Counter, defaultdict
 
 from constraints.checks import Violation
+from constraints.checks._common import idle_periods
 from constraints.checks.explicit import broken_weights
 from models import Scenario, Solution
 
@@ -78,7 +79,7 @@ def _teacher_gaps(solution: Solution) -> int:
     for lesson in solution.lessons:
         if lesson.sync_role != "receiving":
             taught[(lesson.teacher, lesson.day.index)].update(lesson.periods())
-    return sum(max(p) - min(p) + 1 - len(p) for p in taught.values())
+    return sum(idle_periods(p) for p in taught.values())
 
 
 def _daily_imbalance(scenario: Scenario, solution: Solution) -> int:
@@ -151,9 +152,8 @@ def _recount(scenario: Scenario, solution: Solution) -> dict[str, dict[str, int]
             if not grid:
                 continue
             row["class_days"] += 1
-            first, last = min(grid), max(grid)
-            row["holes"] += sum(1 for p in range(first, last + 1) if p not in grid)
-            row["late_starts"] += first != 1
+            row["holes"] += idle_periods(grid)
+            row["late_starts"] += min(grid) != 1
             for p, subject in grid.items():
                 if subject in core:
                     row["core_lessons"] += 1
@@ -190,7 +190,7 @@ def _teacher_rows(scenario: Scenario, solution: Solution) -> dict[str, dict[str,
     for teacher, days in busy.items():
         row = dict.fromkeys(FIGURES, 0)
         row["teacher_days"] = len(days)
-        row["teacher_gaps"] = sum(len(range(min(p), max(p) + 1)) - len(p) for p in days.values())
+        row["teacher_gaps"] = sum(idle_periods(p) for p in days.values())
         row["wishes_missed"] = misses[teacher]
         rows[teacher] = row
     return rows
