@@ -1,4 +1,6 @@
-"""Checks of a timetable of explicit activities (an imported FET file) against every imported hard rule.
+"""The ``rules`` family (FET's time constraints, constraints/rules.py) over an imported file's timetable: every
+activity placed once without clashes (BasicCompulsoryTime), every hard rule kept (``check``), and the weights
+of the broken weighted rules (``penalties``).
 
 Plain Python over the written solution: each lesson's key ``A<id>`` names its activity, its day and
 period say where it starts. Nothing here comes from the solver side (``scheduler``,
@@ -254,3 +256,8 @@ def check(scenario: Scenario, solution: Solution) -> list[Violation]:
             out.append(_v(rule.kind, where, f"{rule.kind} ({where}): {problem[0]}",
                           f"{rule.kind}（time_constraints.csv 第 {number + 1} 行）：{problem[1]}"))
     return out
+
+
+def penalties(scenario: Scenario, solution: Solution) -> dict[str, int]:
+    """The family's penalty: the weights of the weighted rules the timetable breaks."""
+    return {"rules": broken_weights(scenario, solution)}
