@@ -9,27 +9,13 @@ the checks must be able to catch a bug in the model.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
 from types import ModuleType
 
 from models import Scenario, Solution
+from models.violation import Violation
 
-
-@dataclass(frozen=True)
-class Violation:
-    """One broken requirement: a rule id, the place in the user's words, and the message in both languages."""
-
-    rule: str
-    where: str
-    en: str
-    zh: str
-
-    def text(self, lang: str) -> str:
-        return self.zh if lang.lower().startswith("zh") else self.en
-
-
-# Imported after Violation: the check modules import it from here.
+# Imported after Violation: the check modules import it from here (it is models.violation.Violation).
 from constraints.checks import (
     assignment,
     availability,

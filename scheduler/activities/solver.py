@@ -29,14 +29,14 @@ from datetime import date
 
 from ortools.sat.python import cp_model
 
+from models.activity_plan import ActivityPlan, PlannedActivity
+from models.activity_rules import ActivitySpec
 from models.enums import Weekday
+from models.rotation import Rotation, RotationState, advance
 from models.scenario import Scenario
 from models.solution import LessonPlacement, Solution
 from models.status import Status
 from scheduler.activities.context import ActivityContext, OccurrenceSlot
-from scheduler.activities.plan import ActivityPlan, PlannedActivity
-from scheduler.activities.rules import ActivitySpec
-from scheduler.activities.state import Rotation, RotationState, advance
 from scheduler.cpsat import make_solver, status_of
 
 MAX_CANDIDATES = 400

@@ -18,10 +18,10 @@ import html
 from datetime import datetime
 from pathlib import Path
 
+from models.activity_plan import ActivityPlan, PlannedActivity, name_of, plan_json
+from models.activity_rules import KINDS
 from models.cells import csv_bytes as table_csv
-from scheduler.activities.plan import ActivityPlan, PlannedActivity, name_of, plan_json
-from scheduler.activities.rules import KINDS
-from scheduler.activities.state import state_text
+from models.rotation import state_text
 
 WEEKDAY_ZH = "一二三四五六日"
 MODE_ZH = {"in_person": "线下", "online": "线上", "sync": "同步课堂", "remote": "专递课堂"}

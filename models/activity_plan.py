@@ -8,9 +8,9 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from models.activity_rules import ActivitySpec
+from models.rotation import RotationState
 from models.status import Status
-from scheduler.activities.rules import ActivitySpec
-from scheduler.activities.state import RotationState
 
 
 def clock(minute: int) -> str:
