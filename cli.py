@@ -401,30 +401,37 @@ def draw_command(folder: Path, out: Path, activity: str, seed: str) -> None:
 
 @main.command("plan-exchange", help=bi(
     "Plan teacher exchange rotation (交流轮岗) over N school years: who goes where, meeting the policy ratios; "
-    "writes the plan, summaries, notifications and one scenario per year to OUT.",
-    "制订 N 个学年的教师交流轮岗计划：谁在哪一年去哪所学校，满足政策比例；输出计划、汇总、通知名单和每学年的方案。"))
+    "writes the plan, summaries, notifications and one scenario per year to OUT, only once the plan check "
+    "(verify-plan) and the checks tongbu solve runs first accept them. Exit 3: proven impossible; exit 4: "
+    "no such plan found within --effort and --time-limit (one may exist).",
+    "制订 N 个学年的教师交流轮岗计划：谁在哪一年去哪所学校，满足政策比例；计划通过核验（verify-plan）和 tongbu solve "
+    "的排课前检查后，才输出计划、汇总、通知名单和每学年的方案。退出码 3：已证明不可能；4：在 --effort 和 --time-limit "
+    "内未找到（可能存在）。"))
 @click.argument("folder", type=click.Path(path_type=Path))
 @option("--years", type=int, default=3, show_default=True, help=bi("school years to plan", "规划学年数"))
 @option("--out", "out", type=click.Path(path_type=Path), required=True, help=bi("output folder", "输出文件夹"))
 @option("--seed", type=int, default=0, show_default=True, help=bi("random seed", "随机种子"))
-@option("--time-limit", type=float, default=60.0, show_default=True, help=bi("planner effort", "求解时长"))
-def plan_exchange_command(folder: Path, years: int, out: Path, seed: int, time_limit: float) -> None:
-    from scheduler.exchange import ExchangeInputError, plan_exchange, write_plan
+@option("--effort", type=float, default=60.0, show_default=True,
+        help=bi("search effort in deterministic units (CP-SAT deterministic time, shared by the consortia): the "
+                "same input, seed and effort give the same plan on any machine",
+                "搜索计算量（CP-SAT 确定性时间，由各共同体分摊）：相同输入、随机种子和计算量在任何机器上得到相同计划"))
+@option("--time-limit", type=float, default=1800.0, show_default=True,
+        help=bi("seconds on the clock for the whole command (a safety cap; a plan it cuts short may differ "
+                "from run to run)", "整个命令的时钟秒数上限（安全上限；被它中止的搜索所得计划可能每次不同）"))
+@option("--quiet", is_flag=True, help=bi("no progress lines on stderr", "不在 stderr 输出进度"))
+def plan_exchange_command(folder: Path, years: int, out: Path, seed: int, effort: float, time_limit: float,
+                          quiet: bool) -> None:
+    from scheduler.exchange import ExchangeInputError, publish_plan
 
     _load(folder)
     try:
-        plan = plan_exchange(folder, years, seed=seed, time_limit=time_limit)
+        result = publish_plan(folder, years, out, seed=seed, effort=effort, time_limit=time_limit,
+                              progress=None if quiet else lambda en, zh: click.echo(pick(en, zh), err=True))
     except ExchangeInputError as err:
-        lines = [p.render() for p in err.problems]
-        raise UserError("\n".join(lines)) from None
-    write_plan(plan, out)
-    explanation = list(plan.explanation)
-    if plan.status not in ("optimal", "feasible"):
-        lines = [pick("No exchange plan meets the policy:", "没有满足政策的交流计划：")]
-        lines += ["  - " + pick(en, zh) for en, zh in explanation]
-        click.echo("\n".join(lines), err=True)
-        sys.exit(EXIT_INFEASIBLE)
-    click.echo(pick(f"exchange plan ({plan.status}) written to {out}", f"交流计划（{plan.status}）已写入 {out}"))
+        raise UserError("\n".join(p.render() for p in err.problems)) from None
+    click.echo("\n".join(pick(en, zh) for en, zh in result.messages), err=result.exit_code != 0)
+    if result.exit_code:
+        sys.exit(result.exit_code)
 
 
 @main.command("verify-plan", help=bi("Check an exchange plan in OUT against the policy of the scenario; exit 1 on violations.",

@@ -37,7 +37,7 @@ def write_rows(path: Path, records: list[dict[str, str]]) -> None:
 def school_plan(tmp_path_factory) -> tuple[Path, Path]:
     base = tmp_path_factory.mktemp("school")
     folder = write_folder(base / "scenario", SCHOOL)
-    plan = plan_exchange(folder, 3, time_limit=10)
+    plan = plan_exchange(folder, 3, effort=10)
     assert plan.status == "optimal"
     write_plan(plan, base / "out")
     return folder, base / "out"
@@ -45,7 +45,7 @@ def school_plan(tmp_path_factory) -> tuple[Path, Path]:
 
 def test_consortium_plan_meets_ratios_and_verifies(tmp_path: Path) -> None:
     folder = write_folder(tmp_path / "s", CONSORTIUM)
-    plan = plan_exchange(folder, 3, time_limit=10)
+    plan = plan_exchange(folder, 3, effort=10)
     assert plan.ok and plan.years == (2026, 2027, 2028)
     enforced = [u for u in plan.units if u.scope == "consortium"]
     assert len(enforced) == 3 and all(u.rotated >= u.required >= 1 for u in enforced)
@@ -94,7 +94,7 @@ def test_nobody_rotates_twice_and_ineligible_never_rotate(school_plan) -> None:
 def test_impossible_ratio_is_explained_with_school_and_subject(tmp_path: Path) -> None:
     # Only shadowing at the lead school is allowed: nobody can replace a village teacher who leaves.
     folder = write_folder(tmp_path / "s", {**SCHOOL, "directions": ["member_to_lead"]})
-    plan = plan_exchange(folder, 3, time_limit=10)
+    plan = plan_exchange(folder, 3, effort=10)
     assert plan.status == "ratios_impossible"
     english = "\n".join(en for en, _ in plan.explanation)
     chinese = "\n".join(zh for _, zh in plan.explanation)
@@ -114,7 +114,7 @@ def test_exemptions_preferences_and_travel_limits(tmp_path: Path) -> None:
                 ["L04", "否", "", "高谷村小", ""],
                 ["Z01", "否", "", "", "15"]]
     folder = write_folder(tmp_path / "s", CONSORTIUM, teachers=teachers)
-    plan = plan_exchange(folder, 3, time_limit=10)
+    plan = plan_exchange(folder, 3, effort=10)
     assert plan.ok
     placed = {p.teacher: p for p in plan.placements}
     assert "L01" not in placed and "Z01" not in placed
@@ -131,7 +131,7 @@ def test_exemptions_preferences_and_travel_limits(tmp_path: Path) -> None:
 def test_school_needs_bring_a_teacher(tmp_path: Path) -> None:
     needs = [["学校", "学科", "最少教师数"], ["高谷村小", "数学", "2"]]
     folder = write_folder(tmp_path / "s", CONSORTIUM, needs=needs)
-    plan = plan_exchange(folder, 3, time_limit=10)
+    plan = plan_exchange(folder, 3, effort=10)
     assert plan.ok
     maths = {t[0] for t in TEACHERS if "数学" in t[3].split(";")}
     for year in plan.years:
@@ -166,7 +166,7 @@ def test_checker_flags_hand_made_violations(school_plan, tmp_path: Path) -> None
 def test_restart_and_fairness_over_a_long_plan(tmp_path: Path) -> None:
     # eligible after 1 year, one-year placements: a teacher could start again 2 years after the first
     folder = write_folder(tmp_path / "s", {**CONSORTIUM, "eligibility_years": 1, "yearly_ratio": 0.3})
-    plan = plan_exchange(folder, 4, time_limit=3)
+    plan = plan_exchange(folder, 4, effort=3)
     assert plan.ok
     write_plan(plan, tmp_path / "out")
     assert check_plan(folder, tmp_path / "out") == []
@@ -203,7 +203,7 @@ def test_handover_scenario_validates_and_keeps_affiliation(tmp_path: Path) -> No
     base = assigned_scenario()
     assignments = base.assignments
     folder = write_folder(tmp_path / "s", SCHOOL, base=base)
-    plan = plan_exchange(folder, 3, time_limit=10)
+    plan = plan_exchange(folder, 3, effort=10)
     assert plan.ok
     write_plan(plan, tmp_path / "out")
     taken_over = 0
@@ -251,7 +251,7 @@ def test_year_one_scenario_solves_and_verifies(school_plan) -> None:
 def test_outputs_are_deterministic(tmp_path: Path) -> None:
     folder = write_folder(tmp_path / "s", CONSORTIUM)
     for name in ("a", "b"):
-        write_plan(plan_exchange(folder, 3, time_limit=10), tmp_path / name)
+        write_plan(plan_exchange(folder, 3, effort=10), tmp_path / name)
     files_a = sorted(p.relative_to(tmp_path / "a") for p in (tmp_path / "a").rglob("*") if p.is_file())
     files_b = sorted(p.relative_to(tmp_path / "b") for p in (tmp_path / "b").rglob("*") if p.is_file())
     assert files_a == files_b and len(files_a) > 10
@@ -294,7 +294,7 @@ def test_teachers_combining_subjects_are_counted_once(tmp_path: Path) -> None:
     # half the eligible teachers of each school rotate each year; the longest-serving (the M teachers) are
     # preferred, but only one of them may be away in any year
     folder = write_folder(tmp_path / "s", {**SCHOOL, "yearly_ratio": 0.5}, base=_music_art_scenario())
-    plan = plan_exchange(folder, 3, time_limit=10)
+    plan = plan_exchange(folder, 3, effort=10)
     write_plan(plan, tmp_path / "out")
     assert check_plan(folder, tmp_path / "out") == []
     for year in plan.years:
@@ -315,7 +315,7 @@ def test_handover_check_flags_classes_without_a_teacher_present(tmp_path: Path) 
 
     folder = write_folder(tmp_path / "s", SCHOOL, base=assigned_scenario())
     out = tmp_path / "out"
-    write_plan(plan_exchange(folder, 1, time_limit=5), out)
+    write_plan(plan_exchange(folder, 1, effort=5), out)
     assert check_plan(folder, out) == []
     broken = tmp_path / "broken"
     shutil.copytree(out, broken)
@@ -352,7 +352,7 @@ def test_plan_is_cut_when_classes_cannot_be_dealt_out(tmp_path: Path, monkeypatc
     import scheduler.exchange.planner as planner
 
     folder = write_folder(tmp_path / "s", CONSORTIUM)
-    first = plan_exchange(folder, 1, time_limit=5)
+    first = plan_exchange(folder, 1, effort=5)
     banned = {(p.teacher, p.host) for p in first.placements}
     real = handover.undealt_schools
 
@@ -361,7 +361,7 @@ def test_plan_is_cut_when_classes_cannot_be_dealt_out(tmp_path: Path, monkeypatc
         return [next(iter(sorted(h for _t, h in banned)))] if chosen == banned else real(scenario, placements, year)
 
     monkeypatch.setattr(handover, "undealt_schools", refuse_first_plan)
-    second = planner.plan_exchange(folder, 1, time_limit=5)
+    second = planner.plan_exchange(folder, 1, effort=5)
     assert second.ok and {(p.teacher, p.host) for p in second.placements} != banned
 
 
@@ -461,7 +461,7 @@ def test_every_subset_of_a_teachers_subjects_is_covered(tmp_path: Path) -> None:
     assert frozenset({"音乐", "美术"}) not in facts.groups("城关小学")  # added when a plan needs it
     assert short_groups(facts, "城关小学", 0, [away]) == [frozenset({"音乐", "美术"})]
     assert short_groups(facts, "城关小学", 0, []) == []
-    plan = plan_exchange(folder, 1, time_limit=10)
+    plan = plan_exchange(folder, 1, effort=10)
     write_plan(plan, tmp_path / "out")
     assert check_plan(folder, tmp_path / "out") == []
     if any(p.teacher.startswith("M") for p in plan.placements):  # only with a 音乐;美术 teacher arriving

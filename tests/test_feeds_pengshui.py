@@ -40,8 +40,10 @@ WINTER_FROM = date(2026, 10, 8)
 BELLS = {  # bell schedule -> (before the winter switch, from it); periods 1..7
     "县城作息": ("08:00-08:40 08:50-09:30 10:00-10:40 10:50-11:30 14:30-15:10 15:20-16:00 16:10-16:50".split(),
              "08:00-08:40 08:50-09:30 10:00-10:40 10:50-11:30 14:00-14:40 14:50-15:30 15:40-16:20".split()),
-    "乡村作息": ("08:20-09:00 09:10-09:50 10:00-10:40 10:50-11:30 14:20-15:00 15:10-15:50 16:00-16:40".split(),
-             "08:20-09:00 09:10-09:50 10:00-10:40 10:50-11:30 13:50-14:30 14:40-15:20 15:30-16:10".split()),
+    "乡镇作息": ("08:10-08:50 09:00-09:40 10:10-10:50 11:00-11:40 14:20-15:00 15:10-15:50 16:00-16:40".split(),
+             "08:10-08:50 09:00-09:40 10:10-10:50 11:00-11:40 13:50-14:30 14:40-15:20 15:30-16:10".split()),
+    "村小作息": ("08:15-08:55 09:05-09:45 10:15-10:55 11:05-11:45 14:00-14:40 14:50-15:30 15:40-16:20".split(),
+             "08:15-08:55 09:05-09:45 10:15-10:55 11:05-11:45 13:30-14:10 14:20-15:00 15:10-15:50".split()),
 }
 
 
@@ -178,10 +180,10 @@ def test_a_county_seat_tuesday_afternoon_lesson_by_hand(published):
 
 
 def test_a_village_monday_afternoon_lesson_by_hand(published):
-    """Period 5 at a 乡村作息 school is 14:20-15:00 until the switch and 13:50-14:30 after it; Sunday
+    """Period 5 at a 乡镇作息 school is 14:20-15:00 until the switch and 13:50-14:30 after it; Sunday
     2026-09-20 keeps Monday's timetable."""
     scenario, solution, out = published
-    lesson = _a_lesson(scenario, solution, "乡村作息", 0, 5)
+    lesson = _a_lesson(scenario, solution, "乡镇作息", 0, 5)
     got = _class_feed(out, lesson.class_id)
     assert got[(datetime(2026, 9, 20, 14, 20), datetime(2026, 9, 20, 15, 0))] == 1
     assert got[(datetime(2026, 9, 21, 14, 20), datetime(2026, 9, 21, 15, 0))] == 1

@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import itertools
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import Path
@@ -75,10 +76,14 @@ class PlanCheck:
         self.rows = rows
         self.years = years
         self.out: list[Violation] = []
+        #: the kind of each violation in ``out``: "ratio" (the yearly ratio or backbone share) or "plan"
+        self.kinds: list[str] = []
         self.first = years[0]
+        self.progress: Callable[[str, str], None] | None = None
 
-    def bad(self, en: str, zh: str) -> None:
+    def bad(self, en: str, zh: str, kind: str = "plan") -> None:
         self.out.append((en, zh))
+        self.kinds.append(kind)
 
     # --- facts, computed here on their own ------------------------------------------------------
 
@@ -193,8 +198,8 @@ class PlanCheck:
     def coverage(self) -> None:
         """Per school, year and subject group (one subject; each set of subjects one teacher combines; all), the
         teachers present can give what the classes need, counting whole classes: a teacher's week holds
-        max_weekly rounded down to the common step of the group's class sizes, and at most the periods
-        the school has in the group's subjects that teacher teaches."""
+        max_weekly rounded down to the common step of the sizes of the group's classes they teach there,
+        and at most the periods the school has in the group's subjects that teacher teaches."""
         periods = self.class_periods()
         order = {subject.id: n for n, subject in enumerate(self.s.subjects)}
 
@@ -211,17 +216,19 @@ class PlanCheck:
                 groups |= {g for r in sizes for g in itertools.combinations(mine, r)}
             checks = [(set(g), "、".join(g)) for g in sorted(groups)] + [(taught, None)]
             for group, label in checks:
-                sizes = [n for (sid, j), ns in periods.items() if sid == school.id and j in group for n in ns]
-                if not sizes:
+                want = sum(n for (sid, j), ns in periods.items() if sid == school.id and j in group for n in ns)
+                if not want:
                     continue
-                step = math.gcd(*sizes)
-                want = sum(sizes)
 
-                def capacity(teachers: list, group=group, step=step) -> int:
-                    # a teacher gives at most the school's periods of the group subjects they teach
-                    return sum(min(t.max_weekly // step * step,
-                                   sum(sum(periods.get((school.id, j), [])) for j in group & set(t.subjects)))
-                               for t in teachers)
+                def capacity(teachers: list, group=group) -> int:
+                    total = 0
+                    for t in teachers:
+                        # whole classes of the group's subjects this teacher teaches here
+                        classes = [n for j in sorted(group & set(t.subjects)) for n in periods.get((school.id, j), [])]
+                        if classes:
+                            step = math.gcd(*classes)
+                            total += min(t.max_weekly // step * step, sum(classes))
+                    return total
 
                 had = capacity(base)
                 for year in self.years:
@@ -267,14 +274,14 @@ class PlanCheck:
                     self.bad(f"{year}: {u} rotates {rotated.get(u, 0)} of {eligible[u]} eligible teachers, "
                              f"{float(ratio):.0%} needs {least}",
                              f"{year} 学年：{u} 应交流教师 {eligible[u]} 人，只交流 {rotated.get(u, 0)} 人，"
-                             f"按 {float(ratio):.0%} 至少 {least} 人")
+                             f"按 {float(ratio):.0%} 至少 {least} 人", kind="ratio")
                 # the share, or every eligible backbone teacher when the unit has fewer
                 least_bb = min(math.ceil(share * rotated.get(u, 0)), eligible_backbone[u])
                 if backbone.get(u, 0) < least_bb:
                     self.bad(f"{year}: {u} rotates {backbone.get(u, 0)} backbone teacher(s) of {rotated.get(u, 0)}, "
                              f"{float(share):.0%} needs {least_bb}",
                              f"{year} 学年：{u} 交流 {rotated.get(u, 0)} 人中骨干教师 {backbone.get(u, 0)} 人，"
-                             f"按 {float(share):.0%} 至少 {least_bb} 人")
+                             f"按 {float(share):.0%} 至少 {least_bb} 人", kind="ratio")
 
     def fairness(self) -> None:
         for r in sorted(self.rows, key=lambda r: (r.year, r.line)):
@@ -293,7 +300,12 @@ class PlanCheck:
         for year in self.years:
             folder = plan_dir / f"scenario_{year}"
             if not folder.is_dir():
+                self.bad(f"{folder.name} is missing: every planned year has its hand-over scenario",
+                         f"缺少 {folder.name}：每个规划学年都应有交接方案")
                 continue
+            if self.progress is not None:
+                self.progress(f"checking {folder.name}: validate, hand-over, the checks tongbu solve runs first",
+                              f"核验 {folder.name}：方案检查、交接、tongbu solve 的排课前检查")
             scenario, problems = validate_folder(folder)
             errors = [p for p in problems if p.severity == "error"]
             if scenario is None or errors:
@@ -303,6 +315,7 @@ class PlanCheck:
                 continue
             self.handover_teaching(folder, scenario)
             self.handover_unlisted(folder, scenario, year)
+            self.handover_presolve(folder, scenario)
             gone = self.away(year)
             for t in scenario.teachers:
                 want = gone[t.id].host if t.id in gone else self.s.teacher_by_id[t.id].school \
@@ -386,6 +399,43 @@ class PlanCheck:
                              f"{folder.name}：{klass.id} 的{e.subject}在本校无人任教，也没有走教岗位覆盖")
 
 
+    def handover_presolve(self, folder: Path, scenario) -> None:
+        """What ``tongbu solve`` does before building its model passes on the year scenario: the itinerant
+        posts cover every class that needs them (a post that lost a teacher to a placement must still
+        cover its schools), every class-subject gets a teacher, and the completed assignment gives nobody
+        more than max_weekly (it would otherwise pick the least loaded teacher and the solve would fail).
+
+        These are the timetable solver's own steps (scheduler.itinerant, models.assignment), run as the
+        solve runs them, not the exchange planner's: the check asks whether the solve will start."""
+        from models.assignment import AssignmentError, complete_assignment
+        from scheduler.itinerant.assign import itinerant_scenario
+
+        try:
+            solved_for, _days = itinerant_scenario(scenario)
+            given = complete_assignment(solved_for)
+        except AssignmentError as err:
+            self.bad(f"{folder.name}: tongbu solve would stop before timetabling: {err.en}",
+                     f"{folder.name}：tongbu solve 会在排课前停止：{err.zh}")
+            return
+        named: dict[str, int] = {}
+        off: dict[tuple[str, str], int] = {}
+        for lesson in solved_for.sync_lessons:
+            if lesson.teacher is not None:
+                named[lesson.teacher] = named.get(lesson.teacher, 0) + lesson.per_week
+                key = (lesson.teaching_class, lesson.subject)
+                off[key] = off.get(key, 0) + lesson.per_week
+        load = dict(named)
+        for key, teacher in given.teacher_of.items():
+            load[teacher] = load.get(teacher, 0) + max(0, given.local_periods.get(key, 0) - off.get(key, 0))
+        for tid, periods in sorted(load.items()):
+            teacher = solved_for.teacher_by_id.get(tid)
+            if teacher is not None and periods > teacher.max_weekly:
+                self.bad(f"{folder.name}: tongbu solve would give {teacher.name}({tid}) {periods} periods a week, "
+                         f"more than max_weekly {teacher.max_weekly}",
+                         f"{folder.name}：tongbu solve 会给 {teacher.name}（{tid}）每周 {periods} 节课，超过周课时上限 "
+                         f"{teacher.max_weekly}")
+
+
 def _sync_periods(scenario) -> tuple[dict[tuple[str, str], int], dict[str, int]]:
     """Per (class, subject), the periods no local class teacher gives: received by sync lesson, or given
     to the teaching class by a sync lesson's named teacher; and per named teacher, those periods."""
@@ -401,23 +451,33 @@ def _sync_periods(scenario) -> tuple[dict[tuple[str, str], int], dict[str, int]]
     return off, named
 
 
-def check_plan(folder: Path, plan_dir: Path) -> list[Violation]:
-    """Every way the plan in ``plan_dir`` breaks the policy of the scenario in ``folder``; [] when it holds."""
+def plan_findings(folder: Path, plan_dir: Path, progress: Callable[[str, str], None] | None = None
+                  ) -> list[tuple[str, str, str]]:
+    """Every way the plan breaks the policy, as (kind, English, Chinese); kind "ratio" for the yearly ratio
+    and backbone share, "plan" for everything else."""
     try:
         inputs = load_exchange_inputs(folder)
     except ExchangeInputError as err:
-        return [(p.render("en"), p.render("zh")) for p in err.problems if p.severity == "error"]
+        return [("input", p.render("en"), p.render("zh")) for p in err.problems if p.severity == "error"]
     plan_dir = Path(plan_dir)
     years = read_years(plan_dir)
     if not years:
-        return [(f"{plan_dir / 'plan_info.yaml'} is missing or has no years", f"{plan_dir / 'plan_info.yaml'} 缺失或没有规划学年")]
+        return [("plan", f"{plan_dir / 'plan_info.yaml'} is missing or has no years",
+                 f"{plan_dir / 'plan_info.yaml'} 缺失或没有规划学年")]
     rows, unreadable = read_plan_rows(plan_dir)
     check = PlanCheck(inputs, rows, years)
-    check.out += unreadable
+    check.progress = progress
+    for en, zh in unreadable:
+        check.bad(en, zh)
     check.rows = check.rows_valid()
     check.eligibility_and_overlap(check.rows)
     check.coverage()
     check.ratios()
     check.fairness()
     check.handover(plan_dir)
-    return check.out
+    return [(kind, en, zh) for kind, (en, zh) in zip(check.kinds, check.out, strict=True)]
+
+
+def check_plan(folder: Path, plan_dir: Path, progress: Callable[[str, str], None] | None = None) -> list[Violation]:
+    """Every way the plan in ``plan_dir`` breaks the policy of the scenario in ``folder``; [] when it holds."""
+    return [(en, zh) for _kind, en, zh in plan_findings(folder, plan_dir, progress)]

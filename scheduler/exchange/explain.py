@@ -17,8 +17,12 @@ from scheduler.exchange.plan import Placement, UnitSummary
 
 
 def no_plan_explanation(status: str) -> list[tuple[str, str]]:
-    return [(f"the solver found no plan within the time limit (status {status}); try a longer --time-limit",
-             f"求解器在时限内未找到方案（状态 {status}）；可加大 --time-limit")]
+    if status == "infeasible":
+        return [(("the solver proved that no plan keeps every school's coverage, the hosts and the restart rule "
+                  "together (status infeasible)"),
+                 "求解器已证明：没有方案能同时满足各校课务覆盖、可去学校和重新计年规则（状态 infeasible）")]
+    return [(f"the solver found no plan within the effort (status {status}); try a larger --effort",
+             f"求解器在计算量内未找到方案（状态 {status}）；可加大 --effort")]
 
 
 def _unit_label(facts, scope: str, unit: str) -> tuple[str, str]:
@@ -156,8 +160,8 @@ def explain_shortfall(facts, placements: list[Placement], units: list[UnitSummar
                 lines.append((f"  {t.name}({t.id}), {scenario.school_by_id[t.school].name}: {en}",
                                f"  {t.name}（{t.id}），{scenario.school_by_id[t.school].name}：{zh}"))
     if not proven:
-        lines.append(("(the solver did not prove within the time limit that no better plan exists; a longer "
-                      "--time-limit may find one)", "（求解器未在时限内证明不存在更好的方案；加大 --time-limit 或可找到）"))
+        lines.append(("(the solver did not prove within the effort that no better plan exists; a larger "
+                      "--effort may find one)", "（求解器未在计算量内证明不存在更好的方案；加大 --effort 或可找到）"))
     if not lines:  # the shortfall is in a unit the summaries round differently; say so rather than nothing
         lines.append((f"the ratios ({pct}, backbone {bb_pct}) cannot be met", f"无法达到交流比例（{pct}，骨干 {bb_pct}）"))
     return lines

@@ -15,10 +15,13 @@ from __future__ import annotations
 from collections import defaultdict
 from pathlib import Path
 
+import networkx as nx
+
 from models import Scenario, Teacher, TeachingAssignment
 from models.files import write_csv, write_scenario
 from models.assignment import received_periods
 from scheduler.exchange.plan import ExchangePlan, Placement
+from scheduler.itinerant.demand import Unit
 
 AFFILIATION_PREFIX = "affiliation:"
 AFFILIATION_FILE = "exchange_affiliation.csv"
@@ -40,25 +43,31 @@ def year_scenario(plan: ExchangePlan, year: int) -> Scenario:
     if year not in plan.years:
         raise ValueError(f"{year} is not a year of the plan ({', '.join(map(str, plan.years))})")
     scenario = plan.inputs.scenario
-    moved: dict[str, Placement] = {p.teacher: p for p in plan.away_in(year)}
+    tenure = {t.id: years_at_school_in(plan, t.id, t.years_at_school, year) for t in scenario.teachers}
+    return staffed(scenario, {p.teacher: p for p in plan.away_in(year)}, tenure)[0]
+
+
+def staffed(scenario: Scenario, moved: dict[str, Placement], tenure: dict[str, int | None] | None = None
+            ) -> tuple[Scenario, list[str]]:
+    """The scenario with the teachers in ``moved`` at their hosts (affiliation kept in ``roles``), the
+    classes of the schools they left or joined re-dealt (``reassigned``), sync lessons and itinerant posts
+    without them, and ``years_at_school`` from ``tenure`` when given; and the schools that could not be dealt."""
     teachers = []
     for teacher in scenario.teachers:
-        tenure = years_at_school_in(plan, teacher.id, teacher.years_at_school, year)
+        update = {} if tenure is None else {"years_at_school": tenure.get(teacher.id, teacher.years_at_school)}
         placement = moved.get(teacher.id)
-        if placement is None:
-            teachers.append(teacher.model_copy(update={"years_at_school": tenure}))
-            continue
-        roles = tuple(r for r in teacher.roles if not r.startswith(AFFILIATION_PREFIX))
-        teachers.append(teacher.model_copy(update={
-            "school": placement.host, "also_schools": (), "years_at_school": tenure,
-            "roles": roles + (AFFILIATION_PREFIX + placement.home,)}))
-    assignments, _undealt = reassigned(scenario, teachers, moved)
+        if placement is not None:
+            roles = tuple(r for r in teacher.roles if not r.startswith(AFFILIATION_PREFIX))
+            update.update({"school": placement.host, "also_schools": (),
+                           "roles": roles + (AFFILIATION_PREFIX + placement.home,)})
+        teachers.append(teacher.model_copy(update=update) if update else teacher)
+    assignments, undealt = reassigned(scenario, teachers, moved)
     syncs = tuple(s.model_copy(update={"teacher": None}) if s.teacher in moved else s for s in scenario.sync_lessons)
     posts = remaining_posts(scenario, moved)
     # A new Scenario, not model_copy: model_copy would carry the cached lookups (teacher_by_id …) of the old one.
     fields = {name: getattr(scenario, name) for name in Scenario.model_fields}
     fields.update(teachers=tuple(teachers), assignments=assignments, sync_lessons=syncs, itinerant_posts=tuple(posts))
-    return Scenario(**fields)
+    return Scenario(**fields), undealt
 
 
 def remaining_posts(scenario: Scenario, moved: dict[str, Placement]) -> list:
@@ -80,6 +89,50 @@ def undealt_schools(scenario: Scenario, placements: list[Placement], year: int) 
     if not moved:
         return []
     return reassigned(scenario, placed_teachers(scenario, moved), moved)[1]
+
+
+def uncovered_posts(scenario: Scenario, placements: list[Placement], year: int) -> list[Unit]:
+    """The classes itinerant teachers must teach in ``year`` that the posts' assignment (the one ``tongbu
+    solve`` runs first, scheduler.itinerant) leaves uncovered, where the placements changed anything:
+    a post lost a teacher, or a school lost or gained one. Posts the placements do not touch are not
+    solved again (their assignment is the scenario's own)."""
+    from scheduler.itinerant.assign import plan_itinerant
+    from scheduler.itinerant.demand import can_take, travellers, uncovered_units
+
+    moved = {p.teacher: p for p in placements if p.away_in(year)}
+    if not moved or not scenario.itinerant_posts:
+        return []
+    touched = {s for p in moved.values() for s in (p.home, p.host)}
+    lost = {post.id for post in scenario.itinerant_posts if set(post.teachers) & set(moved)}
+    now, _undealt = staffed(scenario, moved)
+    people, units = travellers(now), uncovered_units(now)
+    # Components of "could take" (as scheduler.itinerant solves them): those with a touched school or a
+    # post that lost a teacher are solved again; a unit nobody can take is uncovered outright.
+    graph = nx.Graph()
+    graph.add_nodes_from(("t", p.id) for p in people)
+    graph.add_nodes_from(("u", u.class_id, u.subject) for u in units)
+    for person in people:
+        for unit in units:
+            if can_take(person, unit):
+                graph.add_edge(("t", person.id), ("u", unit.class_id, unit.subject))
+    post_of = {p.id: p.post.id for p in people}
+    unit_by = {("u", u.class_id, u.subject): u for u in units}
+    chosen_people: set[str] = set()
+    chosen_units: set[tuple[str, str]] = set()
+    for component in nx.connected_components(graph):
+        members = [unit_by[n] for n in component if n[0] == "u"]
+        staff = [n[1] for n in component if n[0] == "t"]
+        if any(u.school in touched for u in members) or any(post_of[t] in lost for t in staff):
+            chosen_people.update(staff)
+            chosen_units.update((u.class_id, u.subject) for u in members)
+    if not chosen_units:
+        return []
+    posts = [p for p in now.itinerant_posts if set(p.teachers) & chosen_people]
+    fields = {name: getattr(now, name) for name in Scenario.model_fields}
+    fields.update(itinerant_posts=tuple(posts))
+    plan = plan_itinerant(Scenario(**fields))
+    covered = set(plan.taken)
+    return [u for u in units if (u.class_id, u.subject) in chosen_units and (u.class_id, u.subject) not in covered]
 
 
 def reassigned(scenario: Scenario, teachers: list[Teacher], moved: dict[str, Placement]

@@ -63,10 +63,14 @@ class SchoolSummary:
 
 @dataclass(frozen=True)
 class ExchangePlan:
-    """A multi-year plan. ``status`` is optimal, feasible, ratios_impossible or no_solution.
+    """A multi-year plan. ``status`` is optimal, feasible, ratios_impossible, infeasible or not_found.
 
     When the ratios cannot be met, ``explanation`` says why (English, Chinese) and ``placements``
-    is the plan that comes closest (fewest missing rotations), still meeting every other rule.
+    is the plan that comes closest (fewest missing rotations), still meeting every other rule
+    (``proven``: the solver proved no plan misses fewer). ``infeasible``: no plan keeps the rules.
+    ``not_found``: no plan was found within the effort or the clock, or the last one could not hand
+    over every school's classes or cover the itinerant posts (``explanation`` says where); its
+    placements are only for diagnosis and are never written.
     """
 
     inputs: ExchangeInputs = field(repr=False)
@@ -79,8 +83,14 @@ class ExchangePlan:
     objective: float | None = None
     bound: float | None = None
     runtime_seconds: float = 0.0
-    #: Plans cut off because a school's classes could not be dealt out whole (planner.solve_part).
+    #: Plans cut off because a school's classes could not be dealt out whole or posts not covered (planner).
     handover_cuts: int = 0
+    proven: bool = True
+    seed: int = 0
+    #: the planning effort in deterministic units (scheduler.exchange.search)
+    effort: float = 0.0
+    #: the wall-clock limit cut a search short: the plan may differ from run to run
+    stopped_by_time_limit: bool = False
 
     @property
     def ok(self) -> bool:

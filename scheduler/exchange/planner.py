@@ -16,14 +16,18 @@ Model (one boolean per teacher, host school and school year the teacher may star
   the curriculum demand of its classes (periods received by sync lessons excluded), or, where the
   school is already short, no less than it was. Groups are each subject, each set of subjects one
   teacher teaches together (music and art: one teacher's week cannot serve both in full), and all
-  subjects; a teacher's capacity for a group is max_weekly rounded down to whole class-subjects
-  when they come in one size step (three 4-period PE classes fit in 15 periods, not 3.75), and at
-  most the school's demand in the group's subjects that teacher teaches, less what an arriving
-  teacher must take over of a subject no teacher of the host teaches (Facts.takeover);
+  subjects; a teacher's capacity for a group is what is left of max_weekly after what an arriving
+  teacher must take over of a subject no teacher of the host teaches (Facts.takeover), rounded down
+  to whole classes of the group's subjects that teacher teaches there (three 4-period PE classes fit
+  in 15 periods, not 3.75), and at most the school's demand in those subjects (Facts.capacity);
+- itinerant posts: in every year, the post teachers still there have the weekly room for the classes
+  only posts teach, per group of posts as scheduler.itinerant solves them (PostGroup);
 - hand-over: the classes of every school a placement touches can be dealt out whole to the teachers
   present (scheduler.exchange.handover.reassigned); where a plan's cannot, the part is planned again
-  (at most MAX_HANDOVER_ROUNDS times) with the subject set found short added as a coverage group
-  (short_groups), or else that combination of moves cut off, so the year scenarios can be timetabled;
+  (at most MAX_HANDOVER_ROUNDS times) with the subject sets found short added as coverage groups
+  (short_groups), or else that combination of moves cut off; then the itinerant posts' assignment is
+  run for every year (handover.uncovered_posts) and combinations leaving classes uncovered are cut
+  off (at most MAX_ITINERANT_ROUNDS times), so the year scenarios can be timetabled (PartPlanner, solve);
 - fairness: nobody starts a second rotation while an eligible colleague at the same home school has
   not rotated once (only matters when the plan is longer than P + eligibility_years).
 
@@ -36,9 +40,11 @@ when there are fewer (a village school without backbone teachers can still rotat
 
 Placements stay inside a consortium, so unless the ratio is county-wide each consortium (joined with
 any other it shares teachers with through also_schools) is a separate, much smaller model. Each is
-solved in two phases with a share of the deterministic-time budget: phase A finds the fewest missing
-rotations against the ratios (0 when they can be met); phase B fixes that number and optimises the
-rest. When phase A cannot reach 0 the plan is returned with an explanation naming schools and subjects.
+solved in two phases with a share of the effort (deterministic time, scheduler.exchange.search): phase
+A finds the fewest missing rotations against the ratios (0 when they can be met); phase B fixes that
+number and optimises the rest. When phase A cannot reach 0 the plan is returned with an explanation
+naming schools and subjects. A part whose plan still cannot be handed over is ``not_found``: the plan
+is returned for diagnosis, and publish_plan never writes it.
 """
 
 from __future__ import annotations
@@ -60,6 +66,8 @@ from models.assignment import received_periods
 from scheduler.exchange.inputs import Direction, ExchangeInputs, RatioScope
 from scheduler.exchange.loader import load_exchange_inputs, ratio_fraction
 from scheduler.exchange.plan import ExchangePlan, Placement, SchoolSummary, UnitSummary
+from scheduler.exchange.search import DEFAULT_EFFORT, Search
+from scheduler.itinerant.demand import can_take, travellers, uncovered_units
 
 W_NEED = 1000
 W_EXCESS = 200
@@ -71,6 +79,24 @@ MAX_HANDOVER_ROUNDS = 4
 
 
 # --- facts the model is built from ------------------------------------------------------------
+
+@dataclass(frozen=True)
+class PostGroup:
+    """Itinerant teachers and the classes only they can teach, joined by who can reach what (the groups
+    scheduler.itinerant solves apart): in every year the room of the post teachers still there must hold
+    the classes' periods. ``room`` is each teacher's weekly periods for travelling (max_weekly less their
+    own classes, within days × max_daily)."""
+
+    posts: tuple[str, ...]
+    subjects: tuple[str, ...]
+    schools: tuple[str, ...]
+    room: tuple[tuple[str, int], ...]
+    periods: int
+
+    @property
+    def required(self) -> int:
+        return min(self.periods, sum(r for _t, r in self.room))
+
 
 #: A set of subjects whose periods the present teachers must be able to give together; None: all subjects.
 Group = frozenset[str] | None
@@ -88,13 +114,14 @@ class Facts:
     no_host_reason: dict[str, tuple[str, str]] = field(default_factory=dict)
     short: dict[str, set[str]] = field(default_factory=dict)
     coverage_groups: dict[str, list[Group]] = field(default_factory=dict)
-    #: (school, group) -> greatest common divisor of the weekly periods of its class-subjects in the group
-    step: dict[tuple[str, Group], int] = field(default_factory=dict)
     #: school -> {subject: weekly periods} of the subjects it teaches that none of its own teachers does
     #: (an itinerant post or a sync lesson gives them); see Facts.takeover
     unowned: dict[str, dict[str, int]] = field(default_factory=dict)
     #: (school, subject) -> local weekly periods of each of its classes (class_subject_periods)
     sizes: dict[tuple[str, str], list[int]] = field(default_factory=dict)
+    #: itinerant posts' coverage, kept every year (post_groups)
+    posts: list[PostGroup] = field(default_factory=list)
+    _usable: dict[tuple[str, str, Group], int] = field(default_factory=dict, repr=False)
 
     @property
     def scenario(self) -> Scenario:
@@ -118,25 +145,30 @@ class Facts:
         if group in groups:
             return
         groups.insert(len(groups) - 1 if groups and groups[-1] is None else len(groups), group)
-        self.step[(school, group)] = self.group_step(school, group)
-
-    def group_step(self, school: str, group: Group) -> int:
-        """The greatest common divisor of the weekly periods of ``school``'s class-subjects in ``group``."""
-        periods = [n for (s, j), ns in self.sizes.items() if s == school and (group is None or j in group) for n in ns]
-        return math.gcd(*periods) if periods else 1
 
     def usable(self, teacher: Teacher, school: str, group: Group) -> int:
-        """Weekly periods ``teacher`` can give to ``group`` at ``school``: max_weekly rounded down to whole
-        class-subjects when they all come in one size step (15 periods hold three 4-period PE classes, not
-        3.75), and no more than the school needs of the group's subjects the teacher teaches (an IT
-        teacher arriving adds the IT periods to an English-art-IT group, not a whole week)."""
+        """Weekly periods ``teacher`` can give to ``group`` at ``school`` (cached; see Facts.capacity)."""
+        key = (teacher.id, school, group)
+        if key not in self._usable:
+            self._usable[key] = self.capacity(teacher, school, group)
+        return self._usable[key]
+
+    def capacity(self, teacher: Teacher, school: str, group: Group) -> int:
+        """Weekly periods ``teacher`` can give to ``group`` at ``school``: what is left of max_weekly after the
+        classes they must take over (Facts.takeover), rounded down to whole classes when the classes of the
+        group's subjects they teach there come in one size step (15 periods hold three 4-period PE classes,
+        not 3.75; a teacher of 2-period activity classes gives 14 of 15), and no more than the school needs
+        of those subjects (an IT teacher arriving adds the IT periods to an English-art-IT group, not a
+        whole week). The step is the teacher's own: a colleague who also teaches 1-period IT classes can
+        fill a week that one teaching only the 2-period classes cannot."""
         unowned = self.unowned.get(school, {})
         mine = (set(teacher.subjects) if group is None else set(teacher.subjects) & group) - set(unowned)
-        wanted = sum(self.demand.get((school, j), 0) for j in mine)
-        if wanted <= 0:
+        sizes = [n for j in sorted(mine) for n in self.sizes.get((school, j), [])]
+        if not sizes:
             return 0
-        step = self.step.get((school, group)) or self.group_step(school, group)
-        return max(0, min(teacher.max_weekly // step * step - self.takeover(teacher, school), wanted))
+        step = math.gcd(*sizes)
+        room = max(0, teacher.max_weekly - self.takeover(teacher, school))
+        return min(room // step * step, sum(sizes))
 
     def takeover(self, teacher: Teacher, school: str) -> int:
         """Weekly periods a teacher placed at ``school`` takes on before anything else: every class there of
@@ -146,10 +178,11 @@ class Facts:
         unowned = self.unowned.get(school, {})
         return sum(unowned.get(j, 0) for j in teacher.subjects)
 
-    def required(self, school: str, group: Group) -> int:
+    def required(self, school: str, group: Group, cached: bool = True) -> int:
         """Weekly periods the present teachers must be able to give: the demand, or the base capacity if less."""
         demand = sum(d for (s, j), d in self.demand.items() if s == school and (group is None or j in group))
-        base = sum(self.usable(t, school, group) for t in self.able[school])
+        give = self.usable if cached else self.capacity
+        base = sum(give(t, school, group) for t in self.able[school])
         return min(demand, base)
 
     def tenure(self, teacher: Teacher, k: int) -> int:
@@ -278,6 +311,31 @@ def shortage_subjects(scenario: Scenario, inputs: ExchangeInputs, demand: dict[t
     return result
 
 
+def post_groups(scenario: Scenario) -> list[PostGroup]:
+    """The itinerant posts' groups (see PostGroup), from the scenario as it stands."""
+    people, units = travellers(scenario), uncovered_units(scenario)
+    graph = nx.Graph()
+    graph.add_nodes_from(("t", p.id) for p in people)
+    for person in people:
+        for unit in units:
+            if can_take(person, unit):
+                graph.add_edge(("t", person.id), ("u", unit.class_id, unit.subject))
+    by_id = {p.id: p for p in people}
+    unit_by = {(u.class_id, u.subject): u for u in units}
+    groups = []
+    for component in sorted((sorted(c) for c in nx.connected_components(graph)), key=lambda c: c[0]):
+        staff = [by_id[n[1]] for n in component if n[0] == "t"]
+        served = [unit_by[(n[1], n[2])] for n in component if n[0] == "u"]
+        if not staff or not served:
+            continue
+        groups.append(PostGroup(posts=tuple(sorted({p.post.id for p in staff})),
+                                subjects=tuple(sorted({u.subject for u in served})),
+                                schools=tuple(sorted({u.school for u in served})),
+                                room=tuple((p.id, min(p.free, p.days * p.teacher.max_daily)) for p in staff),
+                                periods=sum(u.periods for u in served)))
+    return groups
+
+
 def build_facts(inputs: ExchangeInputs, years: int) -> Facts:
     scenario = inputs.scenario
     school_years = tuple(inputs.settings.start_year + k for k in range(years))
@@ -293,6 +351,7 @@ def build_facts(inputs: ExchangeInputs, years: int) -> Facts:
         if periods > 0 and school in facts.able and not any(subject in t.subjects for t in facts.able[school]):
             facts.unowned.setdefault(school, {})[subject] = periods
     facts.short = shortage_subjects(scenario, inputs, facts.demand, facts.able)
+    facts.posts = post_groups(scenario)
     for teacher in sorted(scenario.teachers, key=lambda t: t.id):
         facts.base_elig[teacher.id] = base_eligibility(inputs, teacher, school_years)
         if any(facts.base_elig[teacher.id]):
@@ -397,6 +456,7 @@ def build_model(facts: Facts, schools: frozenset[str]) -> ExchangeModel:
             incoming[(host, k)].append((scenario.teacher_by_id[tid], var))
 
     add_coverage(model, facts, schools, away, incoming)
+    add_post_coverage(model, facts, {t.id for t in members}, away)
     need_gap = add_needs(model, facts, schools, away, incoming)
     ratio_slack, backbone_slack, excess = add_ratios(model, facts, members, starts, elig)
     add_fairness(model, facts, members, starts, elig)
@@ -411,6 +471,17 @@ def add_coverage(model: cp_model.CpModel, facts: Facts, schools: frozenset[str],
             add_group_coverage(model, facts, school, group, away, incoming)
 
 
+def add_post_coverage(model: cp_model.CpModel, facts: Facts, members: set[str], away) -> None:
+    """In every year, the post teachers still there have the room for the classes only posts teach (a
+    counting bound: the itinerant assignment also needs the days and travel to fit, see solve_part)."""
+    for group in facts.posts:
+        if not any(tid in members for tid, _room in group.room) or group.required <= 0:
+            continue
+        for k in range(len(facts.years)):
+            model.add(sum(room * (1 - away(tid, k)) if tid in members else room for tid, room in group.room)
+                      >= group.required)
+
+
 def add_group_coverage(model: cp_model.CpModel, facts: Facts, school: str, group: Group, away, incoming) -> None:
     """In every year, the teachers present at ``school`` can give what its classes need of ``group``."""
     need = facts.required(school, group)
@@ -422,23 +493,38 @@ def add_group_coverage(model: cp_model.CpModel, facts: Facts, school: str, group
         model.add(sum(present) + sum(arrived) >= need)
 
 
+#: Schools teaching at most this many subjects have every subject set checked when a deal fails (2^n sets).
+MAX_HALL_SUBJECTS = 12
+#: At most this many short subject sets are added per failed deal (the smallest first).
+MAX_NEW_GROUPS = 6
+
+
 def short_groups(facts: Facts, school: str, k: int, placements: list[Placement]) -> list[frozenset[str]]:
     """Sets of subjects that the teachers present at ``school`` in year index ``k`` under ``placements``
-    cannot give, among the subsets of what each of them teaches (Hall's condition on those sets): e.g.
-    an English-art-IT teacher leaving while IT teachers arrive leaves English and art to the one
-    English-art-IT colleague, though the three subjects together still fit."""
+    cannot give (Hall's condition: the periods of a set of subjects need that much room among the teachers
+    of those subjects), the smallest first and none containing another: e.g. an English-art-IT teacher
+    leaving while IT teachers arrive leaves English and art to the one English-art-IT colleague, though
+    the three subjects together still fit. Every set of the school's subjects is tried when it teaches at
+    most MAX_HALL_SUBJECTS; otherwise the subsets of what each teacher teaches."""
     year = facts.years[k]
     away = {p.teacher for p in placements if p.away_in(year)}
     present = [t for t in facts.able[school] if t.id not in away]
     present += [facts.scenario.teacher_by_id[p.teacher] for p in placements if p.away_in(year) and p.host == school]
-    taught = {j for (s, j), d in facts.demand.items() if s == school and d > 0}
+    taught = sorted({j for (s, j), d in facts.demand.items() if s == school and d > 0})
     candidates: set[frozenset[str]] = set()
-    for t in facts.able[school] + present:
-        candidates |= subject_sets(frozenset(set(t.subjects) & taught))
-    short = []
+    if len(taught) <= MAX_HALL_SUBJECTS:
+        candidates = {frozenset(c) for r in range(2, len(taught) + 1) for c in itertools.combinations(taught, r)}
+    else:
+        for t in facts.able[school] + present:
+            candidates |= subject_sets(frozenset(set(t.subjects) & set(taught)))
+    short: list[frozenset[str]] = []
     for group in sorted(candidates - set(facts.groups(school)), key=lambda g: (len(g), sorted(g))):
-        if sum(facts.usable(t, school, group) for t in present) < facts.required(school, group):
+        if any(found <= group for found in short):
+            continue
+        if sum(facts.capacity(t, school, group) for t in present) < facts.required(school, group, cached=False):
             short.append(group)
+            if len(short) >= MAX_NEW_GROUPS:
+                break
     return short
 
 
@@ -531,18 +617,6 @@ _STATUS = {cp_model.OPTIMAL: "optimal", cp_model.FEASIBLE: "feasible", cp_model.
            cp_model.MODEL_INVALID: "invalid", cp_model.UNKNOWN: "unknown"}
 
 
-def _solver(seed: int, deterministic_time: float) -> cp_model.CpSolver:
-    """Deterministic: fixed seed, interleaved workers, a deterministic-time limit (wall limit only a safety net)."""
-    solver = cp_model.CpSolver()
-    params = solver.parameters
-    params.random_seed = seed
-    params.num_workers = 2
-    params.interleave_search = True
-    params.max_deterministic_time = max(1.0, deterministic_time)
-    params.max_time_in_seconds = 4 * max(1.0, deterministic_time) + 30
-    return solver
-
-
 def _hint(em: ExchangeModel, solver: cp_model.CpSolver) -> None:
     """Hint every variable (a partial hint is often dropped by CP-SAT) with the solver's last solution."""
     _hint_values(em.model, list(solver.response_proto.solution))
@@ -554,13 +628,13 @@ def _hint_values(model: cp_model.CpModel, values: list[int]) -> None:
         model.add_hint(model.get_int_var_from_proto_index(index), value)
 
 
-def hint_greedy(em: ExchangeModel, start: set[tuple[str, str, int]], seed: int) -> None:
+def hint_greedy(em: ExchangeModel, start: set[tuple[str, str, int]], search: Search, label: tuple[str, str]) -> None:
     """Complete the greedy plan to every variable (a quick solve with the placements fixed) and hint it."""
     trial = em.model.clone()
     for key, var in em.x.items():
         trial.add(trial.get_int_var_from_proto_index(var.index) == (1 if key in start else 0))
-    solver = _solver(seed, 1.0)
-    if solver.solve(trial) in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+    solver, status = search.solve(trial, 1.0, label)
+    if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         _hint_values(em.model, list(solver.response_proto.solution))
 
 
@@ -622,63 +696,141 @@ def greedy_start(facts: Facts, schools: frozenset[str], x: dict) -> set[tuple[st
     return chosen
 
 
+#: Plans of a part re-solved after a failed hand-over deal, or after an itinerant cut (see PartPlanner).
+MAX_HANDOVER_ROUNDS = 8
+#: Rounds of the itinerant check over the whole county (see solve).
+MAX_ITINERANT_ROUNDS = 4
+
+
 @dataclass
-class PartResult:
-    placements: list[Placement]
-    status: str
-    missing: int
-    proven: bool
-    objective: float
-    bound: float
-    cuts: int = 0
+class Unsettled:
+    """A school and year whose classes the planner could not hand over (the last plan's problem)."""
+
+    en: str
+    zh: str
 
 
-def solve_part(facts: Facts, schools: frozenset[str], seed: int, time_limit: float) -> PartResult:
-    """Phase A: fewest missing rotations; phase B: the best plan with that many."""
-    em = build_model(facts, schools)
-    missing = sum(em.ratio_slack.values()) + sum(em.backbone_slack.values())
-    # Phase A also keeps rotations near each year's requirement (far below one missing rotation in
-    # weight), so phase B starts from a steady plan rather than from any plan meeting the ratios.
-    steady_weight = len(facts.scenario.teachers) * len(facts.years) + 1
-    em.model.minimize(steady_weight * missing + sum(em.excess))
-    hint_greedy(em, greedy_start(facts, schools, em.x), seed)
-    solver_a = _solver(seed, 0.3 * time_limit)
-    status_a = solver_a.solve(em.model)
-    if status_a not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        return PartResult([], _STATUS[status_a], 0, False, 0.0, 0.0)
-    least = round(solver_a.objective_value) // steady_weight
-    proven = status_a == cp_model.OPTIMAL or least == 0
-    _hint(em, solver_a)
-    em.model.add(missing <= least)
-    em.model.minimize(em.rest)
-    fallback = read_placements(facts, em, solver_a)
-    cuts = 0
-    for _round in range(MAX_HANDOVER_ROUNDS):
-        solver_b = _solver(seed, 0.7 * time_limit)
-        status_b = solver_b.solve(em.model)
-        if status_b not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-            # phase B ran out before reaching a plan (phase A's, or one without the last cut): keep the last one
-            return PartResult(fallback, "feasible", least, proven, 0.0, 0.0, cuts)
-        placements = read_placements(facts, em, solver_b)
-        failed = handover_failures(facts, placements)
-        if not failed:
-            return PartResult(placements, _STATUS[status_b], least, proven,
-                              solver_b.objective_value, solver_b.best_objective_bound, cuts)
-        # Capacity counts allow it, but the classes cannot be dealt out whole (who teaches which class):
-        # keep the coverage of the subject sets found short from now on, or, where none is, forbid this
-        # combination of moves at that school and year; then plan again.
-        cuts += len(failed)
-        for school, k in failed:
-            groups = short_groups(facts, school, k, placements)
-            for group in groups:  # a rule every plan must keep: added for all years
-                facts.add_group(school, group)
-                add_group_coverage(em.model, facts, school, group, em.away, em.incoming)
-            moves = affecting(facts, em, school, k, placements)
-            if not groups and moves:
-                em.model.add(sum(moves) <= len(moves) - 1)
-        _hint(em, solver_b)
-        fallback = placements
-    return PartResult(fallback, "feasible", least, proven, 0.0, 0.0, cuts)
+class PartPlanner:
+    """One part (schools closed under placements and shared teachers): phase A, the fewest missing
+    rotations; phase B, the best plan with that many, re-solved until every school it touches can deal
+    its classes out whole (``settle``). Kept alive so that the county-wide itinerant check can cut a
+    plan and ask again (``forbid``)."""
+
+    def __init__(self, facts: Facts, schools: frozenset[str], budget: float, search: Search,
+                 name: tuple[str, str]) -> None:
+        self.facts, self.schools, self.budget, self.search, self.name = facts, schools, budget, search, name
+        self.em = build_model(facts, schools)
+        self.status = "unknown"
+        self.placements: list[Placement] = []
+        self.missing, self.proven = 0, False
+        self.objective, self.bound = 0.0, 0.0
+        self.cuts = 0
+        self.problems: list[Unsettled] = []
+
+    @property
+    def settled(self) -> bool:
+        return self.status in ("optimal", "feasible") and not self.problems
+
+    def first(self) -> None:
+        """Phase A, then ``settle``."""
+        em, facts, search, name = self.em, self.facts, self.search, self.name
+        missing = sum(em.ratio_slack.values()) + sum(em.backbone_slack.values())
+        # Phase A also keeps rotations near each year's requirement (far below one missing rotation in
+        # weight), so phase B starts from a steady plan rather than from any plan meeting the ratios.
+        steady_weight = len(facts.scenario.teachers) * len(facts.years) + 1
+        em.model.minimize(steady_weight * missing + sum(em.excess))
+        hint_greedy(em, greedy_start(facts, self.schools, em.x), search,
+                    (f"{name[0]}: greedy start", f"{name[1]}：贪心初始方案"))
+        if search.expired():
+            self.status = "unknown"
+            return
+        search.say(f"{name[0]}: fewest missing rotations (effort {0.3 * self.budget:.1f})",
+                   f"{name[1]}：求最少的缺额（计算量 {0.3 * self.budget:.1f}）")
+        solver, status = search.solve(em.model, 0.3 * self.budget, (f"{name[0]}, phase A", f"{name[1]}，阶段 A"))
+        if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+            self.status = _STATUS[status]
+            return
+        self.missing = round(solver.objective_value) // steady_weight
+        self.proven = status == cp_model.OPTIMAL or self.missing == 0
+        search.say(f"{name[0]}: {self.missing} missing rotation(s) ({_STATUS[status]}, {solver.wall_time:.0f} s)",
+                   f"{name[1]}：缺额 {self.missing} 人（{_STATUS[status]}，{solver.wall_time:.0f} 秒）")
+        _hint(em, solver)
+        em.model.add(missing <= self.missing)
+        em.model.minimize(em.rest)
+        self.placements = read_placements(facts, em, solver)
+        self.settle()
+
+    def forbid(self, moves: list, why: tuple[str, str]) -> None:
+        """Rule out this combination of placements (at least one of ``moves`` is not made); ``settle`` next."""
+        self.em.model.add(sum(moves) <= len(moves) - 1)
+        self.cuts += 1
+        self.search.say(f"{self.name[0]}: {why[0]}; planning again", f"{self.name[1]}：{why[1]}；重新规划")
+
+    def settle(self) -> None:
+        """Phase B rounds until every touched school's classes can be dealt out whole (or rounds run out)."""
+        em, facts, search, name = self.em, self.facts, self.search, self.name
+        self.problems = []
+        for round_ in range(1, MAX_HANDOVER_ROUNDS + 1):
+            if search.expired():
+                self.problems = [Unsettled("the --time-limit ran out before the plan was settled",
+                                           "在 --time-limit 内未能完成规划")]
+                return
+            solver, status = search.solve(em.model, 0.7 * self.budget,
+                                          (f"{name[0]}, phase B round {round_}", f"{name[1]}，阶段 B 第 {round_} 轮"))
+            if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+                if status == cp_model.INFEASIBLE:
+                    self.problems = [Unsettled("no plan keeps every rule together with the hand-over cuts",
+                                               "加上交接限制后，没有满足全部规则的方案")]
+                else:
+                    self.problems = [Unsettled(f"no plan found within the effort (round {round_})",
+                                               f"在计算量内未找到方案（第 {round_} 轮）")]
+                self.status = "unknown"
+                return
+            self.status = _STATUS[status]
+            self.placements = read_placements(facts, em, solver)
+            self.objective, self.bound = solver.objective_value, solver.best_objective_bound
+            failed = handover_failures(facts, self.placements)
+            search.say(f"{name[0]}: plan with {len(self.placements)} placements ({self.status}, objective "
+                       f"{self.objective:.0f}, {solver.wall_time:.0f} s); hand-over: "
+                       + ("every school deals its classes out" if not failed else
+                          ", ".join(f"{_school_name(facts, s)} {facts.years[k]} cannot" for s, k in failed)),
+                       f"{name[1]}：方案 {len(self.placements)} 人次（{self.status}，目标值 {self.objective:.0f}，"
+                       f"{solver.wall_time:.0f} 秒）；交接："
+                       + ("各校课务均可分派" if not failed else
+                          "、".join(f"{_school_name(facts, s)} {facts.years[k]} 学年无法分派" for s, k in failed)))
+            _hint(em, solver)  # the next round (or a later cut) starts from this plan
+            if not failed:
+                self.problems = []
+                return
+            # Capacity counts allow it, but the classes cannot be dealt out whole (who teaches which class):
+            # keep the coverage of the subject sets found short from now on, or, where none is, forbid this
+            # combination of moves at that school and year; then plan again.
+            self.cuts += len(failed)
+            self.problems = [Unsettled(
+                f"{_school_name(facts, school)}, school year {facts.years[k]}: its classes cannot be dealt out "
+                f"whole to the teachers present under the last plan",
+                f"{_school_name(facts, school)} {facts.years[k]} 学年：按最后的方案，在校教师无法整班分派全部课务")
+                for school, k in failed]
+            for school, k in failed:
+                groups = short_groups(facts, school, k, self.placements)
+                for group in groups:  # a rule every plan must keep: added for all years
+                    facts.add_group(school, group)
+                    add_group_coverage(em.model, facts, school, group, em.away, em.incoming)
+                moves = affecting(facts, em, school, k, self.placements)
+                if not groups and moves:
+                    em.model.add(sum(moves) <= len(moves) - 1)
+                where = f"{_school_name(facts, school)} {facts.years[k]}"
+                if groups:
+                    sets = "; ".join("、".join(sorted(g)) for g in groups)
+                    search.say(f"  {where}: the teachers present cannot give {sets}; that coverage is kept from now on",
+                               f"  {where}：在校教师无法承担 {sets}；此后保持其覆盖")
+                else:
+                    search.say(f"  {where}: whole classes do not pack; that combination of {len(moves)} move(s) "
+                               f"is ruled out", f"  {where}：整班无法分派；排除这 {len(moves)} 项调动的组合")
+
+
+def _school_name(facts: Facts, school: str) -> str:
+    return facts.scenario.school_by_id[school].name
 
 
 def handover_failures(facts: Facts, placements: list[Placement]) -> list[tuple[str, int]]:
@@ -689,39 +841,116 @@ def handover_failures(facts: Facts, placements: list[Placement]) -> list[tuple[s
             for school in undealt_schools(facts.scenario, placements, year)]
 
 
-def affecting(facts: Facts, em: ExchangeModel, school: str, k: int, chosen: list[Placement]) -> list:
-    """The variables of the ``chosen`` placements that take a teacher from or bring one to ``school`` in
-    year index ``k``."""
+def _presence(facts: Facts, em: ExchangeModel, chosen: list[Placement], k: int, keep) -> list:
+    """For each of the ``chosen`` placements under way in year index ``k`` that ``keep(teacher, host)``
+    selects, a 0/1 expression that is 1 when the plan does the same again: the teacher away from home
+    (whatever the host) when they leave a school that matters, else the teacher at that host. A cut
+    "not all of these" then rules out this plan and the ones that only send the same people elsewhere."""
     length = facts.inputs.settings.placement_years
-    picked = {(p.teacher, p.host, facts.years.index(p.year)) for p in chosen}
     result = []
-    for (tid, host, k0), var in em.x.items():
-        if (tid, host, k0) not in picked or not k0 <= k < k0 + length:
+    for p in chosen:
+        k0 = facts.years.index(p.year)
+        if not k0 <= k < k0 + length:
             continue
-        teacher = facts.scenario.teacher_by_id[tid]
-        if host == school or school in (teacher.school, *teacher.also_schools):
-            result.append(var)
+        teacher = facts.scenario.teacher_by_id[p.teacher]
+        leaves, joins = keep(teacher, p.host)
+        if leaves:
+            result.append(em.away(p.teacher, k))
+        elif joins:
+            result.append(sum(var for (tid, host, j), var in em.x.items()
+                              if tid == p.teacher and host == p.host and j <= k < j + length))
     return result
 
 
-def solve(facts: Facts, seed: int, time_limit: float) -> tuple[list[Placement], str, int, bool, float, float, int]:
-    """Every part, each with a share of ``time_limit`` by its teachers (at least 2 deterministic seconds)."""
+def affecting(facts: Facts, em: ExchangeModel, school: str, k: int, chosen: list[Placement]) -> list:
+    """The ``chosen`` placements that take a teacher from or bring one to ``school`` in year index ``k``
+    (as _presence expressions)."""
+    return _presence(facts, em, chosen, k, lambda teacher, host: (
+        school in (teacher.school, *teacher.also_schools), host == school))
+
+
+def itinerant_moves(facts: Facts, em: ExchangeModel, units: list, k: int, chosen: list[Placement]) -> list:
+    """The ``chosen`` placements that can explain itinerant classes left uncovered in year index ``k`` (as
+    _presence expressions): post teachers of the posts that could teach them leaving, and teachers of
+    the classes' subjects leaving or joining their schools."""
+    scenario = facts.scenario
+    wanted = {(u.school, u.subject) for u in units}
+    post_teachers = {t for post in scenario.itinerant_posts
+                     if set(post.subjects) & {u.subject for u in units} for t in post.teachers}
+
+    def keep(teacher: Teacher, host: str) -> tuple[bool, bool]:
+        home = {teacher.school, *teacher.also_schools}
+        leaves = teacher.id in post_teachers or any((s, j) in wanted for s in home for j in teacher.subjects)
+        return leaves, any((host, j) in wanted for j in teacher.subjects)
+
+    return _presence(facts, em, chosen, k, keep)
+
+
+def solve(facts: Facts, search: Search) -> tuple[list[PartPlanner], list[Unsettled]]:
+    """Every part, each with a share of the effort by its teachers (at least 2 deterministic units); then,
+    year by year, the itinerant posts' assignment over the county (what ``tongbu solve`` runs first): where
+    it leaves classes uncovered, the parts whose placements explain it are planned again without that
+    combination."""
+    from scheduler.exchange.handover import uncovered_posts
+
     parts = split_parts(facts)
     sizes = [sum(1 for t in facts.scenario.teachers if t.school in part) for part in parts]
     total = max(1, sum(sizes))
-    placements: list[Placement] = []
-    statuses, missing, proven, objective, bound, cuts = [], 0, True, 0.0, 0.0, 0
-    for part, size in zip(parts, sizes, strict=True):
-        result = solve_part(facts, part, seed, max(2.0, time_limit * size / total))
-        placements += result.placements
-        statuses.append(result.status)
-        missing += result.missing
-        proven = proven and result.proven
-        objective += result.objective
-        cuts += result.cuts
-        bound += result.bound
-    status = next((bad for bad in ("invalid", "infeasible", "unknown", "feasible") if bad in statuses), "optimal")
-    return sorted(placements, key=lambda p: (p.year, p.home, p.teacher)), status, missing, proven, objective, bound, cuts
+    planners = []
+    for index, (part, size) in enumerate(zip(parts, sizes, strict=True), start=1):
+        consortia = sorted({facts.scenario.school_by_id[s].consortium for s in part})
+        names = [facts.scenario.consortium_by_id[c].name if c in facts.scenario.consortium_by_id else c
+                 for c in consortia]
+        name = (f"part {index}/{len(parts)} ({', '.join(names)}; {size} teachers)",
+                f"第 {index}/{len(parts)} 部分（{'、'.join(names)}；{size} 名教师）")
+        planner = PartPlanner(facts, part, max(2.0, search.effort * size / total), search, name)
+        planner.first()
+        planners.append(planner)
+    problems: list[Unsettled] = []
+    if not all(p.settled for p in planners) or search.expired():
+        return planners, problems
+    for round_ in range(MAX_ITINERANT_ROUNDS + 1):
+        placements = sorted((p for planner in planners for p in planner.placements),
+                            key=lambda p: (p.year, p.home, p.teacher))
+        problems, cuts = [], []
+        for k, year in enumerate(facts.years):
+            units = uncovered_posts(facts.scenario, placements, year)
+            en, zh = _units_text(facts, units)
+            search.say(f"itinerant posts, school year {year}: " + (
+                "every class that needs an itinerant teacher is covered" if not units else
+                f"{sum(u.periods for u in units)} periods uncovered: {en}"),
+                f"{year} 学年走教岗位：" + ("需走教的课均有人上" if not units else
+                                      f"{sum(u.periods for u in units)} 节无人上：{zh}"))
+            if not units:
+                continue
+            problems.append(Unsettled(f"school year {year}: the itinerant posts cannot cover {en}",
+                                      f"{year} 学年：走教岗位无法覆盖 {zh}"))
+            for planner in planners:
+                moves = itinerant_moves(facts, planner.em, units, k, planner.placements)
+                if moves:
+                    cuts.append((planner, moves, year))
+        if not problems or not cuts or round_ == MAX_ITINERANT_ROUNDS or search.expired():
+            break
+        for planner, moves, year in cuts:
+            planner.forbid(moves, (f"itinerant classes uncovered in {year}", f"{year} 学年走教课无人上"))
+        for planner in planners:
+            if any(cut[0] is planner for cut in cuts):
+                planner.settle()
+        if not all(p.settled for p in planners):
+            break
+    return planners, problems
+
+
+def _units_text(facts: Facts, units: list) -> tuple[str, str]:
+    by: dict[tuple[str, str], list] = defaultdict(list)
+    for unit in units:
+        by[(unit.school, unit.subject)].append(unit)
+    en, zh = [], []
+    for (school, subject), found in sorted(by.items()):
+        labels = "、".join(facts.scenario.class_by_id[u.class_id].label for u in found)
+        en.append(f"{_school_name(facts, school)} {subject} {labels}")
+        zh.append(f"{_school_name(facts, school)}{subject} {labels}")
+    return "; ".join(en), "；".join(zh)
 
 
 # --- reading the plan --------------------------------------------------------------------------
@@ -802,35 +1031,64 @@ def summaries(facts: Facts, placements: list[Placement]) -> tuple[list[UnitSumma
 
 # --- the public API ----------------------------------------------------------------------------
 
-def plan_from_inputs(inputs: ExchangeInputs, years: int, *, seed: int = 0, time_limit: float = 30) -> ExchangePlan:
+def plan_from_inputs(inputs: ExchangeInputs, years: int, *, seed: int = 0, effort: float = DEFAULT_EFFORT,
+                     search: Search | None = None) -> ExchangePlan:
+    """Plan ``years`` school years from loaded inputs. ``search`` (seed, effort, wall-clock cap, progress)
+    overrides ``seed`` and ``effort``; see scheduler.exchange.search."""
     if years < 1:
         raise ValueError("years must be at least 1")
+    search = search or Search(seed=seed, effort=effort)
     started = time.perf_counter()
     facts = build_facts(inputs, years)
-    placements, status, missing, proven, objective, bound, cuts = solve(facts, seed, time_limit)
-    if status in ("infeasible", "invalid", "unknown"):
+    search.say(f"planning {years} school year(s) from {facts.years[0]} for {len(facts.scenario.teachers)} teachers "
+               f"in {len(facts.scenario.schools)} schools (effort {search.effort:g}, seed {search.seed})",
+               f"为 {len(facts.scenario.schools)} 所学校的 {len(facts.scenario.teachers)} 名教师规划自 {facts.years[0]} "
+               f"起的 {years} 个学年（计算量 {search.effort:g}，随机种子 {search.seed}）")
+    planners, itinerant = solve(facts, search)
+    placements = sorted((p for planner in planners for p in planner.placements), key=lambda p: (p.year, p.home, p.teacher))
+    statuses = [p.status for p in planners]
+    common = {"inputs": inputs, "years": facts.years, "seed": search.seed, "effort": search.effort,
+              "handover_cuts": sum(p.cuts for p in planners)}
+    if any(s in ("infeasible", "invalid") for s in statuses) and not any(p.problems for p in planners):
         from scheduler.exchange.explain import no_plan_explanation
 
-        return ExchangePlan(inputs=inputs, years=facts.years, status="no_solution", placements=(), units=(), schools=(),
-                            explanation=tuple(no_plan_explanation(status)),
+        return ExchangePlan(**common, status="infeasible", placements=(), units=(), schools=(),
+                            explanation=tuple(no_plan_explanation("infeasible")), stopped_by_time_limit=search.stopped,
+                            runtime_seconds=time.perf_counter() - started)
+    problems = [(f"{planner.name[0]}: {problem.en}", f"{planner.name[1]}：{problem.zh}")
+                for planner in planners for problem in planner.problems]
+    problems += [(problem.en, problem.zh) for problem in itinerant]
+    problems += [(f"{planner.name[0]}: no plan found within the effort (status {planner.status})",
+                  f"{planner.name[1]}：在计算量内未找到方案（状态 {planner.status}）")
+                 for planner in planners if planner.status not in ("optimal", "feasible") and not planner.problems]
+    if problems:
+        return ExchangePlan(**common, status="not_found", placements=tuple(placements), units=(), schools=(),
+                            explanation=tuple(problems), stopped_by_time_limit=search.stopped,
                             runtime_seconds=time.perf_counter() - started)
     units, schools = summaries(facts, placements)
+    status = "optimal" if all(s == "optimal" for s in statuses) else "feasible"
     explanation: list[tuple[str, str]] = []
+    missing = sum(p.missing for p in planners)
+    proven = all(p.proven for p in planners)
     if missing > 0:
         from scheduler.exchange.explain import explain_shortfall
 
         explanation = explain_shortfall(facts, placements, units, proven)
         status = "ratios_impossible"
-    return ExchangePlan(inputs=inputs, years=facts.years, status=status, placements=tuple(placements),
-                        units=tuple(units), schools=tuple(schools), explanation=tuple(explanation),
-                        objective=objective, bound=bound, handover_cuts=cuts,
-                        runtime_seconds=time.perf_counter() - started)
+    return ExchangePlan(**common, status=status, placements=tuple(placements), units=tuple(units),
+                        schools=tuple(schools), explanation=tuple(explanation), proven=proven,
+                        objective=sum(p.objective for p in planners), bound=sum(p.bound for p in planners),
+                        stopped_by_time_limit=search.stopped, runtime_seconds=time.perf_counter() - started)
 
 
-def plan_exchange(folder: Path, years: int, *, seed: int = 0, time_limit: float = 30) -> ExchangePlan:
+def plan_exchange(folder: Path, years: int, *, seed: int = 0, effort: float = DEFAULT_EFFORT,
+                  search: Search | None = None) -> ExchangePlan:
     """Plan ``years`` school years of exchange rotation for the scenario in ``folder``.
 
     Raises :class:`scheduler.exchange.loader.ExchangeInputError` for bad input. The returned plan's
-    ``status`` is ``ratios_impossible`` (with ``explanation``) when the ratios cannot be met.
+    ``status`` is ``ratios_impossible`` (with ``explanation``) when the ratios cannot be met,
+    ``infeasible`` when no plan keeps the rules, ``not_found`` when none was found within the effort
+    or the clock (``explanation`` says what stayed open). This does not check the plan: publish_plan
+    (scheduler.exchange.publish, what ``tongbu plan-exchange`` runs) writes only a plan check_plan accepts.
     """
-    return plan_from_inputs(load_exchange_inputs(folder), years, seed=seed, time_limit=time_limit)
+    return plan_from_inputs(load_exchange_inputs(folder), years, seed=seed, effort=effort, search=search)

@@ -89,6 +89,7 @@ def plan_info(plan: ExchangePlan) -> dict:
                      "ratio_scope": s.ratio_scope.value, "directions": [d.value for d in s.directions],
                      "retirement_exempt_years": s.retirement_exempt_years, "retirement_age": s.retirement_age,
                      "start_year": s.start_year},
+        "search": {"seed": plan.seed, "effort": plan.effort, "stopped_by_time_limit": plan.stopped_by_time_limit},
         "explanation": [{"en": en, "zh": zh} for en, zh in plan.explanation],
     }
 
@@ -118,7 +119,6 @@ def write_plan(plan: ExchangePlan, out: Path) -> list[Path]:
     for old in sorted(out.glob("scenario_*")):
         if old.is_dir():
             shutil.rmtree(old)
-    if plan.placements or plan.ok:
-        for year in plan.years:
-            written += write_year_scenario(plan, year, out / f"scenario_{year}")
+    for year in plan.years:
+        written += write_year_scenario(plan, year, out / f"scenario_{year}")
     return written
