@@ -15,10 +15,9 @@ from typing import Any
 
 import click
 
-from models.errors import EXIT_IMPOSSIBLE, EXIT_VIOLATIONS, BadInput, TongbuError, ViolationsFound
+from models.errors import BadInput, TongbuError, ViolationsFound
 from models.messages import STATUS_ZH, default_language, language, pick, set_language, tr
 
-EXIT_INFEASIBLE = EXIT_IMPOSSIBLE
 DEFAULT_TIME_LIMIT = 120.0
 #: When the command started (set by ``main`` for each invocation): ``solve --time-limit`` counts from here.
 STARTED = time.time()
@@ -421,17 +420,15 @@ def draw_command(folder: Path, out: Path, activity: str, seed: str) -> None:
 @option("--quiet", is_flag=True, help=bi("no progress lines on stderr", "不在 stderr 输出进度"))
 def plan_exchange_command(folder: Path, years: int, out: Path, seed: int, effort: float, time_limit: float,
                           quiet: bool) -> None:
-    from scheduler.exchange import ExchangeInputError, publish_plan
+    from scheduler.exchange import publish_plan
 
     _load(folder)
-    try:
-        result = publish_plan(folder, years, out, seed=seed, effort=effort, time_limit=time_limit,
-                              progress=None if quiet else lambda en, zh: click.echo(pick(en, zh), err=True))
-    except ExchangeInputError as err:
-        raise UserError("\n".join(p.render() for p in err.problems)) from None
-    click.echo("\n".join(pick(en, zh) for en, zh in result.messages), err=result.exit_code != 0)
-    if result.exit_code:
-        sys.exit(result.exit_code)
+    result = publish_plan(folder, years, out, seed=seed, effort=effort, time_limit=time_limit,
+                          progress=None if quiet else lambda en, zh: click.echo(pick(en, zh), err=True))
+    failure = result.failure()
+    if failure is not None:
+        raise failure
+    click.echo("\n".join(pick(en, zh) for en, zh in result.messages))
 
 
 @main.command("verify-plan", help=bi("Check an exchange plan in OUT against the policy of the scenario; exit 1 on violations.",
@@ -442,11 +439,11 @@ def verify_plan_command(folder: Path, out: Path) -> None:
     from scheduler.exchange import check_plan
 
     problems = check_plan(folder, out)
-    for en, zh in problems:
-        click.echo("- " + pick(en, zh))
+    for problem in problems:
+        click.echo("- " + problem.text(language()))
     click.echo(pick(f"{len(problems)} violations", f"{len(problems)} 处违规"))
     if problems:
-        sys.exit(EXIT_VIOLATIONS)
+        raise ViolationsFound("", "")  # the lines above say what; the exit code is left
 
 
 @main.command(help=bi("Serve the calendar feeds of OUT and their pages (today, this week, the term, a QR code to "

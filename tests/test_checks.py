@@ -680,7 +680,7 @@ def test_checks_share_no_code_with_the_solver() -> None:
                 module = node.module or ""
                 allowed = module == "models" or module.startswith(("models.", "constraints.checks")) \
                     or module in {"__future__", "collections", "collections.abc", "dataclasses", "datetime",
-                                  "itertools", "pathlib", "types"}
+                                  "fractions", "itertools", "pathlib", "types"}
                 assert allowed, f"{source.name} imports from {module}"
                 if module == "constraints.checks":  # the Violation type, or a sibling check module
                     siblings = {path.stem for path in package.glob("*.py")}

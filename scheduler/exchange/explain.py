@@ -11,8 +11,8 @@ from __future__ import annotations
 from collections import defaultdict
 
 from models import Teacher
-from scheduler.exchange.inputs import RatioScope
-from scheduler.exchange.loader import ratio_fraction
+from models.exchange_files import ratio_fraction
+from models.exchange_inputs import RatioScope
 from scheduler.exchange.plan import Placement, UnitSummary
 
 

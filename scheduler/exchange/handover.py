@@ -19,8 +19,8 @@ from pathlib import Path
 import networkx as nx
 
 from models import Scenario, Teacher, TeachingAssignment
-from models.files import write_csv, write_scenario
 from models.assignment import received_periods
+from models.files import write_csv, write_scenario
 from scheduler.exchange.plan import ExchangePlan, Placement
 from scheduler.itinerant.demand import Unit
 

@@ -61,11 +61,11 @@ import networkx as nx
 from ortools.sat.python import cp_model
 
 from models import Scenario, Teacher
-from models.enums import SchoolRole
-from models.status import Status
 from models.assignment import received_periods
-from scheduler.exchange.inputs import Direction, ExchangeInputs, RatioScope
-from scheduler.exchange.loader import load_exchange_inputs, ratio_fraction
+from models.enums import SchoolRole
+from models.exchange_files import load_exchange_inputs, ratio_fraction
+from models.exchange_inputs import Direction, ExchangeInputs, RatioScope
+from models.status import Status
 from scheduler.exchange.plan import ExchangePlan, Placement, SchoolSummary, UnitSummary
 from scheduler.exchange.search import DEFAULT_EFFORT, Search
 from scheduler.itinerant.demand import can_take, travellers, uncovered_units
@@ -1082,7 +1082,7 @@ def plan_exchange(folder: Path, years: int, *, seed: int = 0, effort: float = DE
                   search: Search | None = None) -> ExchangePlan:
     """Plan ``years`` school years of exchange rotation for the scenario in ``folder``.
 
-    Raises :class:`scheduler.exchange.loader.ExchangeInputError` for bad input. The returned plan's
+    Raises :class:`models.exchange_files.ExchangeInputError` for bad input. The returned plan's
     ``status`` is ``ratios_impossible`` (with ``explanation``) when the ratios cannot be met,
     ``infeasible`` when no plan keeps the rules, ``not_found`` when none was found within the effort
     or the clock (``explanation`` says what stayed open). This does not check the plan: publish_plan
