@@ -224,7 +224,7 @@ def run_county(county: str, args: argparse.Namespace, given: Path | None, report
     from models.solution import solution_json
 
     folder = ROOT / "samples" / county
-    from models.files import load_scenario
+    from models.validation import load_scenario
 
     base = load_scenario(folder)
     rules = load_activity_rules(folder, base)

@@ -32,7 +32,7 @@ from models.enums import Weekday
 from models.later import ActivityRule, ExchangePolicy, ItinerantPost
 from models.pacing import PacingRow
 from models.preferences import QualityRules, SoftWeights
-from models.problems import Problem, ScenarioInvalid, sorted_problems
+from models.problems import Problem
 from models.scenario import Scenario
 from models.school import Consortium, Room, School, SchoolClass
 from models.staff import Teacher, TeachingAssignment
@@ -1121,17 +1121,6 @@ def _unique(items: Any) -> list[Any]:
             seen.add(item.id)
             result.append(item)
     return result
-
-
-def load_scenario(folder: Path | str) -> Scenario:
-    """Load and validate a scenario folder; raise :class:`ScenarioInvalid` with every error found."""
-    from models.validation import validate_folder
-
-    scenario, problems = validate_folder(Path(folder))
-    errors = [p for p in problems if p.severity == "error"]
-    if errors or scenario is None:
-        raise ScenarioInvalid(sorted_problems(errors))
-    return scenario
 
 
 # --- writing ------------------------------------------------------------------------------------

@@ -17,7 +17,7 @@ from constraints.checks import Violation, load_solution, verify
 from constraints.checks.quality import check_report
 from models import Scenario, Solution
 from models.errors import BadInput, Impossible, ViolationsFound
-from models.files import load_scenario
+from models.validation import load_scenario
 from models.messages import tr
 from models.problems import ScenarioInvalid
 from models.term import TermDataMissing

@@ -234,7 +234,7 @@ def test_handover_scenario_validates_and_keeps_affiliation(tmp_path: Path) -> No
 
 def test_year_one_scenario_solves_and_verifies(school_plan) -> None:
     from constraints.checks import verify
-    from models.files import load_scenario
+    from models.validation import load_scenario
     from scheduler.publish import run_solve
 
     _folder, out = school_plan
