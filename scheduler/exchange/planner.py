@@ -64,7 +64,7 @@ from models import Scenario, Teacher
 from models.assignment import received_periods
 from models.enums import SchoolRole
 from models.exchange_files import load_exchange_inputs, ratio_fraction
-from models.exchange_inputs import Direction, ExchangeInputs, RatioScope
+from models.exchange_inputs import Direction, ExchangeInputs, RatioScope, unit_of
 from models.status import Status
 from scheduler.exchange.plan import ExchangePlan, Placement, SchoolSummary, UnitSummary
 from scheduler.exchange.search import DEFAULT_EFFORT, Search
@@ -379,14 +379,6 @@ class ExchangeModel:
     #: away(teacher id, year index) -> 0/1 expression; incoming[(school, year index)] -> [(teacher, 0/1 var)]
     away: Callable[[str, int], cp_model.LinearExprT] | None = None
     incoming: dict[tuple[str, int], list] = field(default_factory=dict)
-
-
-def unit_of(scenario: Scenario, scope: RatioScope, school: str) -> str:
-    if scope == RatioScope.SCHOOL:
-        return school
-    if scope == RatioScope.CONSORTIUM:
-        return scenario.school_by_id[school].consortium
-    return scenario.district
 
 
 def split_parts(facts: Facts) -> list[frozenset[str]]:
@@ -1070,7 +1062,7 @@ def plan_from_inputs(inputs: ExchangeInputs, years: int, *, seed: int = 0, effor
     if missing > 0:
         from scheduler.exchange.explain import explain_shortfall
 
-        explanation = explain_shortfall(facts, placements, units, proven)
+        explanation = explain_shortfall(facts, placements, eligible_after(facts, placements), units, proven)
         status = "ratios_impossible"
     return ExchangePlan(**common, status=status, placements=tuple(placements), units=tuple(units),
                         schools=tuple(schools), explanation=tuple(explanation), proven=proven,
