@@ -417,7 +417,7 @@ def draw_command(folder: Path, out: Path, activity: str, seed: str) -> None:
 @option("--time-limit", type=float, default=1800.0, show_default=True,
         help=bi("seconds on the clock for the whole command (a safety cap; a plan it cuts short may differ "
                 "from run to run)", "整个命令的时钟秒数上限（安全上限；被它中止的搜索所得计划可能每次不同）"))
-@option("--quiet", is_flag=True, help=bi("no progress lines on stderr", "不在 stderr 输出进度"))
+@option("--quiet", is_flag=True, help=bi("no progress lines on stderr", "不在标准错误输出显示进度"))
 def plan_exchange_command(folder: Path, years: int, out: Path, seed: int, effort: float, time_limit: float,
                           quiet: bool) -> None:
     from scheduler.exchange import publish_plan
