@@ -69,6 +69,8 @@ class ActivityPlan:
     problems: tuple[tuple[str, str], ...] = ()
     # Display names ("school:<id>", "teacher:<id>", "consortium:<id>", "class:<id>") for the writers.
     names: dict[str, str] = field(default_factory=dict)
+    #: How long planning took (not written to plan.json: it differs run to run).
+    seconds: float = field(default=0.0, compare=False)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "status", Status(self.status))  # a status word given as text

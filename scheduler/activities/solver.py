@@ -23,6 +23,8 @@ travel, and the most any one teacher demonstrates or observes.
 
 from __future__ import annotations
 
+import dataclasses
+import time
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
@@ -406,7 +408,15 @@ def unreachable_hosts(ctx: ActivityContext, occs: list[Occ]) -> list[tuple[str, 
 
 def plan_activities(scenario: Scenario, solution: Solution, rules: tuple[ActivitySpec, ...] | list[ActivitySpec], *,
                     state: RotationState | None = None, seed: int = 0, time_limit: float = 30) -> ActivityPlan:
-    """Plan every activity of the term; ``state`` is the rotation state the previous plan left."""
+    """Plan every activity of the term; ``state`` is the rotation state the previous plan left. The plan says how
+    long planning took (``seconds``, not written to plan.json)."""
+    started = time.perf_counter()
+    plan = _plan(scenario, solution, rules, state, seed, time_limit)
+    return dataclasses.replace(plan, seconds=time.perf_counter() - started)
+
+
+def _plan(scenario: Scenario, solution: Solution, rules: tuple[ActivitySpec, ...] | list[ActivitySpec],
+          state: RotationState | None, seed: int, time_limit: float) -> ActivityPlan:
     ctx = ActivityContext(scenario, solution)
     rules = tuple(sorted(rules, key=lambda r: r.id))
     before = (state or RotationState()).for_year(ctx.school_year)
