@@ -287,7 +287,12 @@ def schema(out: Path | None) -> None:
 @option("--seed", type=int, default=0, show_default=True, help=bi("random seed", "随机种子"))
 @option("--workers", type=int, default=2, show_default=True, help=bi("parallel processes", "并行进程数"))
 @option("--previous", type=click.Path(path_type=Path), default=None,
-        help=bi("the last published OUT, so calendar events keep their identity", "上次发布的输出文件夹（保持日历事件的标识）"))
+        help=bi("the last published OUT: change it as little as possible (schools the change does not touch keep "
+                "their lessons; moved.csv says what moved) and keep calendar events' identity",
+                "上次发布的输出文件夹：尽量少改动（不受变更影响的学校课表保持不变；moved.csv 列出调动的课），并保持日历事件的标识"))
+@option("--move-anywhere", is_flag=True, default=False,
+        help=bi("with --previous: lessons of schools the change does not touch may move too (each move still costs)",
+                "配合 --previous：不受变更影响的学校的课也可调动（每次调动仍计代价）"))
 @option("--dask", "dask", metavar="ADDRESS", envvar="TONGBU_DASK", default=None,
         help=bi("solve the parts on the Dask cluster whose scheduler is at ADDRESS (e.g. tcp://10.0.0.5:8786; "
                 "also $TONGBU_DASK); shares of the time still follow --workers",
@@ -295,12 +300,15 @@ def schema(out: Path | None) -> None:
                 "时长分配仍按 --workers"))
 @option("--quiet", is_flag=True, default=False, help=bi("no progress lines on stderr", "不在标准错误输出显示进度"))
 def solve(folder: Path, out: Path, time_limit: float, effort: float | None, seed: int, workers: int,
-          previous: Path | None, dask: str | None, quiet: bool) -> None:
+          previous: Path | None, move_anywhere: bool, dask: str | None, quiet: bool) -> None:
     from scheduler.service import SolveRequest, solve_folder
 
     request = SolveRequest(folder=folder, out=out, time_limit=time_limit, effort=effort, seed=seed, workers=workers,
-                           previous=previous, dask=dask, quiet=quiet, started=STARTED)
-    report = solve_folder(request)
+                           previous=previous, move_anywhere=move_anywhere, dask=dask, quiet=quiet, started=STARTED)
+    _print_solve_report(solve_folder(request), out)
+
+
+def _print_solve_report(report: Any, out: Path) -> None:
     for en, zh in report.warnings:
         click.echo(pick(en, zh), err=True)
     for part in report.result.parts:
@@ -309,7 +317,21 @@ def solve(folder: Path, out: Path, time_limit: float, effort: float | None, seed
                         f"差距 {_pct(part.gap)}"))
     if report.quality is not None:
         click.echo(_quality_line(report.quality))
+    if report.moves:
+        click.echo(_moves_line(report.moves))
     click.echo(pick(f"published to {out}", f"已发布到 {out}"))
+
+
+def _moves_line(moves: Any) -> str:
+    lessons = sum(m.lessons for m in moves)
+    period, day = sum(m.moved_period for m in moves), sum(m.moved_day for m in moves)
+    schools = sum(1 for m in moves if m.moved)
+    classes, teachers = sum(m.classes_affected for m in moves), sum(m.teachers_affected for m in moves)
+    return pick(f"kept the published timetable: {period + day} of {lessons} lessons moved ({day} to another day, "
+                f"{period} within their day) at {schools} schools; {classes} classes and {teachers} teachers affected "
+                "(moved.csv)",
+                f"沿用已发布课表：{lessons} 节课中调动 {period + day} 节（改日 {day} 节，同日调节次 {period} 节），"
+                f"涉及 {schools} 所学校、{classes} 个班级、{teachers} 位教师（见 moved.csv）")
 
 
 def _quality_line(q: Any) -> str:

@@ -401,6 +401,7 @@ def output_from_json(document: dict[str, Any]) -> PartOutput:
     values["penalties"] = tuple((str(name), int(value)) for name, value in values.get("penalties", ()))
     values["choices"] = tuple(tuple(int(n) for n in chosen) for chosen in values.get("choices", ()))
     values["window_choices"] = tuple(int(n) for n in values.get("window_choices", ()))
+    values["kept_schools"] = tuple(values.get("kept_schools", ()))
     return PartOutput(**values)
 
 

@@ -81,9 +81,13 @@ def write_feeds_with_activities(scenario: Scenario, solution: Solution, folder: 
 
 
 def publish_solution(scenario: Scenario, result: Any, scenario_folder: Path, out: Path,
-                     previous: Path | None = None, activities: Any = None, pacing: Any = None) -> list[Any]:
+                     previous: Path | None = None, activities: Any = None, pacing: Any = None,
+                     kept_from: Solution | None = None) -> list[Any]:
     """Verify the solution independently (and the activity and pacing plans given), then write and move OUT
     into place. A pacing plan that is not ok is published only as its shortfalls (OUT/pacing/shortfalls.csv).
+
+    ``kept_from`` is the published timetable a minimal-change solve kept: the schools the result says it
+    kept must be unchanged, and OUT gets moved.csv (what moved, per school).
 
     Returns the violations found; OUT is left untouched when there are any.
     """
@@ -107,9 +111,15 @@ def publish_solution(scenario: Scenario, result: Any, scenario_folder: Path, out
             from constraints.checks import pacing as pacing_check
 
             violations += pacing_check.check(scenario, solution, pacing)
+        if kept_from is not None:
+            from constraints.checks.stability import check_kept
+
+            violations += check_kept(scenario, kept_from, solution, result.kept_schools)
         if violations:
             return violations
         write_outputs(scenario, result, staging, previous, activities, pacing)
+        if kept_from is not None:
+            write_moves(scenario, kept_from, solution, result.kept_schools, staging)
         if (staging / "quality.json").is_file():
             # The quality report and the solver's penalties, recounted as `tongbu verify` will.
             from constraints.checks.quality import check_report
@@ -123,6 +133,24 @@ def publish_solution(scenario: Scenario, result: Any, scenario_folder: Path, out
     finally:
         if staging.exists():
             shutil.rmtree(staging, ignore_errors=True)
+
+
+MOVES_FILE = "moved.csv"
+
+
+def write_moves(scenario: Scenario, previous: Solution, solution: Solution, kept: tuple[str, ...], folder: Path) -> None:
+    """moved.csv: per school, the lessons that stayed, moved within their day or to another day, and the
+    classes and teachers affected (constraints/checks/stability.py counts them)."""
+    from constraints.checks.stability import moves_by_school
+    from models.cells import csv_bytes
+
+    rows: list[list[Any]] = [["学校 school", "课时 lessons", "未动 stayed", "同日调节次 moved_period", "改日 moved_day",
+                              "受影响班级 classes_affected", "受影响教师 teachers_affected", "保持原课表 kept_as_published"]]
+    names = {s.id: s.name for s in scenario.schools}
+    for row in moves_by_school(scenario, previous, solution):
+        rows.append([names[row.school], row.lessons, row.stayed, row.moved_period, row.moved_day, row.classes_affected,
+                     row.teachers_affected, "是 yes" if row.school in kept else "否 no"])
+    (folder / MOVES_FILE).write_bytes(csv_bytes(rows))
 
 
 def staging_folder(out: Path) -> Path:

@@ -114,6 +114,8 @@ class SolveRequest:
     seed: int = 0
     workers: int = 2
     previous: Path | None = None
+    #: With ``previous``: let lessons move at schools the change does not touch (still at a cost).
+    move_anywhere: bool = False
     dask: str | None = None
     quiet: bool = False
     #: When the command started (epoch seconds): ``time_limit`` counts from here.
@@ -128,6 +130,8 @@ class SolveReport:
     warnings: tuple[tuple[str, str], ...] = ()
     #: The county's row of the quality report (reports/quality.py), None for an imported file.
     quality: Any = None
+    #: With a previous timetable: what moved, per school (constraints/checks/stability.SchoolMoves).
+    moves: tuple[Any, ...] = ()
 
 
 def publish_reserve(scenario: Scenario) -> float:
@@ -148,6 +152,7 @@ def solve_folder(request: SolveRequest) -> SolveReport:
     from scheduler.timetable.solve import failure_of, solve_scenario
 
     scenario = load(request.folder)
+    kept_from = published_timetable(request.previous) if request.previous is not None else None
     rules = activity_rules(request.folder, scenario)
     checkpoints = Checkpoints(request.out / PARTS_FOLDER)
     left = request.started + request.time_limit - time.time() - publish_reserve(scenario)
@@ -156,7 +161,8 @@ def solve_folder(request: SolveRequest) -> SolveReport:
                 ProgressReporter(quiet=request.quiet) as progress:  # Dask is connected first: a wrong address fails fast
             result = solve_scenario(scenario, time_limit=max(1.0, left), effort=request.effort, seed=request.seed,
                                     workers=request.workers, progress=progress, executor=executor,
-                                    checkpoints=checkpoints)
+                                    checkpoints=checkpoints, previous=kept_from,
+                                    keep_unaffected=not request.move_anywhere)
     except ExecutorUnavailable as err:
         raise BadInput(err.en, err.zh) from None
     if result.solution is None:
@@ -179,7 +185,7 @@ def solve_folder(request: SolveRequest) -> SolveReport:
         warnings += pacing_warnings
     try:
         violations = publish_solution(scenario, result, request.folder, request.out, previous=request.previous,
-                                      activities=activities, pacing=pacing)
+                                      activities=activities, pacing=pacing, kept_from=kept_from)
     except TermDataMissing as err:
         _feeds_writable(err)
         raise
@@ -191,7 +197,28 @@ def solve_folder(request: SolveRequest) -> SolveReport:
         from reports.quality import quality_report
 
         quality = quality_report(scenario, result.solution).county
-    return SolveReport(result=result, warnings=warnings, quality=quality)
+    moves = ()
+    if kept_from is not None:
+        from constraints.checks.stability import moves_by_school
+
+        moves = tuple(moves_by_school(scenario, kept_from, result.solution))
+    return SolveReport(result=result, warnings=warnings, quality=quality, moves=moves)
+
+
+def published_timetable(folder: Path) -> Any:
+    """The solution.json of a published OUT (``--previous``), or a message saying what to give instead."""
+    from constraints.checks import load_solution
+    from scheduler.publish import SOLUTION_FILE
+
+    path = folder / SOLUTION_FILE
+    if not path.is_file():
+        raise BadInput(f"--previous {folder}: no {SOLUTION_FILE} there; give the OUT folder of the last tongbu solve",
+                       f"--previous {folder}：其中没有 {SOLUTION_FILE}；请给出上次 tongbu solve 的输出文件夹")
+    try:
+        return load_solution(path)
+    except (ValueError, OSError) as err:
+        raise BadInput(f"--previous {path}: not a timetable tongbu wrote ({str(err).splitlines()[0]})",
+                       f"--previous {path}：不是 tongbu 写出的课表（{str(err).splitlines()[0]}）") from None
 
 
 def _violations(violations: list[Violation]) -> ViolationsFound:

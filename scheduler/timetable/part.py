@@ -29,6 +29,7 @@ from models import LessonPlacement, ResearchPlacement, Scenario, Solution, Weekd
 from constraints.context import ModelContext, PenaltyTerm, Requirement
 from constraints.index import Index, IndexBuilder
 from constraints.index_fet import build_fet_index
+from constraints.stability import PreviousLesson, add_stability
 from models.assignment import Assignment
 from models.status import Status
 from scheduler.cpsat import FOUND, make_solver, relative_gap, status_of
@@ -94,6 +95,10 @@ class PartInput:
     start_windows: tuple[int, ...] = ()
     #: Where to write the part's running state for the progress lines (scheduler/progress.py); not an input.
     progress_file: str | None = None
+    #: The published timetable to keep (constraints/stability.py): its lessons at the part's classes.
+    previous: tuple[PreviousLesson, ...] = ()
+    #: With ``previous``: fix the lessons of the schools the change does not touch.
+    keep_unaffected: bool = True
 
 
 @dataclass(frozen=True)
@@ -123,6 +128,8 @@ class PartOutput:
     window_choices: tuple[int, ...] = ()
     class_shape: str = "balanced"
     peak_rss_mb: float = field(default=0.0)
+    #: With ``PartInput.previous``: the schools whose lessons were kept exactly as published.
+    kept_schools: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "status", Status(self.status))  # a status word given as text
@@ -169,10 +176,10 @@ def post_hard(index: Index, *, explain: bool) -> ModelContext:
     return ctx
 
 
-def post_soft(ctx: ModelContext) -> list[PenaltyTerm]:
-    """Every soft family's penalty terms, each as a variable of its own (so a solution's value of each term
-    can be read), and their weighted sum as the objective."""
-    terms: list[PenaltyTerm] = []
+def post_soft(ctx: ModelContext, extra: list[PenaltyTerm] | tuple = ()) -> list[PenaltyTerm]:
+    """Every soft family's penalty terms (and ``extra`` ones), each as a variable of its own (so a solution's
+    value of each term can be read), and their weighted sum as the objective."""
+    terms: list[PenaltyTerm] = list(extra)
     for family in constraints.SOFT:
         if family.applies(ctx.index.kind):
             terms.extend(family.add(ctx))
@@ -227,10 +234,22 @@ def solve_part(part: PartInput) -> PartOutput:
         progress.write("explain", force=True)
         return _explained(part, index, prechecks, started, time.perf_counter() - started)
     ctx = post_hard(index, explain=False)
+    moved, kept, exact = add_stability(ctx, part.previous, part.keep_unaffected) if part.previous else ([], (), [])
     common = dict(id=part.id, schools=part.schools, build_seconds=time.perf_counter() - started,
-                  variables=len(ctx.model.Proto().variables), class_shape=part.class_shape)
+                  variables=len(ctx.model.Proto().variables), class_shape=part.class_shape, kept_schools=kept)
+    repaired = _repaired(part, ctx, exact) if part.start is None and part.previous else None
     if part.start is not None:
         first_values, first_seconds, first_effort = _from_choices(ctx, part.start, part.start_windows), None, 0.0
+    elif repaired is not None:
+        first_values, first_effort = repaired
+        first_seconds = time.time() - wall_started
+        if part.stage == "first":
+            value = _reader(first_values)
+            return PartOutput(status=Status.FEASIBLE, objective=None, bound=None, gap=None, lessons=read_lessons(ctx, value),
+                              research=read_research(ctx, value), choices=_choices(ctx, value),
+                              window_choices=_window_choices(ctx, value), solve_seconds=first_seconds,
+                              first_feasible_seconds=first_seconds, deterministic_time=first_effort,
+                              peak_rss_mb=_peak_rss_mb(), **common)  # type: ignore[arg-type]
     else:
         progress.write("first", force=True)
         watcher = _FirstSolution(progress)
@@ -248,11 +267,55 @@ def solve_part(part: PartInput) -> PartOutput:
                               window_choices=_window_choices(ctx, value), solve_seconds=first.wall_time,
                               first_feasible_seconds=first_seconds, deterministic_time=first_effort,
                               peak_rss_mb=_peak_rss_mb(), **common)  # type: ignore[arg-type]
-    return _improve(part, ctx, first_values, first_seconds, first_effort, wall_started, common, progress)
+    return _improve(part, ctx, first_values, first_seconds, first_effort, wall_started, common, progress, moved)
+
+
+#: Rounds of the repair from a published timetable (each frees the classes linked to the last by teachers),
+#: and the share of the part's time (or effort) each may take.
+REPAIR_ROUNDS = 4
+REPAIR_SHARE = 0.15
+
+
+def _repaired(part: PartInput, ctx: ModelContext, exact: list[list]) -> tuple[list[int], float] | None:
+    """A first timetable that keeps the published one wherever it can: every activity that can stand where
+    it stood is fixed there, except those of the classes the change reaches (an activity that cannot), then
+    of the classes linked to them by a teacher, and so on for a few rounds. None when no round finds one
+    (the ordinary first search follows)."""
+    ix = ctx.index
+    teachers_of: dict[int, set[int]] = defaultdict(set)
+    classes_of: dict[int, set[int]] = defaultdict(set)
+    for activity in ix.activities:
+        for klass in activity.classes:
+            teachers_of[klass].update(activity.teachers)
+        for teacher in activity.teachers:
+            classes_of[teacher].update(activity.classes)
+    free = {k for a in ix.activities if len(exact[a.index]) < a.count for k in a.classes}
+    spent = 0.0
+    for _round in range(REPAIR_ROUNDS):
+        model = ctx.model.Clone()
+        for activity in ix.activities:
+            if not free.intersection(activity.classes):
+                model.Add(sum(exact[activity.index]) == activity.count)
+        seconds = max(1.0, part.seconds * REPAIR_SHARE)
+        effort = None if part.effort is None else max(1.0, part.effort * REPAIR_SHARE)
+        solver = _solver(part, seconds, effort, part.cp_workers, first_solution=True)
+        code = solver.Solve(model)
+        spent += solver.deterministic_time
+        if code in FOUND:
+            return [int(v) for v in solver.ResponseProto().solution], spent
+        wider = free | {c for k in free for t in teachers_of[k] for c in classes_of[t]}
+        if wider == free or time.time() >= part.deadline:
+            return None
+        free = wider
+    return None
 
 
 def _no_timetable(part: PartInput, index: Index, prechecks: list[Conflict], started: float,
                   first: cp_model.CpSolver, status: Status, common: dict, progress: PartProgress) -> PartOutput:
+    if status == Status.INFEASIBLE and common["kept_schools"]:
+        # The untouched schools' lessons cannot all stay (a shared teacher, a research block): let them move,
+        # still at a cost per moved lesson.
+        return solve_part(dataclasses.replace(part, keep_unaffected=False))
     if status == Status.INFEASIBLE and part.class_shape == "balanced" and _balanced_matters(index):
         # Balanced days could not hold: any prefix shape may (constraints/class_day.py).
         return solve_part(dataclasses.replace(part, class_shape="prefix"))
@@ -266,10 +329,12 @@ def _no_timetable(part: PartInput, index: Index, prechecks: list[Conflict], star
 
 
 def _improve(part: PartInput, ctx: ModelContext, first_values: list[int], first_seconds: float | None,
-             first_effort: float, wall_started: float, common: dict, progress: PartProgress) -> PartOutput:
-    """Phase 2: large-neighbourhood search from the first timetable, for what is left of the part's share."""
+             first_effort: float, wall_started: float, common: dict, progress: PartProgress,
+             moved: list[PenaltyTerm]) -> PartOutput:
+    """Phase 2: large-neighbourhood search from the first timetable, for what is left of the part's share
+    (``moved``: the cost of lessons moved from a published timetable, when one is kept)."""
     soft_started = time.perf_counter()
-    terms = post_soft(ctx)
+    terms = post_soft(ctx, moved)
     common.update(build_seconds=common["build_seconds"] + time.perf_counter() - soft_started,
                   variables=len(ctx.model.Proto().variables))
     first_timetable = dict(first_feasible_seconds=first_seconds, choices=_choices(ctx, _reader(first_values)),

@@ -27,6 +27,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from models import LessonPlacement, PartReport, Scenario, Solution
+from constraints.stability import PreviousLesson
 from models.assignment import AssignmentError, complete_assignment
 from models.errors import Impossible, NotFoundInTime, TongbuError
 from models.status import Status
@@ -68,6 +69,11 @@ class SolveResult:
             return None
         return objective(scenario, self.solution)
 
+    @property
+    def kept_schools(self) -> tuple[str, ...]:
+        """With a previous timetable: the schools whose lessons were fixed as published."""
+        return tuple(sorted(s for output in self.outputs for s in output.kept_schools))
+
     def penalties(self) -> dict[str, int]:
         """Each soft family's penalty as the solver counted it (summed over the parts)."""
         found: dict[str, int] = {}
@@ -104,7 +110,8 @@ def part_efforts(plans: list[PartPlan], effort: float, workers: int) -> list[flo
 
 
 def _part_inputs(scenario: Scenario, seed: int, seconds: float, workers: int, effort: float | None = None,
-                 deadline: float | None = None) -> list[PartInput]:
+                 deadline: float | None = None, previous: Solution | None = None,
+                 keep_unaffected: bool = True) -> list[PartInput]:
     """The parts of a scenario with their shares of the seconds (and of the effort, when reproducible)."""
     deadline = deadline if deadline is not None else time.time() + seconds
     if scenario.explicit is not None:  # an imported file: one part
@@ -123,8 +130,19 @@ def _part_inputs(scenario: Scenario, seed: int, seconds: float, workers: int, ef
     cp_workers = max(1, workers // max(1, len(plans)))
     return [PartInput(id=plan.id, scenario=scenario, assignment=assignment, schools=plan.schools,
                       sync_ids=plan.sync_ids, block_ids=plan.block_ids, seed=seed, seconds=share, deadline=deadline,
-                      effort=part_effort, cp_workers=cp_workers)
+                      effort=part_effort, cp_workers=cp_workers, previous=previous_lessons(scenario, plan, previous),
+                      keep_unaffected=keep_unaffected)
             for plan, share, part_effort in zip(plans, shares, efforts)]
+
+
+def previous_lessons(scenario: Scenario, plan: PartPlan, previous: Solution | None) -> tuple[PreviousLesson, ...]:
+    """The published lessons of the part's classes that still exist, as plain data for the part."""
+    if previous is None:
+        return ()
+    schools = set(plan.schools)
+    classes = {c.id for c in scenario.classes if c.school in schools}
+    return tuple(sorted(PreviousLesson(x.class_id, x.subject, x.teacher, x.day.index, x.period, x.length)
+                        for x in previous.lessons if x.class_id in classes))
 
 
 def _run_parts(inputs: list[PartInput], workers: int, progress: Callable[[dict], None] | None,
@@ -181,18 +199,21 @@ def _assignment_failure(error: AssignmentError, scenario: Scenario, seed: int) -
 
 def solve_scenario(scenario: Scenario, *, time_limit: float = DEFAULT_TIME_LIMIT, effort: float | None = None,
                    seed: int = 0, workers: int = 2, progress: Callable[[dict], None] | None = None,
-                   executor: Executor | None = None, checkpoints: Checkpoints | None = None) -> SolveResult:
+                   executor: Executor | None = None, checkpoints: Checkpoints | None = None,
+                   previous: Solution | None = None, keep_unaffected: bool = True) -> SolveResult:
     """Solve a scenario's term timetable in ``time_limit`` seconds on the clock, or reproducibly with ``effort``
     (see the module docstring).
 
     ``executor`` runs the parts (default: ``workers`` local processes; scheduler.executor.DaskExecutor
     sends them to a Dask cluster); shares follow ``workers`` either way. ``checkpoints`` keeps each
-    finished part so that a rerun solves only the missing ones.
+    finished part so that a rerun solves only the missing ones. ``previous`` is a published timetable to
+    change as little as possible (constraints/stability.py); ``keep_unaffected`` fixes the schools the
+    change does not touch.
     """
     started = time.time()
     deadline = started + time_limit
     try:
-        inputs = _part_inputs(scenario, seed, time_limit, workers, effort, deadline)
+        inputs = _part_inputs(scenario, seed, time_limit, workers, effort, deadline, previous, keep_unaffected)
     except AssignmentError as error:
         return _assignment_failure(error, scenario, seed)
 
@@ -229,7 +250,8 @@ def _improved(run: Callable[[list[PartInput]], list[PartOutput]], inputs: list[P
              for p in inputs]
     shares = part_seconds(plans, max(0.0, deadline - time.time()), workers)
     improved = run([dataclasses.replace(p, stage="improve", start=o.choices, start_windows=o.window_choices,
-                                        class_shape=o.class_shape, seconds=share)
+                                        class_shape=o.class_shape, seconds=share,
+                                        keep_unaffected=p.keep_unaffected and bool(o.kept_schools))
                     for p, o, share in zip(inputs, firsts, shares)])
     return [better if better.status.found else first for first, better in zip(firsts, improved)]
 
