@@ -304,8 +304,8 @@ def _repaired(part: PartInput, ctx: ModelContext, exact: list[list]) -> tuple[li
         if code in FOUND:
             return [int(v) for v in solver.ResponseProto().solution], spent
         wider = free | {c for k in free for t in teachers_of[k] for c in classes_of[t]}
-        if wider == free or time.time() >= part.deadline:
-            return None
+        if code != cp_model.INFEASIBLE or wider == free or time.time() >= part.deadline:
+            return None  # out of time (a wider round would need more) or nothing left to free
         free = wider
     return None
 
