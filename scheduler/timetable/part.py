@@ -304,7 +304,7 @@ def _repaired(part: PartInput, ctx: ModelContext, exact: list[list]) -> tuple[li
         if code in FOUND:
             return [int(v) for v in solver.ResponseProto().solution], spent
         wider = free | {c for k in free for t in teachers_of[k] for c in classes_of[t]}
-        if code != cp_model.INFEASIBLE or wider == free or time.time() >= part.deadline:
+        if status_of(code) != Status.INFEASIBLE or wider == free or time.time() >= part.deadline:
             return None  # out of time (a wider round would need more) or nothing left to free
         free = wider
     return None
