@@ -15,10 +15,9 @@ from typing import Any
 
 import click
 
-from models.errors import EXIT_BAD_INPUT, EXIT_IMPOSSIBLE, EXIT_VIOLATIONS, TongbuError
+from models.errors import BadInput, TongbuError, ViolationsFound
 from models.messages import STATUS_ZH, default_language, language, pick, set_language, tr
 
-EXIT_INFEASIBLE = EXIT_IMPOSSIBLE
 DEFAULT_TIME_LIMIT = 120.0
 #: When the command started (set by ``main`` for each invocation): ``solve --time-limit`` counts from here.
 STARTED = time.time()
@@ -157,7 +156,8 @@ class I18nGroup(click.Group):
         try:
             return super().invoke(ctx)
         except TongbuError as err:
-            click.echo(err.text(language()), err=True)
+            if err.text(language()):  # empty when the command has already printed what was found
+                click.echo(err.text(language()), err=True)
             ctx.exit(err.exit_code)
 
     def main(self, args: Any = None, *rest: Any, **kwargs: Any) -> Any:
@@ -186,15 +186,6 @@ def _lang_in(argv: list[str]) -> str | None:
         if arg.startswith("--lang="):
             return arg.split("=", 1)[1]
     return None
-
-
-class UserError(click.ClickException):
-    """Bad input: exit code 2, message already in the user's language."""
-
-    exit_code = EXIT_BAD_INPUT
-
-    def show(self, file: Any = None) -> None:
-        click.echo(self.format_message(), err=True)
 
 
 def option(*names: str, **kwargs: Any) -> Any:
@@ -235,7 +226,7 @@ def validate(folder: Path) -> None:
     for problem in problems:
         click.echo(problem.render(), err=bool(errors))
     if errors or scenario is None:
-        raise UserError(tr("problems_found", count=len(errors)))
+        raise BadInput(tr("problems_found", "en", count=len(errors)), tr("problems_found", "zh", count=len(errors)))
     from models.describe import summary_line
 
     click.echo(tr("valid", path=folder))
@@ -261,8 +252,6 @@ def describe(folder: Path, by: str) -> None:
 def init(folder: Path) -> None:
     from models.scaffold import write_scaffold
 
-    if folder.exists() and any(folder.iterdir()):
-        raise UserError(pick(f"{folder} is not empty: choose a new folder", f"{folder} 不是空文件夹：请换一个新文件夹"))
     for path in write_scaffold(folder):
         click.echo(str(path))
 
@@ -370,7 +359,7 @@ def verify(folder: Path, out: Path) -> None:
     violations = verify_folder(folder, out)
     click.echo(format_report(violations, language()))
     if violations:
-        sys.exit(EXIT_VIOLATIONS)
+        raise ViolationsFound("", "")  # the report above says what; the exit code is left
 
 
 @main.command("substitute", help=bi(
@@ -494,17 +483,15 @@ def draw_command(folder: Path, out: Path, activity: str, seed: str) -> None:
 @option("--quiet", is_flag=True, help=bi("no progress lines on stderr", "不在标准错误输出显示进度"))
 def plan_exchange_command(folder: Path, years: int, out: Path, seed: int, effort: float, time_limit: float,
                           quiet: bool) -> None:
-    from scheduler.exchange import ExchangeInputError, publish_plan
+    from scheduler.exchange import publish_plan
 
     _load(folder)
-    try:
-        result = publish_plan(folder, years, out, seed=seed, effort=effort, time_limit=time_limit,
-                              progress=None if quiet else lambda en, zh: click.echo(pick(en, zh), err=True))
-    except ExchangeInputError as err:
-        raise UserError("\n".join(p.render() for p in err.problems)) from None
-    click.echo("\n".join(pick(en, zh) for en, zh in result.messages), err=result.exit_code != 0)
-    if result.exit_code:
-        sys.exit(result.exit_code)
+    result = publish_plan(folder, years, out, seed=seed, effort=effort, time_limit=time_limit,
+                          progress=None if quiet else lambda en, zh: click.echo(pick(en, zh), err=True))
+    failure = result.failure()
+    if failure is not None:
+        raise failure
+    click.echo("\n".join(pick(en, zh) for en, zh in result.messages))
 
 
 @main.command("verify-plan", help=bi("Check an exchange plan in OUT against the policy of the scenario; exit 1 on violations.",
@@ -515,11 +502,11 @@ def verify_plan_command(folder: Path, out: Path) -> None:
     from scheduler.exchange import check_plan
 
     problems = check_plan(folder, out)
-    for en, zh in problems:
-        click.echo("- " + pick(en, zh))
+    for problem in problems:
+        click.echo("- " + problem.text(language()))
     click.echo(pick(f"{len(problems)} violations", f"{len(problems)} 处违规"))
     if problems:
-        sys.exit(EXIT_VIOLATIONS)
+        raise ViolationsFound("", "")  # the lines above say what; the exit code is left
 
 
 @main.command(help=bi("Serve the calendar feeds of OUT and their pages (today, this week, the term, a QR code to "
@@ -548,17 +535,14 @@ def verify_plan_command(folder: Path, out: Path) -> None:
                 "将订阅写为 DIR/f/<密钥>.ics、页面写入 DIR/p/<密钥>/（目录页为 DIR/i/<密钥>/index.html）后退出"))
 def serve(out: Path, host: str, port: int, base_url: str | None, workers: int, header_timeout: float,
           max_requests: int, access_log: bool, static_dir: Path | None) -> None:
-    from feeds.server import ServeError, ServeSettings
+    from feeds.server import ServeSettings
     from feeds.server import serve as run_server
+    from feeds.tokens import published_feeds
     from reports.documents import OutDocuments
 
-    _feeds_out(out)
-    settings = ServeSettings(out=out, host=host, port=port, base_url=base_url, workers=workers,
+    settings = ServeSettings(out=published_feeds(out), host=host, port=port, base_url=base_url, workers=workers,
                              header_timeout=header_timeout, max_requests=max_requests, access_log=access_log)
-    try:
-        run_server(settings, echo=click.echo, static_dir=static_dir, pick=pick, documents=OutDocuments)
-    except ServeError as err:
-        raise UserError(pick(err.en, err.zh)) from None
+    run_server(settings, echo=click.echo, static_dir=static_dir, pick=pick, documents=OutDocuments)
 
 
 @main.group(cls=I18nGroup, help=bi("Manage the secret feed tokens of OUT: list, rotate, revoke.",
@@ -567,19 +551,13 @@ def tokens() -> None:
     pass
 
 
-def _feeds_out(out: Path) -> Path:
-    if not (out / "feeds" / "manifest.json").is_file():
-        raise UserError(pick(f"{out} has no feeds: run tongbu solve first", f"{out} 中没有日历订阅：请先运行 tongbu solve"))
-    return out
-
-
 @tokens.command("list", cls=I18nCommand, help=bi("List every feed with its subscription path and its page's path.",
                                                "列出每个订阅的链接路径及其页面路径。"))
 @click.argument("out", type=click.Path(path_type=Path))
 def tokens_list(out: Path) -> None:
-    from feeds.tokens import list_tokens
+    from feeds.tokens import list_tokens, published_feeds
 
-    for entry in list_tokens(_feeds_out(out)):
+    for entry in list_tokens(published_feeds(out)):
         row = [entry.feed, entry.kind, entry.name, entry.path or pick("(revoked)", "（已吊销）")]
         click.echo("\t".join(row + ([entry.page_path] if entry.page_path else [])))
 
@@ -589,12 +567,9 @@ def tokens_list(out: Path) -> None:
 @click.argument("out", type=click.Path(path_type=Path))
 @click.argument("feeds", nargs=-1)
 def tokens_rotate(out: Path, feeds: tuple[str, ...]) -> None:
-    from feeds.tokens import rotate
+    from feeds.tokens import published_feeds, rotate
 
-    try:
-        changed = rotate(_feeds_out(out), list(feeds) or None)
-    except KeyError as err:
-        raise UserError(str(err.args[0])) from None
+    changed = rotate(published_feeds(out), list(feeds) or None)
     click.echo(pick(f"{len(changed)} tokens rotated", f"已更换 {len(changed)} 个密钥"))
 
 
@@ -603,12 +578,9 @@ def tokens_rotate(out: Path, feeds: tuple[str, ...]) -> None:
 @click.argument("out", type=click.Path(path_type=Path))
 @click.argument("feeds", nargs=-1, required=True)
 def tokens_revoke(out: Path, feeds: tuple[str, ...]) -> None:
-    from feeds.tokens import revoke
+    from feeds.tokens import published_feeds, revoke
 
-    try:
-        revoked = revoke(_feeds_out(out), list(feeds))
-    except KeyError as err:
-        raise UserError(str(err.args[0])) from None
+    revoked = revoke(published_feeds(out), list(feeds))
     click.echo(pick(f"{len(revoked)} tokens revoked", f"已吊销 {len(revoked)} 个密钥"))
 
 

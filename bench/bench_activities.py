@@ -144,7 +144,7 @@ class RotationFigures:
 
 def rotation_members(scenario: Scenario, rule, what: str) -> dict[str, int]:
     """Who takes turns and with what weight, recomputed from the scenario (not from the solver)."""
-    from scheduler.activities.check import _host_weights
+    from constraints.checks.activities import _host_weights
 
     schools = sorted(s.id for s in scenario.schools if s.consortium == rule.consortium)
     if what == "chair":
@@ -224,7 +224,7 @@ def run_county(county: str, args: argparse.Namespace, given: Path | None, report
     from models.solution import solution_json
 
     folder = ROOT / "samples" / county
-    from models.files import load_scenario
+    from models.validation import load_scenario
 
     base = load_scenario(folder)
     rules = load_activity_rules(folder, base)
@@ -242,7 +242,7 @@ def run_county(county: str, args: argparse.Namespace, given: Path | None, report
         plan = plan_activities(scenario, solution, rules, state=state, seed=0, time_limit=args.plan_time_limit)
         seconds = time.perf_counter() - started
         problems = check_activities(scenario, solution, plan)
-        for en, _ in problems[:5]:
+        for en in [v.en for v in problems[:5]]:
             report.append(f"  - {county} {label}: {en}")
         for en, _ in plan.problems[:5]:
             report.append(f"  - {county} {label} (planner): {en}")

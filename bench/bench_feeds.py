@@ -64,7 +64,7 @@ GENERATE = """
 import json, resource, sys, time
 from pathlib import Path
 sys.path.insert(0, {root!r})
-from models.files import load_scenario
+from models.validation import load_scenario
 from models.solution import Solution
 from scheduler.publish import write_feeds_with_activities
 scenario = load_scenario(Path({scenario!r}))
@@ -96,7 +96,7 @@ def solved(scenario_dir: Path, out: Path | None, time_limit: float, work: Path) 
     if out is not None:
         plan = out / "activities" / "plan.json"
         return out / "solution.json", plan if plan.is_file() else None
-    from models.files import load_scenario
+    from models.validation import load_scenario
     from models.solution import solution_json
     from scheduler.timetable.solve import solve_scenario
 

@@ -25,7 +25,7 @@ def main() -> None:
     parser.add_argument("--deterministic-time", type=float, default=10.0, help="per stage and group (CP-SAT)")
     args = parser.parse_args()
 
-    from models.files import load_scenario
+    from models.validation import load_scenario
     from scheduler.itinerant.assign import plan_itinerant
     from scheduler.itinerant.baseline import greedy_plan
 

@@ -30,7 +30,7 @@ sys.path.insert(0, str(ROOT))
 
 from constraints.checks import load_solution  # noqa: E402
 from constraints.checks.stability import moves_by_school  # noqa: E402
-from models.files import load_scenario  # noqa: E402
+from models.validation import load_scenario  # noqa: E402
 
 
 def tongbu(*args: str) -> float:

@@ -22,7 +22,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 def measure(folder: Path, out: Path) -> dict[str, object]:
     from constraints.checks import load_solution
     from constraints.checks import pacing as pacing_check
-    from models.files import load_scenario
+    from models.validation import load_scenario
     from models.term import teaching_days
     from scheduler.activities import check_activities, load_activity_rules, plan_activities
     from scheduler.pacing import plan_pacing

@@ -5,8 +5,10 @@ built on the engine's intermediate form (:mod:`constraints.index`); hard familie
 soft ones a list of named :class:`constraints.context.PenaltyTerm`. A family says which parts it
 applies to: ``consortium`` (lessons from a curriculum) and/or ``fet`` (an imported file's
 activities). The rule catalogue (:mod:`constraints.rules`, FET's vocabulary of time constraints)
-applies to both. The independent checks of solved timetables live in ``constraints/checks`` and
-share no code with these.
+applies to both. Each family's independent check is ``constraints/checks/<family>.py``, by the same name
+(a test holds every registered family to it); the checks share no code with these. Of the project, this
+layer imports only ``models`` (``context.py`` owns the CP-SAT variables, ``index.py`` the dense ids);
+``scheduler`` builds the model from it.
 
 The registry is explicit and ordered, hard families first. The order matters in one place only:
 ``research_blocks`` reads the teacher lookups that ``no_clash`` relies on too, both built by the

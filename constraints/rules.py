@@ -7,7 +7,7 @@ weight. Rules that only restrict where an activity may start (breaks, not-availa
 times) are applied to the options when the index is built if hard, and here when soft or explained.
 
 Resources are teachers and student groups; a slot is ``Index.slot(day, period)`` on the grid of the
-activity's first end. ``check`` lives in ``constraints.checks.explicit`` and shares no code with this.
+activity's first end. ``check`` lives in ``constraints.checks.rules`` and shares no code with this.
 """
 
 from __future__ import annotations

@@ -34,18 +34,15 @@ from urllib.parse import urlsplit
 from feeds.app import Documents, FeedApp
 from feeds.store import FeedStore, NotPublished
 from feeds.tokens import INDEX
+from models.errors import BadInput
 
 DEFAULT_HEADER_TIMEOUT = 10.0  # seconds; a real client sends its headers in one packet
 DEFAULT_MAX_REQUESTS = 4096  # connections/requests per worker; a slow client holds one for at most the timeout
 MAX_HEADER_TIMEOUT = 60.0  # Granian's upper bound
 
 
-class ServeError(Exception):
-    """A setting or the environment prevents serving; ``en`` and ``zh`` say why."""
-
-    def __init__(self, en: str, zh: str) -> None:
-        super().__init__(en)
-        self.en, self.zh = en, zh
+class ServeError(BadInput):
+    """A setting or the environment prevents serving; ``en`` and ``zh`` say why (exit 2)."""
 
 
 @dataclass(frozen=True)

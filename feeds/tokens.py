@@ -15,9 +15,21 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from feeds.writer import FEEDS_DIR, MANIFEST, TOKENS
+from models.errors import BadInput
 
 INDEX = "index"
 TOKEN_BYTES = 32
+
+
+class UnknownFeed(BadInput, KeyError):
+    """Feed ids that OUT does not have (exit 2; a KeyError too, as a lookup that failed)."""
+
+
+def published_feeds(out: Path) -> Path:
+    """OUT, when it holds published feeds; otherwise a bad input that says to solve first."""
+    if not (out / FEEDS_DIR / MANIFEST).is_file():
+        raise BadInput(f"{out} has no feeds: run tongbu solve first", f"{out} 中没有日历订阅：请先运行 tongbu solve")
+    return out
 
 
 @dataclass(frozen=True)
@@ -110,7 +122,8 @@ def _resolve(out: Path, feeds: list[str] | None) -> list[str]:
         return known
     unknown = [f for f in feeds if f not in known]
     if unknown:
-        raise KeyError(f"unknown feed id(s): {', '.join(unknown)} (see tongbu tokens list) / 未知的订阅编号")
+        ids = ", ".join(unknown)
+        raise UnknownFeed(f"unknown feed id(s): {ids} (see tongbu tokens list)", f"未知的订阅编号：{ids}（见 tongbu tokens list）")
     return list(feeds)
 
 

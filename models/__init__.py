@@ -1,7 +1,13 @@
-"""The domain model of tongbu: what a consortium, its schools and its term are.
+"""The domain model of tongbu, the bottom layer: what a consortium, its schools and its term are.
 
-Plain pydantic v2 models, immutable, with no solver types in them. Files are read by
-:mod:`models.loading`; everything downstream (scheduler, checks, writers) reads these objects.
+Plain pydantic v2 models, immutable, with no solver types in them (no ortools import here, tested). Scenario
+folders are read and written by :mod:`models.files` and validated by :mod:`models.validation`
+(``load_scenario``); the term calendar is :mod:`models.calendar` and :mod:`models.term`; who teaches what,
+:mod:`models.assignment`. The other planners' inputs and results are domain data too (``activity_*``,
+``rotation``, ``pacing*``, ``exchange_*``). The vocabulary every layer shares lives here: ``status.Status``,
+``violation.Violation``, ``errors.TongbuError`` with its exit codes, bilingual ``messages``, and the one CSV and
+XLSX writer (``cells``). Everything downstream (constraints, checks, writers, scheduler) reads these objects;
+nothing here imports from above (docs/architecture.md).
 """
 
 from models.base import Frozen

@@ -1,5 +1,6 @@
 """Cells written to CSV and XLSX files: the one guard against spreadsheet formula injection, and the one
-writer of each format (every CSV and workbook the project writes goes through here).
+writer of each format (every CSV and workbook the project writes goes through here); and the one reader
+of CSV text as Excel and WPS save it (encoding, separator).
 
 A text cell that starts with ``=``, ``+``, ``-`` or ``@`` (or a tab or carriage return) is taken by
 Excel, WPS and LibreOffice as a formula, so a school or teacher name like ``=HYPERLINK("http://x","y")``
@@ -95,3 +96,38 @@ def workbook_bytes(book: Any) -> bytes:
             entry.external_attr = 0o600 << 16
             target.writestr(entry, source.read(info.filename))
     return stable.getvalue()
+
+
+def decode_csv_bytes(data: bytes) -> tuple[str, bool] | None:
+    """Text of a CSV and whether it was GB18030: UTF-8 (with or without BOM), UTF-16 with BOM, else GB18030."""
+    if data.startswith(b"\xff\xfe") or data.startswith(b"\xfe\xff"):
+        try:
+            return data.decode("utf-16"), False
+        except UnicodeDecodeError:
+            return None
+    try:
+        return data.decode("utf-8-sig"), False
+    except UnicodeDecodeError:
+        pass
+    try:
+        return data.decode("gb18030"), True
+    except UnicodeDecodeError:
+        return None
+
+
+def parse_csv_text(text: str) -> list[list[str]]:
+    """Rows of a CSV (comma or tab separated, as Excel saves them); NUL characters are dropped."""
+    text = text.replace("\x00", "")
+    sample = text[:4096]
+    delimiter = "\t" if sample.count("\t") > sample.count(",") else ","
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    rows: list[list[str]] = []
+    while True:
+        try:
+            rows.append(list(next(reader)))
+        except StopIteration:
+            return rows
+        except csv.Error:
+            # A cell too long for the csv module (a broken quote swallowing the rest of the file): keep it as text.
+            rows.append([text.splitlines()[min(reader.line_num, len(text.splitlines())) - 1]])
+            return rows

@@ -361,7 +361,7 @@ class _Reader:
 
 def _table_rows(reader: _Reader, path: Path, table: str) -> list[tuple[int, dict[str, str]]]:
     """The rows of a change table as {column: text}, with their spreadsheet row number."""
-    from models.files import decode_csv_bytes, parse_csv_text
+    from models.cells import decode_csv_bytes, parse_csv_text
 
     file = f"{CHANGES_DIR}/{path.name}"
     decoded = decode_csv_bytes(path.read_bytes())

@@ -16,7 +16,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from models.cells import unescape_cell
+from models.cells import csv_bytes, unescape_cell
 from models.explicit import ExplicitActivity, ExplicitTimetable, LeftOut, StudentSet, TimeRule
 
 SETS_FILE = "student_sets.csv"
@@ -146,10 +146,8 @@ def explicit_tables(timetable: ExplicitTimetable) -> dict[str, list[list[str]]]:
 
 
 def write_explicit(timetable: ExplicitTimetable, folder: Path) -> list[Path]:
-    from models.files import write_csv
-
     written = []
     for name, rows in explicit_tables(timetable).items():
-        write_csv(rows, folder / name)
+        (folder / name).write_bytes(csv_bytes(rows))  # with a BOM, as every table tongbu writes
         written.append(folder / name)
     return written

@@ -26,14 +26,14 @@ from pydantic import BaseModel, ValidationError
 from models.alignment import ResearchBlock, SyncLesson
 from models.bells import BellPeriod, BellSchedule, BellSeason
 from models.calendar import MakeupDay, TermCalendar
-from models.cells import csv_bytes, safe_row, unescape_cell, workbook_bytes
+from models.cells import csv_bytes, decode_csv_bytes, parse_csv_text, safe_row, unescape_cell, workbook_bytes
 from models.curriculum import CurriculumEntry, Subject
 from models.enums import Weekday
 from models.cover_policy import ChangePolicy
 from models.later import ActivityRule, ExchangePolicy, ItinerantPost
 from models.pacing import PacingRow
 from models.preferences import QualityRules, SoftWeights
-from models.problems import Problem, ScenarioInvalid, sorted_problems
+from models.problems import Problem
 from models.scenario import Scenario
 from models.school import Consortium, Room, School, SchoolClass
 from models.staff import Teacher, TeachingAssignment
@@ -487,41 +487,6 @@ def yaml_problem_zh(problem: str) -> str:
 def _short(value: Any) -> str:
     text = str(value)
     return text if len(text) <= 60 else text[:57] + "…"
-
-
-def decode_csv_bytes(data: bytes) -> tuple[str, bool] | None:
-    """Text of a CSV and whether it was GB18030: UTF-8 (with or without BOM), UTF-16 with BOM, else GB18030."""
-    if data.startswith(b"\xff\xfe") or data.startswith(b"\xfe\xff"):
-        try:
-            return data.decode("utf-16"), False
-        except UnicodeDecodeError:
-            return None
-    try:
-        return data.decode("utf-8-sig"), False
-    except UnicodeDecodeError:
-        pass
-    try:
-        return data.decode("gb18030"), True
-    except UnicodeDecodeError:
-        return None
-
-
-def parse_csv_text(text: str) -> list[list[str]]:
-    """Rows of a CSV (comma or tab separated, as Excel saves them); NUL characters are dropped."""
-    text = text.replace("\x00", "")
-    sample = text[:4096]
-    delimiter = "\t" if sample.count("\t") > sample.count(",") else ","
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    rows: list[list[str]] = []
-    while True:
-        try:
-            rows.append(list(next(reader)))
-        except StopIteration:
-            return rows
-        except csv.Error:
-            # A cell too long for the csv module (a broken quote swallowing the rest of the file): keep it as text.
-            rows.append([text.splitlines()[min(reader.line_num, len(text.splitlines())) - 1]])
-            return rows
 
 
 def first_undecodable_cell(data: bytes) -> tuple[int | None, str | None]:
@@ -1123,17 +1088,6 @@ def _unique(items: Any) -> list[Any]:
             seen.add(item.id)
             result.append(item)
     return result
-
-
-def load_scenario(folder: Path | str) -> Scenario:
-    """Load and validate a scenario folder; raise :class:`ScenarioInvalid` with every error found."""
-    from models.validation import validate_folder
-
-    scenario, problems = validate_folder(Path(folder))
-    errors = [p for p in problems if p.severity == "error"]
-    if errors or scenario is None:
-        raise ScenarioInvalid(sorted_problems(errors))
-    return scenario
 
 
 # --- writing ------------------------------------------------------------------------------------

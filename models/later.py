@@ -51,7 +51,7 @@ class ExchangePolicy(Frozen):
     yearly_ratio: float = 0.10
     backbone_share: float = 0.20
     placement_years: int = 1
-    # The exchange planner (scheduler/exchange/loader.py) re-reads and checks these keys with YAML
+    # The exchange planner (models/exchange_files.py) re-reads and checks these keys with YAML
     # line numbers; here they are only accepted so validate/solve read a folder that plans exchanges.
     ratio_scope: Literal["school", "consortium", "county"] = "school"
     directions: tuple[Literal["lead_to_member", "member_to_lead", "member_to_member"], ...] = (

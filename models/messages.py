@@ -9,6 +9,8 @@ from __future__ import annotations
 import locale
 import os
 
+from models.status import Status
+
 CATALOGUE: dict[str, tuple[str, str]] = {
     # a change set (models/changes.py): its messages are made there in both languages
     "changes": ("{en}", "{zh}"),
@@ -195,8 +197,7 @@ KIND_ZH = {"school": "学校", "class": "班级", "teacher": "教师", "subject"
            "bell schedule": "作息表", "room": "专用教室", "place": "地点", "sync lesson": "同步课堂", "research block": "教研活动"}
 STAGE_ZH = {"primary": "小学", "junior": "初中"}
 #: The status words every solver reports, in Chinese.
-STATUS_ZH = {"optimal": "最优", "feasible": "已找到", "infeasible": "无解", "unknown": "未找到",
-             "invalid": "模型无效", "ratios_impossible": "比例无法满足"}
+STATUS_ZH: dict[str, str] = {**{status.value: status.zh for status in Status}, "ratios_impossible": "比例无法满足"}
 
 _language = "en"
 

@@ -5,14 +5,22 @@ Called by :func:`models.validation.validate_folder`; every problem names the row
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import Protocol
 
 from models.enums import PacingKind
-from models.pacing import sequences
+from models.pacing_table import sequences
+from models.scenario import Scenario
 from models.term import holidays_in_term, term_problems
 
-if TYPE_CHECKING:
-    from models.validation import Checker
+
+class Checker(Protocol):
+    """What the pacing checks need of ``models.validation.Checker`` (which calls them): the scenario, and ``at``
+    to report a problem at a row."""
+
+    s: Scenario
+
+    def at(self, kind: str, key: str, code: str, column: str | None = None, /, severity: str = "error",
+           **params: object) -> None: ...
 
 KIND_WORD = {PacingKind.UNIT: "单元", PacingKind.REVIEW: "复习", PacingKind.ASSESSMENT: "测评"}
 

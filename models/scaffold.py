@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from models.errors import BadInput
 from models.files import WORKBOOK_NAME, YAML_NAME, write_workbook, write_yaml
 from models.preferences import QualityRules, SoftWeights
 from models.tables import TABLES
@@ -52,7 +53,10 @@ def scaffold_yaml() -> dict[str, Any]:
 
 
 def write_scaffold(folder: Path) -> list[Path]:
-    """Write scenario.yaml and scenario.xlsx (one sheet per table: headers and two example rows)."""
+    """Write scenario.yaml and scenario.xlsx (one sheet per table: headers and two example rows) into a new or
+    empty folder (a folder with files in it is a bad input: nothing is overwritten)."""
+    if folder.exists() and any(folder.iterdir()):
+        raise BadInput(f"{folder} is not empty: choose a new folder", f"{folder} 不是空文件夹：请换一个新文件夹")
     folder.mkdir(parents=True, exist_ok=True)
     yaml_path, book_path = folder / YAML_NAME, folder / WORKBOOK_NAME
     write_yaml(scaffold_yaml(), yaml_path)

@@ -15,7 +15,7 @@ from models.enums import Stage
 from models.explicit import ExplicitTimetable
 from models.cover_policy import ChangePolicy
 from models.later import ActivityRule, ExchangePolicy, ItinerantPost
-from models.pacing import PacingRow
+from models.pacing_table import PacingRow
 from models.preferences import QualityRules, SoftWeights
 from models.school import Consortium, Room, School, SchoolClass
 from models.staff import Teacher, TeachingAssignment

@@ -6,6 +6,7 @@ from pydantic import Field
 
 from models.base import Frozen
 from models.enums import Weekday
+from models.status import Status
 
 
 class LessonPlacement(Frozen):
@@ -47,7 +48,7 @@ class PartReport(Frozen):
 
     id: str
     schools: tuple[str, ...]
-    status: str
+    status: Status
     objective: float | None = None
     bound: float | None = None
     gap: float | None = None

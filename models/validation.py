@@ -12,7 +12,7 @@ from pathlib import Path
 from models.enums import DeliveryMode, SchoolRole
 from models.files import YAML_NAME, Loaded, read_scenario_folder
 from models.term import term_problems as calendar_problems
-from models.problems import Problem, sorted_problems
+from models.problems import Problem, ScenarioInvalid, sorted_problems
 from models.scenario import Scenario
 
 
@@ -610,3 +610,12 @@ def term_problems(scenario: Scenario, loaded: Loaded | None = None) -> list[Prob
     return [Problem(file=YAML_NAME, code="term_data", params={"detail": p.en, "detail_zh": p.zh}, column=p.field,
                     row=loaded.yaml_line(p.field) if loaded else None)
             for p in calendar_problems(scenario.term)]
+
+
+def load_scenario(folder: Path | str) -> Scenario:
+    """Load and validate a scenario folder; raise :class:`ScenarioInvalid` with every error found."""
+    scenario, problems = validate_folder(Path(folder))
+    errors = [p for p in problems if p.severity == "error"]
+    if errors or scenario is None:
+        raise ScenarioInvalid(sorted_problems(errors))
+    return scenario

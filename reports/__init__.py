@@ -10,7 +10,8 @@
     sync_table.csv / .xlsx        同步课堂“一张表”: one row per synchronized occurrence
     research_blocks.csv           when each research block meets, and who attends
 
-Every file is byte-identical when written again from the same scenario and solution.
+Every file is byte-identical when written again from the same scenario and solution. Like ``feeds``, this
+room receives data (the scenario, the solution, the solver's penalties) and imports only ``models``.
 """
 
 from __future__ import annotations

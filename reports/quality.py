@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
+from collections.abc import Collection
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from html import escape
@@ -23,6 +24,12 @@ from models.solution import Solution
 from reports.workbook import save_workbook, table_workbook
 
 REPORT = "quality.json"
+
+
+def idle_periods(taught: Collection[int]) -> int:
+    """Free periods between the first and the last taught one (a class's holes, a teacher's gaps); the report's
+    one count of them (``tongbu verify`` recounts with its own, constraints/checks/_common.py)."""
+    return max(taught) - min(taught) + 1 - len(set(taught)) if taught else 0
 
 
 @dataclass
@@ -82,7 +89,7 @@ def _class_figures(scenario: Scenario, solution: Solution) -> dict[str, Figures]
             if not taught:
                 continue
             figures.class_days += 1
-            figures.holes += taught[-1] - taught[0] + 1 - len(taught)
+            figures.holes += idle_periods(taught)
             figures.late_starts += taught[0] > 1
             subjects = [x.subject for x in lessons]
             figures.repeats += sum(1 for s in set(subjects) if subjects.count(s) > 1)
@@ -111,7 +118,7 @@ def _teacher_figures(scenario: Scenario, solution: Solution) -> dict[str, Figure
     for (teacher, _day), taught in periods.items():
         figures = found.setdefault(teacher, Figures(name=teacher))
         figures.teacher_days += 1
-        figures.teacher_gaps += max(taught) - min(taught) + 1 - len(taught)
+        figures.teacher_gaps += idle_periods(taught)
     for teacher, count in missed.items():
         found.setdefault(teacher, Figures(name=teacher)).wishes_missed += count
     return found

@@ -39,6 +39,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from models import LessonPlacement, ResearchPlacement
+from models.status import Status
 from scheduler.timetable.part import Conflict, PartInput, PartOutput, solve_part
 
 #: Environment variable naming a Dask scheduler address (like ``--dask``).
@@ -123,7 +124,7 @@ def failed_output(part: PartInput, reason: str, attempts: int) -> PartOutput:
         en=f"part {part.id} was not solved after {attempts} attempt(s): {reason}; run again to retry it "
            f"(finished parts are kept)",
         zh=f"部分 {part.id} 尝试 {attempts} 次后仍未求解：{reason}；重新运行即可重试（已完成的部分会保留）")
-    return PartOutput(id=part.id, schools=part.schools, status="unknown", objective=None, bound=None, gap=None,
+    return PartOutput(id=part.id, schools=part.schools, status=Status.UNKNOWN, objective=None, bound=None, gap=None,
                       conflicts=(conflict,))
 
 
@@ -359,10 +360,10 @@ class Checkpoints:
             output = output_from_json(document["output"])
         except (OSError, ValueError, KeyError, TypeError):
             return None  # missing, half-written by a killed run, or not ours: solve the part again
-        return output if output.id == part.id and output.status in ("optimal", "feasible") else None
+        return output if output.id == part.id and output.status.found else None
 
     def save(self, part: PartInput, output: PartOutput) -> None:
-        if output.status not in ("optimal", "feasible") or output.hit_wall_limit:
+        if not output.status.found or output.hit_wall_limit:
             return
         self.folder.mkdir(parents=True, exist_ok=True)
         key = self.key(part)
@@ -393,6 +394,7 @@ def output_from_json(document: dict[str, Any]) -> PartOutput:
     fields = {f.name for f in dataclasses.fields(PartOutput)}
     values = {k: v for k, v in document.items() if k in fields}
     values["schools"] = tuple(values.get("schools", ()))
+    values["status"] = Status(values["status"])
     values["lessons"] = tuple(LessonPlacement.model_validate(x) for x in values.get("lessons", ()))
     values["research"] = tuple(ResearchPlacement.model_validate(x) for x in values.get("research", ()))
     values["conflicts"] = tuple(Conflict(**x) for x in values.get("conflicts", ()))

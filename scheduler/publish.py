@@ -104,9 +104,9 @@ def publish_solution(scenario: Scenario, result: Any, scenario_folder: Path, out
         solution = load_solution(staging / SOLUTION_FILE)
         violations = verify(scenario, solution)
         if activities is not None:
-            from scheduler.activities import check_activities
+            from constraints.checks import activities as activity_check
 
-            violations += [Violation("activities", "", en, zh) for en, zh in check_activities(scenario, solution, activities)]
+            violations += activity_check.check(scenario, solution, activities)
         if pacing is not None and pacing.ok:
             from constraints.checks import pacing as pacing_check
 

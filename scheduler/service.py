@@ -17,7 +17,7 @@ from constraints.checks import Violation, load_solution, verify
 from constraints.checks.quality import check_report
 from models import Scenario, Solution
 from models.errors import BadInput, Impossible, NotFoundInTime, ViolationsFound
-from models.files import load_scenario
+from models.validation import load_scenario
 from models.messages import tr
 from models.problems import ScenarioInvalid
 from models.term import TermDataMissing
@@ -271,7 +271,8 @@ def replan_pacing(folder: Path, out: Path) -> Any:
 # -- verify -------------------------------------------------------------------------------------------
 def verify_folder(folder: Path, out: Path) -> list[Violation]:
     """``tongbu verify``: every violation of the published timetable (and its activity calendar)."""
-    from scheduler.activities import check_activities, read_plan
+    from constraints.checks import activities as activity_check
+    from scheduler.activities import read_plan
 
     scenario = load(folder)
     solution = published_solution(out)
@@ -287,8 +288,7 @@ def verify_folder(folder: Path, out: Path) -> list[Violation]:
         violations += pacing.check(scenario, solution, read_pacing_plan(out))
     if (out / "activities" / "plan.json").is_file():
         # The activity calendar published with the timetable: fairness bounds, clashes, double bookings.
-        violations += [Violation("activities", "", en, zh)
-                       for en, zh in check_activities(scenario, solution, read_plan(out))]
+        violations += activity_check.check(scenario, solution, read_plan(out))
     if (out / "previous_solution.json").is_file() and (out / "moved.csv").is_file():
         from constraints.checks.stability import check_moves_report
 
@@ -336,7 +336,7 @@ def substitute_folder(folder: Path, published: Path, changes: Path, out: Path, s
 # -- activities on a published timetable ------------------------------------------------------------------
 def replan_activities(folder: Path, out: Path, previous_state: Path | None, seed: int, time_limit: float) -> Any:
     """``tongbu plan-activities``: plan the term's activities around OUT's timetable and add them to OUT."""
-    from scheduler.activities import check_activities
+    from constraints.checks import activities as activity_check
     from scheduler.publish import staging_folder, swap_into_place, write_feeds_with_activities
 
     scenario = load(folder)
@@ -346,9 +346,9 @@ def replan_activities(folder: Path, out: Path, previous_state: Path | None, seed
                        f"{folder}：没有活动规则（activity_rules.yaml 或 scenario.yaml 中的 activity_rules:）")
     solution = published_solution(out)
     plan = activity_plan(scenario, solution, rules, previous_state or out, seed, time_limit)
-    problems = check_activities(scenario, solution, plan)
+    problems = activity_check.check(scenario, solution, plan)
     if problems:
-        raise ViolationsFound("the activity plan fails its check:", "活动安排未通过核验：", problems)
+        raise ViolationsFound("the activity plan fails its check:", "活动安排未通过核验：", [(v.en, v.zh) for v in problems])
     # Rewrite a copy of OUT and swap it in, so the feed server never sees half-written feeds.
     staging = staging_folder(out)
     try:

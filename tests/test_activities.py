@@ -8,6 +8,7 @@ from datetime import date
 
 import pytest
 
+from models.status import Status
 from scheduler.activities import (
     ActivitySpec, DrawError, RulesInvalid, activity_events, check_activities, draw, load_activity_rules,
     plan_activities, read_plan, write_activity_outputs,
@@ -105,10 +106,10 @@ def test_checker_flags_a_lesson_clash_and_a_rotation_break(autumn):
     bad = dataclasses.replace(plan, activities=tuple(clash if a is meetings[0] else repeat if a is meetings[1] else a
                                                       for a in plan.activities))
     found = check_activities(s, sol, bad)
-    texts = " | ".join(en for en, _ in found)
+    texts = " | ".join(v.en for v in found)
     assert "李老师1 (t01) has 道德与法治 a1-4-2 14:50-15:30 at a1" in texts
     assert "rule A-meeting chair rotation: t01 serves again before" in texts
-    assert all(zh for _, zh in found)
+    assert all(v.zh for v in found)
 
 
 def test_checker_flags_double_booking(autumn):
@@ -117,7 +118,7 @@ def test_checker_flags_double_booking(autumn):
     b_demo = next(a for a in plan.activities if a.rule == "B-demo")
     moved = dataclasses.replace(b_demo, date=a_demo.date, start=a_demo.start, end=a_demo.end)
     bad = dataclasses.replace(plan, activities=tuple(moved if a is b_demo else a for a in plan.activities))
-    assert any("is double-booked on" in en and "t31" in en for en, _ in check_activities(s, sol, bad))
+    assert any("is double-booked on" in en and "t31" in en for en in (v.en for v in check_activities(s, sol, bad)))
 
 
 def test_outputs_are_deterministic_and_read_back(autumn, tmp_path):
@@ -201,4 +202,4 @@ def test_unreachable_window_is_reported():
     rule = ActivitySpec(id="m", consortium="A", kind="joint_meeting", count=1, weekdays=("tue",), time="14:00-14:40",
                         minutes=40, host="chair_school")
     plan = plan_activities(s, solution(s), (rule,), time_limit=1)
-    assert plan.status == "INFEASIBLE" and "no date" in plan.problems[0][0]
+    assert plan.status == Status.INFEASIBLE and "no date" in plan.problems[0][0]

@@ -16,7 +16,7 @@ from models import (
     BellPeriod, BellSchedule, Consortium, CurriculumEntry, LessonPlacement, Scenario, School, SchoolClass, SchoolRole,
     SchoolTier, Solution, Stage, Subject, Teacher, TermCalendar, TravelEdge, TravelTimes, Weekday,
 )
-from scheduler.activities.rules import ActivitySpec
+from models.activity_rules import ActivitySpec
 
 DAYS = (Weekday.MON, Weekday.TUE, Weekday.WED, Weekday.THU, Weekday.FRI)
 SCHOOLS = {"A": (("a1", "城关一小", SchoolRole.LEAD, SchoolTier.COUNTY_SEAT), ("a2", "桥头镇中心校", SchoolRole.CENTRE,

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from models.files import load_scenario
+from models.validation import load_scenario
 from samples.activity_rules import COUNTIES, rules_text
 from scheduler.activities import load_activity_rules
 

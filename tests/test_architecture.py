@@ -13,6 +13,7 @@ from collections import defaultdict
 from pathlib import Path
 
 import networkx as nx
+import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 LAYER = {"models": 0, "constraints": 1, "reports": 1, "feeds": 1, "samples": 1, "scheduler": 2, "bench": 3, "cli": 4}
@@ -83,3 +84,61 @@ def test_the_layers_cover_every_package_and_the_guard_sees_lazy_imports() -> Non
     assert {"models.scenario", "constraints.index", "scheduler.timetable.part", "feeds.writer", "cli"} <= set(modules)
     # The guard must read imports inside functions: cli.py imports the library lazily.
     assert any(t.startswith("scheduler.") for t in _arrows()["cli"])
+
+
+def test_the_cli_is_thin() -> None:
+    """Each command parses, calls the library, prints: no function in cli.py over 25 lines (its decorators, the
+    options, not counted), and no ``sys.exit``: the library raises TongbuError, mapped to exit codes in one place."""
+    tree = ast.parse((ROOT / "cli.py").read_text(encoding="utf-8"))
+    long = [f"{node.name}: {node.end_lineno - node.lineno + 1} lines" for node in ast.walk(tree)
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef)) and node.end_lineno - node.lineno + 1 > 25]
+    assert long == []
+    assert sum(isinstance(node, ast.FunctionDef) for node in ast.walk(tree)) > 20  # the walk saw the commands
+    exits = [node.lineno for node in ast.walk(tree) if isinstance(node, ast.Attribute) and node.attr == "exit"
+             and isinstance(node.value, ast.Name) and node.value.id == "sys"]
+    assert exits == []
+
+
+def test_the_library_never_exits() -> None:
+    """Only a script's ``if __name__ == "__main__":`` may call sys.exit (samples/generate.py is run as one)."""
+    found = []
+    for name, path in _modules().items():
+        if name.split(".")[0] in ("cli", "bench"):
+            continue
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        script = {id(n) for top in tree.body if isinstance(top, ast.If) and "__main__" in ast.unparse(top.test)
+                  for n in ast.walk(top)}
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Attribute) and node.attr == "exit" and getattr(node.value, "id", "") == "sys" \
+                    and id(node) not in script:
+                found.append(f"{name}:{node.lineno}")
+    assert found == []
+
+
+def test_no_ortools_in_models() -> None:
+    found = [f"{name} imports {target}" for name, path in _modules().items() if name.split(".")[0] == "models"
+             for target in _all_imports(path) if target.split(".")[0] == "ortools"]
+    assert found == []
+
+
+def _all_imports(path: Path) -> set[str]:
+    found: set[str] = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            found |= {alias.name for alias in node.names}
+        elif isinstance(node, ast.ImportFrom) and not node.level:
+            found.add(node.module or "")
+    return found
+
+
+@pytest.mark.parametrize("package", ["models", "scheduler"])
+def test_no_cycle_between_the_modules_of(package: str) -> None:
+    """Inside the domain and the solver stack too, files read one way: no file imports, even lazily or for typing
+    only, a file that imports it back (in models/: the loaders above the tables, validation above the loaders)."""
+    graph = nx.DiGraph()
+    for source, targets in _arrows().items():
+        for target in targets:
+            if source.startswith(package + ".") and target.startswith(package + "."):
+                graph.add_edge(source, target)
+    assert graph.number_of_edges() > 50  # the arrows were read
+    assert list(nx.simple_cycles(graph)) == []

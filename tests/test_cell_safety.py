@@ -18,7 +18,8 @@ import pytest
 from fixtures.validate_base import write_base
 from models.cells import safe_cell, unescape_cell
 from models.enums import Weekday
-from models.files import load_scenario, write_csv, write_scenario, write_workbook
+from models.files import write_csv, write_scenario, write_workbook
+from models.validation import load_scenario
 from reports.grid import Cell, Grid, PeriodRow
 from reports.tables import csv_bytes as report_csv_bytes
 from reports.workbook import grid_workbook, table_workbook, workbook_bytes

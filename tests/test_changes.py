@@ -23,7 +23,7 @@ from click.testing import CliRunner
 import cli
 from constraints.checks import load_solution
 from models.changes import read_plan
-from models.files import load_scenario
+from models.validation import load_scenario
 from models.term import teaching_days
 
 FIXTURE = Path(__file__).resolve().parent / "fixtures" / "changes_tiny"

@@ -52,7 +52,7 @@ def test_solve_plans_the_activities_and_they_verify(published) -> None:
     folder, out = published
     assert run("verify", str(folder), str(out)).exit_code == 0
     from constraints.checks import load_solution
-    from models.files import load_scenario
+    from models.validation import load_scenario
     from scheduler.activities import check_activities, read_plan
 
     plan = read_plan(out)

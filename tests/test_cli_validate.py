@@ -12,7 +12,7 @@ from click.testing import CliRunner
 
 import cli
 from fixtures.validate_base import set_cell, write_base
-from models.files import load_scenario
+from models.validation import load_scenario
 
 SAMPLES = Path(__file__).resolve().parent.parent / "samples"
 SAMPLE_NAMES = ("pengshui", "yangcheng", "zhangping")

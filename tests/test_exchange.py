@@ -105,7 +105,7 @@ def test_impossible_ratio_is_explained_with_school_and_subject(tmp_path: Path) -
     write_plan(plan, tmp_path / "out")
     assert (tmp_path / "out" / "explanation.txt").read_text(encoding="utf-8").count("高谷村小") >= 2
     problems = check_plan(folder, tmp_path / "out")
-    assert any("高谷村小" in en and "eligible" in en for en, _ in problems)
+    assert any("高谷村小" in en and "eligible" in en for en in (v.en for v in problems))
 
 
 def test_exemptions_preferences_and_travel_limits(tmp_path: Path) -> None:
@@ -125,7 +125,7 @@ def test_exemptions_preferences_and_travel_limits(tmp_path: Path) -> None:
     records = rows(tmp_path / "out" / "plan.csv")
     records[0] = {**records[0], "teacher": "L01", "from": "城关小学", "to": "镇中心小学"}
     write_rows(tmp_path / "out" / "plan.csv", records)
-    assert any("王芳(L01) is not eligible" in en for en, _ in check_plan(folder, tmp_path / "out"))
+    assert any("王芳(L01) is not eligible" in en for en in (v.en for v in check_plan(folder, tmp_path / "out")))
 
 
 def test_school_needs_bring_a_teacher(tmp_path: Path) -> None:
@@ -148,19 +148,19 @@ def test_checker_flags_hand_made_violations(school_plan, tmp_path: Path) -> None
     # 1. drop every 2026 row: each school's ratio fails
     write_rows(broken / "plan.csv", [r for r in records if r["year"] != "2026"])
     found = check_plan(folder, broken)
-    assert any("2026: 高谷村小 rotates 0 of 2 eligible" in en for en, _ in found)
+    assert any("2026: 高谷村小 rotates 0 of 2 eligible" in en for en in (v.en for v in found))
     # 2. send 石桥村小's only maths teacher away with nobody in return: coverage fails there
     extra = {**records[0], "teacher": "S02", "from": "石桥村小", "to": "城关小学", "year": "2026"}
     write_rows(broken / "plan.csv", [r for r in records if r["teacher"] != "S02" and r["to"] != "石桥村小"] + [extra])
     found = check_plan(folder, broken)
-    assert any("石桥村小 can give 0 数学 periods a week, its classes need 10" in en for en, _ in found)
+    assert any("石桥村小 can give 0 数学 periods a week, its classes need 10" in en for en in (v.en for v in found))
     # 3. a direction that is not allowed and a teacher with too few years
     write_rows(broken / "plan.csv", [{**records[0], "teacher": "L03", "from": "城关小学", "to": "镇中心小学"}])
     (broken / "scenario.yaml")  # the scenario stays as it was
     folder2 = write_folder(tmp_path / "s2", {**SCHOOL, "directions": ["member_to_lead"]})
     found = check_plan(folder2, broken)
-    assert any("direction lead_to_member is not allowed" in en for en, _ in found)
-    assert any("张伟(L03) is not eligible" in en for en, _ in found)
+    assert any("direction lead_to_member is not allowed" in en for en in (v.en for v in found))
+    assert any("张伟(L03) is not eligible" in en for en in (v.en for v in found))
 
 
 def test_restart_and_fairness_over_a_long_plan(tmp_path: Path) -> None:
@@ -181,8 +181,8 @@ def test_restart_and_fairness_over_a_long_plan(tmp_path: Path) -> None:
             for year in ("2026", "2028")]
     write_rows(tmp_path / "out" / "plan.csv", mine)
     found = check_plan(folder, tmp_path / "out")
-    assert any("2028: L01 rotates a second time while 李强(L02)" in en for en, _ in found)
-    assert not any("L01) is not eligible" in en for en, _ in found)  # the restart rule allows 2028 itself
+    assert any("2028: L01 rotates a second time while 李强(L02)" in en for en in (v.en for v in found))
+    assert not any("L01) is not eligible" in en for en in (v.en for v in found))  # the restart rule allows 2028 itself
 
 
 def assigned_scenario():
@@ -234,7 +234,7 @@ def test_handover_scenario_validates_and_keeps_affiliation(tmp_path: Path) -> No
 
 def test_year_one_scenario_solves_and_verifies(school_plan) -> None:
     from constraints.checks import verify
-    from models.files import load_scenario
+    from models.validation import load_scenario
     from scheduler.publish import run_solve
 
     _folder, out = school_plan
@@ -305,7 +305,7 @@ def test_teachers_combining_subjects_are_counted_once(tmp_path: Path) -> None:
     two = [{**records[0], "teacher": tid, "from": "城关小学", "to": "镇中心小学", "year": "2026", "years": "1"}
            for tid in ("M01", "M02")]
     write_rows(tmp_path / "out" / "plan.csv", two)
-    found = [en for en, _ in check_plan(folder, tmp_path / "out")]
+    found = [v.en for v in check_plan(folder, tmp_path / "out")]
     assert any("城关小学 can give 8 音乐、美术 periods a week, its classes need 16" in en for en in found), found
     assert not any("城关小学 can give" in en and "音乐 periods" in en for en in found)  # each alone is fine
 
@@ -331,11 +331,11 @@ def test_handover_check_flags_classes_without_a_teacher_present(tmp_path: Path) 
     key = (home_class["class"], home_class["subject"])
     write_rows(assignments, [{**r, "teacher": victim["teacher"]} if (r["class"], r["subject"]) == key else r
                              for r in records])
-    found = [en for en, _ in check_plan(folder, broken)]
+    found = [v.en for v in check_plan(folder, broken)]
     assert any("scenario_2026: the hand-over scenario has" in en and "may not teach at" in en for en in found), found
     # 2. leave it without a teacher: the class-subject the scenario assigned is open in the hand-over
     write_rows(assignments, [r for r in records if (r["class"], r["subject"]) != key])
-    found = [en for en, _ in check_plan(folder, broken)]
+    found = [v.en for v in check_plan(folder, broken)]
     assert any(f"{key[0]} {key[1]} has no teacher at {victim['from']}" in en for en in found), found
     # ... and tongbu solve would give it, unchecked, to a colleague of the subject still there
     colleagues = sorted(t.id for t in validate_folder(year_folder)[0].teachers
@@ -387,7 +387,7 @@ def test_placed_teacher_taking_over_post_served_subject_is_dealt_within_their_li
     placed 音乐;美术 teachers given 23-26 periods against limits of 15-18). The hand-over deals those classes too."""
     from models.assignment import complete_assignment
     from scheduler.exchange.handover import placed_teachers, reassigned
-    from scheduler.exchange.inputs import Direction
+    from models.exchange_inputs import Direction
     from scheduler.exchange.plan import Placement
     from scheduler.itinerant.assign import itinerant_scenario
 
@@ -413,7 +413,7 @@ def test_placed_teacher_taking_over_post_served_subject_is_dealt_within_their_li
 
 
 def test_planner_counts_the_classes_a_placed_teacher_takes_over_from_a_post(tmp_path: Path) -> None:
-    from scheduler.exchange.loader import load_exchange_inputs
+    from models.exchange_files import load_exchange_inputs
     from scheduler.exchange.planner import build_facts
 
     base = _post_served_music_scenario()
@@ -441,7 +441,7 @@ def test_every_subset_of_a_teachers_subjects_is_covered(tmp_path: Path) -> None:
     the set (Pengshui 2028: 诸佛乡小学's
     English and art left to one English-art-IT teacher when the arrivals taught IT)."""
     from models import Teacher
-    from scheduler.exchange.loader import load_exchange_inputs
+    from models.exchange_files import load_exchange_inputs
     from scheduler.exchange.planner import build_facts
 
     base = scenario()
@@ -451,7 +451,7 @@ def test_every_subset_of_a_teachers_subjects_is_covered(tmp_path: Path) -> None:
                  for i, name in enumerate(("钱音", "孔美"), start=1)]
     folder = write_folder(tmp_path / "s", {**SCHOOL, "yearly_ratio": 0.5},
                           base=base.model_copy(update={"teachers": tuple(teachers)}))
-    from scheduler.exchange.inputs import Direction
+    from models.exchange_inputs import Direction
     from scheduler.exchange.plan import Placement
     from scheduler.exchange.planner import short_groups
 
@@ -469,5 +469,5 @@ def test_every_subset_of_a_teachers_subjects_is_covered(tmp_path: Path) -> None:
     records = rows(tmp_path / "out" / "plan.csv")
     write_rows(tmp_path / "out" / "plan.csv", [{**records[0], "teacher": "M01", "from": "城关小学", "to": "镇中心小学",
                                                "year": "2026", "years": "1"}])
-    found = [en for en, _ in check_plan(folder, tmp_path / "out")]
+    found = [v.en for v in check_plan(folder, tmp_path / "out")]
     assert any("城关小学 can give 10 音乐、美术 periods a week, its classes need 16" in en for en in found), found

@@ -98,7 +98,7 @@ def test_post_keeps_the_teachers_its_schools_need(published) -> None:
 
 def test_check_rejects_a_plan_that_leaves_a_post_short(published, tmp_path: Path) -> None:
     from scheduler.exchange import check_plan, plan_exchange, write_plan
-    from scheduler.exchange.inputs import Direction
+    from models.exchange_inputs import Direction
     from scheduler.exchange.plan import Placement
 
     county, _out, _result = published
@@ -107,7 +107,7 @@ def test_check_rejects_a_plan_that_leaves_a_post_short(published, tmp_path: Path
                       direction=Direction.LEAD_TO_MEMBER, backbone=False, covers=(), reason_en="", reason_zh="")
     hand_made = type(plan)(**{**plan.__dict__, "placements": tuple(plan.placements) + (moved,)})
     write_plan(hand_made, tmp_path / "bad")
-    found = [en for en, _zh in check_plan(county, tmp_path / "bad")]
+    found = [v.en for v in check_plan(county, tmp_path / "bad")]
     # Either validate (the one 音乐 teacher left is over max_weekly) or the pre-solve coverage step
     # (periods left uncovered) names the year; both are what `tongbu solve` would stop on.
     assert any(en.startswith("scenario_2026:") and "音乐" in en
@@ -149,12 +149,14 @@ def test_no_plan_within_the_time_limit_is_exit_4_and_writes_nothing(county, tmp_
 
 
 def test_a_plan_the_check_rejects_is_not_published(county, tmp_path: Path, monkeypatch) -> None:
+    from models.violation import Violation
     from scheduler.exchange import publish
 
     real = publish.plan_findings
 
     def one_more(folder, plan_dir, progress=None):
-        return real(folder, plan_dir, progress) + [("plan", "scenario_2027: 高谷村小3(1) 音乐 has no teacher", "…")]
+        extra = Violation("exchange.plan", "", "scenario_2027: 高谷村小3(1) 音乐 has no teacher", "…")
+        return real(folder, plan_dir, progress) + [extra]
 
     monkeypatch.setattr(publish, "plan_findings", one_more)
     (tmp_path / "P").mkdir()
@@ -181,7 +183,7 @@ def test_a_teachers_week_holds_whole_classes_of_the_subjects_they_teach(tmp_path
     teachers there had 122 by a count with one step for the pair; but a teacher of 综合实践活动 alone, at
     most 15 periods, takes 7 classes, 14 periods: the deal failed in every round. The step is each
     teacher's own: here a maths teacher (5-period classes) gives 15 of 16 periods to any group."""
-    from scheduler.exchange.loader import load_exchange_inputs
+    from models.exchange_files import load_exchange_inputs
     from scheduler.exchange.planner import build_facts
 
     facts = build_facts(load_exchange_inputs(write_folder(tmp_path / "s", SCHOOL)), 1)

@@ -23,7 +23,7 @@ import recurring_ical_events
 
 from feeds import write_feeds
 from feeds.writer import FEEDS_DIR, MANIFEST, feed_id
-from models.files import load_scenario
+from models.validation import load_scenario
 from models.solution import Solution
 
 SAMPLE = Path(__file__).resolve().parent.parent / "samples" / "pengshui"

@@ -17,7 +17,8 @@ from models import (BellSchedule, Consortium, Scenario, School, SchoolRole, Scho
 from models.fet import read_fet
 from models.fet.reader import synthetic_periods
 from models.fet.writer import fet_xml, write_fet
-from models.files import load_scenario, write_scenario
+from models.files import write_scenario
+from models.validation import load_scenario
 from models.solution import LessonPlacement, Solution
 from scheduler.timetable.solve import solve_scenario
 

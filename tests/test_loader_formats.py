@@ -14,7 +14,8 @@ import cli
 from fixtures.validate_base import (
     OLD_INIT_COUNTY_PERIODS, OLD_INIT_COUNTY_WINTER, TABLES, edit_yaml, read_rows, write_base,
 )
-from models.files import load_scenario, write_workbook
+from models.files import write_workbook
+from models.validation import load_scenario
 from models.tables import TABLE_BY_NAME
 from models.validation import validate_folder
 

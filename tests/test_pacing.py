@@ -315,10 +315,10 @@ def test_the_checker_flags_a_late_an_early_and_a_missing_debrief() -> None:
     late = replace(first, date=date(2026, 9, 30))  # two school days after, the rule allows one
     early = replace(second, start=600, end=630)  # 10:00, while the lesson runs to 10:40
     found = check_activities(scenario, SOLUTION, replace(plan, activities=(late, early)))
-    assert any("on 2026-09-30, not within 1 school days after the sync lesson on 2026-09-28" in en for en, _ in found)
-    assert any("starts 10:00, before the sync lesson ends (10:40)" in en for en, _ in found)
+    assert any("on 2026-09-30, not within 1 school days after the sync lesson on 2026-09-28" in en for en in (v.en for v in found))
+    assert any("starts 10:00, before the sync lesson ends (10:40)" in en for en in (v.en for v in found))
     found = check_activities(scenario, SOLUTION, replace(plan, activities=(first,)))
-    assert any("no debrief after sync lesson S1 on 2026-10-12" in en for en, _ in found)
+    assert any("no debrief after sync lesson S1 on 2026-10-12" in en for en in (v.en for v in found))
 
 
 def test_a_debrief_with_no_free_time_is_explained() -> None:

@@ -14,7 +14,7 @@ import pytest
 
 from constraints.checks import pacing as pacing_check
 from constraints.checks import verify
-from models.files import load_scenario
+from models.validation import load_scenario
 from models.pacing import pacing_groups
 from models.scenario import Scenario
 from samples.pacing import COUNTIES, pacing_bytes

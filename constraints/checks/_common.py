@@ -8,6 +8,7 @@ scenario and the written solution, and imports nothing from ``scheduler`` or the
 from __future__ import annotations
 
 from collections import Counter, defaultdict
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import date
 
@@ -54,6 +55,12 @@ class Names:
     def room(self, room_id: str) -> str:
         room = next((r for r in self.s.rooms if r.id == room_id), None)
         return room.name if room else room_id
+
+
+def idle_periods(taught: Collection[int]) -> int:
+    """Periods between the first and the last taught one that are not taught: a class's holes, a teacher's
+    gaps (空堂), a FET resource's gaps. The checks' one count of them (reports/quality.py has its own)."""
+    return max(taught) - min(taught) + 1 - len(set(taught)) if taught else 0
 
 
 def day_en(day: Weekday) -> str:

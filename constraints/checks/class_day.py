@@ -1,9 +1,9 @@
-"""A class's day and PE placement (scenario.yaml ``quality:``), where the scenario makes them hard.
+"""A class's day (scenario.yaml ``quality.class_day``): hard, it is checked; weighted, its penalty recounted.
 
-``class_day``: a class's taught periods of a day run from period 1 without a hole (its free periods
+Hard (``check``): a class's taught periods of a day run from period 1 without a hole (its free periods
 are the last of the day); with ``free_slots``, every period outside them is taught. Receiving ends of
-sync lessons count (the class is in its classroom). ``pe_not_first`` / ``pe_not_after_lunch``: no PE
-lesson covers period 1, or the first afternoon period of the class's base bells.
+sync lessons count (the class is in its classroom). Weighted (``penalties``): each step from a free
+period to a taught one in a class's day (a hole, or a late start) costs the weight.
 """
 
 from __future__ import annotations
@@ -16,15 +16,9 @@ from models import Scenario, Solution, Weekday
 
 
 def check(scenario: Scenario, solution: Solution) -> list[Violation]:
-    rules = scenario.quality
-    found: list[Violation] = []
-    if rules.class_day == "hard":
-        found += _class_days(scenario, solution, Names(scenario))
-    pe = set(rules.pe_subjects) or {s.id for s in scenario.subjects if "体育" in s.id or "体育" in s.name}
-    for flag, which in ((rules.pe_not_first, "first"), (rules.pe_not_after_lunch, "after_lunch")):
-        if flag == "hard":
-            found += _pe(scenario, solution, Names(scenario), pe, which)
-    return found
+    if scenario.quality.class_day == "hard":
+        return _class_days(scenario, solution, Names(scenario))
+    return []
 
 
 def _class_days(scenario: Scenario, solution: Solution, names: Names) -> list[Violation]:
@@ -54,21 +48,21 @@ def _class_days(scenario: Scenario, solution: Solution, names: Names) -> list[Vi
     return found
 
 
-def _pe(scenario: Scenario, solution: Solution, names: Names, pe: set[str], which: str) -> list[Violation]:
-    found = []
-    for lesson in sorted(solution.lessons, key=lambda x: (x.class_id, x.day.index, x.period)):
-        if lesson.subject not in pe or lesson.class_id not in scenario.class_by_id:
-            continue
-        halves = [p.is_morning for p in scenario.bells_of(lesson.school).periods]
-        bad = 1 if which == "first" else next((p + 1 for p in range(1, len(halves)) if halves[p - 1] and not halves[p]),
-                                              None)
-        if bad is not None and lesson.period <= bad < lesson.period + lesson.length:
-            cls = names.klass(lesson.class_id)
-            en = "the first period" if which == "first" else "the first period after lunch"
-            zh = "第一节" if which == "first" else "午饭后第一节"
-            found.append(Violation(f"pe_not_{which}", f"{cls} {lesson.day.zh}",
-                                   f"{cls}: {names.subject(lesson.subject)} is in {en} on {day_en(lesson.day)} "
-                                   f"({periods_en(lesson.period, lesson.length)}), which quality.pe_not_{which} forbids",
-                                   f"{cls}：{lesson.day.zh}{zh}（{periods_zh(lesson.period, lesson.length)}）排了"
-                                   f"{names.subject(lesson.subject)}，quality.pe_not_{which} 不允许"))
-    return found
+def penalties(scenario: Scenario, solution: Solution) -> dict[str, int]:
+    """Weighted (a number in scenario.yaml), each step into a taught period costs it; hard or off, nothing."""
+    weight = scenario.quality.class_day
+    return {"class_day": weight * _class_day_steps(scenario, solution)} if isinstance(weight, int) else {}
+
+
+def _class_day_steps(scenario: Scenario, solution: Solution) -> int:
+    """Steps from a free period to a taught one in a class's day (a hole, or a late start)."""
+    taught: dict[tuple[str, int], set[int]] = defaultdict(set)
+    for lesson in solution.lessons:
+        taught[(lesson.class_id, lesson.day.index)].update(lesson.periods())
+    steps = 0
+    for klass in scenario.classes:
+        bells = scenario.bells_of(klass.school)
+        for day in bells.days:
+            busy = taught.get((klass.id, day.index), set())
+            steps += sum(1 for p in range(1, len(bells.periods)) if p not in busy and p + 1 in busy)
+    return steps

@@ -9,128 +9,37 @@ is a violation.
 
 from __future__ import annotations
 
-import math
 from collections import Counter, defaultdict
 
-from constraints.checks import Violation
-from constraints.checks.explicit import broken_weights
+from constraints.checks import (
+    Violation, class_day, core_morning, daily_balance, pe_slots, rules, spread, teacher_gaps, teacher_times,
+)
+from constraints.checks._common import idle_periods
 from models import Scenario, Solution
 
 #: The report's figures that are recounted here, per row.
 FIGURES = ("classes", "class_days", "holes", "late_starts", "core_lessons", "core_morning", "repeats", "teacher_days",
            "teacher_gaps", "wishes_missed")
+#: The soft families' recounts, in the order their penalties are listed.
+SOFT = (core_morning, spread, teacher_gaps, daily_balance, teacher_times, class_day, pe_slots)
 
 
 # -- the soft families, from their definitions ------------------------------------------------------------
 def penalties(scenario: Scenario, solution: Solution) -> dict[str, int]:
-    """Weighted penalty of each soft family (0 when its weight is 0 or its rule is hard or off).
+    """Weighted penalty of each soft family (0 when its weight is 0; none when its rule is hard or off), each
+    recounted by the family's own check module (constraints/checks/<family>.py).
 
     An imported file's timetable has one soft family, its weighted rules."""
     if scenario.explicit is not None:
-        return {"rules": broken_weights(scenario, solution)}
-    weights, rules = scenario.weights, scenario.quality
-    found = {
-        "core_morning": weights.core_in_morning * _core_afternoon_periods(scenario, solution),
-        "spread": weights.spread * _adjacent_day_pairs(scenario, solution),
-        "teacher_gaps": weights.teacher_gaps * _teacher_gaps(solution),
-        "daily_balance": weights.daily_balance * _daily_imbalance(scenario, solution),
-        "teacher_times": weights.teacher_times * _teacher_time_misses(scenario, solution),
-    }
-    if isinstance(rules.class_day, int):
-        found["class_day"] = rules.class_day * _class_day_steps(scenario, solution)
-    for name, strength in (("pe_not_first", rules.pe_not_first), ("pe_not_after_lunch", rules.pe_not_after_lunch)):
-        if isinstance(strength, int):
-            found[name] = strength * _pe_placements(scenario, solution, name)
+        return rules.penalties(scenario, solution)
+    found: dict[str, int] = {}
+    for family in SOFT:
+        found.update(family.penalties(scenario, solution))
     return found
 
 
 def objective(scenario: Scenario, solution: Solution) -> int:
     return sum(penalties(scenario, solution).values())
-
-
-def _core_afternoon_periods(scenario: Scenario, solution: Solution) -> int:
-    total = 0
-    for lesson in solution.lessons:
-        klass = scenario.class_by_id[lesson.class_id]
-        if lesson.subject in scenario.quality.core(scenario.subjects, klass.grade):
-            periods = scenario.bells_of(lesson.school).periods
-            total += sum(1 for p in lesson.periods() if not periods[p - 1].is_morning)
-    return total
-
-
-def _adjacent_day_pairs(scenario: Scenario, solution: Solution) -> int:
-    days_with: dict[tuple[str, str], set[int]] = defaultdict(set)
-    lessons: Counter[tuple[str, str]] = Counter()
-    for lesson in solution.lessons:
-        days_with[(lesson.class_id, lesson.subject)].add(lesson.day.index)
-        lessons[(lesson.class_id, lesson.subject)] += 1
-    total = 0
-    for (class_id, subject), days in days_with.items():
-        school_days = sorted(d.index for d in scenario.bells_of(scenario.class_by_id[class_id].school).days)
-        if not 2 <= lessons[(class_id, subject)] <= math.ceil(len(school_days) / 2):
-            continue
-        total += sum(1 for d in school_days if d in days and d + 1 in days and d + 1 in school_days)
-    return total
-
-
-def _teacher_gaps(solution: Solution) -> int:
-    taught: dict[tuple[str, int], set[int]] = defaultdict(set)
-    for lesson in solution.lessons:
-        if lesson.sync_role != "receiving":
-            taught[(lesson.teacher, lesson.day.index)].update(lesson.periods())
-    return sum(max(p) - min(p) + 1 - len(p) for p in taught.values())
-
-
-def _daily_imbalance(scenario: Scenario, solution: Solution) -> int:
-    per_day: dict[str, Counter[int]] = defaultdict(Counter)
-    for lesson in solution.lessons:
-        per_day[lesson.class_id][lesson.day.index] += lesson.length
-    total = 0
-    for class_id, loads in per_day.items():
-        days = [d.index for d in scenario.bells_of(scenario.class_by_id[class_id].school).days]
-        weekly = sum(loads.values())
-        low, high = weekly // len(days), -(-weekly // len(days))
-        total += sum(max(0, loads[d] - high, low - loads[d]) for d in days)
-    return total
-
-
-def _teacher_time_misses(scenario: Scenario, solution: Solution) -> int:
-    total = 0
-    for lesson in solution.lessons:
-        if lesson.sync_role == "receiving":
-            continue
-        person = scenario.teacher_by_id[lesson.teacher]
-        for period in lesson.periods():
-            total += any(r.covers(lesson.day, period) for r in person.avoided)
-            total += bool(person.preferred) and not any(r.covers(lesson.day, period) for r in person.preferred)
-    return total
-
-
-def _class_day_steps(scenario: Scenario, solution: Solution) -> int:
-    """Steps from a free period to a taught one in a class's day (a hole, or a late start)."""
-    taught: dict[tuple[str, int], set[int]] = defaultdict(set)
-    for lesson in solution.lessons:
-        taught[(lesson.class_id, lesson.day.index)].update(lesson.periods())
-    steps = 0
-    for klass in scenario.classes:
-        bells = scenario.bells_of(klass.school)
-        for day in bells.days:
-            busy = taught.get((klass.id, day.index), set())
-            steps += sum(1 for p in range(1, len(bells.periods)) if p not in busy and p + 1 in busy)
-    return steps
-
-
-def _pe_placements(scenario: Scenario, solution: Solution, rule: str) -> int:
-    pe = set(scenario.quality.pe_subjects) or {s.id for s in scenario.subjects if "体育" in s.id or "体育" in s.name}
-    count = 0
-    for lesson in solution.lessons:
-        if lesson.subject not in pe:
-            continue
-        halves = [p.is_morning for p in scenario.bells_of(lesson.school).periods]
-        after_lunch = next((p + 1 for p in range(1, len(halves)) if halves[p - 1] and not halves[p]), None)
-        bad = 1 if rule == "pe_not_first" else after_lunch
-        count += bad is not None and bad in lesson.periods()
-    return count
 
 
 # -- the report's figures, counted again ----------------------------------------------------------------
@@ -151,9 +60,8 @@ def _recount(scenario: Scenario, solution: Solution) -> dict[str, dict[str, int]
             if not grid:
                 continue
             row["class_days"] += 1
-            first, last = min(grid), max(grid)
-            row["holes"] += sum(1 for p in range(first, last + 1) if p not in grid)
-            row["late_starts"] += first != 1
+            row["holes"] += idle_periods(grid)
+            row["late_starts"] += min(grid) != 1
             for p, subject in grid.items():
                 if subject in core:
                     row["core_lessons"] += 1
@@ -190,7 +98,7 @@ def _teacher_rows(scenario: Scenario, solution: Solution) -> dict[str, dict[str,
     for teacher, days in busy.items():
         row = dict.fromkeys(FIGURES, 0)
         row["teacher_days"] = len(days)
-        row["teacher_gaps"] = sum(len(range(min(p), max(p) + 1)) - len(p) for p in days.values())
+        row["teacher_gaps"] = sum(idle_periods(p) for p in days.values())
         row["wishes_missed"] = misses[teacher]
         rows[teacher] = row
     return rows

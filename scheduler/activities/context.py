@@ -3,7 +3,7 @@
 Teaching days come from :func:`models.term.teaching_days` (holidays, make-up days and assessment
 days already applied). A person's busy times on a date are their lessons of the weekday that date
 follows (clock times from their lesson school's bell schedule in force that date) and their weekly
-research blocks. The checker (:mod:`scheduler.activities.check`) recomputes all of this on its own.
+research blocks. The checker (:mod:`constraints.checks.activities`) recomputes all of this on its own.
 """
 
 from __future__ import annotations
@@ -13,11 +13,11 @@ from dataclasses import dataclass
 from datetime import date
 from functools import cached_property
 
-from models.term import TeachingDay, teaching_days
+from models.activity_rules import ActivitySpec, school_year, term_season
 from models.enums import SchoolRole, Weekday
 from models.scenario import Scenario
 from models.solution import LessonPlacement, Solution
-from scheduler.activities.rules import ActivitySpec, school_year, term_season
+from models.term import TeachingDay, teaching_days
 
 
 @dataclass(frozen=True)

@@ -20,12 +20,12 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass
 from datetime import date
 
+from models.activity_plan import PlannedActivity, clock
+from models.activity_rules import ActivitySpec
 from models.alignment import SyncLesson
 from models.solution import LessonPlacement
 from models.term import TeachingDay, week_of_term
 from scheduler.activities.context import ActivityContext
-from scheduler.activities.plan import PlannedActivity, clock
-from scheduler.activities.rules import ActivitySpec
 
 
 @dataclass(frozen=True)

@@ -23,10 +23,10 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from models.term import teaching_days
+from models.activity_plan import ActivityPlan, PlannedActivity, clock
 from models.scenario import Scenario
 from models.solution import Solution
-from scheduler.activities.plan import ActivityPlan, PlannedActivity, clock
+from models.term import teaching_days
 
 LOG_VERSION = 1
 

@@ -10,8 +10,8 @@ from __future__ import annotations
 import hashlib
 from datetime import datetime, time
 
+from models.activity_plan import ActivityPlan, PlannedActivity, name_of
 from models.events import CalendarEvent
-from scheduler.activities.plan import ActivityPlan, PlannedActivity, name_of
 from scheduler.activities.writers import MODE_ZH
 
 UID_DOMAIN = "activities.tongbu"

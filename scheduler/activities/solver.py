@@ -23,25 +23,27 @@ travel, and the most any one teacher demonstrates or observes.
 
 from __future__ import annotations
 
+import dataclasses
+import time
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
 
 from ortools.sat.python import cp_model
 
+from models.activity_plan import ActivityPlan, PlannedActivity
+from models.activity_rules import ActivitySpec
 from models.enums import Weekday
+from models.rotation import Rotation, RotationState, advance
 from models.scenario import Scenario
 from models.solution import LessonPlacement, Solution
+from models.status import Status
 from scheduler.activities.context import ActivityContext, OccurrenceSlot
-from scheduler.activities.plan import ActivityPlan, PlannedActivity
-from scheduler.activities.rules import ActivitySpec
-from scheduler.activities.state import Rotation, RotationState, advance
+from scheduler.cpsat import make_solver, status_of
 
 MAX_CANDIDATES = 400
 # CP-SAT deterministic time units per second of ``time_limit`` (measured about 0.1–0.3 per second on 2 cores).
 DETERMINISTIC_PER_SECOND = 0.1
-STATUS = {cp_model.OPTIMAL: "OPTIMAL", cp_model.FEASIBLE: "FEASIBLE", cp_model.INFEASIBLE: "INFEASIBLE",
-          cp_model.MODEL_INVALID: "MODEL_INVALID", cp_model.UNKNOWN: "UNKNOWN"}
 
 
 @dataclass(frozen=True)
@@ -406,7 +408,15 @@ def unreachable_hosts(ctx: ActivityContext, occs: list[Occ]) -> list[tuple[str, 
 
 def plan_activities(scenario: Scenario, solution: Solution, rules: tuple[ActivitySpec, ...] | list[ActivitySpec], *,
                     state: RotationState | None = None, seed: int = 0, time_limit: float = 30) -> ActivityPlan:
-    """Plan every activity of the term; ``state`` is the rotation state the previous plan left."""
+    """Plan every activity of the term; ``state`` is the rotation state the previous plan left. The plan says how
+    long planning took (``seconds``, not written to plan.json)."""
+    started = time.perf_counter()
+    plan = _plan(scenario, solution, rules, state, seed, time_limit)
+    return dataclasses.replace(plan, seconds=time.perf_counter() - started)
+
+
+def _plan(scenario: Scenario, solution: Solution, rules: tuple[ActivitySpec, ...] | list[ActivitySpec],
+          state: RotationState | None, seed: int, time_limit: float) -> ActivityPlan:
     ctx = ActivityContext(scenario, solution)
     rules = tuple(sorted(rules, key=lambda r: r.id))
     before = (state or RotationState()).for_year(ctx.school_year)
@@ -416,12 +426,12 @@ def plan_activities(scenario: Scenario, solution: Solution, rules: tuple[Activit
                 rules=rules, state_before=before, names=display_names(scenario))
     problems = _empty_problems(occs, ctx)
     if problems:
-        return ActivityPlan(status="INFEASIBLE", activities=(), state_after=before, problems=tuple(problems), **base)
+        return ActivityPlan(status=Status.INFEASIBLE, activities=(), state_after=before, problems=tuple(problems), **base)
     built = ActivityModel(ctx, occs, before)
     built.build()
     built.model.Minimize(sum(built.penalties))
     solver, status = solve_deterministically(built.model, seed, time_limit)
-    if status not in ("OPTIMAL", "FEASIBLE"):
+    if not status.found:
         message = ("no activity plan satisfies every rule together (rotation rounds, one activity per day, "
                    "year bounds); check the rules' windows and counts",
                    "找不到同时满足全部规则（轮值顺序、每天至多一项活动、学年均衡）的活动安排；请检查各规则的日期范围和次数")
@@ -434,7 +444,7 @@ def plan_activities(scenario: Scenario, solution: Solution, rules: tuple[Activit
 
         debriefs, problems = plan_debriefs(ctx, debrief_rules, planned, {r.id: r for r in rules})
         if problems:
-            return ActivityPlan(status="INFEASIBLE", activities=(), state_after=before, problems=tuple(problems), **base)
+            return ActivityPlan(status=Status.INFEASIBLE, activities=(), state_after=before, problems=tuple(problems), **base)
         planned += debriefs
     activities = tuple(sorted(planned, key=lambda a: (a.date, a.start, a.consortium, a.id)))
     after = next_state(ctx, rules, activities, before, term_name)
@@ -454,19 +464,15 @@ def display_names(scenario: Scenario) -> dict[str, str]:
     return names
 
 
-def solve_deterministically(model: cp_model.CpModel, seed: int, time_limit: float) -> tuple[cp_model.CpSolver, str]:
+def solve_deterministically(model: cp_model.CpModel, seed: int, time_limit: float) -> tuple[cp_model.CpSolver, Status]:
     """One worker stopped by a deterministic-time budget, so the same input gives the same plan on any
     machine, however loaded; the budget doubles (up to ten times) while no plan at all is found.
     The wall-clock limit is only a safety net (3x time_limit)."""
     budget = max(0.05, float(time_limit) * DETERMINISTIC_PER_SECOND)
     for _ in range(4):
-        solver = cp_model.CpSolver()
-        solver.parameters.num_workers = 1
-        solver.parameters.random_seed = seed
-        solver.parameters.max_deterministic_time = budget
-        solver.parameters.max_time_in_seconds = float(time_limit) * 3
-        status = STATUS.get(solver.Solve(model), "UNKNOWN")
-        if status != "UNKNOWN":
+        solver = make_solver(seed=seed, seconds=float(time_limit) * 3, effort=budget)
+        status = status_of(solver.Solve(model))
+        if status != Status.UNKNOWN:
             break
         budget *= 2
     return solver, status

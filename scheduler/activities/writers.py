@@ -18,10 +18,10 @@ import html
 from datetime import datetime
 from pathlib import Path
 
+from models.activity_plan import ActivityPlan, PlannedActivity, name_of, plan_json
+from models.activity_rules import KINDS
 from models.cells import csv_bytes as table_csv
-from scheduler.activities.plan import ActivityPlan, PlannedActivity, name_of, plan_json
-from scheduler.activities.rules import KINDS
-from scheduler.activities.state import state_text
+from models.rotation import state_text
 
 WEEKDAY_ZH = "一二三四五六日"
 MODE_ZH = {"in_person": "线下", "online": "线上", "sync": "同步课堂", "remote": "专递课堂"}
@@ -96,7 +96,7 @@ def html_page(plan: ActivityPlan) -> str:
              "<style>body{font-family:sans-serif;margin:1.5em}table{border-collapse:collapse;margin-bottom:2em}"
              "td,th{border:1px solid #999;padding:3px 6px;font-size:13px;vertical-align:top}th{background:#eee}"
              "@media print{h2{page-break-before:always}}</style>\n</head>\n<body>",
-             f"<h1>{html.escape(title)}</h1>", f"<p>学年：{html.escape(plan.school_year)}；状态：{html.escape(plan.status)}</p>"]
+             f"<h1>{html.escape(title)}</h1>", f"<p>学年：{html.escape(plan.school_year)}；状态：{html.escape(plan.status.name)}</p>"]
     for consortium in sorted({a.consortium for a in plan.activities}):
         parts.append(f"<h2>{html.escape(name_of(plan, 'consortium', consortium))}</h2>")
         rows = [row[:-2] for row in calendar_rows(plan, consortium)]

@@ -11,8 +11,8 @@ from __future__ import annotations
 from collections import defaultdict
 
 from models import Teacher
-from scheduler.exchange.inputs import RatioScope
-from scheduler.exchange.loader import ratio_fraction
+from models.exchange_files import ratio_fraction
+from models.exchange_inputs import RatioScope, unit_of
 from scheduler.exchange.plan import Placement, UnitSummary
 
 
@@ -117,12 +117,11 @@ def _school_lines(facts, school_id: str, k: int, placements: list[Placement], el
     return [(f"{head_en}; " + "; ".join(parts_en), f"{head_zh}；" + "；".join(parts_zh))]
 
 
-def explain_shortfall(facts, placements: list[Placement], units: list[UnitSummary], proven: bool) -> list[tuple[str, str]]:
-    from scheduler.exchange.planner import eligible_after, unit_of
-
+def explain_shortfall(facts, placements: list[Placement], eligible: dict[tuple[str, int], bool], units: list[UnitSummary],
+                      proven: bool) -> list[tuple[str, str]]:
+    """Why the ratios cannot be met; ``eligible``: each (teacher, year index)'s eligibility under the plan."""
     scenario, settings = facts.scenario, facts.inputs.settings
     scope = settings.ratio_scope
-    eligible = eligible_after(facts, placements)
     ratio, share = ratio_fraction(settings.yearly_ratio), ratio_fraction(settings.backbone_share)
     pct, bb_pct = f"{100 * float(ratio):g}%", f"{100 * float(share):g}%"
     lines: list[tuple[str, str]] = []

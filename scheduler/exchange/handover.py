@@ -12,14 +12,15 @@ The term calendar is copied unchanged: edit its dates for later school years.
 
 from __future__ import annotations
 
+import math
 from collections import defaultdict
 from pathlib import Path
 
 import networkx as nx
 
 from models import Scenario, Teacher, TeachingAssignment
-from models.files import write_csv, write_scenario
 from models.assignment import received_periods
+from models.files import write_csv, write_scenario
 from scheduler.exchange.plan import ExchangePlan, Placement
 from scheduler.itinerant.demand import Unit
 
@@ -240,6 +241,8 @@ def deal_school(school: str, given: list[TeachingAssignment], teachers: list[Tea
     """
     from ortools.sat.python import cp_model
 
+    from scheduler.cpsat import make_solver, status_of
+
     here = sorted((t for t in teachers if t.school == school or school in t.also_schools), key=lambda t: t.id)
     model = cp_model.CpModel()
     choice: dict[tuple[int, str], cp_model.IntVar] = {}
@@ -267,11 +270,8 @@ def deal_school(school: str, given: list[TeachingAssignment], teachers: list[Tea
             model.add(teaches <= sum(mine[t.id]))
             teaching.append(teaches)
     model.maximize(3 * sum(kept) + 2 * sum(taught) + 4 * sum(teaching))
-    solver = cp_model.CpSolver()
-    solver.parameters.num_workers = 1
-    solver.parameters.random_seed = 0
-    solver.parameters.max_deterministic_time = 5.0
-    if solver.solve(model) not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+    solver = make_solver(seed=0, seconds=math.inf, effort=5.0)
+    if not status_of(solver.solve(model)).found:
         return None
     return [TeachingAssignment(teacher=tid, class_id=given[i].class_id, subject=given[i].subject)
             for (i, tid), v in sorted(choice.items()) if solver.value(v)]

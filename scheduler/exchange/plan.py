@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from scheduler.exchange.inputs import Direction, ExchangeInputs
+from models.exchange_inputs import Direction, ExchangeInputs
 
 
 @dataclass(frozen=True)

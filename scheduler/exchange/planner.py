@@ -61,10 +61,11 @@ import networkx as nx
 from ortools.sat.python import cp_model
 
 from models import Scenario, Teacher
-from models.enums import SchoolRole
 from models.assignment import received_periods
-from scheduler.exchange.inputs import Direction, ExchangeInputs, RatioScope
-from scheduler.exchange.loader import load_exchange_inputs, ratio_fraction
+from models.enums import SchoolRole
+from models.exchange_files import load_exchange_inputs, ratio_fraction
+from models.exchange_inputs import Direction, ExchangeInputs, RatioScope, unit_of
+from models.status import Status
 from scheduler.exchange.plan import ExchangePlan, Placement, SchoolSummary, UnitSummary
 from scheduler.exchange.search import DEFAULT_EFFORT, Search
 from scheduler.itinerant.demand import can_take, travellers, uncovered_units
@@ -380,14 +381,6 @@ class ExchangeModel:
     incoming: dict[tuple[str, int], list] = field(default_factory=dict)
 
 
-def unit_of(scenario: Scenario, scope: RatioScope, school: str) -> str:
-    if scope == RatioScope.SCHOOL:
-        return school
-    if scope == RatioScope.CONSORTIUM:
-        return scenario.school_by_id[school].consortium
-    return scenario.district
-
-
 def split_parts(facts: Facts) -> list[frozenset[str]]:
     """Groups of schools that can be planned apart: consortia (placements stay inside one), joined when a
     teacher shares schools across them (also_schools) — or the whole county when the ratio is county-wide."""
@@ -613,10 +606,6 @@ def objective_rest(facts: Facts, x, need_gap, excess) -> cp_model.LinearExprT:
 
 # --- solving -----------------------------------------------------------------------------------
 
-_STATUS = {cp_model.OPTIMAL: "optimal", cp_model.FEASIBLE: "feasible", cp_model.INFEASIBLE: "infeasible",
-           cp_model.MODEL_INVALID: "invalid", cp_model.UNKNOWN: "unknown"}
-
-
 def _hint(em: ExchangeModel, solver: cp_model.CpSolver) -> None:
     """Hint every variable (a partial hint is often dropped by CP-SAT) with the solver's last solution."""
     _hint_values(em.model, list(solver.response_proto.solution))
@@ -634,7 +623,7 @@ def hint_greedy(em: ExchangeModel, start: set[tuple[str, str, int]], search: Sea
     for key, var in em.x.items():
         trial.add(trial.get_int_var_from_proto_index(var.index) == (1 if key in start else 0))
     solver, status = search.solve(trial, 1.0, label)
-    if status in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+    if status.found:
         _hint_values(em.model, list(solver.response_proto.solution))
 
 
@@ -720,7 +709,7 @@ class PartPlanner:
                  name: tuple[str, str]) -> None:
         self.facts, self.schools, self.budget, self.search, self.name = facts, schools, budget, search, name
         self.em = build_model(facts, schools)
-        self.status = "unknown"
+        self.status = Status.UNKNOWN
         self.placements: list[Placement] = []
         self.missing, self.proven = 0, False
         self.objective, self.bound = 0.0, 0.0
@@ -729,7 +718,7 @@ class PartPlanner:
 
     @property
     def settled(self) -> bool:
-        return self.status in ("optimal", "feasible") and not self.problems
+        return self.status.found and not self.problems
 
     def first(self) -> None:
         """Phase A, then ``settle``."""
@@ -742,18 +731,18 @@ class PartPlanner:
         hint_greedy(em, greedy_start(facts, self.schools, em.x), search,
                     (f"{name[0]}: greedy start", f"{name[1]}：贪心初始方案"))
         if search.expired():
-            self.status = "unknown"
+            self.status = Status.UNKNOWN
             return
         search.say(f"{name[0]}: fewest missing rotations (effort {0.3 * self.budget:.1f})",
                    f"{name[1]}：求最少的缺额（计算量 {0.3 * self.budget:.1f}）")
         solver, status = search.solve(em.model, 0.3 * self.budget, (f"{name[0]}, phase A", f"{name[1]}，阶段 A"))
-        if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-            self.status = _STATUS[status]
+        if not status.found:
+            self.status = status
             return
         self.missing = round(solver.objective_value) // steady_weight
-        self.proven = status == cp_model.OPTIMAL or self.missing == 0
-        search.say(f"{name[0]}: {self.missing} missing rotation(s) ({_STATUS[status]}, {solver.wall_time:.0f} s)",
-                   f"{name[1]}：缺额 {self.missing} 人（{_STATUS[status]}，{solver.wall_time:.0f} 秒）")
+        self.proven = status == Status.OPTIMAL or self.missing == 0
+        search.say(f"{name[0]}: {self.missing} missing rotation(s) ({status}, {solver.wall_time:.0f} s)",
+                   f"{name[1]}：缺额 {self.missing} 人（{status}，{solver.wall_time:.0f} 秒）")
         _hint(em, solver)
         em.model.add(missing <= self.missing)
         em.model.minimize(em.rest)
@@ -777,16 +766,16 @@ class PartPlanner:
                 return
             solver, status = search.solve(em.model, 0.7 * self.budget,
                                           (f"{name[0]}, phase B round {round_}", f"{name[1]}，阶段 B 第 {round_} 轮"))
-            if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-                if status == cp_model.INFEASIBLE:
+            if not status.found:
+                if status == Status.INFEASIBLE:
                     self.problems = [Unsettled("no plan keeps every rule together with the hand-over cuts",
                                                "加上交接限制后，没有满足全部规则的方案")]
                 else:
                     self.problems = [Unsettled(f"no plan found within the effort (round {round_})",
                                                f"在计算量内未找到方案（第 {round_} 轮）")]
-                self.status = "unknown"
+                self.status = Status.UNKNOWN
                 return
-            self.status = _STATUS[status]
+            self.status = status
             self.placements = read_placements(facts, em, solver)
             self.objective, self.bound = solver.objective_value, solver.best_objective_bound
             failed = handover_failures(facts, self.placements)
@@ -1049,7 +1038,7 @@ def plan_from_inputs(inputs: ExchangeInputs, years: int, *, seed: int = 0, effor
     statuses = [p.status for p in planners]
     common = {"inputs": inputs, "years": facts.years, "seed": search.seed, "effort": search.effort,
               "handover_cuts": sum(p.cuts for p in planners)}
-    if any(s in ("infeasible", "invalid") for s in statuses) and not any(p.problems for p in planners):
+    if any(s in (Status.INFEASIBLE, Status.MODEL_INVALID) for s in statuses) and not any(p.problems for p in planners):
         from scheduler.exchange.explain import no_plan_explanation
 
         return ExchangePlan(**common, status="infeasible", placements=(), units=(), schools=(),
@@ -1060,20 +1049,20 @@ def plan_from_inputs(inputs: ExchangeInputs, years: int, *, seed: int = 0, effor
     problems += [(problem.en, problem.zh) for problem in itinerant]
     problems += [(f"{planner.name[0]}: no plan found within the effort (status {planner.status})",
                   f"{planner.name[1]}：在计算量内未找到方案（状态 {planner.status}）")
-                 for planner in planners if planner.status not in ("optimal", "feasible") and not planner.problems]
+                 for planner in planners if not planner.status.found and not planner.problems]
     if problems:
         return ExchangePlan(**common, status="not_found", placements=tuple(placements), units=(), schools=(),
                             explanation=tuple(problems), stopped_by_time_limit=search.stopped,
                             runtime_seconds=time.perf_counter() - started)
     units, schools = summaries(facts, placements)
-    status = "optimal" if all(s == "optimal" for s in statuses) else "feasible"
+    status = Status.worst(statuses).value  # every part has its plan: optimal or feasible (a plain word for the files)
     explanation: list[tuple[str, str]] = []
     missing = sum(p.missing for p in planners)
     proven = all(p.proven for p in planners)
     if missing > 0:
         from scheduler.exchange.explain import explain_shortfall
 
-        explanation = explain_shortfall(facts, placements, units, proven)
+        explanation = explain_shortfall(facts, placements, eligible_after(facts, placements), units, proven)
         status = "ratios_impossible"
     return ExchangePlan(**common, status=status, placements=tuple(placements), units=tuple(units),
                         schools=tuple(schools), explanation=tuple(explanation), proven=proven,
@@ -1085,7 +1074,7 @@ def plan_exchange(folder: Path, years: int, *, seed: int = 0, effort: float = DE
                   search: Search | None = None) -> ExchangePlan:
     """Plan ``years`` school years of exchange rotation for the scenario in ``folder``.
 
-    Raises :class:`scheduler.exchange.loader.ExchangeInputError` for bad input. The returned plan's
+    Raises :class:`models.exchange_files.ExchangeInputError` for bad input. The returned plan's
     ``status`` is ``ratios_impossible`` (with ``explanation``) when the ratios cannot be met,
     ``infeasible`` when no plan keeps the rules, ``not_found`` when none was found within the effort
     or the clock (``explanation`` says what stayed open). This does not check the plan: publish_plan

@@ -2,7 +2,7 @@
 
 ``publish_plan`` plans (scheduler.exchange.planner), writes the plan and its year scenarios to a
 staging folder beside OUT, runs the independent plan check on what was written
-(scheduler.exchange.check: the policy, each ``scenario_<year>`` through ``tongbu validate``'s checks
+(constraints.checks.exchange: the policy, each ``scenario_<year>`` through ``tongbu validate``'s checks
 and through the steps ``tongbu solve`` runs before its model — itinerant coverage, the completed
 teaching assignment within max_weekly), and only then moves the files into OUT. A plan the check
 rejects is never published; the result says what failed, in the user's words, with the exit code:
@@ -25,14 +25,15 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from scheduler.exchange.check import plan_findings
-from scheduler.exchange.loader import load_exchange_inputs
+from models.errors import EXIT_DONE, EXIT_IMPOSSIBLE, EXIT_NOT_FOUND, Impossible, NotFoundInTime, TongbuError
+from models.exchange_files import load_exchange_inputs
+from models.violation import Violation
 from scheduler.exchange.plan import ExchangePlan
 from scheduler.exchange.planner import plan_from_inputs
+from scheduler.exchange.presolve import check_plan as plan_findings
 from scheduler.exchange.search import DEFAULT_EFFORT, DEFAULT_TIME_LIMIT, Progress, Search
 from scheduler.exchange.writers import write_plan
 
-EXIT_DONE, EXIT_IMPOSSIBLE, EXIT_NOT_FOUND = 0, 3, 4
 #: At most this many problems are listed when a plan is rejected (the count is always given).
 MAX_SHOWN = 20
 
@@ -48,9 +49,16 @@ class PublishResult:
     exit_code: int
     messages: tuple[Message, ...]
     #: what the plan check found on the plan (before publishing); ratio findings for ratios_impossible
-    findings: tuple[tuple[str, str, str], ...]
+    findings: tuple[Violation, ...]
     plan_seconds: float
     check_seconds: float
+
+    def failure(self) -> TongbuError | None:
+        """The exit (3 or 4) with the lines for the user as its message; None when the plan was published (0)."""
+        if self.exit_code == EXIT_DONE:
+            return None
+        kind = Impossible if self.exit_code == EXIT_IMPOSSIBLE else NotFoundInTime
+        return kind("\n".join(en for en, _ in self.messages), "\n".join(zh for _, zh in self.messages))
 
 
 def publish_plan(folder: Path, years: int, out: Path, *, seed: int = 0, effort: float = DEFAULT_EFFORT,
@@ -76,7 +84,7 @@ def publish_plan(folder: Path, years: int, out: Path, *, seed: int = 0, effort: 
         findings = plan_findings(folder, staging, progress=search.say)
         checked = time.monotonic() - started
         tolerated = {"ratio"} if plan.status == "ratios_impossible" else set()
-        blocking = [(en, zh) for kind, en, zh in findings if kind not in tolerated]
+        blocking = [(v.en, v.zh) for v in findings if v.rule.removeprefix("exchange.") not in tolerated]
         if blocking:
             return PublishResult(plan, False, EXIT_NOT_FOUND, _rejected(plan, blocking, out), tuple(findings),
                                  planned, checked)

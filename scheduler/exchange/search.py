@@ -15,12 +15,16 @@ starts and ends and one every ``heartbeat`` seconds while it runs (elapsed time,
 
 from __future__ import annotations
 
+import math
 import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from ortools.sat.python import cp_model
+
+from models.status import Status
+from scheduler.cpsat import make_solver, status_of
 
 #: Default planning effort (deterministic units, shared by the parts) and wall-clock cap of plan-exchange.
 DEFAULT_EFFORT = 60.0
@@ -75,17 +79,13 @@ class Search:
             self.progress(stamp + en, stamp + zh)
 
     def solve(self, model: cp_model.CpModel, deterministic_time: float, label: tuple[str, str]
-              ) -> tuple[cp_model.CpSolver, int]:
+              ) -> tuple[cp_model.CpSolver, Status]:
         """Solve ``model`` with ``deterministic_time`` (at least 1) and the clock's remaining time as its caps."""
-        solver = cp_model.CpSolver()
-        params = solver.parameters
-        params.random_seed = self.seed
-        params.num_workers = WORKERS
-        params.interleave_search = True
-        params.max_deterministic_time = max(1.0, deterministic_time)
         left = self.remaining()
-        if left is not None:
-            params.max_time_in_seconds = max(0.1, left)
+        # ``WORKERS`` interleaved (with an effort, make_solver interleaves them): reproducible.
+        solver = make_solver(seed=self.seed, seconds=math.inf if left is None else max(0.1, left),
+                             effort=max(1.0, deterministic_time), workers=WORKERS)
+        params = solver.parameters
         best = _Best()
         done = threading.Event()
         began = time.monotonic()
@@ -102,12 +102,12 @@ class Search:
             thread = threading.Thread(target=beat, daemon=True)
             thread.start()
         try:
-            status = solver.solve(model, best)
+            status = status_of(solver.solve(model, best))
         finally:
             done.set()
             if thread is not None:
                 thread.join()
-        if left is not None and status in (cp_model.FEASIBLE, cp_model.UNKNOWN) \
+        if left is not None and status in (Status.FEASIBLE, Status.UNKNOWN) \
                 and solver.wall_time >= params.max_time_in_seconds - 0.5 \
                 and solver.response_proto.deterministic_time < params.max_deterministic_time:
             self.stopped = True

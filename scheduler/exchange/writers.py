@@ -25,9 +25,9 @@ from pathlib import Path
 
 import yaml
 
+from models.exchange_files import ratio_fraction
 from models.files import write_csv, write_workbook
 from scheduler.exchange.handover import write_year_scenario
-from scheduler.exchange.loader import ratio_fraction
 from scheduler.exchange.plan import ExchangePlan
 
 PLAN_HEADER = ["teacher", "name", "from", "to", "year", "years", "kind", "backbone", "covers", "reason", "reason_en"]

@@ -29,6 +29,8 @@ import networkx as nx
 from ortools.sat.python import cp_model
 
 from models import Scenario, TeachingAssignment
+from models.status import Status
+from scheduler.cpsat import make_solver, relative_gap, status_of
 from scheduler.itinerant.demand import (
     Traveller, Unit, can_take, days_needed, fits, load_of, teaching_days, travellers, uncovered_units,
 )
@@ -60,7 +62,7 @@ class ItinerantPlan:
     uncovered: tuple[Unit, ...]
     travel: dict[str, int]
     days_at: dict[str, dict[str, int]]
-    status: str
+    status: Status
     gap: float | None
     seconds: float
     fixes: tuple[Fix, ...] = field(default=())
@@ -83,12 +85,8 @@ class ItinerantPlan:
 
 
 def _solver(deterministic_time: float) -> cp_model.CpSolver:
-    solver = cp_model.CpSolver()
-    solver.parameters.random_seed = 0
-    solver.parameters.num_workers = 1
-    solver.parameters.max_deterministic_time = deterministic_time
-    solver.parameters.max_time_in_seconds = 20 * deterministic_time + 30
-    return solver
+    """One worker, stopped by the effort (reproducible); the clock is only a safety net."""
+    return make_solver(seed=0, seconds=20 * deterministic_time + 30, effort=deterministic_time)
 
 
 class _Model:
@@ -159,30 +157,30 @@ def components(people: list[Traveller], units: list[Unit]) -> list[tuple[list[Tr
 
 
 def _solve_group(scenario: Scenario, people: list[Traveller], units: list[Unit],
-                 deterministic_time: float) -> tuple[dict[tuple[str, str], str], str, float, float]:
+                 deterministic_time: float) -> tuple[dict[tuple[str, str], str], Status, float, float]:
     """One independent group: (taken, status, objective, bound) of the total-travel stage."""
     built = _Model(scenario, people, units)
     m = built.model
     if not built.take:
-        return {}, "optimal", 0.0, 0.0
+        return {}, Status.OPTIMAL, 0.0, 0.0
     m.Maximize(built.covered)
     solver = _solver(deterministic_time)
-    code = solver.Solve(m)
-    if code not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
-        return {}, ("unknown" if code == cp_model.UNKNOWN else "infeasible"), 0.0, 0.0
+    status = status_of(solver.Solve(m))
+    if not status.found:
+        return {}, status, 0.0, 0.0
     m.Add(built.covered >= int(solver.ObjectiveValue()))
     built.hint(solver)
     total = sum(built.travel)
     m.Minimize(total)
     solver = _solver(deterministic_time)
-    code = solver.Solve(m)
-    status = "optimal" if code == cp_model.OPTIMAL else "feasible"
+    # The first stage's coverage is a solution of this stage too (it is hinted): a plan is in hand.
+    status = Status.OPTIMAL if status_of(solver.Solve(m)) == Status.OPTIMAL else Status.FEASIBLE
     best, bound = solver.ObjectiveValue(), solver.BestObjectiveBound()
     m.Add(total <= int(round(best)))
     built.hint(solver)
     m.Minimize(built.largest)
     third = _solver(min(deterministic_time, BURDEN_DETERMINISTIC_TIME))
-    if third.Solve(m) in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+    if status_of(third.Solve(m)).found:
         solver = third
     taken = {(units[j].class_id, units[j].subject): people[i].id
              for (i, j), var in sorted(built.take.items()) if solver.Value(var)}
@@ -205,14 +203,13 @@ def plan_itinerant(scenario: Scenario, deterministic_time: float = STAGE_DETERMI
         taken.update(found)
         statuses.append(status)
         best, bound = best + objective, bound + lower
-    order = ("infeasible", "unknown", "feasible", "optimal")
-    status = min(statuses, key=order.index, default="optimal")
-    gap = None if status in ("infeasible", "unknown") else (0.0 if best == bound else (best - bound) / max(1.0, best))
+    status = Status.worst(statuses)
+    gap = relative_gap(best, bound) if status.found else None
     return _result(scenario, people, units, taken, status, gap, started)
 
 
 def _result(scenario: Scenario, people: list[Traveller], units: list[Unit], taken: dict[tuple[str, str], str],
-            status: str, gap: float | None, started: float) -> ItinerantPlan:
+            status: Status, gap: float | None, started: float) -> ItinerantPlan:
     days_of = {s.id: teaching_days(scenario, s.id) for s in scenario.schools}
     travel, days_at = {}, {}
     for person in people:

@@ -23,7 +23,6 @@ from models.scenario import Scenario
 from models.solution import LessonPlacement, Solution
 from models.term import TeachingDay
 from scheduler.pacing.count import LessonCounter
-from scheduler.pacing.planner import spare_by_week
 
 
 class _Timetable:
@@ -117,3 +116,13 @@ def with_fixes(scenario: Scenario, solution: Solution, counter: LessonCounter, g
             group = group.model_copy(update={"shortfalls": shortfalls})
         result.append(group)
     return result
+
+
+def spare_by_week(groups: list[PacingGroup]) -> dict[tuple[str, str, int], int]:
+    """(class, subject, week) -> lessons the class has beyond the plan that week (机动)."""
+    spare: dict[tuple[str, str, int], int] = defaultdict(int)
+    for group in groups:
+        for slot in group.slots:
+            for class_id, n in slot.available.items():
+                spare[(class_id, group.subject, slot.week)] += n - slot.planned
+    return spare

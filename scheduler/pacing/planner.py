@@ -32,7 +32,6 @@ and reports each class, week and shortfall, with fixes (``scheduler.pacing.fixes
 from __future__ import annotations
 
 import heapq
-from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
@@ -206,13 +205,3 @@ def plan_pacing(scenario: Scenario, solution: Solution) -> PacingPlan:
     term = scenario.term.name or f"{scenario.term.start}..{scenario.term.end}"
     return PacingPlan(district=scenario.district, term=term, status="short" if short else "ok", method=METHOD,
                       groups=tuple(groups))
-
-
-def spare_by_week(groups: list[PacingGroup]) -> dict[tuple[str, str, int], int]:
-    """(class, subject, week) -> lessons the class has beyond the plan that week (机动)."""
-    spare: dict[tuple[str, str, int], int] = defaultdict(int)
-    for group in groups:
-        for slot in group.slots:
-            for class_id, n in slot.available.items():
-                spare[(class_id, group.subject, slot.week)] += n - slot.planned
-    return spare

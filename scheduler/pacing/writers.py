@@ -16,15 +16,13 @@ Deterministic: sorted rows, no clock stamps (the XLSX gets fixed time stamps).
 
 from __future__ import annotations
 
-import csv
 import html
-import io
 from collections import defaultdict
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
-from models.cells import safe_row
+from models.cells import csv_bytes
 from models.enums import PacingKind
 from models.files import write_workbook
 from models.pacing import PLAN_FILE, PacingGroup, PacingPlan, plan_json
@@ -132,12 +130,6 @@ def shortfall_rows(plan: PacingPlan, names: dict[str, str]) -> list[list[str]]:
                          str(short.week), short.first.isoformat(), short.last.isoformat(), str(short.needed),
                          str(short.available), str(short.short), "；".join(f.zh for f in short.fixes) or "—"])
     return rows
-
-
-def csv_bytes(rows: list[list[str]]) -> bytes:
-    buffer = io.StringIO()
-    csv.writer(buffer, lineterminator="\r\n").writerows(safe_row(row) for row in rows)
-    return buffer.getvalue().encode("utf-8-sig")
 
 
 STYLE = ("body{font-family:\"Noto Sans CJK SC\",\"Microsoft YaHei\",sans-serif;margin:1.5em}"

@@ -26,7 +26,8 @@ from dataclasses import dataclass, field
 from ortools.sat import cp_model_pb2
 from ortools.sat.python import cp_model
 
-from scheduler.cpsat import FOUND, make_solver
+from models.status import Status
+from scheduler.cpsat import FOUND, make_solver, status_of
 
 #: Seconds (or deterministic seconds) a round may take; rounds that run out shrink the neighbourhood.
 #: Measured on Pengshui's largest consortium, 40 s each: rounds of 0.15 s reached a penalty of 1,730,
@@ -148,16 +149,11 @@ class SubModels:
         for var in order:
             sp.solution_hint.vars.append(local[var])
             sp.solution_hint.values.append(self.values[var])
-        solver = make_solver(seed=self.seed, seconds=seconds, effort=effort)
-        # Sub-models are small and re-solved many times: measured on Pengshui's largest consortium (30 s of
-        # rounds each), without LP relaxations, probing and symmetry detection the rounds reached penalties
-        # of 2,504-2,605 where the defaults reached 3,662-3,781.
-        solver.parameters.linearization_level = 0
-        solver.parameters.cp_model_probing_level = 0
-        solver.parameters.symmetry_level = 0
+        # Sub-models are small and re-solved many times: ``light`` (see make_solver).
+        solver = make_solver(seed=self.seed, seconds=seconds, effort=effort, light=True)
         code = solver.Solve(sub)
         self.deterministic += solver.deterministic_time
-        exhausted = code not in (cp_model.OPTIMAL, cp_model.INFEASIBLE)
+        exhausted = status_of(code) not in (Status.OPTIMAL, Status.INFEASIBLE)
         improved = False
         if code in FOUND and solver.ObjectiveValue() < before - 0.5:
             solution = solver.ResponseProto().solution

@@ -31,7 +31,8 @@ from constraints.index import Index, IndexBuilder
 from constraints.index_fet import build_fet_index
 from constraints.stability import PreviousLesson, add_stability
 from models.assignment import Assignment
-from scheduler.cpsat import FOUND, STATUS_NAMES, make_solver
+from models.status import Status
+from scheduler.cpsat import FOUND, make_solver, relative_gap, status_of
 from scheduler.timetable.bounds import lower_bound
 from scheduler.timetable.lns import SubModels, class_neighbourhoods, search
 from scheduler.progress import PartProgress
@@ -104,7 +105,7 @@ class PartInput:
 class PartOutput:
     id: str
     schools: tuple[str, ...]
-    status: str
+    status: Status
     objective: float | None
     bound: float | None
     gap: float | None
@@ -129,6 +130,9 @@ class PartOutput:
     peak_rss_mb: float = field(default=0.0)
     #: With ``PartInput.previous``: the schools whose lessons were kept exactly as published.
     kept_schools: tuple[str, ...] = ()
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "status", Status(self.status))  # a status word given as text
 
 
 class _FirstSolution(cp_model.CpSolverSolutionCallback):
@@ -241,7 +245,7 @@ def solve_part(part: PartInput) -> PartOutput:
         first_seconds = time.time() - wall_started
         if part.stage == "first":
             value = _reader(first_values)
-            return PartOutput(status="feasible", objective=None, bound=None, gap=None, lessons=read_lessons(ctx, value),
+            return PartOutput(status=Status.FEASIBLE, objective=None, bound=None, gap=None, lessons=read_lessons(ctx, value),
                               research=read_research(ctx, value), choices=_choices(ctx, value),
                               window_choices=_window_choices(ctx, value), solve_seconds=first_seconds,
                               first_feasible_seconds=first_seconds, deterministic_time=first_effort,
@@ -253,12 +257,12 @@ def solve_part(part: PartInput) -> PartOutput:
         first = _solver(part, part.deadline - time.time(), part.effort, part.cp_workers, first_solution=True)
         code = first.Solve(ctx.model, watcher)
         if code not in FOUND:
-            return _no_timetable(part, index, prechecks, started, first, STATUS_NAMES[code], common, progress)
+            return _no_timetable(part, index, prechecks, started, first, status_of(code), common, progress)
         first_values = [int(v) for v in first.ResponseProto().solution]
         first_seconds, first_effort = watcher.first, first.deterministic_time
         if part.stage == "first":
             value = _reader(first_values)
-            return PartOutput(status="feasible", objective=None, bound=None, gap=None, lessons=read_lessons(ctx, value),
+            return PartOutput(status=Status.FEASIBLE, objective=None, bound=None, gap=None, lessons=read_lessons(ctx, value),
                               research=read_research(ctx, value), choices=_choices(ctx, value),
                               window_choices=_window_choices(ctx, value), solve_seconds=first.wall_time,
                               first_feasible_seconds=first_seconds, deterministic_time=first_effort,
@@ -300,22 +304,22 @@ def _repaired(part: PartInput, ctx: ModelContext, exact: list[list]) -> tuple[li
         if code in FOUND:
             return [int(v) for v in solver.ResponseProto().solution], spent
         wider = free | {c for k in free for t in teachers_of[k] for c in classes_of[t]}
-        if code != cp_model.INFEASIBLE or wider == free or time.time() >= part.deadline:
+        if status_of(code) != Status.INFEASIBLE or wider == free or time.time() >= part.deadline:
             return None  # out of time (a wider round would need more) or nothing left to free
         free = wider
     return None
 
 
 def _no_timetable(part: PartInput, index: Index, prechecks: list[Conflict], started: float,
-                  first: cp_model.CpSolver, status: str, common: dict, progress: PartProgress) -> PartOutput:
-    if status == "infeasible" and common["kept_schools"]:
+                  first: cp_model.CpSolver, status: Status, common: dict, progress: PartProgress) -> PartOutput:
+    if status == Status.INFEASIBLE and common["kept_schools"]:
         # The untouched schools' lessons cannot all stay (a shared teacher, a research block): let them move,
         # still at a cost per moved lesson.
         return solve_part(dataclasses.replace(part, keep_unaffected=False))
-    if status == "infeasible" and part.class_shape == "balanced" and _balanced_matters(index):
+    if status == Status.INFEASIBLE and part.class_shape == "balanced" and _balanced_matters(index):
         # Balanced days could not hold: any prefix shape may (constraints/class_day.py).
         return solve_part(dataclasses.replace(part, class_shape="prefix"))
-    if status == "infeasible":
+    if status == Status.INFEASIBLE:
         progress.write("explain", force=True)
         return _explained(part, index, prechecks, started, common["build_seconds"], proven=True)
     return PartOutput(status=status, objective=None, bound=None, gap=None, solve_seconds=first.wall_time,
@@ -337,14 +341,14 @@ def _improve(part: PartInput, ctx: ModelContext, first_values: list[int], first_
                            window_choices=_window_choices(ctx, _reader(first_values)))
     if not terms:
         value = _reader(first_values)
-        return PartOutput(status="optimal", objective=0.0, bound=0.0, gap=0.0, lessons=read_lessons(ctx, value),
+        return PartOutput(status=Status.OPTIMAL, objective=0.0, bound=0.0, gap=0.0, lessons=read_lessons(ctx, value),
                           research=read_research(ctx, value), solve_seconds=time.time() - wall_started,
                           deterministic_time=first_effort, peak_rss_mb=_peak_rss_mb(), **first_timetable,
                           **common)  # type: ignore[arg-type]
     progress.write("improve", force=True)
     values = complete_solution(ctx, part, first_values)
     if values is None:  # the clock ran out before the penalties of the first timetable could be counted
-        return PartOutput(status="unknown", objective=None, bound=None, gap=None, peak_rss_mb=_peak_rss_mb(),
+        return PartOutput(status=Status.UNKNOWN, objective=None, bound=None, gap=None, peak_rss_mb=_peak_rss_mb(),
                           **common)  # type: ignore[arg-type]
     sub = SubModels(ctx.model, frozenset(v.Index() for created in ctx.options for _o, v in created), values, part.seed)
     share_left = max(part.seconds - (time.time() - wall_started), 0.0)
@@ -362,7 +366,7 @@ def _improve(part: PartInput, ctx: ModelContext, first_values: list[int], first_
     penalties = tuple((t.name, int(_evaluate(t.expr, final)) * t.weight) for t in terms if _evaluate(t.expr, final))
     first_timetable.update(choices=_choices(ctx, value), window_choices=_window_choices(ctx, value))
     return PartOutput(
-        status="optimal" if objective <= bound else "feasible", objective=objective, bound=bound,
+        status=Status.OPTIMAL if objective <= bound else Status.FEASIBLE, objective=objective, bound=bound,
         gap=relative_gap(objective, bound), lessons=read_lessons(ctx, value), research=read_research(ctx, value),
         penalties=penalties, solve_seconds=time.time() - wall_started, deterministic_time=first_effort + sub.deterministic,
         rounds=rounds, hit_wall_limit=part.effort is not None and sub.deterministic < (effort_left or 0) * 0.99
@@ -417,7 +421,7 @@ def complete_solution(ctx: ModelContext, part: PartInput, decisions: list[int]) 
     # a timetable whose penalties cannot be counted is no use.
     solver = make_solver(seed=part.seed, seconds=COUNTING_SECONDS, effort=None if part.effort is None else
                          max(1.0, part.effort))
-    if solver.Solve(fixed) != cp_model.OPTIMAL:
+    if status_of(solver.Solve(fixed)) != Status.OPTIMAL:
         return None
     return [int(v) for v in solver.ResponseProto().solution]
 
@@ -436,10 +440,6 @@ def build_index(part: PartInput, *, explain: bool = False) -> Index:
                          list(part.block_ids)).build()
     index.class_shape = part.class_shape
     return index
-
-
-def relative_gap(objective: float, bound: float) -> float:
-    return 0.0 if objective == bound else abs(objective - bound) / max(1.0, abs(objective))
 
 
 def _peak_rss_mb() -> float:
@@ -621,14 +621,14 @@ def _overloaded_teachers(index: Index) -> list[Conflict]:
     return conflicts
 
 
-def _core(ctx: ModelContext, part: PartInput, literals: list) -> tuple[str, list[int]]:
+def _core(ctx: ModelContext, part: PartInput, literals: list) -> tuple[Status, list[int]]:
     """Solve under the given assumptions; return the status and a sufficient core (literal indices)."""
     ctx.model.ClearAssumptions()
     ctx.model.AddAssumptions([ctx.assumptions[i][0] for i in literals])
     # One worker: interleaved search ignores assumptions (or-tools issue #4875).
     solver = _solver(part, max(10.0, part.seconds), max(EXPLAIN_EFFORT, part.effort or 0.0), 1, first_solution=True)
-    status = STATUS_NAMES[solver.Solve(ctx.model)]
-    if status != "infeasible":
+    status = status_of(solver.Solve(ctx.model))
+    if status != Status.INFEASIBLE:
         return status, []
     by_var = {ctx.assumptions[i][0].Index(): i for i in literals}
     return status, sorted(by_var[v] for v in solver.SufficientAssumptionsForInfeasibility() if v in by_var)
@@ -646,7 +646,7 @@ def shrink_core(ctx: ModelContext, part: PartInput, core: list[int]) -> list[int
         ctx.model.ClearAssumptions()
         ctx.model.AddAssumptions([ctx.assumptions[i][0] for i in trial])
         solver = _solver(part, SHRINK_EFFORT * 2, SHRINK_EFFORT, 1, first_solution=True)
-        if solver.Solve(ctx.model) == cp_model.INFEASIBLE:
+        if status_of(solver.Solve(ctx.model)) == Status.INFEASIBLE:
             kept = trial
     return kept
 
@@ -657,16 +657,16 @@ def _explained(part: PartInput, index: Index, prechecks: list[Conflict], started
         index = build_index(part, explain=True)
     ctx, _terms = build_model(index, explain=True)
     status, core = _core(ctx, part, list(range(len(ctx.assumptions))))
-    if status == "infeasible":
+    if status == Status.INFEASIBLE:
         core = shrink_core(ctx, part, core)
     requirements: list[Requirement] = [ctx.assumptions[i][1] for i in core]
     conflicts = tuple(Conflict(kind=r.kind, ref=r.ref, en=r.en, zh=r.zh) for r in requirements) + tuple(prechecks)
-    if status == "infeasible" and not conflicts and index.kind == "fet":
+    if status == Status.INFEASIBLE and not conflicts and index.kind == "fet":
         conflicts = (Conflict(kind="BasicCompulsoryTime", ref="",
                               en="teachers' and students' activities cannot all fit without clashes "
                                  "(BasicCompulsoryTime alone)",
                               zh="教师与学生的活动无法全部无冲突地排入（仅 BasicCompulsoryTime 即不可行）"),)
-    final = "infeasible" if status == "infeasible" or prechecks or proven else status
+    final = Status.INFEASIBLE if status == Status.INFEASIBLE or prechecks or proven else status
     return PartOutput(id=part.id, schools=part.schools, status=final, objective=None, bound=None, gap=None,
                       conflicts=conflicts, build_seconds=build_seconds,
                       solve_seconds=time.perf_counter() - started - build_seconds,

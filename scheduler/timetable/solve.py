@@ -30,6 +30,8 @@ from models import LessonPlacement, PartReport, Scenario, Solution
 from constraints.stability import PreviousLesson
 from models.assignment import AssignmentError, complete_assignment
 from models.errors import Impossible, NotFoundInTime, TongbuError
+from models.status import Status
+from scheduler.cpsat import relative_gap
 from scheduler.executor import Checkpoints, Executor, LocalExecutor, run_parts
 from scheduler.timetable.part import Conflict, PartInput, PartOutput
 from scheduler.timetable.parts import PartPlan, split_parts
@@ -42,14 +44,11 @@ MIN_PART_EFFORT = 4.0
 #: A part with no timetable after its effort (status unknown) is tried once more with this many times it.
 RETRY_BUDGET_FACTOR = 3.0
 
-_STATUS_ORDER = ("invalid", "infeasible", "unknown", "feasible", "optimal")
-
-
 @dataclass(frozen=True)
 class SolveResult:
     """The one result of a solve: status, the solution as domain objects, part reports, explanation, runtime."""
 
-    status: str
+    status: Status
     solution: Solution | None
     parts: tuple[PartReport, ...]
     explanation: tuple[Conflict, ...] = ()
@@ -58,6 +57,9 @@ class SolveResult:
     gap: float | None = None
     outputs: tuple[PartOutput, ...] = field(default=(), repr=False, compare=False)
     wall_seconds: float = field(default=0.0, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "status", Status(self.status))  # a status word given as text
 
     def recompute_objective(self, scenario: Scenario) -> int | None:
         """The objective recomputed in Python from the soft families' definitions (must equal ``objective``)."""
@@ -186,17 +188,13 @@ def _rerun(run: Callable[[list[PartInput]], list[PartOutput]], inputs: list[Part
     return [replaced.get(p.id, p) for p in inputs], [redone.get(o.id, o) for o in outputs]
 
 
-def _gap(objective: float, bound: float) -> float:
-    return 0.0 if objective == bound else abs(objective - bound) / max(1.0, abs(objective))
-
-
-def _overall_status(outputs: list[PartOutput]) -> str:
-    return min((o.status for o in outputs), key=_STATUS_ORDER.index, default="optimal")
+def _overall_status(outputs: list[PartOutput]) -> Status:
+    return Status.worst(o.status for o in outputs)
 
 
 def _assignment_failure(error: AssignmentError, scenario: Scenario, seed: int) -> SolveResult:
     conflict = Conflict(kind="assignment", ref="", en=error.en, zh=error.zh)
-    return SolveResult(status="infeasible", solution=None, parts=(), explanation=(conflict,))
+    return SolveResult(status=Status.INFEASIBLE, solution=None, parts=(), explanation=(conflict,))
 
 
 def solve_scenario(scenario: Scenario, *, time_limit: float = DEFAULT_TIME_LIMIT, effort: float | None = None,
@@ -228,7 +226,7 @@ def solve_scenario(scenario: Scenario, *, time_limit: float = DEFAULT_TIME_LIMIT
     # timetable did not honour is ever returned.
     inputs, outputs = _rerun(run, inputs, outputs, [
         dataclasses.replace(p, assignment=dataclasses.replace(p.assignment, visit_days={}))
-        for p, o in zip(inputs, outputs) if o.status == "infeasible" and p.assignment and p.assignment.visit_days])
+        for p, o in zip(inputs, outputs) if o.status == Status.INFEASIBLE and p.assignment and p.assignment.visit_days])
     if effort is not None:
         # Reproducible runs: a part that found no first timetable within its effort (status unknown,
         # measured in deterministic time, so the same on every machine) gets one more try with more:
@@ -237,9 +235,9 @@ def solve_scenario(scenario: Scenario, *, time_limit: float = DEFAULT_TIME_LIMIT
         # the clock is not reproducible.
         inputs, outputs = _rerun(run, inputs, outputs, [
             dataclasses.replace(p, effort=(p.effort or 0.0) * RETRY_BUDGET_FACTOR, stage="first")
-            for p, o in zip(inputs, outputs) if o.status == "unknown" and not o.hit_wall_limit
+            for p, o in zip(inputs, outputs) if o.status == Status.UNKNOWN and not o.hit_wall_limit
             and not any(c.kind == "executor" for c in o.conflicts)])
-    if all(o.status in ("optimal", "feasible") for o in outputs):
+    if all(o.status.found for o in outputs):
         # Every part has a timetable: the time left goes to improving them (a part whose improvement fails
         # keeps its first timetable).
         outputs = _improved(run, inputs, outputs, workers, deadline)
@@ -255,7 +253,7 @@ def _improved(run: Callable[[list[PartInput]], list[PartOutput]], inputs: list[P
                                         class_shape=o.class_shape, seconds=share,
                                         keep_unaffected=p.keep_unaffected and bool(o.kept_schools))
                     for p, o, share in zip(inputs, firsts, shares)])
-    return [better if better.status in ("optimal", "feasible") else first for first, better in zip(firsts, improved)]
+    return [better if better.status.found else first for first, better in zip(firsts, improved)]
 
 
 def _assemble(scenario: Scenario, seed: int, outputs: list[PartOutput], wall_seconds: float) -> SolveResult:
@@ -264,7 +262,7 @@ def _assemble(scenario: Scenario, seed: int, outputs: list[PartOutput], wall_sec
                                gap=o.gap, wall_seconds=round(o.build_seconds + o.solve_seconds, 3))
                     for o in outputs)
     explanation = tuple(c for o in outputs for c in o.conflicts)
-    if status not in ("optimal", "feasible"):
+    if not status.found:
         return SolveResult(status=status, solution=None, parts=reports, explanation=explanation, outputs=tuple(outputs),
                            wall_seconds=wall_seconds)
     lessons = sorted((lesson for o in outputs for lesson in o.lessons), key=_lesson_order)
@@ -276,7 +274,7 @@ def _assemble(scenario: Scenario, seed: int, outputs: list[PartOutput], wall_sec
     total = sum(o.objective or 0.0 for o in outputs)
     bound = sum(o.bound or 0.0 for o in outputs)
     return SolveResult(status=status, solution=solution, parts=reports, explanation=explanation,
-                       objective=total, bound=bound, gap=_gap(total, bound), outputs=tuple(outputs),
+                       objective=total, bound=bound, gap=relative_gap(total, bound), outputs=tuple(outputs),
                        wall_seconds=wall_seconds)
 
 
@@ -285,7 +283,7 @@ def failure_of(result: SolveResult) -> TongbuError:
     solver proved it for some part; otherwise not found in the time given (exit 4), one may exist."""
     conflicts = [c for c in result.explanation if c.kind != "executor"]
     lost = [c for c in result.explanation if c.kind == "executor"]
-    if any(part.status == "infeasible" for part in result.parts) or result.status == "infeasible":
+    if any(part.status == Status.INFEASIBLE for part in result.parts) or result.status == Status.INFEASIBLE:
         details = [(c.en, c.zh) for c in conflicts] or [(
             "the solver proved that the requirements contradict each other but could not narrow them down within "
             "the time limit; a longer --time-limit lets it name them. Likely places: teachers' weekly and daily "
@@ -296,7 +294,7 @@ def failure_of(result: SolveResult) -> TongbuError:
     if lost:
         return NotFoundInTime("Some parts could not be solved (finished parts are kept; run the same command again):",
                               "部分未能求解（已完成的部分已保留；请重新运行同一命令）：", [(c.en, c.zh) for c in lost])
-    open_parts = [part for part in result.parts if part.status not in ("optimal", "feasible")]
+    open_parts = [part for part in result.parts if not part.status.found]
     details = [(f"{part.id}: no timetable found in its share of the time limit (status {part.status})",
                 f"{part.id}：在分配的时间内未找到课表（状态 {part.status}）") for part in open_parts]
     return NotFoundInTime(

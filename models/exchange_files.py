@@ -16,20 +16,21 @@ from pathlib import Path
 from typing import Any
 
 from models import Scenario
+from models.errors import BadInput
 from models.files import YAML_NAME, Reader, read_config, yaml_line
 from models.problems import Problem, sorted_problems
 from models.tables import Column, Table, _bool, _count, split_list
 from models.validation import validate_folder
-from scheduler.exchange.inputs import (
+from models.exchange_inputs import (
     Direction, ExchangeInputs, ExchangeSettings, RatioScope, SchoolNeed, TeacherExchange,
 )
 
 
-class ExchangeInputError(Exception):
-    """The folder cannot be planned: carries every error (and warning) found."""
+class ExchangeInputError(BadInput):
+    """The folder cannot be planned (exit 2): carries every error (and warning) found, one line each."""
 
     def __init__(self, problems: list[Problem]) -> None:
-        super().__init__(f"{len(problems)} problem(s)")
+        super().__init__("\n".join(p.render("en") for p in problems), "\n".join(p.render("zh") for p in problems))
         self.problems = problems
 
 

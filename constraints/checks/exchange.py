@@ -3,7 +3,8 @@
 Shares no code with the planner's model: demand, capacity, eligibility and the restart rule are
 computed again here in plain Python, straight from the written plan (``plan.csv``, the years in
 ``plan_info.yaml``) and the scenario folder (read by the same loader), so a modelling bug in the
-planner shows up as a violation instead of being repeated. Each violation is (English, Chinese).
+planner shows up as a violation instead of being repeated. Like every check it imports only ``models`` and
+its siblings (the AST guard in tests/test_checks.py).
 """
 
 from __future__ import annotations
@@ -18,13 +19,18 @@ from pathlib import Path
 
 import yaml
 
+from constraints.checks import Violation
 from models import Scenario
 from models.enums import SchoolRole
+from models.exchange_files import ExchangeInputError, load_exchange_inputs
+from models.exchange_inputs import ExchangeInputs
 from models.validation import validate_folder
-from scheduler.exchange.inputs import ExchangeInputs
-from scheduler.exchange.loader import ExchangeInputError, load_exchange_inputs
 
-Violation = tuple[str, str]
+#: One finding, in English and Chinese; ``check`` turns them into violations.
+Message = tuple[str, str]
+#: What stops ``tongbu solve`` before it builds its model, on a year scenario (its folder's name, the scenario):
+#: the timetable solver's own steps, given by the caller (scheduler.exchange.presolve).
+BeforeSolve = Callable[[str, Scenario], list[Message]]
 
 
 @dataclass(frozen=True)
@@ -41,7 +47,7 @@ def _fraction(value: float) -> Fraction:
     return Fraction(str(value)).limit_denominator(1000)
 
 
-def read_plan_rows(plan_dir: Path) -> tuple[list[Row], list[Violation]]:
+def read_plan_rows(plan_dir: Path) -> tuple[list[Row], list[Message]]:
     path = plan_dir / "plan.csv"
     if not path.is_file():
         return [], [(f"{path} does not exist", f"{path} 不存在")]
@@ -75,11 +81,12 @@ class PlanCheck:
         self.cfg = inputs.settings
         self.rows = rows
         self.years = years
-        self.out: list[Violation] = []
+        self.out: list[Message] = []
         #: the kind of each violation in ``out``: "ratio" (the yearly ratio or backbone share) or "plan"
         self.kinds: list[str] = []
         self.first = years[0]
         self.progress: Callable[[str, str], None] | None = None
+        self.before_solve: BeforeSolve | None = None
 
     def bad(self, en: str, zh: str, kind: str = "plan") -> None:
         self.out.append((en, zh))
@@ -399,41 +406,12 @@ class PlanCheck:
                              f"{folder.name}：{klass.id} 的{e.subject}在本校无人任教，也没有走教岗位覆盖")
 
 
-    def handover_presolve(self, folder: Path, scenario) -> None:
-        """What ``tongbu solve`` does before building its model passes on the year scenario: the itinerant
-        posts cover every class that needs them (a post that lost a teacher to a placement must still
-        cover its schools), every class-subject gets a teacher, and the completed assignment gives nobody
-        more than max_weekly (it would otherwise pick the least loaded teacher and the solve would fail).
-
-        These are the timetable solver's own steps (scheduler.itinerant, models.assignment), run as the
-        solve runs them, not the exchange planner's: the check asks whether the solve will start."""
-        from models.assignment import AssignmentError, complete_assignment
-        from scheduler.itinerant.assign import itinerant_scenario
-
-        try:
-            solved_for, _days = itinerant_scenario(scenario)
-            given = complete_assignment(solved_for)
-        except AssignmentError as err:
-            self.bad(f"{folder.name}: tongbu solve would stop before timetabling: {err.en}",
-                     f"{folder.name}：tongbu solve 会在排课前停止：{err.zh}")
-            return
-        named: dict[str, int] = {}
-        off: dict[tuple[str, str], int] = {}
-        for lesson in solved_for.sync_lessons:
-            if lesson.teacher is not None:
-                named[lesson.teacher] = named.get(lesson.teacher, 0) + lesson.per_week
-                key = (lesson.teaching_class, lesson.subject)
-                off[key] = off.get(key, 0) + lesson.per_week
-        load = dict(named)
-        for key, teacher in given.teacher_of.items():
-            load[teacher] = load.get(teacher, 0) + max(0, given.local_periods.get(key, 0) - off.get(key, 0))
-        for tid, periods in sorted(load.items()):
-            teacher = solved_for.teacher_by_id.get(tid)
-            if teacher is not None and periods > teacher.max_weekly:
-                self.bad(f"{folder.name}: tongbu solve would give {teacher.name}({tid}) {periods} periods a week, "
-                         f"more than max_weekly {teacher.max_weekly}",
-                         f"{folder.name}：tongbu solve 会给 {teacher.name}（{tid}）每周 {periods} 节课，超过周课时上限 "
-                         f"{teacher.max_weekly}")
+    def handover_presolve(self, folder: Path, scenario: Scenario) -> None:
+        """What ``tongbu solve`` does before building its model, run on the year scenario by the caller's
+        ``before_solve`` (the timetable solver's own steps: they live in ``scheduler``, which no check imports)."""
+        if self.before_solve is not None:
+            for en, zh in self.before_solve(folder.name, scenario):
+                self.bad(en, zh)
 
 
 def _sync_periods(scenario) -> tuple[dict[tuple[str, str], int], dict[str, int]]:
@@ -451,22 +429,25 @@ def _sync_periods(scenario) -> tuple[dict[tuple[str, str], int], dict[str, int]]
     return off, named
 
 
-def plan_findings(folder: Path, plan_dir: Path, progress: Callable[[str, str], None] | None = None
-                  ) -> list[tuple[str, str, str]]:
-    """Every way the plan breaks the policy, as (kind, English, Chinese); kind "ratio" for the yearly ratio
-    and backbone share, "plan" for everything else."""
+def check(folder: Path, plan_dir: Path, progress: Callable[[str, str], None] | None = None,
+          before_solve: BeforeSolve | None = None) -> list[Violation]:
+    """Every way the plan in ``plan_dir`` breaks the policy of the scenario in ``folder``; [] when it holds. The rule
+    says what kind: ``exchange.ratio`` for the yearly ratio and backbone share, ``exchange.input`` for a folder that
+    cannot be read, ``exchange.plan`` for everything else. ``before_solve`` adds, for each year scenario, what
+    would stop ``tongbu solve`` before its model (scheduler.exchange.check_plan passes the solver's steps)."""
     try:
         inputs = load_exchange_inputs(folder)
     except ExchangeInputError as err:
-        return [("input", p.render("en"), p.render("zh")) for p in err.problems if p.severity == "error"]
+        return [Violation("exchange.input", "", p.render("en"), p.render("zh")) for p in err.problems
+                if p.severity == "error"]
     plan_dir = Path(plan_dir)
     years = read_years(plan_dir)
     if not years:
-        return [("plan", f"{plan_dir / 'plan_info.yaml'} is missing or has no years",
-                 f"{plan_dir / 'plan_info.yaml'} 缺失或没有规划学年")]
+        return [Violation("exchange.plan", "", f"{plan_dir / 'plan_info.yaml'} is missing or has no years",
+                          f"{plan_dir / 'plan_info.yaml'} 缺失或没有规划学年")]
     rows, unreadable = read_plan_rows(plan_dir)
     check = PlanCheck(inputs, rows, years)
-    check.progress = progress
+    check.progress, check.before_solve = progress, before_solve
     for en, zh in unreadable:
         check.bad(en, zh)
     check.rows = check.rows_valid()
@@ -475,9 +456,4 @@ def plan_findings(folder: Path, plan_dir: Path, progress: Callable[[str, str], N
     check.ratios()
     check.fairness()
     check.handover(plan_dir)
-    return [(kind, en, zh) for kind, (en, zh) in zip(check.kinds, check.out, strict=True)]
-
-
-def check_plan(folder: Path, plan_dir: Path, progress: Callable[[str, str], None] | None = None) -> list[Violation]:
-    """Every way the plan in ``plan_dir`` breaks the policy of the scenario in ``folder``; [] when it holds."""
-    return [(en, zh) for _kind, en, zh in plan_findings(folder, plan_dir, progress)]
+    return [Violation(f"exchange.{kind}", "", en, zh) for kind, (en, zh) in zip(check.kinds, check.out, strict=True)]

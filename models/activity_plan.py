@@ -8,8 +8,9 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from scheduler.activities.rules import ActivitySpec
-from scheduler.activities.state import RotationState
+from models.activity_rules import ActivitySpec
+from models.rotation import RotationState
+from models.status import Status
 
 
 def clock(minute: int) -> str:
@@ -58,7 +59,8 @@ class ActivityPlan:
     term: str
     school_year: str
     season: str
-    status: str
+    #: Written to plan.json by its member name (OPTIMAL, FEASIBLE...), as the file has always spelled it.
+    status: Status
     rules: tuple[ActivitySpec, ...]
     activities: tuple[PlannedActivity, ...]
     state_before: RotationState = field(default_factory=RotationState)
@@ -67,10 +69,15 @@ class ActivityPlan:
     problems: tuple[tuple[str, str], ...] = ()
     # Display names ("school:<id>", "teacher:<id>", "consortium:<id>", "class:<id>") for the writers.
     names: dict[str, str] = field(default_factory=dict)
+    #: How long planning took (not written to plan.json: it differs run to run).
+    seconds: float = field(default=0.0, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "status", Status(self.status))  # a status word given as text
 
     @property
     def ok(self) -> bool:
-        return self.status in ("OPTIMAL", "FEASIBLE")
+        return self.status.found
 
 
 def name_of(plan: ActivityPlan, kind: str, ident: str | None) -> str:
@@ -91,7 +98,7 @@ def plan_json(plan: ActivityPlan) -> str:
     """The plan as written to OUT/activities/plan.json (sorted, no clock stamps)."""
     data = {
         "district": plan.district, "term": plan.term, "school_year": plan.school_year, "season": plan.season,
-        "status": plan.status, "objective": plan.objective,
+        "status": plan.status.name, "objective": plan.objective,
         "problems": [list(p) for p in plan.problems],
         "rules": [r.model_dump(mode="json") for r in plan.rules],
         "activities": [_activity_json(a) for a in plan.activities],
@@ -114,7 +121,7 @@ def read_plan(path: Path | str) -> ActivityPlan:
                                           "observers": tuple(a["observers"])}) for a in data["activities"])
     return ActivityPlan(
         district=data["district"], term=data["term"], school_year=data["school_year"], season=data["season"],
-        status=data["status"], rules=tuple(ActivitySpec.model_validate(r) for r in data["rules"]), activities=activities,
+        status=Status[data["status"]], rules=tuple(ActivitySpec.model_validate(r) for r in data["rules"]), activities=activities,
         state_before=RotationState.from_json(data["state_before"]), state_after=RotationState.from_json(data["state_after"]),
         objective=data.get("objective"), problems=tuple(tuple(p) for p in data.get("problems", [])),
         names=dict(data.get("names", {})))

@@ -87,3 +87,12 @@ class ExchangeInputs:
     teachers: dict[str, TeacherExchange] = field(default_factory=dict)
     needs: tuple[SchoolNeed, ...] = ()
     warnings: tuple[Problem, ...] = ()
+
+
+def unit_of(scenario: Scenario, scope: RatioScope, school: str) -> str:
+    """The unit a school's ratio is counted in: the school, its consortium or the county."""
+    if scope == RatioScope.SCHOOL:
+        return school
+    if scope == RatioScope.CONSORTIUM:
+        return scenario.school_by_id[school].consortium
+    return scenario.district

@@ -1,4 +1,6 @@
-"""Checks of a timetable of explicit activities (an imported FET file) against every imported hard rule.
+"""The ``rules`` family (FET's time constraints, constraints/rules.py) over an imported file's timetable: every
+activity placed once without clashes (BasicCompulsoryTime), every hard rule kept (``check``), and the weights
+of the broken weighted rules (``penalties``).
 
 Plain Python over the written solution: each lesson's key ``A<id>`` names its activity, its day and
 period say where it starts. Nothing here comes from the solver side (``scheduler``,
@@ -10,6 +12,7 @@ from __future__ import annotations
 from collections import defaultdict
 
 from constraints.checks import Violation
+from constraints.checks._common import idle_periods
 from models import Scenario, Solution
 from models.explicit import ExplicitTimetable, TimeRule
 
@@ -201,7 +204,7 @@ def _resource_rule(tt: ExplicitTimetable, rule: TimeRule, busy: dict[int, set[in
         for d in days:
             counted = _counted(tt, d, off, breaks)
             taken = [i for i, h in enumerate(counted) if h in busy.get(d, ())]
-            gaps[d] = (taken[-1] - taken[0] + 1 - len(taken)) if taken else 0
+            gaps[d] = idle_periods(taken)
         if kind.endswith("PerDay"):
             return [(f"{gaps[d]} gaps on {tt.days[d]}, more than {value}", f"{tt.days[d]} 有 {gaps[d]} 个空节，多于 {value} 个")
                     for d in days if gaps[d] > value]
@@ -253,3 +256,8 @@ def check(scenario: Scenario, solution: Solution) -> list[Violation]:
             out.append(_v(rule.kind, where, f"{rule.kind} ({where}): {problem[0]}",
                           f"{rule.kind}（time_constraints.csv 第 {number + 1} 行）：{problem[1]}"))
     return out
+
+
+def penalties(scenario: Scenario, solution: Solution) -> dict[str, int]:
+    """The family's penalty: the weights of the weighted rules the timetable breaks."""
+    return {"rules": broken_weights(scenario, solution)}

@@ -1,9 +1,9 @@
-"""Independent checks of an activity plan, in plain Python from the written plan.
+"""Independent checks of an activity plan (the consortium activity calendar), in plain Python from the written plan.
 
-Shares no code with the solver model (:mod:`scheduler.activities.solver`, ``context``): teaching
-dates, clock times, travel, attendee groups and rotation rounds are recomputed here from the
-scenario, the timetable and the rules, so a modelling bug in the solver cannot hide itself.
-Every message is a pair (English, Chinese).
+Shares no code with the planner (``scheduler/activities``): teaching dates come from the term calendar
+(``models.term``), and clock times, travel, attendee groups and rotation rounds are recomputed here from
+the scenario, the timetable and the rules, so a modelling bug in the planner cannot hide itself. Like
+every check it imports only ``models`` and its siblings (the AST guard in tests/test_checks.py).
 
 Travel is counted between consecutive commitments of a person on the day: from a lesson's school to
 the host before an in-person activity and from the host to the next lesson's school after it, and
@@ -15,13 +15,15 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from datetime import date, timedelta
 
-from models.term import teaching_days
+from constraints.checks import Violation
+from models.activity_plan import ActivityPlan, PlannedActivity, clock
+from models.activity_rules import ActivitySpec, school_year, term_season
 from models.enums import SchoolRole
 from models.scenario import Scenario
 from models.solution import Solution
-from scheduler.activities.plan import ActivityPlan, PlannedActivity, clock
-from scheduler.activities.rules import ActivitySpec, school_year, term_season
+from models.term import teaching_days
 
+#: One finding of a helper below, in English and Chinese; ``check`` turns them into violations.
 Message = tuple[str, str]
 
 
@@ -382,7 +384,7 @@ def check_debriefs(scenario: Scenario, solution: Solution, facts: _Facts, rule: 
     return problems
 
 
-def check_activities(scenario: Scenario, solution: Solution, plan: ActivityPlan) -> list[Message]:
+def check(scenario: Scenario, solution: Solution, plan: ActivityPlan) -> list[Violation]:
     """Every violation of the plan, sorted; an empty list means the plan verifies."""
     facts = _Facts(scenario, solution)
     problems: list[Message] = []
@@ -405,4 +407,4 @@ def check_activities(scenario: Scenario, solution: Solution, plan: ActivityPlan)
             problems += check_lessons(scenario, facts, activity, rule)
     problems += check_double_booking(scenario, facts, plan)
     problems += check_fairness(scenario, plan)
-    return sorted(set(problems))
+    return [Violation("activities", "", en, zh) for en, zh in sorted(set(problems))]
