@@ -21,7 +21,7 @@ from samples.pacing import COUNTIES, pacing_bytes
 
 SAMPLES = Path(__file__).resolve().parent.parent / "samples"
 # The consortium of each sample whose sync lessons' schools are solved below.
-SOLVED = {"pengshui": "隆鑫希望小学教研共同体", "yangcheng": "阳城二小教学共同体", "zhangping": "实验小学教育联盟"}
+SOLVED = {"pengshui": "隆鑫希望小学教研共同体", "yangcheng": "阳城三小教学共同体", "zhangping": "实验小学教育联盟"}
 
 
 @pytest.mark.parametrize("county", sorted(COUNTIES))
@@ -39,7 +39,8 @@ def test_committed_pacing_tables_are_current_and_load(county: str) -> None:
 
 def sync_schools(scenario: Scenario, consortium: str) -> Scenario:
     """The scenario cut to the schools of one consortium that its sync lessons join (teaching and receiving):
-    small enough to solve in a test, with every sync lesson of the consortium in it."""
+    small enough to solve in a test, with every sync lesson of the consortium in it. (A consortium whose
+    village schools need an itinerant post based outside the cut cannot be cut so.)"""
     ends = {c for x in scenario.sync_lessons for c in (x.teaching_class, *x.receiving_classes)}
     schools = {scenario.class_by_id[c].school for c in ends
                if scenario.school_by_id[scenario.class_by_id[c].school].consortium == consortium}
@@ -72,8 +73,10 @@ def test_a_solved_sample_consortium_keeps_its_pace_and_debriefs_every_sync_lesso
     from scheduler.timetable.solve import solve_scenario
 
     scenario = sync_schools(load_scenario(SAMPLES / county), SOLVED[county])
-    solution = solve_scenario(scenario, time_limit=30, seed=0, workers=2).solution
-    assert solution is not None and verify(scenario, solution) == []
+    # Effort, not the clock: a loaded machine must not turn the test into a time-out.
+    result = solve_scenario(scenario, effort=8, time_limit=600, seed=0, workers=2)
+    solution = result.solution
+    assert solution is not None and verify(scenario, solution) == [], (result.status, result.explanation[:3])
     plan = plan_pacing(scenario, solution)
     assert plan.ok, [g.problems for g in plan.groups if g.problems]
     assert len(plan.groups) == len(pacing_groups(scenario)) > 0
