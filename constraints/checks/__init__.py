@@ -35,6 +35,7 @@ from constraints.checks import (
     itinerant,
     no_clash,
     research_blocks,
+    rooms,
     sync_lessons,
     teachers,
 )
@@ -42,8 +43,8 @@ from constraints.checks import (
 # Explicit and ordered. The order is only the order of the report: every check reads the
 # scenario and the solution alone, so none depends on another having run. Placement rules come
 # first since a lesson in the wrong place explains many later messages.
-CHECKS: tuple[ModuleType, ...] = (curriculum, no_clash, teachers, daily, sync_lessons, research_blocks, itinerant,
-                                  class_day)
+CHECKS: tuple[ModuleType, ...] = (curriculum, no_clash, rooms, teachers, daily, sync_lessons, research_blocks,
+                                  itinerant, class_day)
 
 
 def sort_violations(violations: list[Violation]) -> list[Violation]:
