@@ -98,7 +98,7 @@ def add(ctx: ModelContext) -> None:
         en, zh = groups.label(ix.schools[school], group)
         literal = ctx.requirement(
             "rooms", f"{ix.schools[school]}:{en}",
-            f"rooms {en} of {school_name} take at most {capacity} classes at once",
+            f"rooms {en} of {school_name} take at most {capacity} class{'es' if capacity > 1 else ''} at once",
             f"{school_name}的{zh}同时最多容纳 {capacity} 个班")
         ctx.enforce(ctx.model.Add(sum(variables) <= capacity), literal)
 

@@ -5,7 +5,7 @@ Plain pydantic v2 models, immutable, with no solver types in them. Files are rea
 """
 
 from models.base import Frozen
-from models.enums import ConsortiumKind, DeliveryMode, SchoolRole, SchoolTier, Stage, Weekday
+from models.enums import ConsortiumKind, DeliveryMode, Equipment, SchoolRole, SchoolTier, Stage, Weekday
 from models.times import Slot, SlotRange
 from models.bells import BellPeriod, BellSchedule, BellSeason
 from models.calendar import MakeupDay, TermCalendar
@@ -21,7 +21,7 @@ from models.solution import LessonPlacement, PartReport, ResearchPlacement, Solu
 
 __all__ = [
     "ActivityRule", "BellPeriod", "BellSchedule", "BellSeason", "Consortium", "ConsortiumKind",
-    "CurriculumEntry", "DeliveryMode", "ExchangePolicy", "Frozen", "ItinerantPost", "LessonPlacement",
+    "CurriculumEntry", "DeliveryMode", "Equipment", "ExchangePolicy", "Frozen", "ItinerantPost", "LessonPlacement",
     "MakeupDay", "PartReport", "ResearchBlock", "ResearchPlacement", "Room", "Scenario", "School",
     "SchoolClass", "SchoolRole", "SchoolTier", "Slot", "SlotRange", "SoftWeights", "Solution", "Stage",
     "Subject", "SyncLesson", "Teacher", "TeachingAssignment", "TermCalendar", "TravelEdge",

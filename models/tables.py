@@ -248,7 +248,7 @@ ROOMS = Table("rooms", "专用教室", (
     Column("id", "教室编号", required=True),
     Column("school", "学校", required=True),
     Column("name", "名称", required=True),
-    Column("subjects", "学科", _list, help="subjects whose lessons need this room (at this school), separated by ;; "
+    Column("subjects", "学科", _list, help="subjects whose lessons need this room (at this school); "
                                          "may be empty for a room with remote equipment"),
     Column("kind", "类型", help="e.g. 录播教室, 操场, 音乐室, 科学实验室, 计算机房; empty = 录播教室 for a room with remote "
                               "equipment, else the name"),
