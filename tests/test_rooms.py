@@ -167,3 +167,31 @@ def test_rooms_assign_gives_every_lesson_a_room_whenever_the_counts_fit(capaciti
     load = Counter((x.room, p) for x in given_out for p in x.periods())
     capacity = {r.id: r.capacity for r in scenario.rooms}
     assert all(n <= capacity[room] for (room, _p), n in load.items())
+
+
+# --- outputs: a room's timetable in the school's workbook and page, and a room feed ----------------------
+
+
+def test_rooms_have_their_timetable_and_feed(tmp_path) -> None:
+    from openpyxl import load_workbook
+
+    from feeds.writer import feed_id, feed_specs, prepare
+    from reports import room_grid, write_all
+
+    scenario, solution = _verified_solution()
+    grid = room_grid(scenario, solution, "乙村小-录播")
+    assert grid.kind == "room" and grid.title == "乙村小 录播教室 使用表"
+    village = sorted((x for x in solution.lessons if x.room == "乙村小-录播"), key=lambda x: (x.day.index, x.period))
+    assert [(d, p) for (d, p) in sorted(grid.cells, key=lambda s: (s[0].index, s[1]))] == [
+        (x.day, x.period) for x in village]
+    assert all(cell.lines[0] == "同步·音乐" for cell in grid.cells.values())
+    written = write_all(scenario, solution, tmp_path)
+    page = next(p for p in written if p.name == "乙村小.html").read_text(encoding="utf-8")
+    assert "乙村小 录播教室 使用表" in page and "<strong>教室：</strong>" in page
+    book = load_workbook(next(p for p in written if p.name == "乙村小.xlsx"))
+    assert book.sheetnames[-1] == "录播教室"
+    spec = next(s for s in feed_specs(scenario, solution) if s.kind == "room" and s.of == "乙村小-录播")
+    assert spec.id == feed_id("room", "乙村小-录播") and spec.label == "乙村小 录播教室"
+    job = prepare(scenario, solution, {})
+    sources = {job.occurrences[i].source.split("\x1f")[2] for i in job.members[spec.id]}
+    assert sources == {x.key for x in village}
