@@ -887,6 +887,17 @@ def plan_research(county: County, consortium: RosterConsortium, teachers: list[T
 # --- rooms ----------------------------------------------------------------------------------------
 
 
+def computer_rooms(school: School, classes: list[SchoolClass], local: dict[tuple[str, str], int]) -> list[Room]:
+    """Computer rooms (计算机教室) for IT lessons: one per 20 weekly IT periods, at least one (the rooms of the
+    samples before issue 18, kept for bench/province.py's synthetic counties)."""
+    demand = sum(local.get((c.id, "信息科技"), 0) for c in classes)
+    if not demand:
+        return []
+    count = max(1, math.ceil(demand / 20))
+    return [Room(id=f"{school.id}计算机教室{n}", school=school.id, name=f"计算机教室{n}", subjects=("信息科技",))
+            for n in range(1, count + 1)]
+
+
 #: A group of rooms is sized so that its weekly lessons fill at most this share of its places: PE keeps
 #: off the first period and straight after lunch, and sync lessons are live only in the periods the
 #: schools' bells share.
