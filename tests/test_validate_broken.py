@@ -261,6 +261,9 @@ CASES: list[Case] = [
     Case("subject served by two groups of rooms", lambda f: set_cell(f, "rooms", 3, "subjects", "音乐"), "rooms.csv", 3,
          "subjects", "音乐 at 示例一小 is served by rooms 示例一小-录播 and 示例一小-音乐",
          "示例一小 的音乐由教室 示例一小-录播 和 示例一小-音乐 服务"),
+    Case("rooms too few for their lessons", lambda f: set_cell(f, "rooms", 4, "subjects", "语文;数学;体育与健康;音乐;英语;科学"),
+         "rooms.csv", 4, "capacity", "need 38 room-periods a week but rooms 示例村小-录播 offer 35 (1 at once × 35 periods)",
+         "每周需要 38 节次的教室，但教室 示例村小-录播 只能提供 35"),
     Case("subject listed twice in a grade", lambda f: append_row(f, "curriculum", {
         "stage": "primary", "grade": "4", "subject": "语文", "periods": "1", "doubles": "0"}) and None,
          "curriculum.csv", 12, "subject", "语文 is listed twice for grade 4 (also on row 6)", "4 年级的语文出现两次（另见第 6 行）"),
