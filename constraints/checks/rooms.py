@@ -80,7 +80,7 @@ def _missing(lesson: LessonPlacement, names: Names, wants_remote: bool) -> Viola
 
 def _fits(room: Room | None, lesson: LessonPlacement, names: Names, wants_remote: bool) -> list[Violation]:
     cls, subj = names.klass(lesson.class_id), names.subject(lesson.subject)
-    where = f"{names.room(lesson.room or '')} {cls}"
+    where = f"{room.name if room is not None else lesson.room} {cls}"
     when_en, when_zh = slot_en(lesson.day, lesson.period, lesson.length), slot_zh(lesson.day, lesson.period, lesson.length)
     if room is None:
         return [Violation("rooms.unknown", where,
