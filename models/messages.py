@@ -111,6 +111,10 @@ CATALOGUE: dict[str, tuple[str, str]] = {
                             "sync lesson needs one; add its 录播教室 to the rooms table with equipment 远程互动",
                             "同步课堂 {sync}：{school}（{class_id}）没有配备远程互动设备的教室，同步课堂的每一端都需要：请在专用教室表中"
                             "加上该校的录播教室，设备写“远程互动”"),
+    "sync_remote_too_small": ("sync lesson {sync}: {count} of its classes are at {school} ({classes}), but its rooms with "
+                              "remote equipment take {places} at once: add a 录播教室 or raise its capacity",
+                              "同步课堂 {sync}：有 {count} 个班在{school}（{classes}），但该校配备远程互动设备的教室同时只能容纳 "
+                              "{places} 个班：请增加录播教室或提高其容量"),
     "room_over_capacity": ("{school}: {what} need {need} room-periods a week but rooms {rooms} offer {offer} ({capacity} at once "
                            "× {slots} periods): add a room or raise its capacity",
                            "{school}：{what_zh}每周需要 {need} 节次的教室，但教室 {rooms} 只能提供 {offer}（同时 {capacity} 个班 × "

@@ -111,13 +111,25 @@ class Checker:
                     self.at("rooms", room.id, "room_groups_overlap", "subjects", subject=use, school=room.school,
                             room=room.id, other=other.id)  # type: ignore[attr-defined]
         remote_at = {r.school for r in s.rooms if r.takes_sync}
+        remote_places: dict[str, int] = defaultdict(int)
+        for room in s.rooms:
+            if room.takes_sync:
+                remote_places[room.school] += room.capacity
         for sync in s.sync_lessons:
+            at: dict[str, list[str]] = defaultdict(list)
             for column, class_id in [("teaching_class", sync.teaching_class)] + [
                     ("receiving_classes", c) for c in sync.receiving_classes]:
                 klass = s.class_by_id.get(class_id)
                 if klass is not None and klass.school in s.school_by_id and klass.school not in remote_at:
                     self.at("sync_lessons", sync.id, "sync_no_remote_room", column, sync=sync.id, school=klass.school,
                             class_id=class_id)
+                elif klass is not None:
+                    at[klass.school].append(class_id)
+            for school, class_ids in sorted(at.items()):
+                if len(class_ids) > remote_places[school]:
+                    self.at("sync_lessons", sync.id, "sync_remote_too_small", "receiving_classes", sync=sync.id,
+                            school=school, classes="、".join(class_ids), count=len(class_ids),
+                            places=remote_places[school])
         if not any(kind in self.loaded.broken for kind in CAPACITY_INPUTS + ("rooms",)):
             self.room_capacity(remote_at)
 

@@ -916,8 +916,9 @@ LAB_SUBJECTS = {Stage.PRIMARY: ("科学",), Stage.JUNIOR: ("物理", "化学", "
 
 
 def school_rooms(seed: int, school: School, classes: list[SchoolClass], local: dict[tuple[str, str], int],
-                 sync_ends: int, weekly_slots: int) -> list[Room]:
-    """A school's rooms, sized to its lessons: 录播教室 (one per ENDS_PER_REMOTE_ROOM sync ends; one at every
+                 sync_ends: int, together: int, weekly_slots: int) -> list[Room]:
+    """A school's rooms, sized to its lessons: 录播教室 (one per ENDS_PER_REMOTE_ROOM sync ends a week, and at
+    least as many as the school's classes in one sync lesson, each class in its own room; one at every
     school that takes part in sync lessons, at county-seat and township schools, and at most village
     schools), a sports ground (操场, capacity sized to PE), and at larger schools a music room and a
     science laboratory; computer rooms (计算机教室) wherever IT is taught, one per 20 weekly periods."""
@@ -932,7 +933,7 @@ def school_rooms(seed: int, school: School, classes: list[SchoolClass], local: d
 
     remote = sync_ends > 0 or school.tier != SchoolTier.VILLAGE or rng.random() < VILLAGE_REMOTE_SHARE
     if remote:
-        count = max(1, math.ceil(sync_ends / ENDS_PER_REMOTE_ROOM))
+        count = max(1, together, math.ceil(sync_ends / ENDS_PER_REMOTE_ROOM))
         rooms += [Room(id=f"{school.id}录播教室{n}", school=school.id, name=f"录播教室{n}", kind="录播教室",
                        equipment=(Equipment.REMOTE, Equipment.RECORDING)) for n in range(1, count + 1)]
     pe = demand("体育与健康")
@@ -999,10 +1000,15 @@ def build_county(county: County, seed: int = SEED) -> Scenario:
         plans = remote + shared
         received: dict[tuple[str, str], int] = {}
         ends: dict[str, int] = {}
+        together: dict[str, int] = {}  # the most classes of one sync lesson at a school: live at once
         for plan in plans:
+            at: dict[str, int] = {}
             for class_id in (plan.teaching_class, *plan.receiving_classes):
                 school_id = class_by_id[class_id].school
                 ends[school_id] = ends.get(school_id, 0) + plan.per_week
+                at[school_id] = at.get(school_id, 0) + 1
+            for school_id, count in at.items():
+                together[school_id] = max(together.get(school_id, 0), count)
             for class_id in plan.receiving_classes:
                 received[(class_id, plan.subject)] = received.get((class_id, plan.subject), 0) + plan.per_week
         members: list[Teacher] = []
@@ -1021,7 +1027,8 @@ def build_county(county: County, seed: int = SEED) -> Scenario:
                 assignments += [TeachingAssignment(teacher=teacher.id, class_id=c, subject=s) for c, s, _ in person.lessons]
             teachers += hired
             members += hired
-            rooms += school_rooms(seed, school, own, local, ends.get(school.id, 0), slots_of[school.bell_schedule])
+            rooms += school_rooms(seed, school, own, local, ends.get(school.id, 0), together.get(school.id, 0),
+                                  slots_of[school.bell_schedule])
         post_plans = plan_posts(consortium, classes_at, missing, plan_of, travel, place_of)
         travelling, consortium_posts = itinerant_staff(seed, county, post_plans, len(teachers) + 1, names)
         teachers += travelling
