@@ -195,3 +195,19 @@ def test_rooms_have_their_timetable_and_feed(tmp_path) -> None:
     job = prepare(scenario, solution, {})
     sources = {job.occurrences[i].source.split("\x1f")[2] for i in job.members[spec.id]}
     assert sources == {x.key for x in village}
+
+
+def test_rooms_validation_names_a_sync_lesson_with_more_classes_at_a_school_than_remote_places(tmp_path) -> None:
+    from models.files import write_scenario
+    from models.validation import validate_folder
+
+    base = two_sync_lessons()
+    both = SyncLesson(id="同步音乐", subject="音乐", teaching_class="甲校-4-1",
+                      receiving_classes=("乙村小-4-1", "乙村小-4-2"), per_week=2, teacher="t音乐")
+    write_scenario(base.model_copy(update={"sync_lessons": (both,)}), tmp_path / "county")
+    _scenario, problems = validate_folder(tmp_path / "county")
+    found = [p for p in problems if p.code == "sync_remote_too_small"]
+    assert [(p.file, p.row, p.column) for p in found] == [("sync_lessons.csv", 2, "receiving_classes")]
+    assert found[0].render("en").endswith(
+        "sync lesson 同步音乐: 2 of its classes are at 乙村小 (乙村小-4-1、乙村小-4-2), but its rooms with remote "
+        "equipment take 1 at once: add a 录播教室 or raise its capacity")
