@@ -499,32 +499,57 @@ def planted_scenario(chooser: Chooser) -> Planted:
                                                          for k, v in sorted(world.travel.items(), key=lambda i: sorted(i[0])))),
         sync_lessons=tuple(sync_lessons), research_blocks=tuple(blocks),
         quality=QualityRules(class_day="hard" if world.shape else "off", pe_not_first=3, pe_not_after_lunch=3))
-    return Planted(scenario=scenario, solution=_solution(world, research))
+    return Planted(scenario=scenario, solution=_solution(world, research, rooms))
 
 
 def _rooms(world: _World) -> list[Room]:
-    """A music room at a school with music lessons, as many as its busiest period needs (sometimes one more)."""
+    """A music room at a school with music lessons, as many as its busiest period needs (sometimes one more).
+
+    Every music lesson at the school needs one, the ends of sync lessons too (the schools have no room with
+    remote equipment, so a sync end takes its subject's room: docs/format.md, rooms)."""
     rooms = []
     for school in sorted(world.bells):
         usage: dict[tuple[int, int], int] = defaultdict(int)
         for lesson in world.lessons:
-            if lesson["school"] == school and lesson["subject"] == "音乐" and lesson.get("role") != "receiving":
-                usage[(lesson["day"], lesson["first"])] += 1
+            if lesson["school"] == school and lesson["subject"] == "音乐":
+                for period in range(lesson["first"], lesson["first"] + lesson["length"]):
+                    usage[(lesson["day"], period)] += 1
         if usage and world.chooser.chance(60):
             for n in range(max(usage.values()) + world.chooser.integer(0, 1)):
                 rooms.append(Room(id=f"{school}音乐室{n + 1}", school=school, name=f"音乐室{n + 1}", subjects=("音乐",)))
     return rooms
 
 
-def _solution(world: _World, research: list[ResearchPlacement]) -> Solution:
+def _solution(world: _World, research: list[ResearchPlacement], rooms: list[Room]) -> Solution:
     lessons, numbers = [], defaultdict(int)
+    in_room = _room_of(world, rooms)
     for x in sorted(world.lessons, key=lambda x: (x["class"], x["subject"], x["day"], x["first"])):
         numbers[(x["class"], x["subject"])] += 1
         lessons.append(LessonPlacement(
             key=f"{x['class']}:{x['subject']}:{numbers[(x['class'], x['subject'])]}", class_id=x["class"],
             school=x["school"], subject=x["subject"], teacher=x["teacher"], day=WEEKDAYS[x["day"]], period=x["first"],
-            length=x["length"], sync=x.get("sync"), sync_role=x.get("role")))
+            length=x["length"], room=in_room.get(id(x)), sync=x.get("sync"), sync_role=x.get("role")))
     return Solution(district="模拟县", seed=0, lessons=tuple(lessons), research=tuple(research))
+
+
+def _room_of(world: _World, rooms: list[Room]) -> dict[int, str]:
+    """Each music lesson's room: taken by start, the first room free at every period it covers (there are
+    as many rooms as the busiest period has music lessons, so one always is)."""
+    by_school: dict[str, list[Room]] = defaultdict(list)
+    for room in rooms:
+        by_school[room.school].append(room)
+    busy: set[tuple[str, int, int]] = set()
+    found: dict[int, str] = {}
+    for x in sorted(world.lessons, key=lambda x: (x["school"], x["day"], x["first"], x["class"])):
+        if x["subject"] != "音乐":
+            continue
+        for room in by_school.get(x["school"], ()):
+            periods = range(x["first"], x["first"] + x["length"])
+            if all((room.id, x["day"], p) not in busy for p in periods):
+                busy.update((room.id, x["day"], p) for p in periods)
+                found[id(x)] = room.id
+                break
+    return found
 
 
 # -- perturbations -----------------------------------------------------------------------------------

@@ -24,7 +24,7 @@ from typing import Any
 
 from constraints import (
     availability, class_day, core_morning, curriculum, daily_balance, daily_limits, itinerant, no_clash, pe_slots,
-    research_blocks, rules, spread, sync_lessons, teacher_gaps, teacher_times,
+    research_blocks, rooms, rules, spread, sync_lessons, teacher_gaps, teacher_times,
 )
 
 CONSORTIUM, FET = ("consortium",), ("consortium", "fet")
@@ -45,6 +45,7 @@ class Family:
 HARD: tuple[Family, ...] = (
     Family("curriculum", curriculum.add, FET),
     Family("no_clash", no_clash.add, FET),
+    Family("rooms", rooms.add),
     Family("availability", availability.add),
     Family("daily_limits", daily_limits.add),
     Family("sync_lessons", sync_lessons.add),

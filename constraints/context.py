@@ -22,7 +22,8 @@ class Requirement:
     """A group of hard constraints that can be switched on by one assumption literal.
 
     ``kind`` is one of curriculum, availability, daily_limit, weekly_limit, subject_daily, sync,
-    research; ``ref`` the domain id it is about (class, teacher, sync lesson or block id).
+    research, rooms; ``ref`` the domain id it is about (class, teacher, sync lesson or block id; for
+    rooms ``school:room names`` of a group of rooms).
     """
 
     kind: str

@@ -1,12 +1,10 @@
-"""No clash: a class, a teacher and a special room are each in at most one lesson at a time.
+"""No clash: a class and a teacher are each in at most one lesson at a time (rooms: constraints/rooms.py).
 
 Classes: at most one option covering each (class, slot). Teachers: when all of a teacher's lessons
 of a day are at one school, at most one option per (school, day, period); when the teacher teaches
 at several schools that day, two periods clash if their clock times (under any bell variant) come
 closer than the travel time between the schools, and at most one option is allowed per maximal
-clique of clashing periods. Rooms: a school's lessons of subjects that need special rooms never
-outnumber the rooms that can take them (Hall's condition over the room subjects), so rooms can be
-given out after solving.
+clique of clashing periods.
 """
 
 from __future__ import annotations
@@ -19,17 +17,12 @@ import networkx as nx
 from constraints.index import Index
 from constraints.context import ModelContext
 
-#: Above this many room subjects at a school only single subjects and all of them are capped.
-MAX_ROOM_SUBJECT_SUBSETS = 6
-
-
 def add(ctx: ModelContext) -> None:
     if ctx.index.kind == "fet":
         _fet_resources(ctx)
         return
     _classes(ctx)
     _teachers(ctx)
-    _rooms(ctx)
 
 
 def _fet_resources(ctx: ModelContext) -> None:
@@ -118,36 +111,3 @@ def _teachers(ctx: ModelContext) -> None:
                     seen.setdefault(var.Index(), var)
             if len(seen) > 1:
                 ctx.model.AddAtMostOne(list(seen.values()))
-
-
-def _rooms(ctx: ModelContext) -> None:
-    ix = ctx.index
-    rooms_by_school: dict[int, list] = defaultdict(list)
-    for room in ix.scenario.rooms:
-        if room.school in ix.school_index:
-            rooms_by_school[ix.school_index[room.school]].append(room)
-    if not rooms_by_school:
-        return
-    # (school, subject, slot) -> variables of lessons taught there (receiving classes need no room)
-    usage: dict[tuple[int, str, int], list] = defaultdict(list)
-    for activity in ix.activities:
-        for option, var in ctx.options[activity.index]:
-            first = option.placements[0]
-            school = ix.class_school[first.klass]
-            if school in rooms_by_school:
-                for p in range(first.period, first.period + activity.length):
-                    usage[(school, activity.subject, ix.slot(first.day, p))].append(var)
-    for school in sorted(rooms_by_school):
-        rooms = rooms_by_school[school]
-        subjects = sorted({s for r in rooms for s in r.subjects})
-        if len(subjects) <= MAX_ROOM_SUBJECT_SUBSETS:
-            groups = [c for n in range(1, len(subjects) + 1) for c in itertools.combinations(subjects, n)]
-        else:
-            groups = [(s,) for s in subjects] + [tuple(subjects)]
-        slots = sorted({slot for (s, _subj, slot) in usage if s == school})
-        for group in groups:
-            capacity = sum(1 for r in rooms if set(r.subjects) & set(group))
-            for slot in slots:
-                variables = [v for subj in group for v in usage.get((school, subj, slot), [])]
-                if len(variables) > capacity:
-                    ctx.model.Add(sum(variables) <= capacity)

@@ -210,10 +210,11 @@ def makeup_text(text: EventText, day: TeachingDay) -> EventText:
 
 
 class FeedMembership:
-    """Which feeds an event belongs to: teacher, class, school and consortium feeds by rule."""
+    """Which feeds an event belongs to: teacher, class, room, school and consortium feeds by rule."""
 
     def __init__(self, scenario: Scenario) -> None:
         self.scenario = scenario
+        self.rooms = {room.id for room in scenario.rooms}
 
     def school_consortium(self, school_id: str) -> str | None:
         school = self.scenario.school_by_id.get(school_id)
@@ -221,6 +222,8 @@ class FeedMembership:
 
     def of_lesson(self, lesson: LessonPlacement, pairs: SyncPairs) -> tuple[str, ...]:
         feeds = {feed_id("class", lesson.class_id), feed_id("school", lesson.school)}
+        if lesson.room is not None and lesson.room in self.rooms:
+            feeds.add(feed_id("room", lesson.room))
         teaching = pairs.teaching(lesson) if lesson.sync_role == "receiving" else None
         # The teacher of a synchronized lesson teaches it once: it is in their feed as the teaching
         # class's event (marked with the receiving classes), not once per receiving class.

@@ -32,7 +32,7 @@ import segno
 
 from feeds.reader import PageEvent
 
-KIND_ZH = {"consortium": "共同体", "school": "学校", "class": "班级", "teacher": "教师"}
+KIND_ZH = {"consortium": "共同体", "school": "学校", "class": "班级", "teacher": "教师", "room": "教室"}
 WEEKDAYS_ZH = ("周一", "周二", "周三", "周四", "周五", "周六", "周日")
 SYNC_MODES = ("同步课堂", "专递课堂")
 ACTIVITY, TRAVEL, RESEARCH = "教共体活动", "走教路程", "教研"

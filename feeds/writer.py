@@ -1,8 +1,8 @@
-"""``write_feeds``: every teacher, class, school and consortium feed of a solution, into OUT/feeds/.
+"""``write_feeds``: every teacher, class, room, school and consortium feed of a solution, into OUT/feeds/.
 
 Files written (all deterministic: the same scenario, solution and previous state give the same bytes):
 
-* ``feeds/<feed id>.ics`` — one calendar per feed; ids are ``teacher-…``, ``class-…``, ``school-…``,
+* ``feeds/<feed id>.ics`` — one calendar per feed; ids are ``teacher-…``, ``class-…``, ``room-…``, ``school-…``,
   ``consortium-…`` followed by a hash of the domain id (ids are often Chinese; file names and URLs
   stay ASCII);
 * ``feeds/state.json`` — per event UID: a hash of what it says and its SEQUENCE, so the next solve
@@ -45,7 +45,7 @@ FEEDS_DIR = "feeds"
 MANIFEST = "manifest.json"
 STATE = "state.json"
 TOKENS = "tokens.json"
-KINDS = ("consortium", "school", "class", "teacher")
+KINDS = ("consortium", "school", "class", "teacher", "room")
 
 
 @dataclass(frozen=True)
@@ -71,7 +71,7 @@ def _term_label(scenario: Scenario) -> str:
 
 
 def feed_specs(scenario: Scenario, solution: Solution | None = None) -> list[FeedSpec]:
-    """Every feed of a scenario (one per consortium, school, class and teacher), sorted by id."""
+    """Every feed of a scenario (one per consortium, school, class, teacher and room), sorted by id."""
     term = _term_label(scenario)
     school_name = {s.id: s.name for s in scenario.schools}
     teaches_at: dict[str, set[str]] = defaultdict(set)
@@ -95,6 +95,10 @@ def feed_specs(scenario: Scenario, solution: Solution | None = None) -> list[Fee
         schools = (teacher.school, *sorted(teaches_at[teacher.id] - {teacher.school}))
         specs.append(FeedSpec(feed_id("teacher", teacher.id), "teacher", teacher.id, f"{label}课表 · {term}",
                               f"{teacher.name} 本学期的课程和教研活动", label, schools))
+    for room in scenario.rooms:
+        label = f"{school_name.get(room.school, room.school)} {room.name}"
+        specs.append(FeedSpec(feed_id("room", room.id), "room", room.id, f"{label} 使用表 · {term}",
+                              f"{label}（{room.kind}）本学期在此上课的班级", label, (room.school,)))
     ids = [s.id for s in specs]
     if len(set(ids)) != len(ids):
         raise ValueError("two feeds got the same id (a hash collision of ids): rename one of the ids")

@@ -11,7 +11,7 @@ nothing here imports from above (docs/architecture.md).
 """
 
 from models.base import Frozen
-from models.enums import ConsortiumKind, DeliveryMode, SchoolRole, SchoolTier, Stage, Weekday
+from models.enums import ConsortiumKind, DeliveryMode, Equipment, SchoolRole, SchoolTier, Stage, Weekday
 from models.times import Slot, SlotRange
 from models.bells import BellPeriod, BellSchedule, BellSeason
 from models.calendar import MakeupDay, TermCalendar
@@ -27,7 +27,7 @@ from models.solution import LessonPlacement, PartReport, ResearchPlacement, Solu
 
 __all__ = [
     "ActivityRule", "BellPeriod", "BellSchedule", "BellSeason", "Consortium", "ConsortiumKind",
-    "CurriculumEntry", "DeliveryMode", "ExchangePolicy", "Frozen", "ItinerantPost", "LessonPlacement",
+    "CurriculumEntry", "DeliveryMode", "Equipment", "ExchangePolicy", "Frozen", "ItinerantPost", "LessonPlacement",
     "MakeupDay", "PartReport", "ResearchBlock", "ResearchPlacement", "Room", "Scenario", "School",
     "SchoolClass", "SchoolRole", "SchoolTier", "Slot", "SlotRange", "SoftWeights", "Solution", "Stage",
     "Subject", "SyncLesson", "Teacher", "TeachingAssignment", "TermCalendar", "TravelEdge",

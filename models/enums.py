@@ -91,6 +91,18 @@ class DeliveryMode(_Vocabulary):
                 "线下": "in_person", "现场": "in_person", "线上": "online", "网络": "online"}
 
 
+class Equipment(_Vocabulary):
+    """What a room is fitted with (the rooms table's 设备 column)."""
+
+    REMOTE = "remote"  # 远程互动: live two-way audio and video; the room takes sync lessons (同步课堂/专递课堂)
+    RECORDING = "recording"  # 录播: lessons can be recorded (a 录播教室 usually has both)
+
+    @classmethod
+    def _aliases(cls) -> dict[str, str]:
+        return {"远程互动": "remote", "远程": "remote", "互动": "remote", "直播": "remote", "同步课堂": "remote",
+                "专递课堂": "remote", "录播": "recording", "录制": "recording", "录像": "recording"}
+
+
 class Weekday(_Vocabulary):
     MON = "mon"
     TUE = "tue"

@@ -103,6 +103,26 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "not_in_travel": ("{school} is not in the travel table: add roads to it", "{school} 不在交通表中：请补充通往它的道路"),
     "consortium_no_lead": ("consortium {consortium} has no lead school (role lead)", "共同体 {consortium} 没有牵头学校（role 为 lead）"),
     "consortium_two_leads": ("consortium {consortium} has {count} lead schools: {schools}", "共同体 {consortium} 有 {count} 所牵头学校：{schools}"),
+    "room_serves_nothing": ("room {room} serves no lessons: list the subjects that need it, or give it remote equipment "
+                            "(远程互动) for sync lessons",
+                            "教室 {room} 不服务任何课程：请填写需要它的学科，或在设备中写“远程互动”用于同步课堂"),
+    "room_groups_overlap": ("{subject} at {school} is served by rooms {room} and {other}, which differ in subjects or remote "
+                            "equipment: a subject is served by one group of rooms, so list the same subjects (and equipment) "
+                            "on both",
+                            "{school} 的{subject}由教室 {room} 和 {other} 服务，但两者的学科或远程设备不同：一个学科只能由一组"
+                            "教室服务，请在两行写相同的学科（和设备）"),
+    "sync_no_remote_room": ("sync lesson {sync}: {school} (class {class_id}) has no room with remote equipment: every end of a "
+                            "sync lesson needs one; add its 录播教室 to the rooms table with equipment 远程互动",
+                            "同步课堂 {sync}：{school}（{class_id}）没有配备远程互动设备的教室，同步课堂的每一端都需要：请在专用教室表中"
+                            "加上该校的录播教室，设备写“远程互动”"),
+    "sync_remote_too_small": ("sync lesson {sync}: {count} of its classes are at {school} ({classes}), but its rooms with "
+                              "remote equipment take {places} at once: add a 录播教室 or raise its capacity",
+                              "同步课堂 {sync}：有 {count} 个班在{school}（{classes}），但该校配备远程互动设备的教室同时只能容纳 "
+                              "{places} 个班：请增加录播教室或提高其容量"),
+    "room_over_capacity": ("{school}: {what} need {need} room-periods a week but rooms {rooms} offer {offer} ({capacity} at once "
+                           "× {slots} periods): add a room or raise its capacity",
+                           "{school}：{what_zh}每周需要 {need} 节次的教室，但教室 {rooms} 只能提供 {offer}（同时 {capacity} 个班 × "
+                           "{slots} 节）：请增加教室或提高容量"),
     "sync_same_school": ("receiving class {class_id} is at the teaching school {school}: a synchronized lesson joins other schools",
                          "接收班级 {class_id} 与授课班级同在 {school}：同步课堂应连接其他学校"),
     "sync_grade": ("sync lesson {sync}: {subject} is not in the curriculum of {class_id}", "同步课堂 {sync}：{class_id} 的课程计划中没有{subject}"),

@@ -1,11 +1,13 @@
-"""Consortia, schools (and sections of nine-year schools), classes and special rooms."""
+"""Consortia, schools (and sections of nine-year schools), classes and rooms."""
 
 from __future__ import annotations
 
-from pydantic import Field
+from typing import Any
+
+from pydantic import Field, model_validator
 
 from models.base import Frozen
-from models.enums import ConsortiumKind, SchoolRole, SchoolTier, Stage
+from models.enums import ConsortiumKind, Equipment, SchoolRole, SchoolTier, Stage
 
 
 class Consortium(Frozen):
@@ -56,10 +58,45 @@ class SchoolClass(Frozen):
         return f"{self.grade}({self.section})"
 
 
+#: The kind a room with remote equipment is given when its row names none.
+REMOTE_KIND = "录播教室"
+
+
 class Room(Frozen):
-    """A special room (music room, computer room, gym) that lessons of some subjects need."""
+    """A room that some lessons need: a 录播教室 (sync lessons), a 操场 (PE), a 音乐室, a 科学实验室, a 计算机房.
+
+    What needs it: lessons of ``subjects`` at ``school`` and, when the room has remote equipment, every end
+    of a sync lesson (同步课堂/专递课堂) at the school, whatever its subject. ``capacity`` is how many classes
+    it takes at once (a sports ground may take 3 PE classes). The rooms of a school that serve the same
+    subjects with the same remote equipment are one group: a lesson needing the group may be in any of them
+    (docs/format.md, rooms). A school without any room for a subject teaches it in the classroom.
+    """
 
     id: str
     school: str
     name: str
-    subjects: tuple[str, ...]
+    subjects: tuple[str, ...] = ()
+    kind: str = Field(default="", description="e.g. 录播教室, 操场, 音乐室, 科学实验室, 计算机房; empty = the name")
+    capacity: int = Field(default=1, ge=1, description="classes at once")
+    equipment: tuple[Equipment, ...] = ()
+
+    @model_validator(mode="before")
+    @classmethod
+    def _default_kind(cls, data: Any) -> Any:
+        if isinstance(data, dict) and not data.get("kind"):
+            equipment = data.get("equipment") or ()
+            remote = not isinstance(equipment, str) and any(_is_remote(e) for e in equipment)
+            data = {**data, "kind": REMOTE_KIND if remote else data.get("name", "")}
+        return data
+
+    @property
+    def takes_sync(self) -> bool:
+        """Fitted for live remote lessons: every end of a sync lesson at its school needs such a room."""
+        return Equipment.REMOTE in self.equipment
+
+
+def _is_remote(value: object) -> bool:
+    try:
+        return Equipment(value) is Equipment.REMOTE
+    except ValueError:
+        return False  # reported by the model's own validation of ``equipment``

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any, Callable
 
-from models.enums import ConsortiumKind, DeliveryMode, PacingKind, SchoolRole, SchoolTier, Stage, Weekday
+from models.enums import ConsortiumKind, DeliveryMode, Equipment, PacingKind, SchoolRole, SchoolTier, Stage, Weekday
 from models.times import parse_slot_ranges
 
 
@@ -230,12 +230,35 @@ ASSIGNMENTS = Table("assignments", "任课安排", (
     Column("subject", "学科", required=True),
 ), required=False, examples=(("T0001", "示例一小1(1)", "语文"), ("T0002", "示例村小1(1)", "体育与健康")))
 
+ROOMS_MEANING = """Rooms that lessons need (专用教室 and 录播教室), and how many classes each takes at once:
+
+- A lesson of a subject listed in `subjects` at the room's school needs a room serving that subject; a school \
+with no room for a subject teaches it in the classroom.
+- A room with `remote` equipment (远程互动) takes the school's sync lessons: every end of a 同步课堂/专递课堂 at \
+the school (the teaching class and each receiving class) needs such a room, whatever the subject, at its own \
+clock time under its own school's bells. When the table has any row, every school at an end of a sync lesson \
+needs one.
+- The rooms of a school that serve the same subjects with the same remote equipment are one group: a lesson \
+may be in any room of its group, and at any period the group's lessons never outnumber its rooms' capacities \
+(a sports ground of capacity 3 takes 3 PE classes at once). A subject is served by one group at a school: list \
+the same subjects on every room that serves it.
+- A room belongs to one school (one section of a nine-year school)."""
+
 ROOMS = Table("rooms", "专用教室", (
     Column("id", "教室编号", required=True),
     Column("school", "学校", required=True),
     Column("name", "名称", required=True),
-    Column("subjects", "学科", _list, required=True, help="lessons of these subjects need this kind of room"),
-), required=False, examples=(("示例一小-机房", "示例一小", "计算机教室", "信息科技"), ("示例一小-音乐", "示例一小", "音乐教室", "音乐")))
+    Column("subjects", "学科", _list, help="subjects whose lessons need this room (at this school); "
+                                         "may be empty for a room with remote equipment"),
+    Column("kind", "类型", help="e.g. 录播教室, 操场, 音乐室, 科学实验室, 计算机房; empty = 录播教室 for a room with remote "
+                              "equipment, else the name"),
+    Column("capacity", "容量", _count, help="classes at once; default 1 (a sports ground may take 2 or 3)"),
+    Column("equipment", "设备", lambda v: tuple(_enum(Equipment)(part) for part in split_list(v)),
+           help="remote 远程互动 (takes sync lessons) / recording 录播, separated by ;"),
+), required=False, help=ROOMS_MEANING, examples=(
+    ("示例一小-录播", "示例一小", "录播教室", "", "录播教室", "1", "远程互动;录播"),
+    ("示例一小-操场", "示例一小", "操场", "体育与健康", "操场", "3", ""),
+    ("示例村小-录播", "示例村小", "录播教室", "", "录播教室", "1", "远程互动")))
 
 SYNC_MEANING = """What a sync lesson means in time (the solver and `tongbu verify` each implement exactly this, \
 independently):

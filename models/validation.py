@@ -94,6 +94,74 @@ class Checker:
         self.sync_references()
         self.research_references()
 
+    def rooms(self) -> None:
+        """Rooms serve something; a subject has one group of rooms at a school; sync ends have a remote room;
+        a group's weekly demand fits its capacity (docs/format.md, rooms)."""
+        s = self.s
+        if not s.rooms:
+            return
+        first_of: dict[tuple[str, str], object] = {}
+        for room in s.rooms:
+            if not room.subjects and not room.takes_sync:
+                self.at("rooms", room.id, "room_serves_nothing", "subjects", room=room.id)
+            uses = list(room.subjects) + (["同步课堂"] if room.takes_sync else [])
+            for use in uses:
+                other = first_of.setdefault((room.school, use), room)
+                if other is not room and _room_group(other) != _room_group(room):  # type: ignore[arg-type]
+                    self.at("rooms", room.id, "room_groups_overlap", "subjects", subject=use, school=room.school,
+                            room=room.id, other=other.id)  # type: ignore[attr-defined]
+        remote_at = {r.school for r in s.rooms if r.takes_sync}
+        remote_places: dict[str, int] = defaultdict(int)
+        for room in s.rooms:
+            if room.takes_sync:
+                remote_places[room.school] += room.capacity
+        for sync in s.sync_lessons:
+            at: dict[str, list[str]] = defaultdict(list)
+            for column, class_id in [("teaching_class", sync.teaching_class)] + [
+                    ("receiving_classes", c) for c in sync.receiving_classes]:
+                klass = s.class_by_id.get(class_id)
+                if klass is not None and klass.school in s.school_by_id and klass.school not in remote_at:
+                    self.at("sync_lessons", sync.id, "sync_no_remote_room", column, sync=sync.id, school=klass.school,
+                            class_id=class_id)
+                elif klass is not None:
+                    at[klass.school].append(class_id)
+            for school, class_ids in sorted(at.items()):
+                if len(class_ids) > remote_places[school]:
+                    self.at("sync_lessons", sync.id, "sync_remote_too_small", "receiving_classes", sync=sync.id,
+                            school=school, classes="、".join(class_ids), count=len(class_ids),
+                            places=remote_places[school])
+        if not any(kind in self.loaded.broken for kind in CAPACITY_INPUTS + ("rooms",)):
+            self.room_capacity(remote_at)
+
+    def room_capacity(self, remote_at: set[str]) -> None:
+        s = self.s
+        groups: dict[tuple[str, tuple], list] = defaultdict(list)
+        for room in s.rooms:
+            groups[(room.school, _room_group(room))].append(room)
+        ends: dict[str, int] = defaultdict(int)
+        synced: dict[tuple[str, str], int] = defaultdict(int)
+        for sync in s.sync_lessons:
+            for class_id in (sync.teaching_class, *sync.receiving_classes):
+                if class_id in s.class_by_id:
+                    ends[s.class_by_id[class_id].school] += sync.per_week
+                    if s.class_by_id[class_id].school in remote_at:
+                        synced[(class_id, sync.subject)] += sync.per_week
+        for (school, (takes_sync, subjects)), rooms in sorted(groups.items()):
+            if school not in s.school_by_id or s.school_by_id[school].bell_schedule not in s.bells_by_id:
+                continue
+            need = ends[school] if takes_sync else 0
+            for klass in s.classes:
+                if klass.school == school:
+                    need += sum(max(0, e.periods - synced[(klass.id, e.subject)])
+                                for e in s.class_curriculum(klass.id) if e.subject in subjects)
+            slots = s.bells_of(school).weekly_slots
+            capacity = sum(r.capacity for r in rooms)
+            if need > capacity * slots:
+                what = "、".join(list(subjects) + (["同步课堂"] if takes_sync else []))
+                self.at("rooms", rooms[0].id, "room_over_capacity", "capacity", school=school, what=what, what_zh=what,
+                        need=need, rooms="、".join(r.id for r in rooms), offer=capacity * slots, capacity=capacity,
+                        slots=slots)
+
     def assignment_references(self) -> None:
         s = self.s
         taken: dict[tuple[str, str], str] = {}
@@ -561,6 +629,11 @@ class _PeriodMatch:
         return None
 
 
+def _room_group(room) -> tuple[bool, tuple[str, ...]]:
+    """The group a room belongs to at its school: its remote equipment and the subjects it serves."""
+    return room.takes_sync, tuple(sorted(set(room.subjects)))
+
+
 def _has_double_slot(bells) -> bool:
     periods = bells.periods
     return any(a.is_morning == b.is_morning for a, b in zip(periods, periods[1:]))
@@ -577,6 +650,7 @@ def validate_folder(folder: Path) -> tuple[Scenario | None, list[Problem]]:
     if loaded.scenario is not None:
         checker = Checker(loaded.scenario, loaded)
         checker.references()
+        checker.rooms()
         checker.sync_times()
         checker.research_lengths()
         checker.travel()

@@ -2,7 +2,7 @@
 
 ``write_all`` writes, under the output folder::
 
-    timetables/<school id>.xlsx   one sheet per class, then per teacher teaching there
+    timetables/<school id>.xlsx   one sheet per class, then per teacher teaching there, then per room
     timetables/<school id>.html   the same grids, one A4 page each when printed
     timetables/index.html         links to every school page, by consortium
     timetables/grids.json         every grid as data, for the feed pages' XLSX/PDF downloads
@@ -23,7 +23,7 @@ from models.parallel import fork_map
 from models.scenario import Scenario
 from models.solution import Solution
 from reports.documents import GRIDS_FILE, grids_json
-from reports.grid import Grid, LessonIndex, class_grid, school_grids, teacher_grid
+from reports.grid import Grid, LessonIndex, class_grid, room_grid, school_grids, teacher_grid
 from reports.html import index_page, school_page
 from reports.labels import safe_file_stem
 from reports.tables import (
@@ -43,6 +43,7 @@ __all__ = [
     "Grid",
     "LessonIndex",
     "class_grid",
+    "room_grid",
     "school_grids",
     "teacher_grid",
     "workbook_stamp",

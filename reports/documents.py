@@ -79,7 +79,7 @@ class OutDocuments:
         if raw is None:
             return None
         kind, of = feed.get("kind"), feed.get("of")
-        if kind in ("class", "teacher"):
+        if kind in ("class", "teacher", "room"):
             picked = [g for g in raw["grids"] if g["kind"] == kind and g["owner"] == of]
         elif kind == "school":
             picked = [g for g in raw["grids"] if g["school"] == of]
@@ -91,7 +91,7 @@ class OutDocuments:
 
     def formats(self, out: Path, feed: dict) -> tuple[str, ...]:
         raw = self._grids(out)
-        if raw is None or feed.get("kind") not in ("class", "teacher", "school"):
+        if raw is None or feed.get("kind") not in ("class", "teacher", "room", "school"):
             return ()
         kind, of = feed["kind"], feed["of"]
         key = "school" if kind == "school" else "owner"

@@ -1,4 +1,4 @@
-"""The weekly grid of one class or one teacher at one school, independent of the file format.
+"""The weekly grid of one class, one teacher or one room at one school, independent of the file format.
 
 The XLSX and HTML writers both draw these grids, so a class's timetable reads the same in both.
 """
@@ -49,8 +49,8 @@ class PeriodRow:
 class Grid:
     """A printable weekly timetable: ``cells`` by starting slot; ``covered`` slots lie under a span."""
 
-    kind: str  # "class" or "teacher"
-    owner: str  # the class or teacher id
+    kind: str  # "class", "teacher" or "room"
+    owner: str  # the class, teacher or room id
     name: str  # short name, e.g. 4(2)班 or 张伟 (sheet names are made from it)
     title: str
     subtitle: str
@@ -86,6 +86,8 @@ def _lesson_lines(scenario: Scenario, groups: dict[str, SyncGroup], lesson: Less
     subject = prefix + subject_name(scenario, lesson.subject)
     second = teacher_name(scenario, lesson.teacher) if kind == "class" else class_label(scenario, lesson.class_id)
     lines = [subject, second]
+    if kind == "room":  # a room's cell names the class and its teacher; sync partners are on the class's own grid
+        return (subject, f"{second} {teacher_name(scenario, lesson.teacher)}")
     partners = partner_classes(groups, lesson)
     if partners:
         # The teaching class lists whom it teaches; a receiving class names whom it joins.
@@ -137,20 +139,24 @@ def _grid(scenario: Scenario, groups: dict[str, SyncGroup], school_id: str, kind
 
 @dataclass(frozen=True)
 class LessonIndex:
-    """A solution's lessons by class and by teacher, and its sync groups, built once for all grids."""
+    """A solution's lessons by class, by teacher and by room, and its sync groups, built once for all grids."""
 
     by_class: dict[str, list[LessonPlacement]]
     by_teacher: dict[str, list[LessonPlacement]]
     groups: dict[str, SyncGroup]
+    by_room: dict[str, list[LessonPlacement]] = field(default_factory=dict)
 
     @classmethod
     def of(cls, scenario: Scenario, solution: Solution) -> LessonIndex:
         by_class: dict[str, list[LessonPlacement]] = defaultdict(list)
         by_teacher: dict[str, list[LessonPlacement]] = defaultdict(list)
+        by_room: dict[str, list[LessonPlacement]] = defaultdict(list)
         for lesson in solution.lessons:
             by_class[lesson.class_id].append(lesson)
             by_teacher[lesson.teacher].append(lesson)
-        return cls(dict(by_class), dict(by_teacher), sync_groups(scenario, solution))
+            if lesson.room is not None:
+                by_room[lesson.room].append(lesson)
+        return cls(dict(by_class), dict(by_teacher), sync_groups(scenario, solution), dict(by_room))
 
 
 def class_grid(scenario: Scenario, solution: Solution, class_id: str, index: LessonIndex | None = None) -> Grid:
@@ -188,12 +194,27 @@ def teacher_grid(scenario: Scenario, solution: Solution, teacher_id: str, school
     return _grid(scenario, index.groups, school_id, "teacher", teacher_id, name, title, here, notes)
 
 
+def room_grid(scenario: Scenario, solution: Solution, room_id: str, index: LessonIndex | None = None) -> Grid:
+    """The weekly use of a room (录播教室, 操场, 音乐室 …): cells read ``subject`` then ``class teacher``; a room
+    that takes several classes at once lists each."""
+    index = index or LessonIndex.of(scenario, solution)
+    room = next(r for r in scenario.rooms if r.id == room_id)
+    lessons = [l for l in index.by_room.get(room_id, []) if l.school == room.school]
+    title = f"{school_name(scenario, room.school)} {room.name} 使用表"
+    notes = [f"{room.kind}，同时可容纳 {room.capacity} 个班"] if room.capacity > 1 else []
+    if room.takes_sync:
+        notes.append("配备远程互动设备：本校同步课堂、专递课堂（主讲端与接收端）在此上课")
+    return _grid(scenario, index.groups, room.school, "room", room_id, room.name, title, lessons, notes)
+
+
 def school_grids(scenario: Scenario, solution: Solution, school_id: str, index: LessonIndex | None = None) -> list[Grid]:
     """One grid per class of the school (by grade and section), then one per teacher who teaches there
-    (by name), as printed in the school's workbook and page."""
+    (by name), then one per room of the school (by id), as printed in the school's workbook and page."""
     index = index or LessonIndex.of(scenario, solution)
     classes = sorted((c for c in scenario.classes if c.school == school_id), key=lambda c: (c.grade, c.section, c.id))
     teachers = sorted({t for t, lessons in index.by_teacher.items() if any(l.school == school_id for l in lessons)},
                       key=lambda t: (teacher_name(scenario, t), t))
+    rooms = sorted(r.id for r in scenario.rooms if r.school == school_id)
     return ([class_grid(scenario, solution, c.id, index) for c in classes]
-            + [teacher_grid(scenario, solution, t, school_id, index) for t in teachers])
+            + [teacher_grid(scenario, solution, t, school_id, index) for t in teachers]
+            + [room_grid(scenario, solution, r, index) for r in rooms])

@@ -1,4 +1,4 @@
-"""Self-contained HTML timetables: one page per school (a grid per class, then per teacher), one A4
+"""Self-contained HTML timetables: one page per school (a grid per class, then per teacher, then per room), one A4
 sheet per grid when printed, and an index page. No scripts, no external fonts, styles or images, so a
 page opens and prints the same offline."""
 
@@ -118,7 +118,7 @@ def school_page(scenario: Scenario, school_id: str, grids: list[Grid]) -> str:
     title = f"{school.name} 课程表"
     anchors = [f"{grid.kind}-{index}" for index, grid in enumerate(grids, start=1)]
     links = []
-    for label, kind in (("班级", "class"), ("教师", "teacher")):
+    for label, kind in (("班级", "class"), ("教师", "teacher"), ("教室", "room")):
         items = [f'<a href="#{a}">{escape(g.name)}</a>' for g, a in zip(grids, anchors) if g.kind == kind]
         if items:
             links.append(f"<div><strong>{label}：</strong>{''.join(items)}</div>")

@@ -29,7 +29,8 @@ if __package__ in (None, ""):  # run as a script: make the repository importable
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from models import (  # noqa: E402
-    BellPeriod, BellSchedule, BellSeason, Consortium, ConsortiumKind, CurriculumEntry, DeliveryMode, ItinerantPost,
+    BellPeriod, BellSchedule, BellSeason, Consortium, ConsortiumKind, CurriculumEntry, DeliveryMode, Equipment,
+    ItinerantPost,
     MakeupDay,
     ResearchBlock, Room, Scenario, School, SchoolClass, SchoolRole, SchoolTier, SlotRange, Stage, Subject, SyncLesson,
     Teacher, TeachingAssignment, TermCalendar, TravelEdge, TravelTimes, Weekday,
@@ -887,13 +888,73 @@ def plan_research(county: County, consortium: RosterConsortium, teachers: list[T
 
 
 def computer_rooms(school: School, classes: list[SchoolClass], local: dict[tuple[str, str], int]) -> list[Room]:
-    """Computer rooms (计算机教室) for IT lessons: one per 20 weekly IT periods, at least one."""
+    """Computer rooms (计算机教室) for IT lessons: one per 20 weekly IT periods, at least one (the rooms of the
+    samples before issue 18, kept for bench/province.py's synthetic counties)."""
     demand = sum(local.get((c.id, "信息科技"), 0) for c in classes)
     if not demand:
         return []
     count = max(1, math.ceil(demand / 20))
     return [Room(id=f"{school.id}计算机教室{n}", school=school.id, name=f"计算机教室{n}", subjects=("信息科技",))
             for n in range(1, count + 1)]
+
+
+#: A group of rooms is sized so that its weekly lessons fill at most this share of its places: PE keeps
+#: off the first period and straight after lunch, and sync lessons are live only in the periods the
+#: schools' bells share.
+ROOM_SHARE = 0.5
+#: The same for music rooms and laboratories, which have no rule keeping them off any period.
+SUBJECT_ROOM_SHARE = 0.6
+#: Sync-lesson ends a week one 录播教室 takes (about 60% of the 20 morning periods the bells share).
+ENDS_PER_REMOTE_ROOM = 12
+#: Schools with at least this many classes have a music room and a science laboratory.
+SUBJECT_ROOMS_FROM = 12
+#: Most PE classes one ground takes at once; beyond it a school also has a 体育馆.
+GROUND_MOST = 6
+#: Share of village schools outside every sync lesson that still have a 录播教室 (三个课堂 equipment).
+VILLAGE_REMOTE_SHARE = 0.8
+LAB_SUBJECTS = {Stage.PRIMARY: ("科学",), Stage.JUNIOR: ("物理", "化学", "生物")}
+
+
+def school_rooms(seed: int, school: School, classes: list[SchoolClass], local: dict[tuple[str, str], int],
+                 sync_ends: int, together: int, weekly_slots: int) -> list[Room]:
+    """A school's rooms, sized to its lessons: 录播教室 (one per ENDS_PER_REMOTE_ROOM sync ends a week, and at
+    least as many as the school's classes in one sync lesson, each class in its own room; one at every
+    school that takes part in sync lessons, at county-seat and township schools, and at most village
+    schools), a sports ground (操场, capacity sized to PE), and at larger schools a music room and a
+    science laboratory; computer rooms (计算机教室) wherever IT is taught, one per 20 weekly periods."""
+    rng = rng_for(seed, school.id, "rooms")
+    rooms: list[Room] = []
+
+    def demand(*subjects: str) -> int:
+        return sum(local.get((c.id, subject), 0) for c in classes for subject in subjects)
+
+    def places(need: int, share: float = ROOM_SHARE) -> int:
+        return max(1, math.ceil(need / (share * weekly_slots)))
+
+    remote = sync_ends > 0 or school.tier != SchoolTier.VILLAGE or rng.random() < VILLAGE_REMOTE_SHARE
+    if remote:
+        count = max(1, together, math.ceil(sync_ends / ENDS_PER_REMOTE_ROOM))
+        rooms += [Room(id=f"{school.id}录播教室{n}", school=school.id, name=f"录播教室{n}", kind="录播教室",
+                       equipment=(Equipment.REMOTE, Equipment.RECORDING)) for n in range(1, count + 1)]
+    pe = demand("体育与健康")
+    if pe:
+        capacity = places(pe)
+        rooms.append(Room(id=f"{school.id}操场", school=school.id, name="操场", kind="操场", subjects=("体育与健康",),
+                          capacity=min(capacity, GROUND_MOST)))
+        if capacity > GROUND_MOST:
+            rooms.append(Room(id=f"{school.id}体育馆", school=school.id, name="体育馆", kind="体育馆",
+                              subjects=("体育与健康",), capacity=capacity - GROUND_MOST))
+    if len(classes) >= SUBJECT_ROOMS_FROM:
+        for kind, subjects in (("音乐室", ("音乐",)), ("科学实验室", LAB_SUBJECTS[school.stage])):
+            need = demand(*subjects)
+            if need:
+                rooms += [Room(id=f"{school.id}{kind}{n}", school=school.id, name=f"{kind}{n}", kind=kind,
+                               subjects=subjects) for n in range(1, places(need, SUBJECT_ROOM_SHARE) + 1)]
+    it = demand("信息科技")
+    if it:
+        rooms += [Room(id=f"{school.id}计算机教室{n}", school=school.id, name=f"计算机教室{n}", kind="计算机房",
+                       subjects=("信息科技",)) for n in range(1, max(1, math.ceil(it / 20)) + 1)]
+    return rooms
 
 
 # --- the whole county -----------------------------------------------------------------------------
@@ -929,6 +990,7 @@ def build_county(county: County, seed: int = SEED) -> Scenario:
     names: set[str] = set()
     class_by_id = {c.id: c for c in classes}
     school_by_id = {s.id: s for s in schools}
+    slots_of = {b.id: b.weekly_slots for b in county.bells}
     for consortium in county.roster:
         missing = {s.name: lacking(county.key, s) for s in consortium.schools}
         remote = plan_remote(consortium, classes_at, missing, plan_of)
@@ -937,7 +999,16 @@ def build_county(county: County, seed: int = SEED) -> Scenario:
                              never_receives=(SPECIAL_SCHOOL,))
         plans = remote + shared
         received: dict[tuple[str, str], int] = {}
+        ends: dict[str, int] = {}
+        together: dict[str, int] = {}  # the most classes of one sync lesson at a school: live at once
         for plan in plans:
+            at: dict[str, int] = {}
+            for class_id in (plan.teaching_class, *plan.receiving_classes):
+                school_id = class_by_id[class_id].school
+                ends[school_id] = ends.get(school_id, 0) + plan.per_week
+                at[school_id] = at.get(school_id, 0) + 1
+            for school_id, count in at.items():
+                together[school_id] = max(together.get(school_id, 0), count)
             for class_id in plan.receiving_classes:
                 received[(class_id, plan.subject)] = received.get((class_id, plan.subject), 0) + plan.per_week
         members: list[Teacher] = []
@@ -956,7 +1027,8 @@ def build_county(county: County, seed: int = SEED) -> Scenario:
                 assignments += [TeachingAssignment(teacher=teacher.id, class_id=c, subject=s) for c, s, _ in person.lessons]
             teachers += hired
             members += hired
-            rooms += computer_rooms(school, own, local)
+            rooms += school_rooms(seed, school, own, local, ends.get(school.id, 0), together.get(school.id, 0),
+                                  slots_of[school.bell_schedule])
         post_plans = plan_posts(consortium, classes_at, missing, plan_of, travel, place_of)
         travelling, consortium_posts = itinerant_staff(seed, county, post_plans, len(teachers) + 1, names)
         teachers += travelling

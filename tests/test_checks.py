@@ -299,24 +299,29 @@ def test_no_clash_class() -> None:
         "彭水一小 4(2) 周二第2节有2节课：数学（陈静）、音乐（孙乐）")
 
 
-def test_no_clash_room() -> None:
+def test_rooms_capacity() -> None:
     found = only(verify(SCENARIO, solution(replace("A42-音乐-1", day=MON))))
     assert (found.rule, found.en, found.zh) == (
-        "no_clash.room",
-        ("room 音乐室 holds two lessons at once on Mon: 彭水一小 4(1) 音乐 period 3 (09:50-10:30) and "
-        "彭水一小 4(2) 音乐 period 3 (09:50-10:30)"),
-        "专用教室 音乐室 周一同时安排了两节课：彭水一小 4(1) 音乐 第3节（09:50-10:30）与彭水一小 4(2) 音乐 第3节（09:50-10:30）")
+        "rooms.capacity",
+        "room 音乐室（彭水一小） holds 2 classes at once on Mon 09:50-10:30, capacity 1: 彭水一小 4(1) 音乐, 彭水一小 4(2) 音乐",
+        "音乐室（彭水一小） 周一09:50-10:30同时有 2 个班，容量 1：彭水一小 4(1)音乐、彭水一小 4(2)音乐")
 
 
-def test_no_clash_room_belongs_to_the_school_and_subject() -> None:
+def test_rooms_belong_to_the_school_and_subject() -> None:
     lessons = edit(replace("B41-音乐-2", room="A-music"), "A42-数学-2", room="A-music")
     assert messages(verify(SCENARIO, solution(lessons))) == [
-        ("no_clash.room_subject", "彭水一小 4(2): 数学 on Tue period 2 is in room 音乐室, which serves 音乐 only"),
-        ("no_clash.room_elsewhere",
+        ("rooms.subject", "彭水一小 4(2): 数学 on Tue period 2 is in room 音乐室, which serves 音乐 only"),
+        ("rooms.elsewhere",
          "新田镇小学 4(1): 音乐 on Fri period 2 is in room 音乐室 of 彭水一小, but the lesson is at 新田镇小学"),
     ]
     unknown = only(verify(SCENARIO, solution(replace("A42-音乐-1", room="机房"))))
     assert unknown.en == "彭水一小 4(2): 音乐 on Tue period 3 is in room '机房', which is not in the scenario"
+
+
+def test_rooms_a_room_subject_lesson_has_a_room() -> None:
+    found = only(verify(SCENARIO, solution(replace("A42-音乐-1", room=None))))
+    assert (found.rule, found.en) == (
+        "rooms.missing", "彭水一小 4(2): 音乐 on Tue period 3 has no room; 彭水一小 has rooms for 音乐")
 
 
 # --- teachers ---------------------------------------------------------------------------------
@@ -493,7 +498,7 @@ def test_sync_teacher_is_busy_only_during_the_teaching_period() -> None:
     assert verify(scenario, solution(lessons)) == []
     # The same teacher teaching at the teaching school during the teaching period is a clash.
     clash = edit(lessons, "A42-音乐-1", period=4)
-    assert [v.rule for v in verify(scenario, solution(clash))] == ["no_clash.teacher", "no_clash.room"]
+    assert [v.rule for v in verify(scenario, solution(clash))] == ["no_clash.teacher", "rooms.capacity"]
 
 
 def test_sync_all_ends_live_together_for_the_minimum() -> None:

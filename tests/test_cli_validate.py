@@ -49,7 +49,7 @@ def test_lang_en_validate_on_the_same_scenario(broken: Path) -> None:
 def test_warnings_alone_exit_0(tmp_path: Path) -> None:
     folder = write_base(tmp_path / "county")
     rows = (folder / "rooms.csv").read_bytes().decode("utf-8-sig")
-    (folder / "rooms.csv").write_bytes(rows.replace("subjects", "subjects,备注", 1).encode("utf-8-sig"))
+    (folder / "rooms.csv").write_bytes(rows.replace("equipment", "equipment,备注", 1).encode("utf-8-sig"))
     result = CliRunner().invoke(cli.main, ["--lang", "zh", "validate", str(folder)])
     assert result.exit_code == 0, result.output
     assert "警告: rooms.csv，第 1 行，列 备注: 列“备注”不是 tongbu 使用的列，已忽略" in result.output

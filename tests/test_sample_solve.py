@@ -1,7 +1,7 @@
 """A bundled sample solved and verified from the command line, as a county timetabler runs it.
 
 samples/zhangping (the smallest sample: 3 consortia, 24 schools, 542 classes) is solved with
-``tongbu solve … --time-limit 90`` and the published folder checked with ``tongbu verify``: 0
+``tongbu solve … --time-limit 90`` (rooms included) and the published folder checked with ``tongbu verify``: 0
 violations (STYLE.md, the second form of tests: every sample's solution passes every check). The
 sample is committed, so a missing one fails; the test is not skipped anywhere (``make test`` runs
 the slow tests too).
@@ -39,6 +39,12 @@ def test_zhangping_solves_and_verifies_from_the_cli(tmp_path: Path) -> None:
     classes = (SAMPLE / "classes.csv").read_bytes().decode("utf-8-sig").strip().splitlines()[1:]
     assert len(classes) == 542
     assert {lesson["class"] for lesson in solution["lessons"]} >= {row.split(",")[0] for row in classes}
+    # Rooms (issue 18): every end of every sync lesson is in a 录播教室 of its school, and every PE lesson
+    # on its school's sports ground (each school of the sample has one of each); verify checks capacity.
+    ends = [lesson for lesson in solution["lessons"] if lesson["sync"]]
+    assert len(ends) == 27 and all("录播教室" in (lesson["room"] or "") for lesson in ends)
+    pe = [lesson for lesson in solution["lessons"] if lesson["subject"] == "体育与健康"]
+    assert pe and all(lesson["room"] in (f"{lesson['school']}操场", f"{lesson['school']}体育馆") for lesson in pe)
 
     checked = CliRunner().invoke(cli.main, ["--lang", "en", "verify", str(SAMPLE), str(out)])
     assert checked.exit_code == 0, checked.output

@@ -13,7 +13,7 @@ from datetime import date
 from pathlib import Path
 from types import SimpleNamespace
 
-from fixtures.validate_base import edit_yaml, read_rows, write_base, write_rows
+from fixtures.validate_base import append_row, edit_yaml, read_rows, write_base, write_rows
 from models.bells import BellPeriod, BellSchedule, BellSeason
 from models.validation import _PeriodMatch, validate_folder
 
@@ -88,6 +88,7 @@ def test_validate_names_a_sync_lesson_whose_classes_cannot_all_meet(tmp_path: Pa
     syncs = read_rows(folder, "sync_lessons")
     syncs[1][syncs[0].index("receiving_classes")] = "示例村小4(1);示例镇小4(1)"
     write_rows(folder, "sync_lessons", [syncs[0] + ["min_overlap_minutes"], syncs[1] + ["20"]])
+    append_row(folder, "rooms", {"id": "示例镇小-录播", "school": "示例镇小", "name": "录播教室", "equipment": "远程互动"})
     _, problems = validate_folder(folder)
     found = [p for p in problems if p.file == "sync_lessons.csv"]
     assert [(p.row, p.column, p.code) for p in found] == [(2, "receiving_classes", "sync_no_common_time_all")]

@@ -26,6 +26,7 @@ from constraints.checks import (
     no_clash,
     pe_slots,
     research_blocks,
+    rooms,
     sync_lessons,
 )
 
@@ -35,7 +36,7 @@ from constraints.checks import (
 # constraints/__init__.py has its check here under its own name (the FET ``rules`` family's check,
 # constraints/checks/rules.py, replaces them all for an imported file); ``assignment`` checks who
 # teaches, which is settled before any family is posted (models/assignment.py).
-CHECKS: tuple[ModuleType, ...] = (curriculum, no_clash, assignment, availability, daily_limits, sync_lessons,
+CHECKS: tuple[ModuleType, ...] = (curriculum, no_clash, rooms, assignment, availability, daily_limits, sync_lessons,
                                   research_blocks, itinerant, class_day, pe_slots)
 
 

@@ -1,6 +1,6 @@
-"""No clash: a teacher is in one place at a time, a class has one lesson a period, a room holds one lesson.
+"""No clash: a teacher is in one place at a time, a class has one lesson a period (rooms: checks/rooms.py).
 
-Teachers and rooms are compared by clock time, not period number: a shared teacher works at
+Teachers are compared by clock time, not period number: a shared teacher works at
 schools whose bell schedules differ, and periods with the same number do not meet. A sync lesson's
 teacher is at the teaching school and busy during the teaching class's period only; the receiving
 classes' periods, which may begin earlier or end later under their own bells, are not the
@@ -29,13 +29,12 @@ from constraints.checks._common import (
     span,
     sync_occurrences,
 )
-from models import LessonPlacement, Room, Scenario, Solution, Weekday
+from models import LessonPlacement, Scenario, Solution, Weekday
 
 
 def check(scenario: Scenario, solution: Solution) -> list[Violation]:
     names, clocks = Names(scenario), Clocks(scenario)
-    return (_teacher_clashes(scenario, solution, names, clocks) + _class_clashes(solution, names)
-            + _room_clashes(scenario, solution, names, clocks))
+    return _teacher_clashes(scenario, solution, names, clocks) + _class_clashes(solution, names)
 
 
 def _first_overlap(clocks: Clocks, group_a: list[LessonPlacement], group_b: list[LessonPlacement]
@@ -107,52 +106,4 @@ def _class_clashes(solution: Solution, names: Names) -> list[Violation]:
         found.append(Violation("no_clash.class", f"{cls} {slot_zh(day, period)}",
                                f"{cls} has {len(lessons)} lessons at {slot_en(day, period)}: {what_en}",
                                f"{cls} {slot_zh(day, period)}有{len(lessons)}节课：{what_zh}"))
-    return found
-
-
-def _room_clashes(scenario: Scenario, solution: Solution, names: Names, clocks: Clocks) -> list[Violation]:
-    rooms = {room.id: room for room in scenario.rooms}
-    by_room_day: dict[tuple[str, Weekday], list[LessonPlacement]] = defaultdict(list)
-    found: list[Violation] = []
-    for lesson in sorted(solution.lessons, key=lesson_order):
-        if lesson.room is None:
-            continue
-        by_room_day[(lesson.room, lesson.day)].append(lesson)
-        found += _room_fits(rooms.get(lesson.room), lesson, names)
-    for (room_id, day), lessons in sorted(by_room_day.items(), key=lambda i: (i[0][0], i[0][1].index)):
-        for a, b in combinations(lessons, 2):
-            hit = _first_overlap(clocks, [a], [b])
-            if hit is None:
-                continue
-            room = names.room(room_id)
-            found.append(Violation(
-                "no_clash.room", f"{room} {day.zh}",
-                f"room {room} holds two lessons at once on {day_en(day)}: "
-                f"{_at_en(names, clocks, a, hit[2])} and {_at_en(names, clocks, b, hit[2])}{clocks.since_en(hit[2], clocks.moves(a, b))}",
-                f"专用教室 {room} {day.zh}同时安排了两节课：{_at_zh(names, clocks, a, hit[2])}与"
-                f"{_at_zh(names, clocks, b, hit[2])}{clocks.since_zh(hit[2], clocks.moves(a, b))}"))
-    return found
-
-
-def _room_fits(room: Room | None, lesson: LessonPlacement, names: Names) -> list[Violation]:
-    cls, subj = names.klass(lesson.class_id), names.subject(lesson.subject)
-    where = f"{names.room(lesson.room or '')} {cls}"
-    when_en, when_zh = slot_en(lesson.day, lesson.period, lesson.length), slot_zh(lesson.day, lesson.period, lesson.length)
-    if room is None:
-        return [Violation("no_clash.room_unknown", where,
-                          f"{cls}: {subj} on {when_en} is in room '{lesson.room}', which is not in the scenario",
-                          f"{cls}：{when_zh}的{subj}安排在“{lesson.room}”，方案中没有这间专用教室")]
-    found: list[Violation] = []
-    if room.school != lesson.school:
-        found.append(Violation("no_clash.room_elsewhere", where,
-                               f"{cls}: {subj} on {when_en} is in room {room.name} of {names.school(room.school)}, "
-                               f"but the lesson is at {names.school(lesson.school)}",
-                               f"{cls}：{when_zh}的{subj}安排在{names.school(room.school)}的{room.name}，"
-                               f"但这节课在{names.school(lesson.school)}"))
-    if lesson.subject not in room.subjects:
-        found.append(Violation("no_clash.room_subject", where,
-                               f"{cls}: {subj} on {when_en} is in room {room.name}, which serves "
-                               f"{', '.join(names.subject(s) for s in room.subjects)} only",
-                               f"{cls}：{when_zh}的{subj}安排在{room.name}，该教室只用于"
-                               f"{'、'.join(names.subject(s) for s in room.subjects)}"))
     return found

@@ -26,6 +26,7 @@ from ortools.sat.python import cp_model
 
 import constraints
 from models import LessonPlacement, ResearchPlacement, Scenario, Solution, Weekday
+from constraints import rooms
 from constraints.context import ModelContext, PenaltyTerm, Requirement
 from constraints.index import Index, IndexBuilder
 from constraints.index_fet import build_fet_index
@@ -475,7 +476,7 @@ def read_lessons(ctx: ModelContext, value: Values) -> tuple[LessonPlacement, ...
                     key=key, class_id=class_id, school=scenario.class_by_id[class_id].school, subject=activity.subject,
                     teacher=teacher, day=Weekday.of_index(placement.day), period=placement.period,
                     length=activity.length, sync=activity.sync, sync_role=role))
-    return tuple(assign_rooms(scenario, lessons))
+    return tuple(rooms.assign(scenario, lessons))
 
 
 def _fet_lessons(ctx: ModelContext, value: Values) -> tuple[LessonPlacement, ...]:
@@ -495,30 +496,6 @@ def _fet_lessons(ctx: ModelContext, value: Values) -> tuple[LessonPlacement, ...
                                            school=ix.schools[0], subject=a.subject, teacher=" + ".join(a.teachers),
                                            day=Weekday.of_index(day), period=period, length=a.duration))
     return tuple(sorted(lessons, key=lambda x: (x.day.index, x.period, x.key)))
-
-
-def assign_rooms(scenario: Scenario, lessons: list[LessonPlacement]) -> list[LessonPlacement]:
-    """Give lessons of room subjects a special room, first free room by id (receiving classes need none).
-
-    The model keeps room use within the rooms' count per slot, so a room is nearly always free;
-    when subjects share rooms unevenly a lesson may be left without one (room None).
-    """
-    rooms_of: dict[tuple[str, str], list[str]] = defaultdict(list)
-    for room in sorted(scenario.rooms, key=lambda r: r.id):
-        for subject in room.subjects:
-            rooms_of[(room.school, subject)].append(room.id)
-    busy: set[tuple[str, str, int]] = set()
-    placed = []
-    for lesson in sorted(lessons, key=lambda x: (x.school, x.day.index, x.period, x.class_id, x.key)):
-        candidates = rooms_of.get((lesson.school, lesson.subject), [])
-        if candidates and lesson.sync_role != "receiving":
-            for room in candidates:
-                if all((room, lesson.day.value, p) not in busy for p in lesson.periods()):
-                    busy.update((room, lesson.day.value, p) for p in lesson.periods())
-                    lesson = lesson.model_copy(update={"room": room})
-                    break
-        placed.append(lesson)
-    return placed
 
 
 def read_research(ctx: ModelContext, value: Values) -> tuple[ResearchPlacement, ...]:
