@@ -79,8 +79,8 @@ def bench(folder: Path, args: argparse.Namespace) -> dict:
     violations = check_plan(folder, out)
     row["verify_plan"] = len(violations)
     print(f"  verify-plan: {len(violations)} violations ({time.perf_counter() - started:.0f} s)", flush=True)
-    for en, _zh in violations[:5]:
-        print("  x " + en)
+    for violation in violations[:5]:
+        print("  x " + violation.en)
     if args.no_solve:
         return row
     for year in plan.years:
