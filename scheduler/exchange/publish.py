@@ -11,7 +11,9 @@ rejects is never published; the result says what failed, in the user's words, wi
 - 3: proven impossible — the ratios cannot be met (the closest plan is published, with
   explanation.txt, status ``ratios_impossible``), or no plan keeps the rules;
 - 4: no publishable plan found within the effort or the time limit (one may exist): the planner ran
-  out, or the plan found fails the check; nothing is written.
+  out, or the plan found fails the check, and nothing is written; or the ratios were not met within the
+  effort (not proven impossible), and the closest plan is written as for 3, status
+  ``ratios_impossible``, its explanation naming the schools short.
 
 (1, violations found by a check, is ``tongbu verify-plan``'s; 2, bad input, is raised as
 ``ExchangeInputError``.)
