@@ -473,7 +473,7 @@ def draw_command(folder: Path, out: Path, activity: str, seed: str) -> None:
 @option("--years", type=int, default=3, show_default=True, help=bi("school years to plan", "规划学年数"))
 @option("--out", "out", type=click.Path(path_type=Path), required=True, help=bi("output folder", "输出文件夹"))
 @option("--seed", type=int, default=0, show_default=True, help=bi("random seed", "随机种子"))
-@option("--effort", type=float, default=60.0, show_default=True,
+@option("--effort", type=float, default=180.0, show_default=True,
         help=bi("search effort in deterministic units (CP-SAT deterministic time, shared by the consortia): the "
                 "same input, seed and effort give the same plan on any machine",
                 "搜索计算量（CP-SAT 确定性时间，由各共同体分摊）：相同输入、随机种子和计算量在任何机器上得到相同计划"))

@@ -27,7 +27,7 @@ from models.status import Status
 from scheduler.cpsat import make_solver, status_of
 
 #: Default planning effort (deterministic units, shared by the parts) and wall-clock cap of plan-exchange.
-DEFAULT_EFFORT = 60.0
+DEFAULT_EFFORT = 180.0
 DEFAULT_TIME_LIMIT = 1800.0
 #: Seconds between the progress lines of a running search.
 HEARTBEAT_SECONDS = 15.0
