@@ -16,8 +16,6 @@ import math
 from collections import defaultdict
 from pathlib import Path
 
-import networkx as nx
-
 from models import Scenario, Teacher, TeachingAssignment
 from models.assignment import received_periods
 from models.files import write_csv, write_scenario
@@ -97,8 +95,8 @@ def uncovered_posts(scenario: Scenario, placements: list[Placement], year: int) 
     solve`` runs first, scheduler.itinerant) leaves uncovered, where the placements changed anything:
     a post lost a teacher, or a school lost or gained one. Posts the placements do not touch are not
     solved again (their assignment is the scenario's own)."""
-    from scheduler.itinerant.assign import plan_itinerant
-    from scheduler.itinerant.demand import can_take, travellers, uncovered_units
+    from scheduler.itinerant.assign import components, plan_itinerant
+    from scheduler.itinerant.demand import travellers, uncovered_units
 
     moved = {p.teacher: p for p in placements if p.away_in(year)}
     if not moved or not scenario.itinerant_posts:
@@ -109,22 +107,11 @@ def uncovered_posts(scenario: Scenario, placements: list[Placement], year: int) 
     people, units = travellers(now), uncovered_units(now)
     # Components of "could take" (as scheduler.itinerant solves them): those with a touched school or a
     # post that lost a teacher are solved again; a unit nobody can take is uncovered outright.
-    graph = nx.Graph()
-    graph.add_nodes_from(("t", p.id) for p in people)
-    graph.add_nodes_from(("u", u.class_id, u.subject) for u in units)
-    for person in people:
-        for unit in units:
-            if can_take(person, unit):
-                graph.add_edge(("t", person.id), ("u", unit.class_id, unit.subject))
-    post_of = {p.id: p.post.id for p in people}
-    unit_by = {("u", u.class_id, u.subject): u for u in units}
     chosen_people: set[str] = set()
     chosen_units: set[tuple[str, str]] = set()
-    for component in nx.connected_components(graph):
-        members = [unit_by[n] for n in component if n[0] == "u"]
-        staff = [n[1] for n in component if n[0] == "t"]
-        if any(u.school in touched for u in members) or any(post_of[t] in lost for t in staff):
-            chosen_people.update(staff)
+    for staff, members in components(people, units):
+        if any(u.school in touched for u in members) or any(p.post.id in lost for p in staff):
+            chosen_people.update(p.id for p in staff)
             chosen_units.update((u.class_id, u.subject) for u in members)
     if not chosen_units:
         return []
