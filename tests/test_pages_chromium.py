@@ -48,8 +48,9 @@ def decode(png: Path) -> list[str]:
 
 
 def pdf_codes(pdf: Path) -> tuple[int, list[str]]:
-    """(pages, QR codes found on them) of a PDF rasterised at 150 dpi."""
-    subprocess.run([need("/usr/bin/pdftoppm", "poppler-utils"), "-r", "150", "-png", str(pdf), str(pdf.with_suffix(""))],
+    """(pages, QR codes found on them) of a PDF rasterised at 300 dpi, an office printer's resolution (at 150 dpi
+    zbar missed one of three codes in one CI run: the codes hold random tokens, so the rasterised modules differ)."""
+    subprocess.run([need("/usr/bin/pdftoppm", "poppler-utils"), "-r", "300", "-png", str(pdf), str(pdf.with_suffix(""))],
                    check=True, capture_output=True, timeout=120)
     pages = sorted(pdf.parent.glob(pdf.stem + "-*.png"))
     return len(pages), [code for page in pages for code in decode(page)]
