@@ -349,8 +349,10 @@ def _improve(part: PartInput, ctx: ModelContext, first_values: list[int], first_
     progress.write("improve", force=True)
     values = complete_solution(ctx, part, first_values)
     if values is None:  # the clock ran out before the penalties of the first timetable could be counted
-        return PartOutput(status=Status.UNKNOWN, objective=None, bound=None, gap=None, peak_rss_mb=_peak_rss_mb(),
-                          **common)  # type: ignore[arg-type]
+        if part.start is not None:
+            return PartOutput(status=Status.UNKNOWN, objective=None, bound=None, gap=None, peak_rss_mb=_peak_rss_mb(),
+                              **common)  # type: ignore[arg-type]
+        return _unimproved(ctx, first_values, first_effort, wall_started, first_timetable, common)
     sub = SubModels(ctx.model, frozenset(v.Index() for created in ctx.options for _o, v in created), values, part.seed)
     share_left = max(part.seconds - (time.time() - wall_started), 0.0)
     effort_left = None if part.effort is None else max(part.effort - first_effort, part.effort * MIN_IMPROVEMENT_SHARE)
@@ -373,6 +375,16 @@ def _improve(part: PartInput, ctx: ModelContext, first_values: list[int], first_
         rounds=rounds, hit_wall_limit=part.effort is not None and sub.deterministic < (effort_left or 0) * 0.99
         and time.time() >= part.deadline, peak_rss_mb=_peak_rss_mb(), **first_timetable,
         **common)  # type: ignore[arg-type]
+
+
+def _unimproved(ctx: ModelContext, first_values: list[int], first_effort: float, wall_started: float,
+                first_timetable: dict, common: dict) -> PartOutput:
+    """The first timetable as it is (objective None: the solve may improve it later from its choices)."""
+    value = _reader(first_values)
+    return PartOutput(status=Status.FEASIBLE, objective=None, bound=None, gap=None, lessons=read_lessons(ctx, value),
+                      research=read_research(ctx, value), solve_seconds=time.time() - wall_started,
+                      deterministic_time=first_effort, peak_rss_mb=_peak_rss_mb(), **first_timetable,
+                      **common)  # type: ignore[arg-type]
 
 
 def _choices(ctx: ModelContext, value: Values) -> tuple[tuple[int, ...], ...]:

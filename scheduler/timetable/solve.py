@@ -220,7 +220,9 @@ def solve_scenario(scenario: Scenario, *, time_limit: float = DEFAULT_TIME_LIMIT
     def run(parts: list[PartInput]) -> list[PartOutput]:
         return _run_parts(parts, workers, progress, executor, checkpoints)
 
-    outputs = run([dataclasses.replace(p, stage="first") for p in inputs])
+    # Each part goes on to improve its first timetable within its share (stage "both"): a second stage
+    # would build every part's model again.
+    outputs = run(inputs)
     # Fallback: a part whose timetable cannot keep the itinerant plan's days per school is solved
     # again without those caps (the post's daily and weekly limits still hold), so no plan that the
     # timetable did not honour is ever returned.
@@ -234,26 +236,28 @@ def solve_scenario(scenario: Scenario, *, time_limit: float = DEFAULT_TIME_LIMIT
         # which 8 s solved. A part the executor lost is the executor's to report, and one stopped by
         # the clock is not reproducible.
         inputs, outputs = _rerun(run, inputs, outputs, [
-            dataclasses.replace(p, effort=(p.effort or 0.0) * RETRY_BUDGET_FACTOR, stage="first")
+            dataclasses.replace(p, effort=(p.effort or 0.0) * RETRY_BUDGET_FACTOR)
             for p, o in zip(inputs, outputs) if o.status == Status.UNKNOWN and not o.hit_wall_limit
             and not any(c.kind == "executor" for c in o.conflicts)])
-    if all(o.status.found for o in outputs):
-        # Every part has a timetable: the time left goes to improving them (a part whose improvement fails
-        # keeps its first timetable).
+    if all(o.status.found for o in outputs) and any(o.objective is None for o in outputs):
+        # A part that stopped at its first timetable (its share spent): the time left goes to improving
+        # those (a part whose improvement fails keeps its first timetable).
         outputs = _improved(run, inputs, outputs, workers, deadline)
     return _assemble(scenario, seed, outputs, time.time() - started)
 
 
 def _improved(run: Callable[[list[PartInput]], list[PartOutput]], inputs: list[PartInput], firsts: list[PartOutput],
               workers: int, deadline: float) -> list[PartOutput]:
+    waiting = [(p, o) for p, o in zip(inputs, firsts) if o.objective is None]
     plans = [PartPlan(id=p.id, schools=p.schools, sync_ids=p.sync_ids, block_ids=p.block_ids, classes=_classes(p))
-             for p in inputs]
+             for p, _o in waiting]
     shares = part_seconds(plans, max(0.0, deadline - time.time()), workers)
     improved = run([dataclasses.replace(p, stage="improve", start=o.choices, start_windows=o.window_choices,
                                         class_shape=o.class_shape, seconds=share,
                                         keep_unaffected=p.keep_unaffected and bool(o.kept_schools))
-                    for p, o, share in zip(inputs, firsts, shares)])
-    return [better if better.status.found else first for first, better in zip(firsts, improved)]
+                    for (p, o), share in zip(waiting, shares)])
+    better = {b.id: b for b in improved if b.status.found}
+    return [better.get(first.id, first) for first in firsts]
 
 
 def _assemble(scenario: Scenario, seed: int, outputs: list[PartOutput], wall_seconds: float) -> SolveResult:
