@@ -38,29 +38,41 @@ MAX_GROUPS = 8
 STALL_ROUNDS = 60
 
 
-def _structure(model: cp_model.CpModel) -> list[list[int]]:
-    """Each constraint's variables (negated literals as their variable), read through protobuf's C reader:
-    about three times faster than asking the model's own objects constraint by constraint."""
+#: How a sub-model rebuilds one constraint: its kind, references, coefficients, domain, enforcement
+#: literals and, for lin_max, (vars, coeffs, offset) of the target and of each expression.
+Recipe = tuple
+
+
+def _structure(model: cp_model.CpModel) -> tuple[list[list[int]], list[Recipe]]:
+    """Each constraint's variables (negated literals as their variable), and its recipe, read through
+    protobuf's C reader: about three times faster than asking the model's own objects constraint by
+    constraint, and a sub-model built from plain lists fills each field with one call."""
     with tempfile.TemporaryDirectory(prefix="tongbu-lns-") as folder:
         path = os.path.join(folder, "model.pb")
         model.ExportToFile(path)
         proto = cp_model_pb2.CpModelProto()
         with open(path, "rb") as handle:
             proto.ParseFromString(handle.read())
-    found = []
+    found, recipes = [], []
     for constraint in proto.constraints:
         kind = constraint.WhichOneof("constraint")
+        enforcement = list(constraint.enforcement_literal)
         if kind == "linear":
             refs = list(constraint.linear.vars)
+            recipe = (kind, refs, list(constraint.linear.coeffs), list(constraint.linear.domain), enforcement, ())
         elif kind in ("at_most_one", "exactly_one", "bool_or", "bool_and"):
             refs = list(getattr(constraint, kind).literals)
+            recipe = (kind, refs, (), (), enforcement, ())
         elif kind == "lin_max":
-            refs = list(constraint.lin_max.target.vars) + [v for e in constraint.lin_max.exprs for v in e.vars]
+            exprs = [(list(e.vars), list(e.coeffs), e.offset) for e in (constraint.lin_max.target, *constraint.lin_max.exprs)]
+            refs = [v for e in exprs for v in e[0]]
+            recipe = (kind, refs, (), (), enforcement, exprs)
         else:  # a kind the families do not post: the sub-models would not know how to renumber it
             raise ValueError(f"large-neighbourhood search does not know {kind} constraints")
-        refs += constraint.enforcement_literal
+        refs = refs + enforcement
         found.append(sorted({r if r >= 0 else -r - 1 for r in refs}))
-    return found
+        recipes.append(recipe)
+    return found, recipes
 
 
 @dataclass
@@ -82,13 +94,16 @@ class SubModels:
     seed: int
     var_constraints: list[list[int]] = field(default_factory=list)
     constraint_vars: list[list[int]] = field(default_factory=list)
+    recipes: list[Recipe] = field(default_factory=list)
+    domains: list[list[int]] = field(default_factory=list)
     #: Deterministic seconds the rounds spent.
     deterministic: float = 0.0
 
     def __post_init__(self) -> None:
         proto = self.model.Proto()
+        self.domains = [list(variable.domain) for variable in proto.variables]
         self.var_constraints = [[] for _ in range(len(proto.variables))]
-        self.constraint_vars = _structure(self.model)
+        self.constraint_vars, self.recipes = _structure(self.model)
         for number, refs in enumerate(self.constraint_vars):
             for var in refs:
                 self.var_constraints[var].append(number)
@@ -124,7 +139,6 @@ class SubModels:
         """Re-optimise the freed decisions; keep the result when it is no worse."""
         started = time.perf_counter()
         constraints, moving, fixed = self.closure(free)
-        proto = self.model.Proto()
         # The sub-model numbers only the variables it holds: a CP-SAT model of 60k variables, even
         # unconstrained ones, takes seconds to load.
         order = sorted(moving | fixed)
@@ -132,23 +146,15 @@ class SubModels:
         sub = cp_model.CpModel()
         sp = sub.Proto()
         for var in order:
-            added = sp.variables.add()
-            if var in fixed:
-                added.domain.extend([self.values[var], self.values[var]])
-            else:
-                added.copy_from(proto.variables[var])
+            sp.variables.add().domain.extend([self.values[var]] * 2 if var in fixed else self.domains[var])
         for number in constraints:
-            copy = sp.constraints.add()
-            copy.copy_from(proto.constraints[number])
-            _renumber(copy, local)
+            _rebuild(sp.constraints.add(), self.recipes[number], local)
         terms = [(v, c) for v, c in self.objective if v in moving]
         before = sum(c * self.values[v] for v, c in terms)
-        for var, coeff in terms:
-            sp.objective.vars.append(local[var])
-            sp.objective.coeffs.append(coeff)
-        for var in order:
-            sp.solution_hint.vars.append(local[var])
-            sp.solution_hint.values.append(self.values[var])
+        sp.objective.vars.extend([local[var] for var, _coeff in terms])
+        sp.objective.coeffs.extend([coeff for _var, coeff in terms])
+        sp.solution_hint.vars.extend(range(len(order)))
+        sp.solution_hint.values.extend([self.values[var] for var in order])
         # Sub-models are small and re-solved many times: ``light`` (see make_solver).
         solver = make_solver(seed=self.seed, seconds=seconds, effort=effort, light=True)
         code = solver.Solve(sub)
@@ -164,28 +170,26 @@ class SubModels:
                      deterministic=solver.deterministic_time, exhausted=exhausted)
 
 
-def _renumber(constraint, local: dict[int, int]) -> None:  # type: ignore[no-untyped-def]
-    """Rewrite a copied constraint's variable references into the sub-model's numbering."""
-    def refs(field) -> None:  # type: ignore[no-untyped-def]
-        for i in range(len(field)):
-            r = field[i]
-            field[i] = local[r] if r >= 0 else -local[-r - 1] - 1
+def _rebuild(constraint, recipe: Recipe, local: dict[int, int]) -> None:  # type: ignore[no-untyped-def]
+    """Fill an empty constraint of a sub-model from ``recipe``, in the sub-model's numbering."""
+    def lits(refs: list[int]) -> list[int]:
+        return [local[r] if r >= 0 else -local[-r - 1] - 1 for r in refs]
 
-    if constraint.has_linear():
-        refs(constraint.linear.vars)
-    elif constraint.has_at_most_one():
-        refs(constraint.at_most_one.literals)
-    elif constraint.has_exactly_one():
-        refs(constraint.exactly_one.literals)
-    elif constraint.has_bool_or():
-        refs(constraint.bool_or.literals)
-    elif constraint.has_bool_and():
-        refs(constraint.bool_and.literals)
-    elif constraint.has_lin_max():
-        refs(constraint.lin_max.target.vars)
-        for expr in constraint.lin_max.exprs:
-            refs(expr.vars)
-    refs(constraint.enforcement_literal)
+    kind, refs, coeffs, domain, enforcement, exprs = recipe
+    if enforcement:
+        constraint.enforcement_literal.extend(lits(enforcement))
+    if kind == "linear":
+        constraint.linear.vars.extend([local[r] for r in refs])
+        constraint.linear.coeffs.extend(coeffs)
+        constraint.linear.domain.extend(domain)
+    elif kind == "lin_max":
+        for n, (variables, factors, offset) in enumerate(exprs):
+            expr = constraint.lin_max.target if n == 0 else constraint.lin_max.exprs.add()
+            expr.vars.extend([local[r] for r in variables])
+            expr.coeffs.extend(factors)
+            expr.offset = offset
+    else:
+        getattr(constraint, kind).literals.extend(lits(refs))
 
 
 def search(sub: SubModels, neighbourhood: Callable[[random.Random, int], set[int]], *, seconds: float,
