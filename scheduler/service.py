@@ -7,7 +7,9 @@ are raised as :mod:`models.errors` (a message in both languages and an exit code
 from __future__ import annotations
 
 import json
+import os
 import shutil
+import sys
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -18,7 +20,7 @@ from constraints.checks.quality import check_report
 from models import Scenario, Solution
 from models.errors import BadInput, Impossible, NotFoundInTime, ViolationsFound
 from models.validation import load_scenario
-from models.messages import tr
+from models.messages import pick, tr
 from models.problems import ScenarioInvalid
 from models.term import TermDataMissing
 
@@ -134,10 +136,29 @@ class SolveReport:
     moves: tuple[Any, ...] = ()
 
 
-def publish_reserve(scenario: Scenario) -> float:
-    """Seconds to keep for writing OUT (tables and feeds grow with the lessons of the week)."""
+def publish_reserve(scenario: Scenario, workers: int = 2) -> float:
+    """Seconds to keep for what follows the timetable (activity calendar, verification, tables, feeds, pages),
+    which grows with the lessons of the week, on this machine as loaded as it is now (``machine_slowdown``):
+    the time limit is seconds on the clock, and a shared machine writes the same files more slowly."""
     periods = sum(e.periods for klass in scenario.classes for e in scenario.class_curriculum(klass.id))
-    return PUBLISH_BASE_SECONDS + PUBLISH_SECONDS_PER_1000_PERIODS * periods / 1000
+    quiet = PUBLISH_BASE_SECONDS + PUBLISH_SECONDS_PER_1000_PERIODS * periods / 1000
+    return quiet * machine_slowdown(workers)
+
+
+#: The most a loaded machine is assumed to slow publishing down (beyond, the solve would get no time at all).
+MAX_SLOWDOWN = 3.0
+
+
+def machine_slowdown(workers: int) -> float:
+    """How much slower than on a quiet machine this command's processes will run: the processes others
+    run now (the one-minute load average, read before this command starts its own) and this command's
+    ``workers`` share the cores."""
+    try:
+        others = os.getloadavg()[0]
+    except OSError:  # no load average on this system
+        return 1.0
+    cores = os.cpu_count() or 1
+    return min(MAX_SLOWDOWN, max(1.0, (others + min(workers, cores)) / cores))
 
 
 def solve_folder(request: SolveRequest) -> SolveReport:
@@ -155,7 +176,9 @@ def solve_folder(request: SolveRequest) -> SolveReport:
     kept_from = published_timetable(request.previous) if request.previous is not None else None
     rules = activity_rules(request.folder, scenario)
     checkpoints = Checkpoints(request.out / PARTS_FOLDER)
-    left = request.started + request.time_limit - time.time() - publish_reserve(scenario)
+    # Never more than three quarters of the limit: on a very busy machine the timetable still needs some.
+    reserve = min(publish_reserve(scenario, request.workers), 0.75 * request.time_limit)
+    left = request.started + request.time_limit - time.time() - reserve
     try:
         with executor_for(request.dask, request.workers) as executor, \
                 ProgressReporter(quiet=request.quiet) as progress:  # Dask is connected first: a wrong address fails fast
@@ -167,6 +190,10 @@ def solve_folder(request: SolveRequest) -> SolveReport:
         raise BadInput(err.en, err.zh) from None
     if result.solution is None:
         raise failure_of(result)
+    publishing = time.time()
+    _say(request.quiet, f"{publishing - request.started:.0f} s: timetable found; planning activities, verifying and "
+         f"writing OUT ({reserve:.0f} s were kept for it)",
+         f"已用 {publishing - request.started:.0f} 秒：课表已得到；正在安排活动、校验并写出结果（为此预留 {reserve:.0f} 秒）")
     activities, warnings = None, ()
     if rules:
         # The timetable is the main job: activities that cannot be planned are explained, not a reason to
@@ -192,6 +219,8 @@ def solve_folder(request: SolveRequest) -> SolveReport:
     if violations:
         checkpoints.clear()  # the parts that made this timetable must not be reused as if they were right
         raise _violations(violations)
+    _say(request.quiet, f"{time.time() - request.started:.0f} s: OUT written ({time.time() - publishing:.0f} s after the "
+         "timetable)", f"已用 {time.time() - request.started:.0f} 秒：结果已写出（课表之后用时 {time.time() - publishing:.0f} 秒）")
     quality = None
     if scenario.explicit is None:
         from reports.quality import quality_report
@@ -203,6 +232,12 @@ def solve_folder(request: SolveRequest) -> SolveReport:
 
         moves = tuple(moves_by_school(scenario, kept_from, result.solution))
     return SolveReport(result=result, warnings=warnings, quality=quality, moves=moves)
+
+
+def _say(quiet: bool, en: str, zh: str) -> None:
+    """A progress line on stderr (the solve's own lines come from scheduler/progress.py)."""
+    if not quiet:
+        print(pick(en, zh), file=sys.stderr, flush=True)
 
 
 def published_timetable(folder: Path) -> Any:

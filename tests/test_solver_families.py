@@ -200,7 +200,7 @@ def test_reproducible_part_without_a_timetable_is_tried_again_with_more_effort(m
     real = solve_module._run_parts
 
     def first_run_finds_nothing(inputs, workers, progress, executor=None, checkpoints=None):
-        if inputs and inputs[0].stage == "first":
+        if inputs and inputs[0].stage != "improve":
             budgets.append([p.effort for p in inputs])
         outputs = real(inputs, workers, progress, executor, checkpoints)
         if len(budgets) == 1:  # as if the budget ran out before a first timetable
