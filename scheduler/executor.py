@@ -346,7 +346,7 @@ class Checkpoints:
         if self._code is None:
             self._code = code_fingerprint()
         own = {f.name: _canonical(getattr(part, f.name)) for f in dataclasses.fields(part)
-               if f.name not in ("scenario", "assignment", "progress_file", "deadline", "seconds")}
+               if f.name not in ("scenario", "assignment", "progress_file", "deadline", "first_deadline", "seconds")}
         text = json.dumps([self._code, self._digest(part.scenario), self._digest(part.assignment), own],
                           ensure_ascii=False, sort_keys=True)
         return hashlib.sha256(text.encode()).hexdigest()[:32]

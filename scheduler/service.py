@@ -185,7 +185,7 @@ def solve_folder(request: SolveRequest) -> SolveReport:
             result = solve_scenario(scenario, time_limit=max(1.0, left), effort=request.effort, seed=request.seed,
                                     workers=request.workers, progress=progress, executor=executor,
                                     checkpoints=checkpoints, previous=kept_from,
-                                    keep_unaffected=not request.move_anywhere)
+                                    keep_unaffected=not request.move_anywhere, grace=reserve)
     except ExecutorUnavailable as err:
         raise BadInput(err.en, err.zh) from None
     if result.solution is None:

@@ -84,6 +84,9 @@ class PartInput:
     seed: int = 0
     seconds: float = 60.0
     deadline: float = float("inf")
+    #: Until when (epoch seconds) the search for a first timetable may go on, when later than ``deadline``:
+    #: the command's own end, which the time kept for publishing may give up for a part with no timetable.
+    first_deadline: float | None = None
     effort: float | None = None
     cp_workers: int = 1
     explain_first: bool = False
@@ -205,10 +208,10 @@ def hint_from(ctx: ModelContext, solver: cp_model.CpSolver) -> None:
 
 
 def _solver(part: PartInput, seconds: float, effort: float | None, workers: int, *,
-            first_solution: bool = False, interleave: bool = False) -> cp_model.CpSolver:
-    """A solver for this part: ``seconds`` on the clock (never past the deadline), or ``effort`` when the
-    part is reproducible (its seconds then a safety cap)."""
-    left = max(0.05, part.deadline - time.time())
+            first_solution: bool = False, interleave: bool = False, deadline: float | None = None) -> cp_model.CpSolver:
+    """A solver for this part: ``seconds`` on the clock (never past ``deadline``, by default the part's), or
+    ``effort`` when the part is reproducible (its seconds then a safety cap)."""
+    left = max(0.05, (part.deadline if deadline is None else deadline) - time.time())
     return make_solver(seed=part.seed, seconds=min(seconds, left), effort=effort if part.effort is not None else None,
                        workers=workers, first_solution=first_solution, interleave=interleave)
 
@@ -254,8 +257,9 @@ def solve_part(part: PartInput) -> PartOutput:
     else:
         progress.write("first", force=True)
         watcher = _FirstSolution(progress)
-        # Phase 1 may take until the deadline: a part without a timetable is of no use.
-        first = _solver(part, part.deadline - time.time(), part.effort, part.cp_workers, first_solution=True)
+        # Phase 1 may take until the deadline (or the later first_deadline): a part without a timetable is of no use.
+        until = max(part.deadline, part.first_deadline or part.deadline)
+        first = _solver(part, until - time.time(), part.effort, part.cp_workers, first_solution=True, deadline=until)
         code = first.Solve(ctx.model, watcher)
         if code not in FOUND:
             return _no_timetable(part, index, prechecks, started, first, status_of(code), common, progress)

@@ -111,13 +111,14 @@ def part_efforts(plans: list[PartPlan], effort: float, workers: int) -> list[flo
 
 def _part_inputs(scenario: Scenario, seed: int, seconds: float, workers: int, effort: float | None = None,
                  deadline: float | None = None, previous: Solution | None = None,
-                 keep_unaffected: bool = True) -> list[PartInput]:
+                 keep_unaffected: bool = True, grace: float = 0.0) -> list[PartInput]:
     """The parts of a scenario with their shares of the seconds (and of the effort, when reproducible)."""
     deadline = deadline if deadline is not None else time.time() + seconds
     if scenario.explicit is not None:  # an imported file: one part
         school = scenario.schools[0].id if scenario.schools else "school"
         return [PartInput(id="fet", scenario=scenario, assignment=None, schools=(school,), sync_ids=(), block_ids=(),
-                          seed=seed, seconds=seconds, deadline=deadline, effort=effort, cp_workers=max(1, workers))]
+                          seed=seed, seconds=seconds, deadline=deadline, first_deadline=deadline + grace, effort=effort,
+                          cp_workers=max(1, workers))]
     from scheduler.itinerant.assign import itinerant_scenario
 
     # Itinerant posts' classes become fixed assignments, their planned days per school caps (issue 4).
@@ -130,6 +131,7 @@ def _part_inputs(scenario: Scenario, seed: int, seconds: float, workers: int, ef
     cp_workers = max(1, workers // max(1, len(plans)))
     return [PartInput(id=plan.id, scenario=scenario, assignment=assignment, schools=plan.schools,
                       sync_ids=plan.sync_ids, block_ids=plan.block_ids, seed=seed, seconds=share, deadline=deadline,
+                      first_deadline=deadline + grace,
                       effort=part_effort, cp_workers=cp_workers, previous=previous_lessons(scenario, plan, previous),
                       keep_unaffected=keep_unaffected)
             for plan, share, part_effort in zip(plans, shares, efforts)]
@@ -200,7 +202,7 @@ def _assignment_failure(error: AssignmentError, scenario: Scenario, seed: int) -
 def solve_scenario(scenario: Scenario, *, time_limit: float = DEFAULT_TIME_LIMIT, effort: float | None = None,
                    seed: int = 0, workers: int = 2, progress: Callable[[dict], None] | None = None,
                    executor: Executor | None = None, checkpoints: Checkpoints | None = None,
-                   previous: Solution | None = None, keep_unaffected: bool = True) -> SolveResult:
+                   previous: Solution | None = None, keep_unaffected: bool = True, grace: float = 0.0) -> SolveResult:
     """Solve a scenario's term timetable in ``time_limit`` seconds on the clock, or reproducibly with ``effort``
     (see the module docstring).
 
@@ -208,12 +210,13 @@ def solve_scenario(scenario: Scenario, *, time_limit: float = DEFAULT_TIME_LIMIT
     sends them to a Dask cluster); shares follow ``workers`` either way. ``checkpoints`` keeps each
     finished part so that a rerun solves only the missing ones. ``previous`` is a published timetable to
     change as little as possible (constraints/stability.py); ``keep_unaffected`` fixes the schools the
-    change does not touch.
+    change does not touch. ``grace``: seconds past ``time_limit`` that a part still without a timetable may
+    go on looking (the caller's time kept for publishing: late is better than nothing).
     """
     started = time.time()
     deadline = started + time_limit
     try:
-        inputs = _part_inputs(scenario, seed, time_limit, workers, effort, deadline, previous, keep_unaffected)
+        inputs = _part_inputs(scenario, seed, time_limit, workers, effort, deadline, previous, keep_unaffected, grace)
     except AssignmentError as error:
         return _assignment_failure(error, scenario, seed)
 
