@@ -311,6 +311,7 @@ def verify_folder(folder: Path, out: Path) -> list[Violation]:
 
     scenario = load(folder)
     solution = published_solution(out)
+    _same_scenario(scenario, solution, folder, out)
     violations = verify(scenario, solution)
     if (out / "quality.json").is_file():
         # The quality report published with the timetable, and the solver's penalties by family.
@@ -336,6 +337,41 @@ def verify_folder(folder: Path, out: Path) -> list[Violation]:
         # Changes during the term: the timetable with the change plan applied, on every date it touches.
         violations += verify_changes(scenario, out)
     return violations
+
+
+def _same_scenario(scenario: Scenario, solution: Solution, folder: Path, out: Path) -> None:
+    """A published timetable that names classes, teachers, schools, subjects, sync lessons or research blocks
+    the scenario does not have was made from another scenario (or an older version of it): no check can
+    judge it, so say so (exit 2) instead of checking it."""
+    if scenario.explicit is not None:
+        return
+    known = {"class": {c.id for c in scenario.classes}, "teacher": {t.id for t in scenario.teachers},
+             "school": {s.id for s in scenario.schools}, "subject": {s.id for s in scenario.subjects},
+             "sync lesson": {s.id for s in scenario.sync_lessons},
+             "research block": {b.id for b in scenario.research_blocks}}
+    unknown: dict[str, set[str]] = {kind: set() for kind in known}
+    for lesson in solution.lessons:
+        for kind, value in (("class", lesson.class_id), ("teacher", lesson.teacher), ("school", lesson.school),
+                            ("subject", lesson.subject), ("sync lesson", lesson.sync)):
+            if value is not None and value not in known[kind]:
+                unknown[kind].add(value)
+    for block in solution.research:
+        if block.block not in known["research block"]:
+            unknown["research block"].add(block.block)
+        unknown["teacher"].update(t for t in block.teachers if t not in known["teacher"])
+    found = {kind: sorted(values) for kind, values in unknown.items() if values}
+    if not found:
+        return
+    names_zh = {"class": "班级", "teacher": "教师", "school": "学校", "subject": "学科", "sync lesson": "同步课堂",
+                "research block": "教研活动"}
+    shown = "; ".join(f"{len(v)} {k}{'es' if k == 'class' and len(v) > 1 else ('s' if len(v) > 1 else '')} "
+                      f"({', '.join(v[:3])}{' …' if len(v) > 3 else ''})" for k, v in found.items())
+    shown_zh = "；".join(f"{names_zh[k]} {len(v)} 个（{'、'.join(v[:3])}{' …' if len(v) > 3 else ''}）"
+                         for k, v in found.items())
+    raise BadInput(f"{out / 'solution.json'} names what {folder} does not have: {shown}. It was published from another "
+                   "scenario (or an older version of this one): give that scenario folder, or solve this one again.",
+                   f"{out / 'solution.json'} 中有 {folder} 里没有的对象：{shown_zh}。它是由另一个场景（或本场景的旧版本）"
+                   "发布的：请给出对应的场景文件夹，或重新求解本场景。")
 
 
 # -- changes during the term ----------------------------------------------------------------------------

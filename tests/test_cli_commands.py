@@ -190,3 +190,22 @@ def test_verify_checks_the_published_activity_calendar(published, tmp_path: Path
     result = run("verify", str(folder), str(copy))
     assert result.exit_code == 1, result.output
     assert "chair" in result.output.lower()
+
+
+def test_verify_says_when_the_timetable_is_from_another_scenario(published, tmp_path: Path) -> None:
+    """An OUT published from another scenario (or an older version of this one) names a class and a
+    teacher the scenario does not have: exit 2 naming them, not a traceback from some check."""
+    import shutil
+
+    folder, out = published
+    copy = tmp_path / "out"
+    shutil.copytree(out, copy)
+    solution_path = copy / "solution.json"
+    solution = json.loads(solution_path.read_text(encoding="utf-8"))
+    lesson = solution["lessons"][0]
+    lesson["class"], lesson["teacher"] = "撤并小学1(1)", "T-LEFT"
+    solution_path.write_text(json.dumps(solution, ensure_ascii=False), encoding="utf-8")
+    result = run("verify", str(folder), str(copy))
+    assert result.exit_code == 2, result.output
+    assert "Traceback" not in result.output
+    assert "solution.json" in result.output and "撤并小学1(1)" in result.output and "T-LEFT" in result.output
