@@ -29,10 +29,16 @@ from ortools.sat.python import cp_model
 from models.status import Status
 from scheduler.cpsat import FOUND, make_solver, status_of
 
-#: Seconds (or deterministic seconds) a round may take; rounds that run out shrink the neighbourhood.
-#: Measured on Pengshui's largest consortium, 40 s each: rounds of 0.15 s reached a penalty of 1,730,
-#: of 0.3 s 1,722, of 0.5 s 1,866, of 1 s 2,229 (a round also costs ~0.13 s of building).
-ROUND_SECONDS = 0.3
+#: Seconds (or deterministic seconds) a round may take: short at first, longer once short rounds stop
+#: finding gains. Rounds that run out shrink the neighbourhood. Measured on two Pengshui consortia (彭水一小,
+#: 两江), mean penalty: at a fixed effort of 8 deterministic seconds a part, rounds of 0.1 s reached 1,050 and
+#: of 0.3 s 2,076; at 25, 483 and 605. On the clock (shared machine), 15 s a part: 0.1 s 1,763, 0.15 s 1,935,
+#: 0.3 s 2,955, 0.6 s 3,444; 40 s: fixed 0.1 s 756, fixed 0.3 s 667, 0.1 s lengthened after 8 rounds
+#: without a gain 654 (short rounds gain sooner, longer ones find what short ones cannot).
+ROUND_SECONDS = 0.1
+ROUND_SECONDS_MAX = 0.6
+#: Rounds in a row without a gain after which rounds get 1.5 times longer.
+LENGTHEN_AFTER = 8
 #: Most groups (classes) one round frees, and rounds in a row without a gain before the search stops.
 MAX_GROUPS = 8
 STALL_ROUNDS = 60
@@ -202,18 +208,21 @@ def search(sub: SubModels, neighbourhood: Callable[[random.Random, int], set[int
     result optimal (the whole part is then optimal), or after ``STALL_ROUNDS`` rounds without a gain."""
     rng = random.Random(seed)
     started, spent, rounds, size, stalled = time.perf_counter(), 0.0, 0, min(3, groups), 0
+    length = ROUND_SECONDS
     while sub.value() > lower_bound and stalled < STALL_ROUNDS:
         left = seconds - (time.perf_counter() - started)
         if left <= 0.05 or (effort is not None and spent >= effort):
             break
-        step = None if effort is None else min(ROUND_SECONDS, effort - spent)
-        result = sub.improve(neighbourhood(rng, size), min(ROUND_SECONDS, left) if effort is None else left, step)
+        step = None if effort is None else min(length, effort - spent)
+        result = sub.improve(neighbourhood(rng, size), min(length, left) if effort is None else left, step)
         rounds += 1
         spent += result.deterministic
         if size >= groups and not result.exhausted:
             break  # the whole part re-optimised to proven optimality
         size = max(1, size - 1) if result.exhausted else min(size + 1, groups, MAX_GROUPS)
         stalled = 0 if result.improved else stalled + 1
+        if stalled and stalled % LENGTHEN_AFTER == 0 and length < ROUND_SECONDS_MAX:
+            length, stalled = min(ROUND_SECONDS_MAX, length * 1.5), 0
         if result.improved and on_better is not None:
             on_better(result.objective)
     return rounds
