@@ -84,7 +84,7 @@ def _placements(tt: ExplicitTimetable, solution: Solution, out: list[Violation])
                           f"课节 {lesson.key} 不是方案中的活动"))
             continue
         activity = tt.activity_by_id[ident]
-        day, hour = lesson.day.index, lesson.period - 1
+        day, hour = (lesson.fet_day if lesson.fet_day is not None else lesson.day.index), lesson.period - 1
         if ident in starts:
             out.append(_v("placement", lesson.key, f"activity {ident} is placed twice", f"活动 {ident} 被安排了两次"))
         elif day >= len(tt.days) or hour + activity.duration > len(tt.hours) or lesson.length != activity.duration:

@@ -1,10 +1,12 @@
 """Read a FET file (``.fet``, XML, optionally gzipped) into a tongbu scenario with explicit activities.
 
-What is taken in: days, hours, teachers, subjects, the students tree (years, groups, subgroups),
-active activities (split activities keep their group id) and the time constraints in
-``IMPORTED_KINDS``. Every other active constraint is counted by kind in ``left_out`` and in the
-scenario's ``not_imported``; nothing is dropped silently. Space constraints are left out as a whole
-(rooms come later), except ``BasicCompulsorySpace`` alone, which says nothing without rooms.
+What is taken in: days (any number: a FET day is a label), hours, teachers, subjects, the students
+tree (years, groups, subgroups), active activities (split activities keep their group id and their
+activity tags), the time constraints in ``IMPORTED_KINDS``, buildings, real rooms with their capacity
+and the space constraints in ``ROOM_KINDS`` (BasicCompulsorySpace is implied). Every other active
+constraint is counted by kind in ``left_out`` (space kinds as ``space:<kind>``) and in the scenario's
+``not_imported``; nothing is dropped silently. Virtual rooms are left out (``space:VirtualRoom``),
+and so is a room constraint that names one (counted under its kind).
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ from models.bells import BellPeriod, BellSchedule
 from models.calendar import TermCalendar
 from models.curriculum import Subject
 from models.enums import SchoolRole, SchoolTier, Stage, Weekday
-from models.explicit import ExplicitActivity, ExplicitTimetable, LeftOut, StudentSet, TimeRule
+from models.explicit import WEEK_DAYS, ExplicitActivity, ExplicitTimetable, FetRoom, LeftOut, RoomRule, StudentSet, TimeRule
 from models.scenario import Scenario
 from models.school import Consortium, School
 
@@ -61,8 +63,24 @@ _SLOT_KINDS = ("BreakTimes", "TeacherNotAvailableTimes", "StudentsSetNotAvailabl
 #: Every FET time constraint kind the import takes in (plus BasicCompulsoryTime, which is implied).
 IMPORTED_KINDS = frozenset(("BasicCompulsoryTime",) + tuple(_TEACHER_VALUE) + tuple(_STUDENTS_VALUE)
                            + _ACTIVITY_LISTS + _SLOT_KINDS)
-#: The most days a week a tongbu bell schedule has.
-MAX_DAYS = 7
+#: Space kinds read into :class:`RoomRule`: FET kind -> (tag of the room list, filter tags).
+_ROOM_KINDS = {
+    "ActivityPreferredRoom": ("Room", ("Activity_Id",)),
+    "ActivityPreferredRooms": ("Preferred_Room", ("Activity_Id",)),
+    "SubjectPreferredRoom": ("Room", ("Subject",)),
+    "SubjectPreferredRooms": ("Preferred_Room", ("Subject",)),
+    "SubjectActivityTagPreferredRoom": ("Room", ("Subject", "Activity_Tag")),
+    "SubjectActivityTagPreferredRooms": ("Preferred_Room", ("Subject", "Activity_Tag")),
+    "ActivityTagPreferredRoom": ("Room", ("Activity_Tag",)),
+    "ActivityTagPreferredRooms": ("Preferred_Room", ("Activity_Tag",)),
+    "StudentsSetHomeRoom": ("Room", ("Students",)),
+    "StudentsSetHomeRooms": ("Preferred_Room", ("Students",)),
+    "TeacherHomeRoom": ("Room", ("Teacher",)),
+    "TeacherHomeRooms": ("Preferred_Room", ("Teacher",)),
+    "RoomNotAvailableTimes": ("Room", ()),
+}
+#: Every FET space constraint kind the import takes in.
+ROOM_KINDS = frozenset(("BasicCompulsorySpace",) + tuple(_ROOM_KINDS))
 
 
 class FetError(ValueError):
@@ -116,9 +134,6 @@ class _Import:
         self.hours = [_text(h, "Name") for h in root.findall("Hours_List/Hour")]
         if not self.days or not self.hours:
             raise FetError(f"{source}: no days or no hours are defined", f"{source}：未定义天或节次")
-        if len(self.days) > MAX_DAYS:
-            raise FetError(f"{source}: {len(self.days)} days a week; tongbu timetables have at most {MAX_DAYS} days",
-                           f"{source}：每周 {len(self.days)} 天；tongbu 课表每周最多 {MAX_DAYS} 天")
         self.day_index = {name: i for i, name in enumerate(self.days)}
         self.hour_index = {name: i for i, name in enumerate(self.hours)}
         self.left_out: Counter[str] = Counter()
@@ -243,21 +258,93 @@ class _Import:
                                f"{self.source}：一条 {node.tag} 引用了不存在的天、节次或数字（{err}）；请在 FET 中修正") from None
             if made is not None:
                 found.append(made)
-        space = [n for n in self.root.findall("Space_Constraints_List/*") if _bool(n, "Active", True)]
-        if any(n.tag != "ConstraintBasicCompulsorySpace" for n in space):
-            for node in space:
-                self.left_out["space:" + node.tag.removeprefix("Constraint")] += 1
         return found
+
+    # --- rooms ----------------------------------------------------------------------------------
+
+    def rooms(self) -> tuple[list[str], list[FetRoom], set[str]]:
+        """Buildings, real rooms, and the names of virtual rooms (left out)."""
+        buildings = [_text(b, "Name") for b in self.root.findall("Buildings_List/Building")]
+        rooms, virtual = [], set()
+        for node in self.root.findall("Rooms_List/Room"):
+            name = _text(node, "Name")
+            if _bool(node, "Virtual", False):
+                virtual.add(name)
+                self.left_out["space:VirtualRoom"] += 1
+                continue
+            rooms.append(FetRoom(name=name, building=_text(node, "Building"), capacity=_int(node, "Capacity", 30000) or 0))
+        return buildings, rooms, virtual
+
+    def room_rule(self, kind: str, node: ET.Element, activities: list[ExplicitActivity],
+                  active_ids: set[int]) -> RoomRule | None:
+        list_tag, filters = _ROOM_KINDS[kind]
+        weight = float(_text(node, "Weight_Percentage", "100"))
+        rooms = tuple(_texts(node, list_tag))
+        if kind == "RoomNotAvailableTimes":
+            return RoomRule(kind=kind, weight=weight, rooms=rooms,
+                            slots=self.slots(node, "Not_Available_Time", "Day", "Hour"))
+        fields = {"subject": _text(node, "Subject"), "tag": _text(node, "Activity_Tag"), "teacher": _text(node, "Teacher"),
+                  "students": _text(node, "Students")}
+        if "Activity_Id" in filters:
+            ident = int(_text(node, "Activity_Id"))
+            if ident not in active_ids:
+                return None
+            chosen: tuple[int, ...] = (ident,)
+        else:
+            chosen = tuple(a.id for a in activities
+                           if (not fields["subject"] or a.subject == fields["subject"])
+                           and (not fields["tag"] or fields["tag"] in a.tags)
+                           and (not fields["teacher"] or a.teachers == (fields["teacher"],))
+                           and (not fields["students"] or a.students == (fields["students"],)))
+        return RoomRule(kind=kind, weight=weight, activities=chosen, rooms=rooms, **fields)
+
+    def room_rules(self, activities: list[ExplicitActivity], rooms: list[FetRoom], virtual: set[str]) -> list[RoomRule]:
+        """The space constraints taken in; a home-room rule keeps only activities no preferred-room rule names."""
+        active_ids = {a.id for a in activities}
+        known = {r.name for r in rooms}
+        found: list[RoomRule] = []
+        for node in self.root.findall("Space_Constraints_List/*"):
+            if not _bool(node, "Active", True):
+                continue
+            kind = node.tag.removeprefix("Constraint")
+            if kind not in ROOM_KINDS:
+                self.left_out["space:" + kind] += 1
+                continue
+            if kind == "BasicCompulsorySpace":
+                continue
+            try:
+                made = self.room_rule(kind, node, activities, active_ids)
+            except (KeyError, ValueError) as err:
+                raise FetError(f"{self.source}: a {node.tag} names an unknown day, hour or number ({err}); fix it in FET",
+                               f"{self.source}：一条 {node.tag} 引用了不存在的天、节次或数字（{err}）；请在 FET 中修正") from None
+            if made is None:
+                continue
+            if any(r in virtual for r in made.rooms):
+                self.left_out["space:" + kind] += 1
+                continue
+            unknown = [r for r in made.rooms if r not in known]
+            if unknown or not made.rooms:
+                raise FetError(f"{self.source}: a {node.tag} names room '{unknown[0] if unknown else ''}', which is not in "
+                               "the rooms list; fix it in FET",
+                               f"{self.source}：一条 {node.tag} 引用的教室“{unknown[0] if unknown else ''}”不在教室列表中；"
+                               "请在 FET 中修正")
+            found.append(made)
+        named = {a for r in found if r.kind.endswith(("PreferredRoom", "PreferredRooms")) for a in r.activities}
+        return [r.model_copy(update={"activities": tuple(a for a in r.activities if a not in named)})
+                if "HomeRoom" in r.kind else r for r in found]
 
     # --- the scenario ---------------------------------------------------------------------------
 
     def timetable(self) -> ExplicitTimetable:
         activities = self.activities()
         rules = self.rules(activities)
+        buildings, rooms, virtual = self.rooms()
+        room_rules = self.room_rules(activities, rooms, virtual)
         teachers = [_text(t, "Name") for t in self.root.findall("Teachers_List/Teacher")]
         return ExplicitTimetable(days=tuple(self.days), hours=tuple(self.hours), teachers=tuple(teachers),
                                  student_sets=tuple(self.student_sets()), activities=tuple(activities),
-                                 rules=tuple(rules),
+                                 rules=tuple(rules), buildings=tuple(buildings), rooms=tuple(rooms),
+                                 room_rules=tuple(room_rules),
                                  left_out=tuple(LeftOut(kind=k, count=c) for k, c in sorted(self.left_out.items())))
 
 
@@ -285,7 +372,9 @@ def read_fet(path: Path | str) -> Scenario:
                        f"{path.name}：内容无法识别（{err}）；请在 FET 中打开后重新保存") from None
     institution = (_text(root, "Institution_Name") or path.stem).strip() or path.stem
     subjects = sorted({a.subject for a in timetable.activities} | {_text(s, "Name") for s in root.findall("Subjects_List/Subject")})
-    bells = BellSchedule(id=BELLS_ID, name=institution, days=tuple(Weekday.of_index(i) for i in range(len(timetable.days))),
+    # More than 7 FET days: the bell schedule (clock times, calendar) covers the first week's worth only.
+    bells = BellSchedule(id=BELLS_ID, name=institution,
+                         days=tuple(Weekday.of_index(i) for i in range(min(WEEK_DAYS, len(timetable.days)))),
                          periods=synthetic_periods(len(timetable.hours)))
     return Scenario(
         district=institution,

@@ -1,0 +1,164 @@
+"""Rooms of an imported FET file: each activity that needs a room gets one it is allowed, and a room holds one
+activity at a time (FET's BasicCompulsorySpace and its room constraints, ``ExplicitTimetable.room_rules``).
+
+Which activity needs which rooms is documented on :class:`models.explicit.RoomRule`: the rooms every hard
+preferred-room (or, for an activity no preferred-room rule names, home-room) rule of the activity allows,
+too small rooms (fewer places than the activity's students) removed; an activity with only weighted rules
+may take a room they name or none. FET's preferred-room sets overlap, so rooms are not grouped: each
+activity that needs or may take a room has one boolean per room it may take (exactly one when it needs a
+room, at most one otherwise) at each start the activity takes, and a room holds at most one of the
+literals covering an hour (boolean only: shared/SOLVER-NOTES.md measured the boolean formulation fastest,
+and the large-neighbourhood search reads linear and boolean constraints only). A hard not-available hour
+of a room gets no literal.
+Activities no rule names get no variable at all. Weighted rules cost their weight when broken: a
+preferred/home-room rule when one of its activities is in none of its rooms, a room's not-available
+times when an activity is in the room then. The check is ``constraints/checks/fet_rooms.py`` (shares no code).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import Any
+
+from constraints.context import ModelContext, PenaltyTerm
+from models.explicit import ExplicitTimetable
+
+SHARED_KEY = "fet_rooms.vars"
+
+
+def allowed_rooms(tt: ExplicitTimetable) -> dict[int, tuple[tuple[str, ...], bool]]:
+    """FET activity id -> (the rooms it may take, whether it must take one), for activities some rule names."""
+    capacity = {room.name: room.capacity for room in tt.rooms}
+    size = {s.id: s.size for s in tt.student_sets}
+    hard: dict[int, set[str]] = {}
+    soft: dict[int, set[str]] = defaultdict(set)
+    for rule in tt.room_rules:
+        if not rule.preferred:
+            continue
+        for ident in rule.activities:
+            if rule.hard:
+                hard[ident] = set(rule.rooms) if ident not in hard else hard[ident] & set(rule.rooms)
+            elif rule.weight > 0:
+                soft[ident] |= set(rule.rooms)
+    found = {}
+    for ident in set(hard) | set(soft):
+        activity = tt.activity_by_id.get(ident)
+        if activity is None:
+            continue
+        students = sum(size.get(s, 0) for s in activity.students)
+        rooms = hard[ident] if ident in hard else soft[ident]
+        found[ident] = (tuple(sorted(r for r in rooms if capacity.get(r, -1) >= students)), ident in hard)
+    return found
+
+
+class RoomVars:
+    """For each activity that needs or may take a room: a boolean per (room, start), built once per model.
+
+    ``y[ident][room]`` lists (start slot, literal): the activity starts there in that room. An activity
+    that needs a room and may take only one uses its start literals themselves (no new variable: the
+    most common case, FET's ActivityPreferredRoom and home rooms).
+    """
+
+    def __init__(self, ctx: ModelContext) -> None:
+        ix, model = ctx.index, ctx.model
+        tt = ix.scenario.explicit
+        assert tt is not None
+        self.tt = tt
+        plan = allowed_rooms(tt)
+        off: dict[str, set[int]] = defaultdict(set)
+        for rule in tt.room_rules:
+            if rule.kind == "RoomNotAvailableTimes" and rule.hard:
+                off[rule.rooms[0]] |= {ix.slot(day, hour + 1) for day, hour in rule.slots}
+        self.y: dict[int, dict[str, list[tuple[int, Any]]]] = {}
+        self.duration: dict[int, int] = {}
+        load: dict[tuple[str, int], list[Any]] = defaultdict(list)
+        literal = ctx.requirement("fet_rooms", "rooms", "every activity that needs a room has one of its rooms",
+                                  "需要教室的活动都安排在允许的教室")
+        for activity in ix.activities:
+            starts = [(ix.slot(*option.start), var) for option, var in ctx.options[activity.index]]
+            length = activity.length
+            for member in activity.members:
+                if member not in plan:
+                    continue
+                rooms, needed = plan[member]
+                self.duration[member] = length
+                own = needed and len(rooms) == 1 and literal is None
+                by_room: dict[str, list[tuple[int, Any]]] = {}
+                for room in rooms:
+                    by_room[room] = []
+                    for start, lit in starts:
+                        blocked = any(s in off[room] for s in range(start, start + length))
+                        if own and blocked:
+                            model.Add(lit == 0)
+                        elif own:
+                            by_room[room].append((start, lit))
+                        elif not blocked:
+                            by_room[room].append((start, model.NewBoolVar(f"room[A{member},{room},{start}]")))
+                self.y[member] = by_room
+                if not own:
+                    for start, lit in starts:
+                        here = [var for taken in by_room.values() for s, var in taken if s == start]
+                        if needed and literal is None:
+                            model.Add(sum(here) == lit)
+                        else:
+                            model.Add(sum(here) <= lit)
+                            if needed:
+                                ctx.enforce(model.Add(sum(here) == lit), literal)
+                for room, taken in by_room.items():
+                    for start, var in taken:
+                        for s in range(start, start + length):
+                            load[(room, s)].append(var)
+        for key in sorted(load):
+            if len(load[key]) > 1:
+                model.AddAtMostOne(load[key])
+
+    @staticmethod
+    def of(ctx: ModelContext) -> RoomVars:
+        found = ctx.shared.get(SHARED_KEY)
+        if found is None:
+            found = ctx.shared[SHARED_KEY] = RoomVars(ctx)
+        return found
+
+
+def _applies(ctx: ModelContext) -> bool:
+    tt = ctx.index.scenario.explicit
+    return ctx.index.kind == "fet" and tt is not None and bool(tt.room_rules)
+
+
+def add_hard(ctx: ModelContext) -> None:
+    if _applies(ctx):
+        RoomVars.of(ctx)
+
+
+def add_soft(ctx: ModelContext) -> list[PenaltyTerm]:
+    """Weighted room rules: each broken one costs its weight (FET's percentage, rounded)."""
+    if not _applies(ctx):
+        return []
+    rv = RoomVars.of(ctx)
+    model, ix = ctx.model, ctx.index
+    terms = []
+    for number, rule in enumerate(rv.tt.room_rules, start=1):
+        weight = int(round(rule.weight))
+        if rule.hard or weight <= 0:
+            continue
+        violated = model.NewBoolVar("")
+        if rule.preferred:
+            for ident in rule.activities:
+                taken = rv.y.get(ident, {})
+                model.Add(sum(var for r in rule.rooms for _s, var in taken.get(r, ())) + violated >= 1)
+        else:
+            room, slots = rule.rooms[0], {ix.slot(d, h + 1) for d, h in rule.slots}
+            for ident, taken in rv.y.items():
+                for start, var in taken.get(room, ()):
+                    if any(s in slots for s in range(start, start + rv.duration[ident])):
+                        model.AddImplication(var, violated)
+        terms.append(PenaltyTerm("fet_rooms", f"fet_rooms({rule.kind} row {number + 1})", violated, weight))
+    return terms
+
+
+def room_of(ctx: ModelContext, ident: int, value: Any) -> str | None:
+    """The room FET activity ``ident`` takes in a solution (``value`` reads a variable), or None."""
+    rv = ctx.shared.get(SHARED_KEY)
+    if rv is None:
+        return None
+    return next((room for room, taken in rv.y.get(ident, {}).items() if any(value(var) for _s, var in taken)), None)
