@@ -167,7 +167,7 @@ def solve_folder(request: SolveRequest) -> SolveReport:
         raise BadInput(err.en, err.zh) from None
     if result.solution is None:
         raise failure_of(result)
-    activities, warnings = None, ()
+    activities, warnings = None, _partial_import(scenario)
     if rules:
         # The timetable is the main job: activities that cannot be planned are explained, not a reason to
         # withhold the timetable.
@@ -203,6 +203,16 @@ def solve_folder(request: SolveRequest) -> SolveReport:
 
         moves = tuple(moves_by_school(scenario, kept_from, result.solution))
     return SolveReport(result=result, warnings=warnings, quality=quality, moves=moves)
+
+
+def _partial_import(scenario: Any) -> tuple[tuple[str, str], ...]:
+    """An imported file whose import left constraints out: the timetable solves part of the problem only."""
+    tt = scenario.explicit
+    if tt is None or not tt.left_out:
+        return ()
+    kinds = ", ".join(f"{x.kind} ({x.count})" for x in tt.left_out)
+    return ((f"partial: this timetable does not consider the constraints the import left out: {kinds}",
+             f"部分求解：本课表未考虑导入时未能读入的约束：{kinds}"),)
 
 
 def published_timetable(folder: Path) -> Any:

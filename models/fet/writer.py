@@ -14,7 +14,7 @@ from __future__ import annotations
 import xml.etree.ElementTree as ET
 from collections import defaultdict
 
-from models.explicit import ExplicitActivity, ExplicitTimetable, StudentSet, TimeRule
+from models.explicit import ExplicitActivity, ExplicitTimetable, RoomRule, StudentSet, TimeRule
 from models.scenario import Scenario
 
 FET_VERSION = "6.8.5"
@@ -134,6 +134,70 @@ def _rule_nodes(tt: ExplicitTimetable, rule: TimeRule) -> list[ET.Element]:
     return nodes
 
 
+#: Filter tags of each room kind, in FET's order (RoomNotAvailableTimes and the Activity… kinds apart).
+_ROOM_FILTERS = {"Subject": ("Subject",), "SubjectActivityTag": ("Subject", "Activity_Tag"), "ActivityTag": ("Activity_Tag",),
+                 "StudentsSetHome": ("Students",), "TeacherHome": ("Teacher",)}
+
+
+def _room_rule_nodes(tt: ExplicitTimetable, rule: RoomRule) -> list[ET.Element]:
+    """The FET space constraint(s) of one room rule (an Activity… kind becomes one per activity)."""
+    def start(tag: str) -> ET.Element:
+        node = ET.Element("Constraint" + tag)
+        _add(node, "Weight_Percentage", _weight(rule.weight))
+        return node
+
+    def rooms(node: ET.Element) -> None:
+        if rule.kind.endswith("Room"):
+            _add(node, "Room", rule.rooms[0])
+        else:
+            _add(node, "Number_of_Preferred_Rooms", len(rule.rooms))
+            for room in rule.rooms:
+                _add(node, "Preferred_Room", room)
+
+    nodes: list[ET.Element] = []
+    if rule.kind == "RoomNotAvailableTimes":
+        node = start(rule.kind)
+        _add(node, "Room", rule.rooms[0])
+        _slots(node, tt, rule.slots, "Number_of_Not_Available_Times", "Not_Available_Time", "Day", "Hour")
+        nodes.append(node)
+    elif rule.kind.startswith("ActivityPreferredRoom"):
+        for ident in rule.activities:
+            node = start(rule.kind)
+            _add(node, "Activity_Id", ident)
+            rooms(node)
+            if rule.kind == "ActivityPreferredRoom":
+                _add(node, "Permanently_Locked", "false")
+            nodes.append(node)
+    else:
+        prefix = rule.kind.removesuffix("Rooms").removesuffix("Room").removesuffix("Preferred")
+        values = {"Subject": rule.subject, "Activity_Tag": rule.tag, "Students": rule.students, "Teacher": rule.teacher}
+        node = start(rule.kind)
+        for tag in _ROOM_FILTERS[prefix]:
+            _add(node, tag, values[tag])
+        rooms(node)
+        nodes.append(node)
+    for node in nodes:
+        _add(node, "Active", "true")
+        _add(node, "Comments", "")
+    return nodes
+
+
+def _rooms(root: ET.Element, tt: ExplicitTimetable, buildings: tuple[str, ...]) -> None:
+    building_list = _add(root, "Buildings_List")
+    for name in buildings or tt.buildings:
+        b = _add(building_list, "Building")
+        _add(b, "Name", name)
+        _add(b, "Comments", "")
+    room_list = _add(root, "Rooms_List")
+    for room in tt.rooms:
+        r = _add(room_list, "Room")
+        _add(r, "Name", room.name)
+        _add(r, "Building", room.building)
+        _add(r, "Capacity", room.capacity)
+        _add(r, "Virtual", "false")
+        _add(r, "Comments", "")
+
+
 def _students(root: ET.Element, tt: ExplicitTimetable) -> None:
     box = _add(root, "Students_List")
     inside: dict[str, list[StudentSet]] = defaultdict(list)
@@ -171,18 +235,19 @@ def fet_xml(tt: ExplicitTimetable, institution: str, buildings: tuple[str, ...] 
     for name in tt.hours:
         _add(_add(hours, "Hour"), "Name", name)
     subjects = _add(root, "Subjects_List")
-    for name in sorted({a.subject for a in tt.activities}):
+    for name in sorted({a.subject for a in tt.activities} | {r.subject for r in tt.room_rules if r.subject}):
         s = _add(subjects, "Subject")
         _add(s, "Name", name)
         _add(s, "Comments", "")
     tags = _add(root, "Activity_Tags_List")
-    for name in sorted({t for a in tt.activities for t in a.tags}):
+    for name in sorted({t for a in tt.activities for t in a.tags} | {r.tag for r in tt.room_rules if r.tag}):
         t = _add(tags, "Activity_Tag")
         _add(t, "Name", name)
         _add(t, "Printable", "true")
         _add(t, "Comments", "")
     teachers = _add(root, "Teachers_List")
-    for name in sorted(set(tt.teachers) | {t for a in tt.activities for t in a.teachers}):
+    for name in sorted(set(tt.teachers) | {t for a in tt.activities for t in a.teachers}
+                       | {r.teacher for r in tt.room_rules if r.teacher}):
         t = _add(teachers, "Teacher")
         _add(t, "Name", name)
         _add(t, "Target_Number_of_Hours", 0)
@@ -209,12 +274,7 @@ def fet_xml(tt: ExplicitTimetable, institution: str, buildings: tuple[str, ...] 
         _add(node, "Activity_Group_Id", a.group)
         _add(node, "Active", "true")
         _add(node, "Comments", "")
-    building_list = _add(root, "Buildings_List")
-    for name in buildings:
-        b = _add(building_list, "Building")
-        _add(b, "Name", name)
-        _add(b, "Comments", "")
-    _add(root, "Rooms_List")
+    _rooms(root, tt, buildings)
     time_list = _add(root, "Time_Constraints_List")
     basic = _add(time_list, "ConstraintBasicCompulsoryTime")
     _add(basic, "Weight_Percentage", 100)
@@ -228,6 +288,9 @@ def fet_xml(tt: ExplicitTimetable, institution: str, buildings: tuple[str, ...] 
     _add(basic, "Weight_Percentage", 100)
     _add(basic, "Active", "true")
     _add(basic, "Comments", "")
+    for room_rule in tt.room_rules:
+        for node in _room_rule_nodes(tt, room_rule):
+            space.append(node)
     ET.indent(root, space="\t")
     return b'<?xml version="1.0" encoding="UTF-8"?>\n\n' + ET.tostring(root, encoding="utf-8", xml_declaration=False) + b"\n"
 
