@@ -140,11 +140,12 @@ def test_too_many_hours_for_a_teacher_is_named_before_searching():
 
 @needs_examples
 def test_import_lists_every_constraint_left_out():
-    scenario = read_fet(EXAMPLES / "Argentina/Horario_ISJ.fet")
+    scenario = read_fet(EXAMPLES / "Hungary/Varosmajori_Gimnazium_Budapest/vmg-20180901b-2.fet")
     left = {x.kind: x.count for x in scenario.explicit.left_out}
-    assert left == {"space:ActivityPreferredRoom": 116, "space:BasicCompulsorySpace": 1, "space:RoomNotAvailableTimes": 6}
+    assert left == {"ActivitiesEndStudentsDay": 1, "ActivityEndsStudentsDay": 2, "TeacherMaxHoursContinuously": 2}
     assert scenario.explicit.partial
-    assert "space:ActivityPreferredRoom: 116" in scenario.not_imported
+    assert "ActivityEndsStudentsDay: 2" in scenario.not_imported
+    assert not read_fet(EXAMPLES / "Argentina/Horario_ISJ.fet").explicit.partial  # its rooms are read
 
 
 @needs_examples
