@@ -309,6 +309,93 @@ def early_beginnings(grid: Grid, rule: Rule, on: Any) -> None:
             _enforce(grid.model.Add(sum(late) <= (rule.value or 0)), on)
 
 
+def same_day(grid: Grid, rule: Rule, on: Any) -> None:
+    """The activities start on the same day (any hours)."""
+    ids = list(rule.activities)
+    for other in ids[1:]:
+        for d in range(grid.days):
+            left, right = grid.starts_on_day(ids[0], d), grid.starts_on_day(other, d)
+            if left or right:
+                _enforce(grid.model.Add(sum(left) == sum(right)), on)
+
+
+def min_gaps(grid: Grid, rule: Rule, on: Any) -> None:
+    """Two of the activities on the same day have at least ``value`` free hours between them (never overlap)."""
+    ids, gap = list(rule.activities), rule.value or 0
+    for i, a in enumerate(ids):
+        for b in ids[i + 1:]:
+            for sa, la in grid.start[a].items():
+                for sb, lb in grid.start[b].items():
+                    if sa // grid.hours != sb // grid.hours:
+                        continue
+                    if sb >= sa + grid.length(a) + gap or sa >= sb + grid.length(b) + gap:
+                        continue
+                    _enforce(grid.model.AddBoolOr([la.Not(), lb.Not()]), on)
+
+
+def grouped(grid: Grid, rule: Rule, on: Any) -> None:
+    """Two activities are back to back, in either order, on the same day."""
+    if len(rule.activities) != 2:
+        return
+    first, second = rule.activities
+    length, other, hours = grid.length(first), grid.length(second), grid.hours
+    for s, lit in grid.start[first].items():
+        near = []
+        if (s % hours) + length + other <= hours and s + length in grid.start[second]:
+            near.append(grid.start[second][s + length])
+        if (s % hours) - other >= 0 and s - other in grid.start[second]:
+            near.append(grid.start[second][s - other])
+        _enforce(grid.model.Add(lit <= sum(near)), on)
+
+
+def ends_day(grid: Grid, rule: Rule, on: Any) -> None:
+    """Nothing of the activity's students comes after it on its day."""
+    ix = grid.ctx.index
+    for a in rule.activities:
+        groups = [Resource(f"students {ix.group_name(g)}", tuple(grid.by_group.get(g, ())), frozenset())
+                  for g in ix.activities[a].classes]
+        for s, lit in grid.start[a].items():
+            for t in range(s + grid.length(a), (s // grid.hours + 1) * grid.hours):
+                for group in groups:
+                    busy = grid.busy(group, t)
+                    if not isinstance(busy, int):
+                        _enforce(grid.model.AddBoolOr([lit.Not(), busy.Not()]), on)
+
+
+def max_hours_continuously(grid: Grid, rule: Rule, on: Any) -> None:
+    """No more than ``value`` busy hours in a row: every ``value + 1`` consecutive hours hold a free one."""
+    limit = rule.value or 0
+    for resource in grid.resources(rule):
+        for d in range(grid.days):
+            busy = [grid.busy(resource, s) for s in range(d * grid.hours, (d + 1) * grid.hours)]
+            for i in range(len(busy) - limit):
+                window = busy[i:i + limit + 1]
+                if sum(1 for b in window if not isinstance(b, int)) > limit:
+                    _enforce(grid.model.Add(sum(window) <= limit), on)
+
+
+def min_days_week(grid: Grid, rule: Rule, on: Any) -> None:
+    for resource in grid.resources(rule):
+        used = [grid.day_used(resource, d) for d in range(grid.days)]
+        _enforce(grid.model.Add(sum(used) >= (rule.value or 0)), on)
+
+
+def interval_max_days(grid: Grid, rule: Rule, on: Any) -> None:
+    """At most ``value`` days with a busy hour among the rule's hours of the day (``slots``, on every day)."""
+    hours = sorted({s % grid.hours for s in rule.slots})
+    for resource in grid.resources(rule):
+        used = []
+        for d in range(grid.days):
+            lits = [b for h in hours if not isinstance(b := grid.busy(resource, d * grid.hours + h), int)]
+            if lits:
+                day = grid.model.NewBoolVar("")
+                for lit in lits:
+                    grid.model.AddImplication(lit, day)
+                used.append(day)
+        if len(used) > (rule.value or 0):
+            _enforce(grid.model.Add(sum(used) <= (rule.value or 0)), on)
+
+
 #: Explicit and ordered: unary kinds first since they shape the variables, then the rest.
 FAMILIES: dict[str, Callable[[Grid, Rule, Any], None]] = {
     "BreakTimes": unary,
@@ -330,6 +417,14 @@ FAMILIES: dict[str, Callable[[Grid, Rule, Any], None]] = {
     "StudentsMaxGapsPerWeek": max_gaps_week,
     "StudentsMaxGapsPerDay": max_gaps_day,
     "StudentsEarlyMaxBeginningsAtSecondHour": early_beginnings,
+    "ActivitiesSameStartingDay": same_day,
+    "MinGapsBetweenActivities": min_gaps,
+    "TwoActivitiesGrouped": grouped,
+    "EndsStudentsDay": ends_day,
+    "TeacherMaxHoursContinuously": max_hours_continuously,
+    "TeacherMinDaysPerWeek": min_days_week,
+    "TeacherIntervalMaxDaysPerWeek": interval_max_days,
+    "StudentsIntervalMaxDaysPerWeek": interval_max_days,
 }
 
 

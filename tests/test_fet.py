@@ -117,6 +117,75 @@ def test_tiny_solves_and_verifies_with_every_rule_kind():
     assert verify(scenario, result.solution) == []
 
 
+def test_check_flags_each_further_rule_kind():
+    # A1 (T, Y) Mon 1; A2 (U, G1, 2 hours) Mon 2-3; A3 (T, G2) Tue 1.
+    rules = (TimeRule(kind="ActivitiesSameStartingDay", activities=(1, 3)),
+             TimeRule(kind="MinGapsBetweenActivities", activities=(1, 2), value=1),
+             TimeRule(kind="TwoActivitiesGrouped", activities=(1, 3)),
+             TimeRule(kind="EndsStudentsDay", activities=(1,)),
+             TimeRule(kind="TeacherMaxHoursContinuously", teacher="U", value=1),
+             TimeRule(kind="TeacherMinDaysPerWeek", teacher="U", value=2),
+             TimeRule(kind="TeacherIntervalMaxDaysPerWeek", teacher="T", value=1, slots=((0, 0), (1, 0))),
+             TimeRule(kind="StudentsIntervalMaxDaysPerWeek", students="G2", value=0, slots=((0, 0), (1, 0))))
+    scenario = _scenario(_tiny(rules))
+    bad = Solution(district="tiny", seed=0, lessons=(_lesson(1, 0, 1), _lesson(2, 0, 2, 2), _lesson(3, 1, 1)))
+    found = verify(scenario, bad)
+    assert sorted({v.rule for v in found}) == sorted(f"fet.{r.kind}" for r in rules), found
+    texts = " ".join(v.en for v in found)
+    assert "activity 1 does not end its students' day: activity 2 comes after it" in texts
+    assert "teacher U: 2 hours in a row on Mon, more than 1" in texts
+
+
+def test_tiny_solves_and_verifies_with_the_further_rule_kinds():
+    rules = (TimeRule(kind="ActivitiesSameStartingDay", activities=(2, 3)),
+             TimeRule(kind="MinGapsBetweenActivities", activities=(1, 3), value=1),
+             TimeRule(kind="TwoActivitiesGrouped", activities=(2, 3)),
+             TimeRule(kind="EndsStudentsDay", activities=(2,)),
+             TimeRule(kind="TeacherMaxHoursContinuously", teacher="T", value=1),
+             TimeRule(kind="TeacherMinDaysPerWeek", teacher="T", value=2),
+             TimeRule(kind="TeacherIntervalMaxDaysPerWeek", teacher="U", value=1,
+                      slots=tuple((d, h) for d in (0, 1) for h in (0, 1, 2))),
+             TimeRule(kind="StudentsIntervalMaxDaysPerWeek", students="G1", value=2, slots=((0, 1), (1, 1))))
+    scenario = _scenario(_tiny(rules))
+    result = solve_scenario(scenario, time_limit=30, effort=5, workers=1)
+    assert result.solution is not None, result.explanation
+    assert verify(scenario, result.solution) == []
+    at = {x.key: (x.fet_day, x.period) for x in result.solution.lessons}
+    assert at["A2"][0] == at["A3"][0] != at["A1"][0] and {at["A3"][1], at["A2"][1]} == {1, 2}
+
+
+def test_further_rule_kinds_write_back_and_read_the_same(tmp_path):
+    rules = (TimeRule(kind="ActivitiesSameStartingDay", activities=(2, 3)),
+             TimeRule(kind="MinGapsBetweenActivities", activities=(1, 3), value=1),
+             TimeRule(kind="TwoActivitiesGrouped", activities=(2, 3)),
+             TimeRule(kind="EndsStudentsDay", activities=(2,)),
+             TimeRule(kind="TeacherMaxHoursContinuously", teacher="T", value=1),
+             TimeRule(kind="TeacherMinDaysPerWeek", value=1),
+             TimeRule(kind="TeacherIntervalMaxDaysPerWeek", teacher="U", value=1, slots=((0, 1), (0, 2), (1, 1), (1, 2))),
+             TimeRule(kind="StudentsIntervalMaxDaysPerWeek", students="G1", value=2, slots=((0, 0), (1, 0))))
+    path = tmp_path / "tiny.fet"
+    path.write_bytes(fet_xml(_tiny(rules), "tiny"))
+    again = read_fet(path).explicit
+    assert again.rules == rules and again.left_out == ()
+
+
+def test_subactivities_preferred_slots_apply_to_the_component_of_each_split_activity(tmp_path):
+    tt = _tiny().model_copy(update={"activities": (
+        ExplicitActivity(id=1, subject="Maths", teachers=("T",), students=("Y",), group=1),
+        ExplicitActivity(id=2, subject="Maths", teachers=("T",), students=("Y",), group=1),
+        ExplicitActivity(id=3, subject="Maths", teachers=("U",), students=("G1",)))})
+    text = fet_xml(tt, "tiny").decode().replace("</Time_Constraints_List>", """<ConstraintSubactivitiesPreferredTimeSlots>
+<Weight_Percentage>100</Weight_Percentage><Component_Number>2</Component_Number><Teacher_Name></Teacher_Name>
+<Students_Name></Students_Name><Subject_Name>Maths</Subject_Name><Activity_Tag_Name></Activity_Tag_Name>
+<Duration></Duration><Number_of_Preferred_Time_Slots>1</Number_of_Preferred_Time_Slots>
+<Preferred_Time_Slot><Preferred_Day>Tue</Preferred_Day><Preferred_Hour>3</Preferred_Hour></Preferred_Time_Slot>
+<Active>true</Active><Comments></Comments></ConstraintSubactivitiesPreferredTimeSlots></Time_Constraints_List>""")
+    path = tmp_path / "sub.fet"
+    path.write_text(text, encoding="utf-8")
+    rules = read_fet(path).explicit.rules
+    assert rules == (TimeRule(kind="PreferredTimeSlots", activities=(2,), slots=((1, 2),)),)
+
+
 def test_infeasible_rules_are_named():
     rules = (TimeRule(kind="MinDaysBetweenActivities", activities=(1, 3), value=1),
              TimeRule(kind="TeacherMaxDaysPerWeek", teacher="T", value=1))
@@ -140,11 +209,11 @@ def test_too_many_hours_for_a_teacher_is_named_before_searching():
 
 @needs_examples
 def test_import_lists_every_constraint_left_out():
-    scenario = read_fet(EXAMPLES / "Hungary/Varosmajori_Gimnazium_Budapest/vmg-20180901b-2.fet")
+    scenario = read_fet(EXAMPLES / "Syria/Hama/2019/High-school.fet")
     left = {x.kind: x.count for x in scenario.explicit.left_out}
-    assert left == {"ActivitiesEndStudentsDay": 1, "ActivityEndsStudentsDay": 2, "TeacherMaxHoursContinuously": 2}
+    assert left == {"ActivitiesMaxSimultaneousInSelectedTimeSlots": 1, "StudentsActivityTagMaxHoursDaily": 3}
     assert scenario.explicit.partial
-    assert "ActivityEndsStudentsDay: 2" in scenario.not_imported
+    assert "StudentsActivityTagMaxHoursDaily: 3" in scenario.not_imported
     assert not read_fet(EXAMPLES / "Argentina/Horario_ISJ.fet").explicit.partial  # its rooms are read
 
 

@@ -176,6 +176,34 @@ def _check_rule(grid: _Grid, rule: TimeRule, breaks: set[tuple[int, int]]) -> li
                 if abs(s[i][0] - s[j][0]) < (rule.value or 0):
                     found.append((f"activities {i} and {j} are fewer than {rule.value} days apart",
                                   f"活动 {i} 与 {j} 相隔不足 {rule.value} 天"))
+    elif rule.kind == "ActivitiesSameStartingDay":
+        if len({s[i][0] for i in placed}) > 1:
+            found.append(("the activities do not start on the same day", "这些活动没有在同一天开始"))
+    elif rule.kind == "MinGapsBetweenActivities":
+        for index, i in enumerate(placed):
+            for j in placed[index + 1:]:
+                (di, hi), (dj, hj) = s[i], s[j]
+                ei, ej = hi + tt.activity_by_id[i].duration, hj + tt.activity_by_id[j].duration
+                if di == dj and hj < ei + (rule.value or 0) and hi < ej + (rule.value or 0):
+                    found.append((f"activities {i} and {j} are fewer than {rule.value} hours apart on {tt.days[di]}",
+                                  f"活动 {i} 与 {j} 在 {tt.days[di]} 相隔不足 {rule.value} 节"))
+    elif rule.kind == "TwoActivitiesGrouped":
+        first, second = rule.activities
+        if first in s and second in s:
+            (d1, h1), (d2, h2) = s[first], s[second]
+            e1, e2 = h1 + tt.activity_by_id[first].duration, h2 + tt.activity_by_id[second].duration
+            if d1 != d2 or (h2 != e1 and h1 != e2):
+                found.append((f"activities {first} and {second} are not back to back on one day",
+                              f"活动 {first} 与 {second} 没有在同一天紧挨着"))
+    elif rule.kind == "EndsStudentsDay":
+        for i in placed:
+            atoms, (day, hour) = tt.atoms_of(tt.activity_by_id[i].students), s[i]
+            end = hour + tt.activity_by_id[i].duration
+            later = sorted(j for j in s if j != i and s[j][0] == day and tt.atoms_of(tt.activity_by_id[j].students) & atoms
+                           and s[j][1] + tt.activity_by_id[j].duration > end)
+            if later:
+                found.append((f"activity {i} does not end its students' day: activity {later[0]} comes after it",
+                              f"活动 {i} 之后学生当天还有活动 {later[0]}"))
     else:
         for name, idents, off in _resources(tt, rule):
             busy = grid.busy(idents)
@@ -210,6 +238,25 @@ def _resource_rule(tt: ExplicitTimetable, rule: TimeRule, busy: dict[int, set[in
                     for d in days if gaps[d] > value]
         total = sum(gaps.values())
         return [(f"{total} gaps a week, more than {value}", f"每周 {total} 个空节，多于 {value} 个")] if total > value else []
+    if kind == "TeacherMaxHoursContinuously":
+        found = []
+        for d in days:
+            run = longest = 0
+            for h in range(len(tt.hours)):
+                run = run + 1 if h in busy.get(d, ()) else 0
+                longest = max(longest, run)
+            if longest > value:
+                found.append((f"{longest} hours in a row on {tt.days[d]}, more than {value}",
+                              f"{tt.days[d]} 连续 {longest} 节，多于 {value} 节"))
+        return found
+    if kind == "TeacherMinDaysPerWeek":
+        used = sum(1 for d in days if busy.get(d))
+        return [(f"works {used} days, fewer than {value}", f"上课 {used} 天，少于 {value} 天")] if used < value else []
+    if kind.endswith("IntervalMaxDaysPerWeek"):
+        hours = {h for _d, h in rule.slots}
+        used = sum(1 for d in days if hours & busy.get(d, set()))
+        return [(f"{used} days with an hour in the interval, more than {value}",
+                 f"有 {used} 天在指定时段上课，多于 {value} 天")] if used > value else []
     if kind == "StudentsEarlyMaxBeginningsAtSecondHour":
         problems, second = [], 0
         for d in days:

@@ -42,6 +42,10 @@ _TEACHER_VALUE = {
     "TeachersMaxGapsPerWeek": ("TeacherMaxGapsPerWeek", "Max_Gaps"),
     "TeacherMaxGapsPerDay": ("TeacherMaxGapsPerDay", "Max_Gaps"),
     "TeachersMaxGapsPerDay": ("TeacherMaxGapsPerDay", "Max_Gaps"),
+    "TeacherMaxHoursContinuously": ("TeacherMaxHoursContinuously", "Maximum_Hours_Continuously"),
+    "TeachersMaxHoursContinuously": ("TeacherMaxHoursContinuously", "Maximum_Hours_Continuously"),
+    "TeacherMinDaysPerWeek": ("TeacherMinDaysPerWeek", "Minimum_Days_Per_Week"),
+    "TeachersMinDaysPerWeek": ("TeacherMinDaysPerWeek", "Minimum_Days_Per_Week"),
 }
 _STUDENTS_VALUE = {
     "StudentsSetMinHoursDaily": ("StudentsMinHoursDaily", "Minimum_Hours_Daily"),
@@ -56,13 +60,23 @@ _STUDENTS_VALUE = {
     "StudentsEarlyMaxBeginningsAtSecondHour": ("StudentsEarlyMaxBeginningsAtSecondHour", "Max_Beginnings_At_Second_Hour"),
 }
 _ACTIVITY_LISTS = ("MinDaysBetweenActivities", "ActivitiesSameStartingTime", "ActivitiesNotOverlapping",
-                   "TwoActivitiesConsecutive")
+                   "TwoActivitiesConsecutive", "ActivitiesSameStartingDay", "MinGapsBetweenActivities",
+                   "TwoActivitiesGrouped")
+#: FET kind -> normal kind of the interval forms (a teacher's or students' days with a lesson in some hours).
+_INTERVAL = {"TeacherIntervalMaxDaysPerWeek": "TeacherIntervalMaxDaysPerWeek",
+             "TeachersIntervalMaxDaysPerWeek": "TeacherIntervalMaxDaysPerWeek",
+             "StudentsSetIntervalMaxDaysPerWeek": "StudentsIntervalMaxDaysPerWeek",
+             "StudentsIntervalMaxDaysPerWeek": "StudentsIntervalMaxDaysPerWeek"}
+#: Kinds read into another normal kind: the activities that end the students' day, and preferred times of the
+#: n-th activity of split activities (FET's "component number": id - group id + 1, 1 for one not split).
+_OTHER = ("ActivityEndsStudentsDay", "ActivitiesEndStudentsDay", "SubactivitiesPreferredTimeSlots",
+          "SubactivitiesPreferredStartingTimes")
 _SLOT_KINDS = ("BreakTimes", "TeacherNotAvailableTimes", "StudentsSetNotAvailableTimes", "ActivityPreferredStartingTime",
                "ActivityPreferredStartingTimes", "ActivityPreferredTimeSlots", "ActivitiesPreferredStartingTimes",
                "ActivitiesPreferredTimeSlots")
 #: Every FET time constraint kind the import takes in (plus BasicCompulsoryTime, which is implied).
 IMPORTED_KINDS = frozenset(("BasicCompulsoryTime",) + tuple(_TEACHER_VALUE) + tuple(_STUDENTS_VALUE)
-                           + _ACTIVITY_LISTS + _SLOT_KINDS)
+                           + _ACTIVITY_LISTS + _SLOT_KINDS + tuple(_INTERVAL) + _OTHER)
 #: Space kinds read into :class:`RoomRule`: FET kind -> (tag of the room list, filter tags).
 _ROOM_KINDS = {
     "ActivityPreferredRoom": ("Room", ("Activity_Id",)),
@@ -201,16 +215,39 @@ class _Import:
             normal, tag = _TEACHER_VALUE[kind]
             return TimeRule(kind=normal, weight=weight, teacher=_text(node, "Teacher_Name") if kind.startswith("Teacher") and
                             not kind.startswith("Teachers") else "", value=_int(node, tag),
-                            flag=_bool(node, "Allow_Empty_Days", True))
+                            flag=_bool(node, "Allow_Empty_Days", True) if normal == "TeacherMinHoursDaily" else False)
         if kind in _STUDENTS_VALUE:
             normal, tag = _STUDENTS_VALUE[kind]
             return TimeRule(kind=normal, weight=weight, students=_text(node, "Students") if kind.startswith("StudentsSet") else "",
                             value=_int(node, tag), flag=_bool(node, "Allow_Empty_Days", False))
-        if kind in ("MinDaysBetweenActivities", "ActivitiesSameStartingTime", "ActivitiesNotOverlapping"):
+        if kind in ("MinDaysBetweenActivities", "ActivitiesSameStartingTime", "ActivitiesNotOverlapping",
+                    "ActivitiesSameStartingDay", "MinGapsBetweenActivities"):
             ids = tuple(i for i in (int(x) for x in _texts(node, "Activity_Id")) if i in active_ids)
-            return TimeRule(kind=kind, weight=weight, activities=ids, value=_int(node, "MinDays"),
+            return TimeRule(kind=kind, weight=weight, activities=ids,
+                            value=_int(node, "MinGaps" if kind == "MinGapsBetweenActivities" else "MinDays"),
                             flag=_bool(node, "Consecutive_If_Same_Day", False))
-        if kind == "TwoActivitiesConsecutive":
+        if kind in _INTERVAL:
+            start = self.hour_index[_text(node, "Interval_Start_Hour")]
+            end_name = _text(node, "Interval_End_Hour")
+            end = self.hour_index[end_name] if end_name else len(self.hours)  # empty: the end of the day
+            who = {"teacher": _text(node, "Teacher_Name")} if kind.startswith("Teacher") else {"students": _text(node, "Students")}
+            return TimeRule(kind=_INTERVAL[kind], weight=weight, value=_int(node, "Max_Days_Per_Week"),
+                            slots=tuple((d, h) for d in range(len(self.days)) for h in range(start, end)), **who)
+        if kind in ("ActivityEndsStudentsDay", "ActivitiesEndStudentsDay"):
+            ids = ((int(_text(node, "Activity_Id")),) if kind == "ActivityEndsStudentsDay"
+                   else self.matching(node, activities))
+            ids = tuple(i for i in ids if i in active_ids)
+            return TimeRule(kind="EndsStudentsDay", weight=weight, activities=ids) if ids else None
+        if kind in ("SubactivitiesPreferredTimeSlots", "SubactivitiesPreferredStartingTimes"):
+            starting = "Starting" in kind
+            component = _int(node, "Component_Number", 1)
+            ids = tuple(a for a in self.matching(node, activities)
+                        if (a - self.group_of[a] + 1 if self.group_of[a] else 1) == component)
+            slots = (self.slots(node, "Preferred_Starting_Time", "Preferred_Starting_Day", "Preferred_Starting_Hour")
+                     if starting else self.slots(node, "Preferred_Time_Slot", "Preferred_Day", "Preferred_Hour"))
+            return TimeRule(kind="PreferredStartingTimes" if starting else "PreferredTimeSlots", weight=weight,
+                            activities=ids, slots=slots) if ids else None
+        if kind in ("TwoActivitiesConsecutive", "TwoActivitiesGrouped"):
             ids = (int(_text(node, "First_Activity_Id")), int(_text(node, "Second_Activity_Id")))
             return TimeRule(kind=kind, weight=weight, activities=ids) if set(ids) <= active_ids else None
         if kind == "BreakTimes":
@@ -243,6 +280,7 @@ class _Import:
 
     def rules(self, activities: list[ExplicitActivity]) -> list[TimeRule]:
         active_ids = {a.id for a in activities}
+        self.group_of = {a.id: a.group for a in activities}
         found: list[TimeRule] = []
         for node in self.root.findall("Time_Constraints_List/*"):
             if not _bool(node, "Active", True):

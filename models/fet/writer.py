@@ -80,7 +80,8 @@ def _rule_nodes(tt: ExplicitTimetable, rule: TimeRule) -> list[ET.Element]:
                 _slots(node, tt, rule.slots, "Number_of_Preferred_Time_Slots", "Preferred_Time_Slot", "Preferred_Day",
                        "Preferred_Hour")
             nodes.append(node)
-    elif kind in ("MinDaysBetweenActivities", "ActivitiesSameStartingTime", "ActivitiesNotOverlapping"):
+    elif kind in ("MinDaysBetweenActivities", "ActivitiesSameStartingTime", "ActivitiesNotOverlapping",
+                  "ActivitiesSameStartingDay", "MinGapsBetweenActivities"):
         if len(rule.activities) >= 2:
             node = start(kind)
             if kind == "MinDaysBetweenActivities":
@@ -90,8 +91,27 @@ def _rule_nodes(tt: ExplicitTimetable, rule: TimeRule) -> list[ET.Element]:
                 _add(node, "Activity_Id", ident)
             if kind == "MinDaysBetweenActivities":
                 _add(node, "MinDays", rule.value or 0)
+            if kind == "MinGapsBetweenActivities":
+                _add(node, "MinGaps", rule.value or 0)
             nodes.append(node)
-    elif kind == "TwoActivitiesConsecutive":
+    elif kind == "EndsStudentsDay":
+        for ident in rule.activities:
+            node = start("ActivityEndsStudentsDay")
+            _add(node, "Activity_Id", ident)
+            nodes.append(node)
+    elif kind.endswith("IntervalMaxDaysPerWeek"):
+        teacher = kind.startswith("Teacher")
+        every = every_teacher if teacher else every_set
+        node = start(("Teachers" if every else "Teacher") + "IntervalMaxDaysPerWeek" if teacher else
+                     ("Students" if every else "StudentsSet") + "IntervalMaxDaysPerWeek")
+        if not every:
+            _add(node, "Teacher_Name" if teacher else "Students", rule.teacher if teacher else rule.students)
+        hours = sorted({h for _d, h in rule.slots})
+        _add(node, "Interval_Start_Hour", tt.hours[hours[0]] if hours else tt.hours[0])
+        _add(node, "Interval_End_Hour", tt.hours[hours[-1] + 1] if hours and hours[-1] + 1 < len(tt.hours) else "")
+        _add(node, "Max_Days_Per_Week", rule.value or 0)
+        nodes.append(node)
+    elif kind in ("TwoActivitiesConsecutive", "TwoActivitiesGrouped"):
         node = start(kind)
         _add(node, "First_Activity_Id", rule.activities[0])
         _add(node, "Second_Activity_Id", rule.activities[1])
@@ -103,6 +123,8 @@ def _rule_nodes(tt: ExplicitTimetable, rule: TimeRule) -> list[ET.Element]:
             "TeacherMinHoursDaily": ("MinHoursDaily", "Minimum_Hours_Daily"),
             "TeacherMaxGapsPerWeek": ("MaxGapsPerWeek", "Max_Gaps"),
             "TeacherMaxGapsPerDay": ("MaxGapsPerDay", "Max_Gaps"),
+            "TeacherMaxHoursContinuously": ("MaxHoursContinuously", "Maximum_Hours_Continuously"),
+            "TeacherMinDaysPerWeek": ("MinDaysPerWeek", "Minimum_Days_Per_Week"),
         }[kind]
         node = start(("Teachers" if every_teacher else "Teacher") + tag)
         if not every_teacher:
