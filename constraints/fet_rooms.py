@@ -120,14 +120,57 @@ class RoomVars:
         return found
 
 
+def _enforce(constraint: Any, on: Any) -> None:
+    if on is not None:
+        constraint.OnlyEnforceIf(on)
+
+
+def _on_activities(ctx: ModelContext, rv: RoomVars, number: int, on: Any) -> None:
+    """ActivitiesOccupyMaxDifferentRooms and ActivitiesSameRoomIfConsecutive (``on``: None always, else a literal)."""
+    model, rule, hours = ctx.model, rv.tt.room_rules[number], ctx.index.max_periods
+    taken = {ident: rv.y[ident] for ident in rule.activities if ident in rv.y}
+    if rule.kind == "ActivitiesOccupyMaxDifferentRooms":
+        used = []
+        for room in sorted({room for by_room in taken.values() for room in by_room}):
+            flag = model.NewBoolVar("")
+            for by_room in taken.values():
+                for _start, var in by_room.get(room, ()):
+                    model.AddImplication(var, flag)
+            used.append(flag)
+        if len(used) > (rule.value or 0):
+            _enforce(model.Add(sum(used) <= (rule.value or 0)), on)
+        return
+    idents = sorted(taken)
+    for i, a in enumerate(idents):
+        for b in idents[i + 1:]:
+            for room_a, at_a in taken[a].items():
+                for room_b, at_b in taken[b].items():
+                    if room_a == room_b:
+                        continue
+                    for sa, ya in at_a:
+                        for sb, yb in at_b:
+                            if sa // hours == sb // hours and (sb == sa + rv.duration[a] or sa == sb + rv.duration[b]):
+                                _enforce(model.AddBoolOr([ya.Not(), yb.Not()]), on)
+
+
+#: Room rules on a list of activities (which rooms they may take is said by other rules).
+ON_ACTIVITIES = ("ActivitiesOccupyMaxDifferentRooms", "ActivitiesSameRoomIfConsecutive")
+
+
 def _applies(ctx: ModelContext) -> bool:
     tt = ctx.index.scenario.explicit
     return ctx.index.kind == "fet" and tt is not None and bool(tt.room_rules)
 
 
 def add_hard(ctx: ModelContext) -> None:
-    if _applies(ctx):
-        RoomVars.of(ctx)
+    if not _applies(ctx):
+        return
+    rv = RoomVars.of(ctx)
+    for number, rule in enumerate(rv.tt.room_rules):
+        if rule.hard and rule.kind in ON_ACTIVITIES:
+            _on_activities(ctx, rv, number, ctx.requirement("fet_rooms", f"{rule.kind} row {number + 2}",
+                                                            f"{rule.kind} (space_constraints.csv row {number + 2})",
+                                                            f"{rule.kind}（space_constraints.csv 第 {number + 2} 行）"))
 
 
 def add_soft(ctx: ModelContext) -> list[PenaltyTerm]:
@@ -142,7 +185,9 @@ def add_soft(ctx: ModelContext) -> list[PenaltyTerm]:
         if rule.hard or weight <= 0:
             continue
         violated = model.NewBoolVar("")
-        if rule.preferred:
+        if rule.kind in ON_ACTIVITIES:
+            _on_activities(ctx, rv, number - 1, violated.Not())
+        elif rule.preferred:
             for ident in rule.activities:
                 taken = rv.y.get(ident, {})
                 model.Add(sum(var for r in rule.rooms for _s, var in taken.get(r, ())) + violated >= 1)

@@ -67,13 +67,19 @@ class Grid:
         return grid
 
     def resources(self, rule: Rule) -> list[Resource]:
+        """The teachers or student groups a rule applies to; for an …ActivityTag… kind, with the tag's activities only."""
         ix = self.ctx.index
+        keep = set(rule.activities) if "ActivityTag" in rule.kind else None
+
+        def own(found: list[int]) -> tuple[int, ...]:
+            return tuple(a for a in found if keep is None or a in keep)
+
         if rule.kind.startswith("Teacher"):
-            return [Resource(f"teacher {ix.teacher_name(t)}", tuple(self.by_teacher.get(t, ())),
+            return [Resource(f"teacher {ix.teacher_name(t)}", own(self.by_teacher.get(t, [])),
                              ix.teacher_off.get(t, frozenset())) for t in rule.teachers]
         merged: dict[tuple, Resource] = {}
         for g in rule.groups:
-            key = (tuple(self.by_group.get(g, ())), ix.group_off.get(g, frozenset()))
+            key = (own(self.by_group.get(g, [])), ix.group_off.get(g, frozenset()))
             merged.setdefault(key, Resource(f"students {ix.group_name(g)}", key[0], key[1]))
         return [merged[k] for k in sorted(merged, key=lambda k: (k[0], sorted(k[1])))]
 
@@ -396,6 +402,65 @@ def interval_max_days(grid: Grid, rule: Rule, on: Any) -> None:
             _enforce(grid.model.Add(sum(used) <= (rule.value or 0)), on)
 
 
+def same_hour(grid: Grid, rule: Rule, on: Any) -> None:
+    """The activities start at the same hour (any days)."""
+    ids = list(rule.activities)
+    for other in ids[1:]:
+        for h in range(grid.hours):
+            left = [v for s, v in grid.start[ids[0]].items() if s % grid.hours == h]
+            right = [v for s, v in grid.start[other].items() if s % grid.hours == h]
+            if left or right:
+                _enforce(grid.model.Add(sum(left) == sum(right)), on)
+
+
+def max_days_between(grid: Grid, rule: Rule, on: Any) -> None:
+    """Every two of the activities lie at most ``value`` days apart."""
+    ids, most = list(rule.activities), rule.value or 0
+    for i, a in enumerate(ids):
+        for b in ids[i + 1:]:
+            for da in range(grid.days):
+                left = grid.starts_on_day(a, da)
+                for db in range(grid.days):
+                    if abs(da - db) > most and left and (right := grid.starts_on_day(b, db)):
+                        _enforce(grid.model.Add(sum(left) + sum(right) <= 1), on)
+
+
+def ordered(grid: Grid, rule: Rule, on: Any) -> None:
+    """The second activity starts after the first ends (later that day or on a later day)."""
+    if len(rule.activities) != 2:
+        return
+    first, second = rule.activities
+    length = grid.length(first)
+    _enforce(grid.model.Add(sum(s * v for s, v in grid.start[second].items())
+                            >= sum((s + length) * v for s, v in grid.start[first].items())), on)
+
+
+def ordered_if_same_day(grid: Grid, rule: Rule, on: Any) -> None:
+    """On the same day, the second activity starts after the first ends."""
+    if len(rule.activities) != 2:
+        return
+    first, second = rule.activities
+    length = grid.length(first)
+    for s1, l1 in grid.start[first].items():
+        for s2, l2 in grid.start[second].items():
+            if s1 // grid.hours == s2 // grid.hours and s2 < s1 + length:
+                _enforce(grid.model.AddBoolOr([l1.Not(), l2.Not()]), on)
+
+
+def max_slots_from_selection(grid: Grid, rule: Rule, on: Any) -> None:
+    """The activities together occupy at most ``value`` of the selected slots."""
+    used = []
+    for slot in sorted(rule.slots):
+        lits = [lit for a in rule.activities for lit in grid.cover[a].get(slot, ())]
+        if lits:
+            flag = grid.model.NewBoolVar("")
+            for lit in lits:
+                grid.model.AddImplication(lit, flag)
+            used.append(flag)
+    if len(used) > (rule.value or 0):
+        _enforce(grid.model.Add(sum(used) <= (rule.value or 0)), on)
+
+
 #: Explicit and ordered: unary kinds first since they shape the variables, then the rest.
 FAMILIES: dict[str, Callable[[Grid, Rule, Any], None]] = {
     "BreakTimes": unary,
@@ -425,6 +490,16 @@ FAMILIES: dict[str, Callable[[Grid, Rule, Any], None]] = {
     "TeacherMinDaysPerWeek": min_days_week,
     "TeacherIntervalMaxDaysPerWeek": interval_max_days,
     "StudentsIntervalMaxDaysPerWeek": interval_max_days,
+    "StudentsMaxHoursContinuously": max_hours_continuously,
+    "TeacherActivityTagMaxHoursDaily": max_hours_daily,
+    "StudentsActivityTagMaxHoursDaily": max_hours_daily,
+    "TeacherActivityTagMaxHoursContinuously": max_hours_continuously,
+    "StudentsActivityTagMaxHoursContinuously": max_hours_continuously,
+    "ActivitiesSameStartingHour": same_hour,
+    "MaxDaysBetweenActivities": max_days_between,
+    "TwoActivitiesOrdered": ordered,
+    "TwoActivitiesOrderedIfSameDay": ordered_if_same_day,
+    "ActivitiesOccupyMaxTimeSlotsFromSelection": max_slots_from_selection,
 }
 
 

@@ -65,6 +65,8 @@ class TimeRule(Frozen):
     slots: tuple[tuple[int, int], ...] = ()
     value: int | None = None
     flag: bool = False
+    #: The activity tag of an …ActivityTag… kind (its activities resolved into ``activities`` when imported).
+    tag: str = ""
 
     @property
     def hard(self) -> bool:
@@ -87,7 +89,9 @@ class RoomRule(Frozen):
     (StudentsSet…/Teacher…HomeRoom(s)) or RoomNotAvailableTimes. The source's filter is kept to write
     the file back (``subject``, ``tag``, ``teacher``, ``students``) and resolved into ``activities``
     when imported; ``rooms`` are the rooms allowed (the one room, for RoomNotAvailableTimes), and
-    ``slots`` the hours a room is not available.
+    ``slots`` the hours a room is not available. ActivitiesOccupyMaxDifferentRooms (at most ``value`` rooms
+    among its activities) and ActivitiesSameRoomIfConsecutive (two of its activities back to back on a day
+    are in one room) name activities only.
 
     What an activity needs (FET's BasicCompulsorySpace, read from FET's generator): an activity with
     a hard preferred-room rule must be in a room every such rule allows; one with only weighted
@@ -105,6 +109,8 @@ class RoomRule(Frozen):
     teacher: str = ""
     students: str = ""
     slots: tuple[tuple[int, int], ...] = ()
+    #: The most rooms of ActivitiesOccupyMaxDifferentRooms.
+    value: int | None = None
 
     @property
     def hard(self) -> bool:
@@ -112,8 +118,10 @@ class RoomRule(Frozen):
 
     @property
     def preferred(self) -> bool:
-        """A preferred- or home-room rule (as opposed to RoomNotAvailableTimes)."""
-        return self.kind != "RoomNotAvailableTimes"
+        """A preferred- or home-room rule (not RoomNotAvailableTimes, ActivitiesOccupyMaxDifferentRooms or
+        ActivitiesSameRoomIfConsecutive, which say nothing of which rooms an activity may take)."""
+        return self.kind not in ("RoomNotAvailableTimes", "ActivitiesOccupyMaxDifferentRooms",
+                                 "ActivitiesSameRoomIfConsecutive")
 
 
 class LeftOut(Frozen):

@@ -3,9 +3,9 @@
 ``scenario.yaml`` holds ``explicit: {days, hours, teachers, left_out}``; the tables are
 ``student_sets.csv`` (id, kind, within, size), ``explicit_activities.csv`` (id, subject, teachers,
 students, duration, group, tags) and ``time_constraints.csv`` (kind, weight, activities, teacher,
-students, slots, value, flag); with rooms also ``explicit_rooms.csv`` (name, building, capacity)
+students, slots, value, flag, tag); with rooms also ``explicit_rooms.csv`` (name, building, capacity)
 and ``space_constraints.csv`` (kind, weight, activities, rooms, subject, tag, teacher, students,
-slots), and ``buildings`` in the ``explicit`` key. Lists in a cell are separated by ``|`` (FET names contain ``;``
+slots, value), and ``buildings`` in the ``explicit`` key. Lists in a cell are separated by ``|`` (FET names contain ``;``
 and ``,``); a slot is ``day:hour``, both counted from 0. Written with a BOM like every tongbu CSV.
 """
 
@@ -31,9 +31,9 @@ SEP = "|"
 SETS_COLUMNS = ("id", "kind", "within", "size")
 ACTIVITY_COLUMNS = ("id", "subject", "teachers", "students", "duration", "group", "tags")
 EXPLICIT_KEYS = ("days", "hours", "teachers", "buildings", "left_out")
-RULE_COLUMNS = ("kind", "weight", "activities", "teacher", "students", "slots", "value", "flag")
+RULE_COLUMNS = ("kind", "weight", "activities", "teacher", "students", "slots", "value", "flag", "tag")
 ROOM_COLUMNS = ("name", "building", "capacity")
-ROOM_RULE_COLUMNS = ("kind", "weight", "activities", "rooms", "subject", "tag", "teacher", "students", "slots")
+ROOM_RULE_COLUMNS = ("kind", "weight", "activities", "rooms", "subject", "tag", "teacher", "students", "slots", "value")
 
 
 def _split(text: str) -> tuple[str, ...]:
@@ -129,7 +129,7 @@ def _rule(row: dict[str, str]) -> TimeRule:
                     activities=tuple(int(a) for a in _split(row.get("activities") or "")),
                     teacher=row.get("teacher") or "", students=row.get("students") or "",
                     slots=_slots(row.get("slots") or ""), value=int(value) if value != "" else None,
-                    flag=(row.get("flag") or "").strip().lower() in ("1", "true", "yes", "是"))
+                    flag=(row.get("flag") or "").strip().lower() in ("1", "true", "yes", "是"), tag=row.get("tag") or "")
 
 
 def _room(row: dict[str, str]) -> FetRoom:
@@ -141,7 +141,8 @@ def _room_rule(row: dict[str, str]) -> RoomRule:
                     activities=tuple(int(a) for a in _split(row.get("activities") or "")),
                     rooms=_split(row.get("rooms") or ""), subject=row.get("subject") or "", tag=row.get("tag") or "",
                     teacher=row.get("teacher") or "", students=row.get("students") or "",
-                    slots=_slots(row.get("slots") or ""))
+                    slots=_slots(row.get("slots") or ""),
+                    value=int(row["value"]) if (row.get("value") or "") != "" else None)
 
 
 def explicit_yaml(timetable: ExplicitTimetable) -> dict[str, Any]:
@@ -164,14 +165,14 @@ def explicit_tables(timetable: ExplicitTimetable) -> dict[str, list[list[str]]]:
             for a in timetable.activities],
         RULES_FILE: [list(RULE_COLUMNS)] + [
             [r.kind, _weight(r.weight), _join(r.activities), r.teacher, r.students,
-             _join(f"{d}:{h}" for d, h in r.slots), "" if r.value is None else str(r.value), "1" if r.flag else ""]
+             _join(f"{d}:{h}" for d, h in r.slots), "" if r.value is None else str(r.value), "1" if r.flag else "", r.tag]
             for r in timetable.rules],
     }
     if timetable.rooms or timetable.room_rules:
         tables[ROOMS_FILE] = [list(ROOM_COLUMNS)] + [[r.name, r.building, str(r.capacity)] for r in timetable.rooms]
         tables[ROOM_RULES_FILE] = [list(ROOM_RULE_COLUMNS)] + [
             [r.kind, _weight(r.weight), _join(r.activities), _join(r.rooms), r.subject, r.tag, r.teacher, r.students,
-             _join(f"{d}:{h}" for d, h in r.slots)] for r in timetable.room_rules]
+             _join(f"{d}:{h}" for d, h in r.slots), "" if r.value is None else str(r.value)] for r in timetable.room_rules]
     return tables
 
 

@@ -211,9 +211,9 @@ def test_too_many_hours_for_a_teacher_is_named_before_searching():
 def test_import_lists_every_constraint_left_out():
     scenario = read_fet(EXAMPLES / "Syria/Hama/2019/High-school.fet")
     left = {x.kind: x.count for x in scenario.explicit.left_out}
-    assert left == {"ActivitiesMaxSimultaneousInSelectedTimeSlots": 1, "StudentsActivityTagMaxHoursDaily": 3}
+    assert left == {"ActivitiesMaxSimultaneousInSelectedTimeSlots": 1}
     assert scenario.explicit.partial
-    assert "StudentsActivityTagMaxHoursDaily: 3" in scenario.not_imported
+    assert "ActivitiesMaxSimultaneousInSelectedTimeSlots: 1" in scenario.not_imported
     assert not read_fet(EXAMPLES / "Argentina/Horario_ISJ.fet").explicit.partial  # its rooms are read
 
 

@@ -47,6 +47,19 @@ def _broken(rule: RoomRule, placed: dict[int, LessonPlacement]) -> list[tuple[in
     """The activities breaking a rule, each with the room it is in (or '' for none)."""
     if rule.preferred:
         return [(i, placed[i].room or "") for i in rule.activities if i in placed and not _in_rule(rule, placed[i])]
+    inside = sorted(i for i in rule.activities if i in placed and placed[i].room is not None)
+    if rule.kind == "ActivitiesOccupyMaxDifferentRooms":
+        rooms = sorted({placed[i].room or "" for i in inside})
+        return [(i, placed[i].room or "") for i in inside] if len(rooms) > (rule.value or 0) else []
+    if rule.kind == "ActivitiesSameRoomIfConsecutive":
+        found = []
+        for a in inside:
+            for b in inside:
+                x, y = placed[a], placed[b]
+                if a < b and _day(x) == _day(y) and x.room != y.room and (
+                        y.period == x.period + x.length or x.period == y.period + y.length):
+                    found.append((b, y.room or ""))
+        return found
     room, slots = rule.rooms[0], set(rule.slots)
     return [(i, room) for i, lesson in sorted(placed.items())
             if lesson.room == room and any(h in slots for h in _hours(lesson))]
@@ -96,6 +109,15 @@ def check(scenario: Scenario, solution: Solution) -> list[Violation]:
             if rule.preferred and not room_name:
                 continue  # reported above as missing
             where = f"{TABLE} row {number}"
+            if rule.kind == "ActivitiesOccupyMaxDifferentRooms":
+                found.append(_v(rule.kind, where, f"{rule.kind} ({where}): the activities take more than {rule.value} rooms",
+                                f"{rule.kind}（{TABLE} 第 {number} 行）：这些活动使用了多于 {rule.value} 间教室"))
+                break
+            if rule.kind == "ActivitiesSameRoomIfConsecutive":
+                found.append(_v(rule.kind, where, f"{rule.kind} ({where}): activity {ident} (room {room_name}) follows "
+                                "another of the activities directly in another room",
+                                f"{rule.kind}（{TABLE} 第 {number} 行）：活动 {ident}（{room_name}）紧接在另一活动之后却换了教室"))
+                continue
             if rule.preferred:
                 found.append(_v(rule.kind, where, f"{rule.kind} ({where}): activity {ident} is in room {room_name}, not in "
                                 f"{', '.join(rule.rooms)}", f"{rule.kind}（{TABLE} 第 {number} 行）：活动 {ident} 安排在 "

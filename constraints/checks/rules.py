@@ -117,14 +117,19 @@ def _clashes(grid: _Grid, owners: dict[str, list[int]], label: str, label_zh: st
 
 def _resources(tt: ExplicitTimetable, rule: TimeRule) -> list[tuple[str, list[int], set[tuple[int, int]]]]:
     """(name, activities, unavailable slots) of each teacher or student subgroup the rule applies to."""
+    keep = set(rule.activities) if "ActivityTag" in rule.kind else None  # the tag's activities only
+
+    def own(found: list[int]) -> list[int]:
+        return [a for a in found if keep is None or a in keep]
+
     if rule.kind.startswith("Teacher"):
         teachers = _teacher_activities(tt)
         names = [rule.teacher] if rule.teacher else sorted(teachers)
-        return [(f"teacher {t}", teachers.get(t, []), _hard_slots(tt, "TeacherNotAvailableTimes", t)) for t in names]
+        return [(f"teacher {t}", own(teachers.get(t, [])), _hard_slots(tt, "TeacherNotAvailableTimes", t)) for t in names]
     atoms = _atom_activities(tt)
     off = _atom_off(tt)
     names = sorted(tt.atoms_of([rule.students])) if rule.students else sorted(atoms)
-    return [(f"students {a}", atoms.get(a, []), off.get(a, set())) for a in names]
+    return [(f"students {a}", own(atoms.get(a, [])), off.get(a, set())) for a in names]
 
 
 def _counted(tt: ExplicitTimetable, day: int, off: set[tuple[int, int]], breaks: set[tuple[int, int]]) -> list[int]:
@@ -195,6 +200,29 @@ def _check_rule(grid: _Grid, rule: TimeRule, breaks: set[tuple[int, int]]) -> li
             if d1 != d2 or (h2 != e1 and h1 != e2):
                 found.append((f"activities {first} and {second} are not back to back on one day",
                               f"活动 {first} 与 {second} 没有在同一天紧挨着"))
+    elif rule.kind == "ActivitiesSameStartingHour":
+        if len({s[i][1] for i in placed}) > 1:
+            found.append(("the activities do not start at the same hour", "这些活动没有在同一节次开始"))
+    elif rule.kind == "MaxDaysBetweenActivities":
+        for index, i in enumerate(placed):
+            for j in placed[index + 1:]:
+                if abs(s[i][0] - s[j][0]) > (rule.value or 0):
+                    found.append((f"activities {i} and {j} are more than {rule.value} days apart",
+                                  f"活动 {i} 与 {j} 相隔超过 {rule.value} 天"))
+    elif rule.kind in ("TwoActivitiesOrdered", "TwoActivitiesOrderedIfSameDay"):
+        first, second = rule.activities
+        if first in s and second in s:
+            (d1, h1), (d2, h2) = s[first], s[second]
+            end = h1 + tt.activity_by_id[first].duration
+            after = d2 > d1 or (d2 == d1 and h2 >= end)
+            if not after and (rule.kind == "TwoActivitiesOrdered" or d1 == d2):
+                found.append((f"activity {second} does not start after activity {first} ends",
+                              f"活动 {second} 没有在活动 {first} 结束之后开始"))
+    elif rule.kind == "ActivitiesOccupyMaxTimeSlotsFromSelection":
+        taken = {c for i in placed for c in grid.covered(i)} & set(rule.slots)
+        if len(taken) > (rule.value or 0):
+            found.append((f"the activities occupy {len(taken)} of the selected slots, more than {rule.value}",
+                          f"这些活动占用了 {len(taken)} 个指定时段，多于 {rule.value} 个"))
     elif rule.kind == "EndsStudentsDay":
         for i in placed:
             atoms, (day, hour) = tt.atoms_of(tt.activity_by_id[i].students), s[i]
@@ -238,7 +266,7 @@ def _resource_rule(tt: ExplicitTimetable, rule: TimeRule, busy: dict[int, set[in
                     for d in days if gaps[d] > value]
         total = sum(gaps.values())
         return [(f"{total} gaps a week, more than {value}", f"每周 {total} 个空节，多于 {value} 个")] if total > value else []
-    if kind == "TeacherMaxHoursContinuously":
+    if kind.endswith("MaxHoursContinuously"):
         found = []
         for d in days:
             run = longest = 0

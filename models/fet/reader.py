@@ -58,10 +58,24 @@ _STUDENTS_VALUE = {
     "StudentsMaxGapsPerDay": ("StudentsMaxGapsPerDay", "Max_Gaps"),
     "StudentsSetEarlyMaxBeginningsAtSecondHour": ("StudentsEarlyMaxBeginningsAtSecondHour", "Max_Beginnings_At_Second_Hour"),
     "StudentsEarlyMaxBeginningsAtSecondHour": ("StudentsEarlyMaxBeginningsAtSecondHour", "Max_Beginnings_At_Second_Hour"),
+    "StudentsSetMaxHoursContinuously": ("StudentsMaxHoursContinuously", "Maximum_Hours_Continuously"),
+    "StudentsMaxHoursContinuously": ("StudentsMaxHoursContinuously", "Maximum_Hours_Continuously"),
+}
+#: The activity-tag forms: FET kind -> (normal kind, value tag); only activities with the tag count.
+_TAG_VALUE = {
+    "TeacherActivityTagMaxHoursDaily": ("TeacherActivityTagMaxHoursDaily", "Maximum_Hours_Daily"),
+    "TeachersActivityTagMaxHoursDaily": ("TeacherActivityTagMaxHoursDaily", "Maximum_Hours_Daily"),
+    "TeacherActivityTagMaxHoursContinuously": ("TeacherActivityTagMaxHoursContinuously", "Maximum_Hours_Continuously"),
+    "TeachersActivityTagMaxHoursContinuously": ("TeacherActivityTagMaxHoursContinuously", "Maximum_Hours_Continuously"),
+    "StudentsSetActivityTagMaxHoursDaily": ("StudentsActivityTagMaxHoursDaily", "Maximum_Hours_Daily"),
+    "StudentsActivityTagMaxHoursDaily": ("StudentsActivityTagMaxHoursDaily", "Maximum_Hours_Daily"),
+    "StudentsSetActivityTagMaxHoursContinuously": ("StudentsActivityTagMaxHoursContinuously", "Maximum_Hours_Continuously"),
+    "StudentsActivityTagMaxHoursContinuously": ("StudentsActivityTagMaxHoursContinuously", "Maximum_Hours_Continuously"),
 }
 _ACTIVITY_LISTS = ("MinDaysBetweenActivities", "ActivitiesSameStartingTime", "ActivitiesNotOverlapping",
                    "TwoActivitiesConsecutive", "ActivitiesSameStartingDay", "MinGapsBetweenActivities",
-                   "TwoActivitiesGrouped")
+                   "TwoActivitiesGrouped", "ActivitiesSameStartingHour", "MaxDaysBetweenActivities",
+                   "TwoActivitiesOrdered", "TwoActivitiesOrderedIfSameDay", "ActivitiesOccupyMaxTimeSlotsFromSelection")
 #: FET kind -> normal kind of the interval forms (a teacher's or students' days with a lesson in some hours).
 _INTERVAL = {"TeacherIntervalMaxDaysPerWeek": "TeacherIntervalMaxDaysPerWeek",
              "TeachersIntervalMaxDaysPerWeek": "TeacherIntervalMaxDaysPerWeek",
@@ -76,7 +90,7 @@ _SLOT_KINDS = ("BreakTimes", "TeacherNotAvailableTimes", "StudentsSetNotAvailabl
                "ActivitiesPreferredTimeSlots")
 #: Every FET time constraint kind the import takes in (plus BasicCompulsoryTime, which is implied).
 IMPORTED_KINDS = frozenset(("BasicCompulsoryTime",) + tuple(_TEACHER_VALUE) + tuple(_STUDENTS_VALUE)
-                           + _ACTIVITY_LISTS + _SLOT_KINDS + tuple(_INTERVAL) + _OTHER)
+                           + _ACTIVITY_LISTS + _SLOT_KINDS + tuple(_INTERVAL) + _OTHER + tuple(_TAG_VALUE))
 #: Space kinds read into :class:`RoomRule`: FET kind -> (tag of the room list, filter tags).
 _ROOM_KINDS = {
     "ActivityPreferredRoom": ("Room", ("Activity_Id",)),
@@ -92,6 +106,8 @@ _ROOM_KINDS = {
     "TeacherHomeRoom": ("Room", ("Teacher",)),
     "TeacherHomeRooms": ("Preferred_Room", ("Teacher",)),
     "RoomNotAvailableTimes": ("Room", ()),
+    "ActivitiesOccupyMaxDifferentRooms": ("", ()),
+    "ActivitiesSameRoomIfConsecutive": ("", ()),
 }
 #: Every FET space constraint kind the import takes in.
 ROOM_KINDS = frozenset(("BasicCompulsorySpace",) + tuple(_ROOM_KINDS))
@@ -220,11 +236,22 @@ class _Import:
             normal, tag = _STUDENTS_VALUE[kind]
             return TimeRule(kind=normal, weight=weight, students=_text(node, "Students") if kind.startswith("StudentsSet") else "",
                             value=_int(node, tag), flag=_bool(node, "Allow_Empty_Days", False))
+        if kind in _TAG_VALUE:
+            normal, value_tag = _TAG_VALUE[kind]
+            tag = _text(node, "Activity_Tag_Name") or _text(node, "Activity_Tag")
+            who = ({"teacher": _text(node, "Teacher_Name")} if kind.startswith("Teacher") and not kind.startswith("Teachers")
+                   else {"students": _text(node, "Students")} if kind.startswith("StudentsSet") else {})
+            return TimeRule(kind=normal, weight=weight, value=_int(node, value_tag), tag=tag,
+                            activities=tuple(a.id for a in activities if tag in a.tags), **who)
         if kind in ("MinDaysBetweenActivities", "ActivitiesSameStartingTime", "ActivitiesNotOverlapping",
-                    "ActivitiesSameStartingDay", "MinGapsBetweenActivities"):
+                    "ActivitiesSameStartingDay", "MinGapsBetweenActivities", "ActivitiesSameStartingHour",
+                    "MaxDaysBetweenActivities", "ActivitiesOccupyMaxTimeSlotsFromSelection"):
             ids = tuple(i for i in (int(x) for x in _texts(node, "Activity_Id")) if i in active_ids)
-            return TimeRule(kind=kind, weight=weight, activities=ids,
-                            value=_int(node, "MinGaps" if kind == "MinGapsBetweenActivities" else "MinDays"),
+            value_tag = {"MinGapsBetweenActivities": "MinGaps", "MaxDaysBetweenActivities": "MaxDays",
+                         "ActivitiesOccupyMaxTimeSlotsFromSelection": "Max_Number_of_Occupied_Time_Slots"}.get(kind, "MinDays")
+            slots = (self.slots(node, "Selected_Time_Slot", "Selected_Day", "Selected_Hour")
+                     if kind == "ActivitiesOccupyMaxTimeSlotsFromSelection" else ())
+            return TimeRule(kind=kind, weight=weight, activities=ids, value=_int(node, value_tag), slots=slots,
                             flag=_bool(node, "Consecutive_If_Same_Day", False))
         if kind in _INTERVAL:
             start = self.hour_index[_text(node, "Interval_Start_Hour")]
@@ -247,7 +274,8 @@ class _Import:
                      if starting else self.slots(node, "Preferred_Time_Slot", "Preferred_Day", "Preferred_Hour"))
             return TimeRule(kind="PreferredStartingTimes" if starting else "PreferredTimeSlots", weight=weight,
                             activities=ids, slots=slots) if ids else None
-        if kind in ("TwoActivitiesConsecutive", "TwoActivitiesGrouped"):
+        if kind in ("TwoActivitiesConsecutive", "TwoActivitiesGrouped", "TwoActivitiesOrdered",
+                    "TwoActivitiesOrderedIfSameDay"):
             ids = (int(_text(node, "First_Activity_Id")), int(_text(node, "Second_Activity_Id")))
             return TimeRule(kind=kind, weight=weight, activities=ids) if set(ids) <= active_ids else None
         if kind == "BreakTimes":
@@ -317,6 +345,10 @@ class _Import:
                   active_ids: set[int]) -> RoomRule | None:
         list_tag, filters = _ROOM_KINDS[kind]
         weight = float(_text(node, "Weight_Percentage", "100"))
+        if not list_tag:  # on a list of activities
+            ids = tuple(i for i in (int(x) for x in _texts(node, "Activity_Id")) if i in active_ids)
+            return RoomRule(kind=kind, weight=weight, activities=ids,
+                            value=_int(node, "Max_Number_of_Different_Rooms")) if ids else None
         rooms = tuple(_texts(node, list_tag))
         if kind == "RoomNotAvailableTimes":
             return RoomRule(kind=kind, weight=weight, rooms=rooms,
@@ -361,7 +393,7 @@ class _Import:
                 self.left_out["space:" + kind] += 1
                 continue
             unknown = [r for r in made.rooms if r not in known]
-            if unknown or not made.rooms:
+            if unknown or (not made.rooms and made.preferred or made.kind == "RoomNotAvailableTimes" and not made.rooms):
                 raise FetError(f"{self.source}: a {node.tag} names room '{unknown[0] if unknown else ''}', which is not in "
                                "the rooms list; fix it in FET",
                                f"{self.source}：一条 {node.tag} 引用的教室“{unknown[0] if unknown else ''}”不在教室列表中；"

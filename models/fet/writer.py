@@ -81,7 +81,8 @@ def _rule_nodes(tt: ExplicitTimetable, rule: TimeRule) -> list[ET.Element]:
                        "Preferred_Hour")
             nodes.append(node)
     elif kind in ("MinDaysBetweenActivities", "ActivitiesSameStartingTime", "ActivitiesNotOverlapping",
-                  "ActivitiesSameStartingDay", "MinGapsBetweenActivities"):
+                  "ActivitiesSameStartingDay", "MinGapsBetweenActivities", "ActivitiesSameStartingHour",
+                  "MaxDaysBetweenActivities", "ActivitiesOccupyMaxTimeSlotsFromSelection"):
         if len(rule.activities) >= 2:
             node = start(kind)
             if kind == "MinDaysBetweenActivities":
@@ -93,7 +94,23 @@ def _rule_nodes(tt: ExplicitTimetable, rule: TimeRule) -> list[ET.Element]:
                 _add(node, "MinDays", rule.value or 0)
             if kind == "MinGapsBetweenActivities":
                 _add(node, "MinGaps", rule.value or 0)
+            if kind == "MaxDaysBetweenActivities":
+                _add(node, "MaxDays", rule.value or 0)
+            if kind == "ActivitiesOccupyMaxTimeSlotsFromSelection":
+                _slots(node, tt, rule.slots, "Number_of_Selected_Time_Slots", "Selected_Time_Slot", "Selected_Day",
+                       "Selected_Hour")
+                _add(node, "Max_Number_of_Occupied_Time_Slots", rule.value or 0)
             nodes.append(node)
+    elif "ActivityTag" in kind:
+        teacher = kind.startswith("Teacher")
+        every = every_teacher if teacher else every_set
+        node = start(("Teachers" if every else "Teacher") + kind.removeprefix("Teacher") if teacher else
+                     ("Students" if every else "StudentsSet") + kind.removeprefix("Students"))
+        if not every:
+            _add(node, "Teacher_Name" if teacher else "Students", rule.teacher if teacher else rule.students)
+        _add(node, "Activity_Tag_Name" if teacher else "Activity_Tag", rule.tag)
+        _add(node, "Maximum_Hours_Daily" if kind.endswith("Daily") else "Maximum_Hours_Continuously", rule.value or 0)
+        nodes.append(node)
     elif kind == "EndsStudentsDay":
         for ident in rule.activities:
             node = start("ActivityEndsStudentsDay")
@@ -111,7 +128,8 @@ def _rule_nodes(tt: ExplicitTimetable, rule: TimeRule) -> list[ET.Element]:
         _add(node, "Interval_End_Hour", tt.hours[hours[-1] + 1] if hours and hours[-1] + 1 < len(tt.hours) else "")
         _add(node, "Max_Days_Per_Week", rule.value or 0)
         nodes.append(node)
-    elif kind in ("TwoActivitiesConsecutive", "TwoActivitiesGrouped"):
+    elif kind in ("TwoActivitiesConsecutive", "TwoActivitiesGrouped", "TwoActivitiesOrdered",
+                  "TwoActivitiesOrderedIfSameDay"):
         node = start(kind)
         _add(node, "First_Activity_Id", rule.activities[0])
         _add(node, "Second_Activity_Id", rule.activities[1])
@@ -140,6 +158,7 @@ def _rule_nodes(tt: ExplicitTimetable, rule: TimeRule) -> list[ET.Element]:
             "StudentsMaxGapsPerWeek": ("MaxGapsPerWeek", "Max_Gaps"),
             "StudentsMaxGapsPerDay": ("MaxGapsPerDay", "Max_Gaps"),
             "StudentsEarlyMaxBeginningsAtSecondHour": ("EarlyMaxBeginningsAtSecondHour", "Max_Beginnings_At_Second_Hour"),
+            "StudentsMaxHoursContinuously": ("MaxHoursContinuously", "Maximum_Hours_Continuously"),
         }[kind]
         node = start(("Students" if every_set else "StudentsSet") + tag)
         _add(node, value_tag, rule.value or 0)
@@ -177,7 +196,15 @@ def _room_rule_nodes(tt: ExplicitTimetable, rule: RoomRule) -> list[ET.Element]:
                 _add(node, "Preferred_Room", room)
 
     nodes: list[ET.Element] = []
-    if rule.kind == "RoomNotAvailableTimes":
+    if rule.kind in ("ActivitiesOccupyMaxDifferentRooms", "ActivitiesSameRoomIfConsecutive"):
+        node = start(rule.kind)
+        _add(node, "Number_of_Activities", len(rule.activities))
+        for ident in rule.activities:
+            _add(node, "Activity_Id", ident)
+        if rule.kind == "ActivitiesOccupyMaxDifferentRooms":
+            _add(node, "Max_Number_of_Different_Rooms", rule.value or 0)
+        nodes.append(node)
+    elif rule.kind == "RoomNotAvailableTimes":
         node = start(rule.kind)
         _add(node, "Room", rule.rooms[0])
         _slots(node, tt, rule.slots, "Number_of_Not_Available_Times", "Not_Available_Time", "Day", "Hour")
@@ -262,7 +289,8 @@ def fet_xml(tt: ExplicitTimetable, institution: str, buildings: tuple[str, ...] 
         _add(s, "Name", name)
         _add(s, "Comments", "")
     tags = _add(root, "Activity_Tags_List")
-    for name in sorted({t for a in tt.activities for t in a.tags} | {r.tag for r in tt.room_rules if r.tag}):
+    for name in sorted({t for a in tt.activities for t in a.tags} | {r.tag for r in tt.room_rules if r.tag}
+                       | {r.tag for r in tt.rules if r.tag}):
         t = _add(tags, "Activity_Tag")
         _add(t, "Name", name)
         _add(t, "Printable", "true")
