@@ -169,6 +169,57 @@ def test_further_rule_kinds_write_back_and_read_the_same(tmp_path):
     assert again.rules == rules and again.left_out == ()
 
 
+#: More kinds: A1 (T, Y, tag "core") Mon 1; A2 (U, G1, 2 hours) Mon 2-3; A3 (T, G2, tag "core") Tue 1 breaks each.
+MORE_BROKEN = (TimeRule(kind="ActivitiesSameStartingHour", activities=(1, 2)),
+               TimeRule(kind="MaxDaysBetweenActivities", activities=(1, 3), value=0),
+               TimeRule(kind="TwoActivitiesOrdered", activities=(3, 1)),
+               TimeRule(kind="TwoActivitiesOrderedIfSameDay", activities=(2, 1)),
+               TimeRule(kind="ActivitiesOccupyMaxTimeSlotsFromSelection", activities=(1, 2), value=1,
+                        slots=((0, 0), (0, 1))),
+               TimeRule(kind="StudentsMaxHoursContinuously", students="G1", value=2),
+               TimeRule(kind="TeacherActivityTagMaxHoursDaily", value=0, tag="core", activities=(1, 3)),
+               TimeRule(kind="StudentsActivityTagMaxHoursContinuously", value=0, tag="core", activities=(1, 3)))
+
+
+def _tagged(rules: tuple[TimeRule, ...]) -> ExplicitTimetable:
+    tt = _tiny(rules)
+    return tt.model_copy(update={"activities": tuple(a.model_copy(update={"tags": ("core",)}) if a.id in (1, 3) else a
+                                                     for a in tt.activities)})
+
+
+def test_check_flags_the_kinds_of_the_second_batch():
+    scenario = _scenario(_tagged(MORE_BROKEN))
+    bad = Solution(district="tiny", seed=0, lessons=(_lesson(1, 0, 1), _lesson(2, 0, 2, 2), _lesson(3, 1, 1)))
+    found = verify(scenario, bad)
+    assert sorted({v.rule for v in found}) == sorted(f"fet.{r.kind}" for r in MORE_BROKEN), found
+    texts = " ".join(v.en for v in found)
+    assert "students G1: 3 hours in a row on Mon, more than 2" in texts  # A1 (as part of year Y) then A2
+    assert "the activities occupy 2 of the selected slots, more than 1" in texts
+
+
+def test_tiny_solves_and_verifies_with_the_kinds_of_the_second_batch():
+    rules = (TimeRule(kind="ActivitiesSameStartingHour", activities=(1, 3)),
+             TimeRule(kind="MaxDaysBetweenActivities", activities=(2, 3), value=0),
+             TimeRule(kind="TwoActivitiesOrdered", activities=(1, 3)),
+             TimeRule(kind="TwoActivitiesOrderedIfSameDay", activities=(3, 2)),
+             TimeRule(kind="ActivitiesOccupyMaxTimeSlotsFromSelection", activities=(1, 2), value=0, slots=((0, 2),)),
+             TimeRule(kind="TeacherActivityTagMaxHoursDaily", value=1, tag="core", activities=(1, 3)),
+             TimeRule(kind="StudentsMaxHoursContinuously", value=2))
+    scenario = _scenario(_tagged(rules))
+    result = solve_scenario(scenario, time_limit=30, effort=5, workers=1)
+    assert result.solution is not None, result.explanation
+    assert verify(scenario, result.solution) == []
+    at = {x.key: (x.fet_day, x.period) for x in result.solution.lessons}
+    assert at["A1"] == (0, 1) and at["A3"] == (1, 1) and at["A2"] == (1, 2)
+
+
+def test_the_kinds_of_the_second_batch_write_back_and_read_the_same(tmp_path):
+    path = tmp_path / "tiny.fet"
+    path.write_bytes(fet_xml(_tagged(MORE_BROKEN), "tiny"))
+    again = read_fet(path).explicit
+    assert again.rules == MORE_BROKEN and again.left_out == ()
+
+
 def test_subactivities_preferred_slots_apply_to_the_component_of_each_split_activity(tmp_path):
     tt = _tiny().model_copy(update={"activities": (
         ExplicitActivity(id=1, subject="Maths", teachers=("T",), students=("Y",), group=1),
