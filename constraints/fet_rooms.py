@@ -21,7 +21,7 @@ from collections import defaultdict
 from typing import Any
 
 from constraints.context import ModelContext, PenaltyTerm
-from models.explicit import ExplicitTimetable
+from models.explicit import ExplicitTimetable, RoomRule
 
 SHARED_KEY = "fet_rooms.vars"
 
@@ -153,6 +153,69 @@ def _on_activities(ctx: ModelContext, rv: RoomVars, number: int, on: Any) -> Non
                                 _enforce(model.AddBoolOr([ya.Not(), yb.Not()]), on)
 
 
+def _owners(tt: ExplicitTimetable, rule: RoomRule) -> list[list[int]]:
+    """The FET activities of each teacher, or of each innermost student set, a building rule concerns."""
+    if rule.kind.startswith("Teacher"):
+        names = [rule.teacher] if rule.teacher else sorted({t for a in tt.activities for t in a.teachers})
+        return [[a.id for a in tt.activities if name in a.teachers] for name in names]
+    atoms_of = {a.id: tt.atoms_of(a.students) for a in tt.activities}
+    atoms = sorted(tt.atoms_of([rule.students])) if rule.students else sorted(set().union(*atoms_of.values()))
+    return [[i for i, inside in atoms_of.items() if atom in inside] for atom in atoms]
+
+
+def _buildings(ctx: ModelContext, rv: RoomVars, rule: RoomRule, on: Any) -> None:
+    """Building changes of each teacher or student set: min free hours between two lessons in different
+    buildings, or at most ``value`` changes a day / a week (a change: a lesson in another building than the
+    last one with a building that day; the last building is a state literal per building and hour)."""
+    model, hours, days = ctx.model, ctx.index.max_periods, len(rv.tt.days)
+    building = {room.name: room.building for room in rv.tt.rooms if room.building}
+    for idents in _owners(rv.tt, rule):
+        occupied: dict[tuple[int, str], list[Any]] = defaultdict(list)
+        for ident in idents:
+            for room, taken in rv.y.get(ident, {}).items():
+                for start, var in taken if room in building else ():
+                    for s in range(start, start + rv.duration[ident]):
+                        occupied[(s, building[room])].append(var)
+        names = sorted({b for _s, b in occupied})
+        if len(names) < 2:
+            continue
+        if rule.kind.endswith("MinGapsBetweenBuildingChanges"):
+            for (s, b), lits in sorted(occupied.items()):
+                for later in range(s + 1, min(s + (rule.value or 0), (s // hours + 1) * hours - 1) + 1):
+                    for other in names:
+                        if other != b and occupied.get((later, other)):
+                            _enforce(model.Add(sum(lits) + sum(occupied[(later, other)]) <= 1), on)
+            continue
+        week = []
+        for d in range(days):
+            last: dict[str, Any] | None = None
+            changes = []
+            for s in range(d * hours, (d + 1) * hours):
+                here = {b: occupied.get((s, b), []) for b in names}
+                busy = [v for b in names for v in here[b]]
+                if last is not None and busy:
+                    change = model.NewBoolVar("")
+                    for b in names:
+                        for was in names:
+                            if was != b and here[b]:
+                                model.Add(change >= sum(here[b]) + last[was] - 1)
+                    changes.append(change)
+                if busy or last is not None:
+                    state = {}
+                    for b in names:
+                        state[b] = model.NewBoolVar("")
+                        if here[b]:
+                            model.Add(state[b] >= sum(here[b]))
+                        if last is not None:
+                            model.Add(state[b] >= last[b] - sum(busy))
+                    last = state
+            if rule.kind.endswith("PerDay") and len(changes) > (rule.value or 0):
+                _enforce(model.Add(sum(changes) <= (rule.value or 0)), on)
+            week += changes
+        if rule.kind.endswith("PerWeek") and len(week) > (rule.value or 0):
+            _enforce(model.Add(sum(week) <= (rule.value or 0)), on)
+
+
 #: Room rules on a list of activities (which rooms they may take is said by other rules).
 ON_ACTIVITIES = ("ActivitiesOccupyMaxDifferentRooms", "ActivitiesSameRoomIfConsecutive")
 
@@ -167,6 +230,10 @@ def add_hard(ctx: ModelContext) -> None:
         return
     rv = RoomVars.of(ctx)
     for number, rule in enumerate(rv.tt.room_rules):
+        if rule.hard and "Building" in rule.kind:
+            _buildings(ctx, rv, rule, ctx.requirement("fet_rooms", f"{rule.kind} row {number + 2}",
+                                                      f"{rule.kind} (space_constraints.csv row {number + 2})",
+                                                      f"{rule.kind}（space_constraints.csv 第 {number + 2} 行）"))
         if rule.hard and rule.kind in ON_ACTIVITIES:
             _on_activities(ctx, rv, number, ctx.requirement("fet_rooms", f"{rule.kind} row {number + 2}",
                                                             f"{rule.kind} (space_constraints.csv row {number + 2})",
@@ -185,7 +252,9 @@ def add_soft(ctx: ModelContext) -> list[PenaltyTerm]:
         if rule.hard or weight <= 0:
             continue
         violated = model.NewBoolVar("")
-        if rule.kind in ON_ACTIVITIES:
+        if "Building" in rule.kind:
+            _buildings(ctx, rv, rule, violated.Not())
+        elif rule.kind in ON_ACTIVITIES:
             _on_activities(ctx, rv, number - 1, violated.Not())
         elif rule.preferred:
             for ident in rule.activities:

@@ -12,6 +12,7 @@ activity's first end. ``check`` lives in ``constraints.checks.rules`` and shares
 
 from __future__ import annotations
 
+import itertools
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -461,6 +462,57 @@ def max_slots_from_selection(grid: Grid, rule: Rule, on: Any) -> None:
         _enforce(grid.model.Add(sum(used) <= (rule.value or 0)), on)
 
 
+def max_simultaneous(grid: Grid, rule: Rule, on: Any) -> None:
+    """At each selected slot, at most ``value`` of the activities take place."""
+    for slot in sorted(rule.slots):
+        lits = [lit for a in rule.activities for lit in grid.cover[a].get(slot, ())]
+        if len(lits) > (rule.value or 0):
+            _enforce(grid.model.Add(sum(lits) <= (rule.value or 0)), on)
+
+
+def three_grouped(grid: Grid, rule: Rule, on: Any) -> None:
+    """Three activities form one block of consecutive hours on a day, in any order: some block literal holds,
+    each implying the three starts of one order."""
+    if len(set(rule.activities)) != 3:
+        return
+    blocks = []
+    for order in itertools.permutations(rule.activities):
+        for first in range(grid.days * grid.hours):
+            at, lits = first, []
+            for a in order:
+                lit = grid.start[a].get(at)
+                if lit is None:
+                    break
+                lits.append(lit)
+                at += grid.length(a)
+            else:
+                if (at - 1) // grid.hours == first // grid.hours:
+                    block = grid.model.NewBoolVar("")
+                    for lit in lits:
+                        grid.model.AddImplication(block, lit)
+                    blocks.append(block)
+    _enforce(grid.model.Add(sum(blocks) >= 1), on)
+
+
+def min_resting(grid: Grid, rule: Rule, on: Any) -> None:
+    """At least ``value`` free hours from a day's last busy hour to the next day's first (``flag``: the last day
+    to the first too)."""
+    rest = rule.value or 0
+    pairs = [(d, d + 1) for d in range(grid.days - 1)] + ([(grid.days - 1, 0)] if rule.flag and grid.days > 1 else [])
+    for resource in grid.resources(rule):
+        for today, tomorrow in pairs:
+            for late in range(grid.hours):
+                evening = grid.busy(resource, today * grid.hours + late)
+                if isinstance(evening, int):
+                    continue
+                for early in range(grid.hours):
+                    if grid.hours - 1 - late + early >= rest:
+                        break
+                    morning = grid.busy(resource, tomorrow * grid.hours + early)
+                    if not isinstance(morning, int):
+                        _enforce(grid.model.AddBoolOr([evening.Not(), morning.Not()]), on)
+
+
 #: Explicit and ordered: unary kinds first since they shape the variables, then the rest.
 FAMILIES: dict[str, Callable[[Grid, Rule, Any], None]] = {
     "BreakTimes": unary,
@@ -500,6 +552,10 @@ FAMILIES: dict[str, Callable[[Grid, Rule, Any], None]] = {
     "TwoActivitiesOrdered": ordered,
     "TwoActivitiesOrderedIfSameDay": ordered_if_same_day,
     "ActivitiesOccupyMaxTimeSlotsFromSelection": max_slots_from_selection,
+    "ActivitiesMaxSimultaneousInSelectedTimeSlots": max_simultaneous,
+    "ThreeActivitiesGrouped": three_grouped,
+    "TeacherMinRestingHours": min_resting,
+    "StudentsMinRestingHours": min_resting,
 }
 
 

@@ -117,8 +117,8 @@ def fet_markdown() -> list[str]:
         "activities no preferred-room rule names; an activity no rule names needs no room (FET's BasicCompulsorySpace). "
         "A room holds one activity at a time.",
         "* Left out, listed by kind and count in `left_out` (`import-fet` prints them; `solve` warns that the "
-        "timetable is partial): every other time constraint, every other space constraint (as `space:<kind>`, e.g. "
-        "building changes, ActivitiesOccupyMaxDifferentRooms, ActivitiesSameRoomIfConsecutive), virtual rooms "
+        "timetable is partial): every other time constraint, every other space constraint (as `space:<kind>`), "
+        "virtual rooms "
         "(`space:VirtualRoom`) and any room constraint naming one, inactive activities and constraints (FET skips them "
         "too).",
         "",

@@ -91,7 +91,9 @@ class RoomRule(Frozen):
     when imported; ``rooms`` are the rooms allowed (the one room, for RoomNotAvailableTimes), and
     ``slots`` the hours a room is not available. ActivitiesOccupyMaxDifferentRooms (at most ``value`` rooms
     among its activities) and ActivitiesSameRoomIfConsecutive (two of its activities back to back on a day
-    are in one room) name activities only.
+    are in one room) name activities only. The building kinds (Teacher…/Students…MaxBuildingChangesPerDay,
+    …PerWeek, …MinGapsBetweenBuildingChanges) name a ``teacher`` or ``students`` (empty: every one) and a
+    ``value``; a lesson's building is its room's (a room with no building, or no room, counts for none).
 
     What an activity needs (FET's BasicCompulsorySpace, read from FET's generator): an activity with
     a hard preferred-room rule must be in a room every such rule allows; one with only weighted
@@ -118,10 +120,8 @@ class RoomRule(Frozen):
 
     @property
     def preferred(self) -> bool:
-        """A preferred- or home-room rule (not RoomNotAvailableTimes, ActivitiesOccupyMaxDifferentRooms or
-        ActivitiesSameRoomIfConsecutive, which say nothing of which rooms an activity may take)."""
-        return self.kind not in ("RoomNotAvailableTimes", "ActivitiesOccupyMaxDifferentRooms",
-                                 "ActivitiesSameRoomIfConsecutive")
+        """A preferred- or home-room rule (the others say nothing of which rooms an activity may take)."""
+        return self.kind.endswith(("PreferredRoom", "PreferredRooms", "HomeRoom", "HomeRooms"))
 
 
 class LeftOut(Frozen):

@@ -220,6 +220,43 @@ def test_the_kinds_of_the_second_batch_write_back_and_read_the_same(tmp_path):
     assert again.rules == MORE_BROKEN and again.left_out == ()
 
 
+#: The third batch: A1 (T, Y) Mon 1; A2 (U, G1, 2 hours) Mon 2-3; A3 (T, G2) Tue 1 breaks each.
+THIRD_BROKEN = (TimeRule(kind="ActivitiesMaxSimultaneousInSelectedTimeSlots", activities=(1, 3), value=0, slots=((1, 0),)),
+                TimeRule(kind="ThreeActivitiesGrouped", activities=(1, 2, 3)),
+                TimeRule(kind="TeacherMinRestingHours", teacher="T", value=3),
+                TimeRule(kind="StudentsMinRestingHours", value=3, flag=True))
+
+
+def test_check_flags_the_kinds_of_the_third_batch():
+    scenario = _scenario(_tiny(THIRD_BROKEN))
+    bad = Solution(district="tiny", seed=0, lessons=(_lesson(1, 0, 1), _lesson(2, 0, 2, 2), _lesson(3, 1, 1)))
+    found = verify(scenario, bad)
+    assert sorted({v.rule for v in found}) == sorted(f"fet.{r.kind}" for r in THIRD_BROKEN), found
+    texts = " ".join(v.en for v in found)
+    assert "teacher T: 2 free hours from Mon to Tue, fewer than 3" in texts
+    assert "students G2: 2 free hours from Tue to Mon, fewer than 3" in texts  # circular: from the last day to the first
+
+
+def test_tiny_solves_and_verifies_with_the_kinds_of_the_third_batch():
+    rules = (TimeRule(kind="ActivitiesMaxSimultaneousInSelectedTimeSlots", activities=(2, 3), value=1,
+                      slots=((0, 1), (1, 1))),
+             TimeRule(kind="ThreeActivitiesGrouped", activities=(1, 2, 3)),
+             TimeRule(kind="TeacherMinRestingHours", value=1))
+    tt = _tiny(rules).model_copy(update={"hours": ("1", "2", "3", "4")})  # the three take 4 hours in a row
+    scenario = _scenario(tt)
+    result = solve_scenario(scenario, time_limit=30, effort=5, workers=1)
+    assert result.solution is not None, result.explanation
+    assert verify(scenario, result.solution) == []
+    assert len({x.fet_day for x in result.solution.lessons}) == 1  # one block of the day's four hours
+
+
+def test_the_kinds_of_the_third_batch_write_back_and_read_the_same(tmp_path):
+    path = tmp_path / "tiny.fet"
+    path.write_bytes(fet_xml(_tiny(THIRD_BROKEN), "tiny"))
+    again = read_fet(path).explicit
+    assert again.rules == THIRD_BROKEN and again.left_out == ()
+
+
 def test_subactivities_preferred_slots_apply_to_the_component_of_each_split_activity(tmp_path):
     tt = _tiny().model_copy(update={"activities": (
         ExplicitActivity(id=1, subject="Maths", teachers=("T",), students=("Y",), group=1),
@@ -260,11 +297,12 @@ def test_too_many_hours_for_a_teacher_is_named_before_searching():
 
 @needs_examples
 def test_import_lists_every_constraint_left_out():
-    scenario = read_fet(EXAMPLES / "Syria/Hama/2019/High-school.fet")
+    scenario = read_fet(EXAMPLES / "Germany/secondary-school-1/test-virtual-rooms-2/German-test-virtual-rooms-2.fet")
     left = {x.kind: x.count for x in scenario.explicit.left_out}
-    assert left == {"ActivitiesMaxSimultaneousInSelectedTimeSlots": 1}
+    # Virtual rooms are left out, and so are the room constraints naming one.
+    assert left == {"TeacherMaxSpanPerDay": 13, "space:SubjectPreferredRooms": 1, "space:VirtualRoom": 1}
     assert scenario.explicit.partial
-    assert "ActivitiesMaxSimultaneousInSelectedTimeSlots: 1" in scenario.not_imported
+    assert "space:VirtualRoom: 1" in scenario.not_imported
     assert not read_fet(EXAMPLES / "Argentina/Horario_ISJ.fet").explicit.partial  # its rooms are read
 
 

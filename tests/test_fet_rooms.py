@@ -169,3 +169,53 @@ def test_a_real_file_with_room_constraints_solves_with_every_activity_in_its_roo
     assert result.solution is not None, (result.status, result.explanation)
     assert verify(scenario, result.solution) == []
     assert all(x.room for x in result.solution.lessons)
+
+
+def _with(*rules):
+    scenario = read_fet(ROOMS)
+    tt = scenario.explicit
+    return scenario.model_copy(update={"explicit": tt.model_copy(update={"room_rules": tt.room_rules + rules})})
+
+
+def test_verify_counts_building_changes():
+    from models import LessonPlacement, Solution, Weekday
+    from models.explicit import RoomRule
+
+    rules = (RoomRule(kind="TeacherMaxBuildingChangesPerDay", teacher="T1", value=0),
+             RoomRule(kind="TeacherMaxBuildingChangesPerWeek", value=0),
+             RoomRule(kind="TeacherMinGapsBetweenBuildingChanges", teacher="T1", value=1),
+             RoomRule(kind="StudentsMinGapsBetweenBuildingChanges", students="Y2", value=0))
+    scenario = _with(*rules)
+
+    def lesson(ident: int, day: int, period: int, room: str, length: int = 1) -> LessonPlacement:
+        return LessonPlacement(key=f"A{ident}", class_id="-", school="school", subject="x", teacher="",
+                               day=Weekday.of_index(day), fet_day=day, period=period, length=length, room=room)
+
+    # T1: A1 in L1 (Main) then A4 in L2 (Annex) right after, on Monday.
+    lessons = (lesson(1, 0, 1, "L1"), lesson(4, 0, 2, "L2"), lesson(2, 1, 1, "L2", 2), lesson(3, 0, 1, "Hall"),
+               lesson(5, 0, 2, "Hall"))
+    found = verify(scenario, Solution(district="x", seed=0, lessons=lessons))
+    broken = {v.rule for v in found}
+    assert broken == {"fet_rooms.TeacherMaxBuildingChangesPerDay", "fet_rooms.TeacherMaxBuildingChangesPerWeek",
+                      "fet_rooms.TeacherMinGapsBetweenBuildingChanges"}, found  # Y2 has one building a day
+    assert any("broken by teacher T1 on Mon" in v.en for v in found)
+
+
+def test_building_changes_solve_and_verify():
+    from models.explicit import RoomRule
+
+    scenario = _with(RoomRule(kind="TeacherMaxBuildingChangesPerDay", value=0),
+                     RoomRule(kind="StudentsMinGapsBetweenBuildingChanges", value=1))
+    result = solve_scenario(scenario, time_limit=20, effort=2)
+    assert result.solution is not None, (result.status, result.explanation)
+    assert verify(scenario, result.solution) == []
+    path_rules = read_fet(_export(scenario)).explicit.room_rules
+    assert path_rules == scenario.explicit.room_rules
+
+
+def _export(scenario) -> Path:
+    import tempfile
+
+    path = Path(tempfile.mkdtemp(prefix="fetrooms-")) / "back.fet"
+    path.write_bytes(write_fet(scenario))
+    return path

@@ -43,8 +43,44 @@ def _hours(lesson: LessonPlacement) -> list[tuple[int, int]]:
     return [(_day(lesson), p - 1) for p in range(lesson.period, lesson.period + lesson.length)]
 
 
-def _broken(rule: RoomRule, placed: dict[int, LessonPlacement]) -> list[tuple[int, str]]:
-    """The activities breaking a rule, each with the room it is in (or '' for none)."""
+def _building_changes(tt: ExplicitTimetable, rule: RoomRule, placed: dict[int, LessonPlacement]) -> list[tuple[int, str]]:
+    """Who breaks a building rule and where: (0, "teacher T on Mon") for each teacher or innermost student set
+    and day (a lesson's building is its room's; lessons with no room or a room with no building are skipped)."""
+    building = {room.name: room.building for room in tt.rooms if room.building}
+    if rule.kind.startswith("Teacher"):
+        names = [rule.teacher] if rule.teacher else sorted({t for a in tt.activities for t in a.teachers})
+        owners = [(f"teacher {n}", [i for i in placed if n in tt.activity_by_id[i].teachers]) for n in names]
+    else:
+        atoms = sorted(tt.atoms_of([rule.students])) if rule.students else sorted(
+            {x for a in tt.activities for x in tt.atoms_of(a.students)})
+        owners = [(f"students {x}", [i for i in placed if x in tt.atoms_of(tt.activity_by_id[i].students)]) for x in atoms]
+    found: list[tuple[int, str]] = []
+    for name, idents in owners:
+        by_day: dict[int, list[tuple[int, str]]] = {}
+        for i in idents:
+            lesson = placed[i]
+            if lesson.room in building:
+                by_day.setdefault(_day(lesson), []).extend((h, building[lesson.room]) for _d, h in _hours(lesson))
+        week = 0
+        for day, seen in sorted(by_day.items()):
+            seen.sort()
+            moves = [(a, b) for a, b in zip(seen, seen[1:]) if a[1] != b[1]]
+            week += len(moves)
+            label = f"{name} on {tt.days[day] if day < len(tt.days) else day}"
+            if rule.kind.endswith("MinGapsBetweenBuildingChanges"):
+                if any(b[0] - a[0] - 1 < (rule.value or 0) for a, b in moves):
+                    found.append((0, label))
+            elif rule.kind.endswith("PerDay") and len(moves) > (rule.value or 0):
+                found.append((0, label))
+        if rule.kind.endswith("PerWeek") and week > (rule.value or 0):
+            found.append((0, name))
+    return found
+
+
+def _broken(rule: RoomRule, placed: dict[int, LessonPlacement], tt: ExplicitTimetable) -> list[tuple[int, str]]:
+    """The activities breaking a rule, each with the room it is in (or '' for none); for a building rule, (0, who)."""
+    if "Building" in rule.kind:
+        return _building_changes(tt, rule, placed)
     if rule.preferred:
         return [(i, placed[i].room or "") for i in rule.activities if i in placed and not _in_rule(rule, placed[i])]
     inside = sorted(i for i in rule.activities if i in placed and placed[i].room is not None)
@@ -105,10 +141,14 @@ def check(scenario: Scenario, solution: Solution) -> list[Violation]:
     for number, rule in enumerate(tt.room_rules, start=2):
         if not rule.hard:
             continue
-        for ident, room_name in _broken(rule, placed):
+        for ident, room_name in _broken(rule, placed, tt):
             if rule.preferred and not room_name:
                 continue  # reported above as missing
             where = f"{TABLE} row {number}"
+            if "Building" in rule.kind:
+                found.append(_v(rule.kind, where, f"{rule.kind} ({where}, value {rule.value}): broken by {room_name}",
+                                f"{rule.kind}（{TABLE} 第 {number} 行，数值 {rule.value}）：{room_name} 不符合"))
+                continue
             if rule.kind == "ActivitiesOccupyMaxDifferentRooms":
                 found.append(_v(rule.kind, where, f"{rule.kind} ({where}): the activities take more than {rule.value} rooms",
                                 f"{rule.kind}（{TABLE} 第 {number} 行）：这些活动使用了多于 {rule.value} 间教室"))
@@ -136,5 +176,5 @@ def penalties(scenario: Scenario, solution: Solution) -> dict[str, int]:
         return {"fet_rooms": 0}
     placed = _placed(tt, solution)
     total = sum(round(rule.weight) for rule in tt.room_rules
-                if not rule.hard and round(rule.weight) > 0 and _broken(rule, placed))
+                if not rule.hard and round(rule.weight) > 0 and _broken(rule, placed, tt))
     return {"fet_rooms": total}

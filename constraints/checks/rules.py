@@ -223,6 +223,20 @@ def _check_rule(grid: _Grid, rule: TimeRule, breaks: set[tuple[int, int]]) -> li
         if len(taken) > (rule.value or 0):
             found.append((f"the activities occupy {len(taken)} of the selected slots, more than {rule.value}",
                           f"这些活动占用了 {len(taken)} 个指定时段，多于 {rule.value} 个"))
+    elif rule.kind == "ActivitiesMaxSimultaneousInSelectedTimeSlots":
+        for slot in sorted(set(rule.slots)):
+            here = [i for i in placed if slot in grid.covered(i)]
+            if len(here) > (rule.value or 0):
+                found.append((f"{len(here)} of the activities at {tt.days[slot[0]]}, {tt.hours[slot[1]]}, more than {rule.value}",
+                              f"{tt.days[slot[0]]} {tt.hours[slot[1]]} 有 {len(here)} 个这些活动，多于 {rule.value} 个"))
+    elif rule.kind == "ThreeActivitiesGrouped":
+        if all(i in s for i in rule.activities):
+            ordered_starts = sorted((s[i], tt.activity_by_id[i].duration) for i in rule.activities)
+            days = {start[0] for start, _ in ordered_starts}
+            touching = all(ordered_starts[k][0][1] + ordered_starts[k][1] == ordered_starts[k + 1][0][1] for k in range(2))
+            if len(days) > 1 or not touching:
+                found.append(("the three activities are not one block of consecutive hours on a day",
+                              "三个活动没有在同一天连续排列"))
     elif rule.kind == "EndsStudentsDay":
         for i in placed:
             atoms, (day, hour) = tt.atoms_of(tt.activity_by_id[i].students), s[i]
@@ -285,6 +299,16 @@ def _resource_rule(tt: ExplicitTimetable, rule: TimeRule, busy: dict[int, set[in
         used = sum(1 for d in days if hours & busy.get(d, set()))
         return [(f"{used} days with an hour in the interval, more than {value}",
                  f"有 {used} 天在指定时段上课，多于 {value} 天")] if used > value else []
+    if kind.endswith("MinRestingHours"):
+        pairs = [(d, d + 1) for d in range(len(tt.days) - 1)] + ([(len(tt.days) - 1, 0)] if rule.flag and len(tt.days) > 1 else [])
+        found = []
+        for today, tomorrow in pairs:
+            if busy.get(today) and busy.get(tomorrow):
+                rest = len(tt.hours) - 1 - max(busy[today]) + min(busy[tomorrow])
+                if rest < value:
+                    found.append((f"{rest} free hours from {tt.days[today]} to {tt.days[tomorrow]}, fewer than {value}",
+                                  f"{tt.days[today]} 到 {tt.days[tomorrow]} 之间只休息 {rest} 节，少于 {value} 节"))
+        return found
     if kind == "StudentsEarlyMaxBeginningsAtSecondHour":
         problems, second = [], 0
         for d in days:

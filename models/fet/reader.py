@@ -75,7 +75,11 @@ _TAG_VALUE = {
 _ACTIVITY_LISTS = ("MinDaysBetweenActivities", "ActivitiesSameStartingTime", "ActivitiesNotOverlapping",
                    "TwoActivitiesConsecutive", "ActivitiesSameStartingDay", "MinGapsBetweenActivities",
                    "TwoActivitiesGrouped", "ActivitiesSameStartingHour", "MaxDaysBetweenActivities",
-                   "TwoActivitiesOrdered", "TwoActivitiesOrderedIfSameDay", "ActivitiesOccupyMaxTimeSlotsFromSelection")
+                   "TwoActivitiesOrdered", "TwoActivitiesOrderedIfSameDay", "ActivitiesOccupyMaxTimeSlotsFromSelection",
+                   "ActivitiesMaxSimultaneousInSelectedTimeSlots", "ThreeActivitiesGrouped")
+#: Min resting hours (between a day's last hour and the next day's first; ``flag``: also from the last day to the first).
+_RESTING = {"TeacherMinRestingHours": "TeacherMinRestingHours", "TeachersMinRestingHours": "TeacherMinRestingHours",
+            "StudentsSetMinRestingHours": "StudentsMinRestingHours", "StudentsMinRestingHours": "StudentsMinRestingHours"}
 #: FET kind -> normal kind of the interval forms (a teacher's or students' days with a lesson in some hours).
 _INTERVAL = {"TeacherIntervalMaxDaysPerWeek": "TeacherIntervalMaxDaysPerWeek",
              "TeachersIntervalMaxDaysPerWeek": "TeacherIntervalMaxDaysPerWeek",
@@ -90,7 +94,8 @@ _SLOT_KINDS = ("BreakTimes", "TeacherNotAvailableTimes", "StudentsSetNotAvailabl
                "ActivitiesPreferredTimeSlots")
 #: Every FET time constraint kind the import takes in (plus BasicCompulsoryTime, which is implied).
 IMPORTED_KINDS = frozenset(("BasicCompulsoryTime",) + tuple(_TEACHER_VALUE) + tuple(_STUDENTS_VALUE)
-                           + _ACTIVITY_LISTS + _SLOT_KINDS + tuple(_INTERVAL) + _OTHER + tuple(_TAG_VALUE))
+                           + _ACTIVITY_LISTS + _SLOT_KINDS + tuple(_INTERVAL) + _OTHER + tuple(_TAG_VALUE)
+                           + tuple(_RESTING))
 #: Space kinds read into :class:`RoomRule`: FET kind -> (tag of the room list, filter tags).
 _ROOM_KINDS = {
     "ActivityPreferredRoom": ("Room", ("Activity_Id",)),
@@ -109,8 +114,15 @@ _ROOM_KINDS = {
     "ActivitiesOccupyMaxDifferentRooms": ("", ()),
     "ActivitiesSameRoomIfConsecutive": ("", ()),
 }
+#: Building changes: FET kind -> (normal kind, value tag); Teacher…/StudentsSet… name one, the others every one.
+_BUILDING = {who + what: (normal + what, tag)
+             for who, normal in (("Teacher", "Teacher"), ("Teachers", "Teacher"), ("StudentsSet", "Students"),
+                                 ("Students", "Students"))
+             for what, tag in (("MaxBuildingChangesPerDay", "Max_Building_Changes_Per_Day"),
+                               ("MaxBuildingChangesPerWeek", "Max_Building_Changes_Per_Week"),
+                               ("MinGapsBetweenBuildingChanges", "Min_Gaps_Between_Building_Changes"))}
 #: Every FET space constraint kind the import takes in.
-ROOM_KINDS = frozenset(("BasicCompulsorySpace",) + tuple(_ROOM_KINDS))
+ROOM_KINDS = frozenset(("BasicCompulsorySpace",) + tuple(_ROOM_KINDS) + tuple(_BUILDING))
 
 
 class FetError(ValueError):
@@ -236,6 +248,14 @@ class _Import:
             normal, tag = _STUDENTS_VALUE[kind]
             return TimeRule(kind=normal, weight=weight, students=_text(node, "Students") if kind.startswith("StudentsSet") else "",
                             value=_int(node, tag), flag=_bool(node, "Allow_Empty_Days", False))
+        if kind == "ThreeActivitiesGrouped":
+            ids = tuple(int(_text(node, tag)) for tag in ("First_Activity_Id", "Second_Activity_Id", "Third_Activity_Id"))
+            return TimeRule(kind=kind, weight=weight, activities=ids) if set(ids) <= active_ids else None
+        if kind in _RESTING:
+            who = ({"teacher": _text(node, "Teacher_Name")} if kind == "TeacherMinRestingHours"
+                   else {"students": _text(node, "Students")} if kind == "StudentsSetMinRestingHours" else {})
+            return TimeRule(kind=_RESTING[kind], weight=weight, value=_int(node, "Minimum_Resting_Hours"),
+                            flag=_bool(node, "Circular", False), **who)
         if kind in _TAG_VALUE:
             normal, value_tag = _TAG_VALUE[kind]
             tag = _text(node, "Activity_Tag_Name") or _text(node, "Activity_Tag")
@@ -245,12 +265,15 @@ class _Import:
                             activities=tuple(a.id for a in activities if tag in a.tags), **who)
         if kind in ("MinDaysBetweenActivities", "ActivitiesSameStartingTime", "ActivitiesNotOverlapping",
                     "ActivitiesSameStartingDay", "MinGapsBetweenActivities", "ActivitiesSameStartingHour",
-                    "MaxDaysBetweenActivities", "ActivitiesOccupyMaxTimeSlotsFromSelection"):
+                    "MaxDaysBetweenActivities", "ActivitiesOccupyMaxTimeSlotsFromSelection",
+                    "ActivitiesMaxSimultaneousInSelectedTimeSlots"):
             ids = tuple(i for i in (int(x) for x in _texts(node, "Activity_Id")) if i in active_ids)
             value_tag = {"MinGapsBetweenActivities": "MinGaps", "MaxDaysBetweenActivities": "MaxDays",
-                         "ActivitiesOccupyMaxTimeSlotsFromSelection": "Max_Number_of_Occupied_Time_Slots"}.get(kind, "MinDays")
+                         "ActivitiesOccupyMaxTimeSlotsFromSelection": "Max_Number_of_Occupied_Time_Slots",
+                         "ActivitiesMaxSimultaneousInSelectedTimeSlots": "Max_Number_of_Simultaneous_Activities",
+                         }.get(kind, "MinDays")
             slots = (self.slots(node, "Selected_Time_Slot", "Selected_Day", "Selected_Hour")
-                     if kind == "ActivitiesOccupyMaxTimeSlotsFromSelection" else ())
+                     if kind.endswith(("FromSelection", "InSelectedTimeSlots")) else ())
             return TimeRule(kind=kind, weight=weight, activities=ids, value=_int(node, value_tag), slots=slots,
                             flag=_bool(node, "Consecutive_If_Same_Day", False))
         if kind in _INTERVAL:
@@ -343,8 +366,13 @@ class _Import:
 
     def room_rule(self, kind: str, node: ET.Element, activities: list[ExplicitActivity],
                   active_ids: set[int]) -> RoomRule | None:
-        list_tag, filters = _ROOM_KINDS[kind]
         weight = float(_text(node, "Weight_Percentage", "100"))
+        if kind in _BUILDING:
+            normal, value_tag = _BUILDING[kind]
+            who = ({"teacher": _text(node, "Teacher")} if kind.startswith("Teacher") and not kind.startswith("Teachers")
+                   else {"students": _text(node, "Students")} if kind.startswith("StudentsSet") else {})
+            return RoomRule(kind=normal, weight=weight, value=_int(node, value_tag), **who)
+        list_tag, filters = _ROOM_KINDS[kind]
         if not list_tag:  # on a list of activities
             ids = tuple(i for i in (int(x) for x in _texts(node, "Activity_Id")) if i in active_ids)
             return RoomRule(kind=kind, weight=weight, activities=ids,
@@ -393,7 +421,7 @@ class _Import:
                 self.left_out["space:" + kind] += 1
                 continue
             unknown = [r for r in made.rooms if r not in known]
-            if unknown or (not made.rooms and made.preferred or made.kind == "RoomNotAvailableTimes" and not made.rooms):
+            if unknown or (not made.rooms and (made.preferred or made.kind == "RoomNotAvailableTimes")):
                 raise FetError(f"{self.source}: a {node.tag} names room '{unknown[0] if unknown else ''}', which is not in "
                                "the rooms list; fix it in FET",
                                f"{self.source}：一条 {node.tag} 引用的教室“{unknown[0] if unknown else ''}”不在教室列表中；"

@@ -82,7 +82,8 @@ def _rule_nodes(tt: ExplicitTimetable, rule: TimeRule) -> list[ET.Element]:
             nodes.append(node)
     elif kind in ("MinDaysBetweenActivities", "ActivitiesSameStartingTime", "ActivitiesNotOverlapping",
                   "ActivitiesSameStartingDay", "MinGapsBetweenActivities", "ActivitiesSameStartingHour",
-                  "MaxDaysBetweenActivities", "ActivitiesOccupyMaxTimeSlotsFromSelection"):
+                  "MaxDaysBetweenActivities", "ActivitiesOccupyMaxTimeSlotsFromSelection",
+                  "ActivitiesMaxSimultaneousInSelectedTimeSlots"):
         if len(rule.activities) >= 2:
             node = start(kind)
             if kind == "MinDaysBetweenActivities":
@@ -100,7 +101,26 @@ def _rule_nodes(tt: ExplicitTimetable, rule: TimeRule) -> list[ET.Element]:
                 _slots(node, tt, rule.slots, "Number_of_Selected_Time_Slots", "Selected_Time_Slot", "Selected_Day",
                        "Selected_Hour")
                 _add(node, "Max_Number_of_Occupied_Time_Slots", rule.value or 0)
+            if kind == "ActivitiesMaxSimultaneousInSelectedTimeSlots":
+                _slots(node, tt, rule.slots, "Number_of_Selected_Time_Slots", "Selected_Time_Slot", "Selected_Day",
+                       "Selected_Hour")
+                _add(node, "Max_Number_of_Simultaneous_Activities", rule.value or 0)
             nodes.append(node)
+    elif kind == "ThreeActivitiesGrouped":
+        node = start(kind)
+        for tag, ident in zip(("First_Activity_Id", "Second_Activity_Id", "Third_Activity_Id"), rule.activities):
+            _add(node, tag, ident)
+        nodes.append(node)
+    elif kind.endswith("MinRestingHours"):
+        teacher = kind.startswith("Teacher")
+        every = every_teacher if teacher else every_set
+        node = start(("Teachers" if every else "Teacher") + "MinRestingHours" if teacher else
+                     ("Students" if every else "StudentsSet") + "MinRestingHours")
+        if not every:
+            _add(node, "Teacher_Name" if teacher else "Students", rule.teacher if teacher else rule.students)
+        _add(node, "Minimum_Resting_Hours", rule.value or 0)
+        _add(node, "Circular", "true" if rule.flag else "false")
+        nodes.append(node)
     elif "ActivityTag" in kind:
         teacher = kind.startswith("Teacher")
         every = every_teacher if teacher else every_set
@@ -196,7 +216,18 @@ def _room_rule_nodes(tt: ExplicitTimetable, rule: RoomRule) -> list[ET.Element]:
                 _add(node, "Preferred_Room", room)
 
     nodes: list[ET.Element] = []
-    if rule.kind in ("ActivitiesOccupyMaxDifferentRooms", "ActivitiesSameRoomIfConsecutive"):
+    if "Building" in rule.kind:
+        teacher = rule.kind.startswith("Teacher")
+        named = rule.teacher if teacher else rule.students
+        what = rule.kind.removeprefix("Teacher").removeprefix("Students")
+        node = start(("Teacher" if named else "Teachers") + what if teacher else ("StudentsSet" if named else "Students") + what)
+        if named:
+            _add(node, "Teacher" if teacher else "Students", named)
+        _add(node, {"MaxBuildingChangesPerDay": "Max_Building_Changes_Per_Day",
+                    "MaxBuildingChangesPerWeek": "Max_Building_Changes_Per_Week",
+                    "MinGapsBetweenBuildingChanges": "Min_Gaps_Between_Building_Changes"}[what], rule.value or 0)
+        nodes.append(node)
+    elif rule.kind in ("ActivitiesOccupyMaxDifferentRooms", "ActivitiesSameRoomIfConsecutive"):
         node = start(rule.kind)
         _add(node, "Number_of_Activities", len(rule.activities))
         for ident in rule.activities:
