@@ -96,8 +96,12 @@ class RoomVars:
                             by_room[room].append((start, model.NewBoolVar(f"room[A{member},{room},{start}]")))
                 self.y[member] = by_room
                 if not own:
+                    at_start: dict[int, list[Any]] = defaultdict(list)
+                    for taken in by_room.values():
+                        for start, var in taken:
+                            at_start[start].append(var)
                     for start, lit in starts:
-                        here = [var for taken in by_room.values() for s, var in taken if s == start]
+                        here = at_start.get(start, [])
                         if needed and literal is None:
                             model.Add(sum(here) == lit)
                         else:
