@@ -167,7 +167,7 @@ def solve_folder(request: SolveRequest) -> SolveReport:
         raise BadInput(err.en, err.zh) from None
     if result.solution is None:
         raise failure_of(result)
-    activities, warnings = None, _partial_import(scenario)
+    activities, warnings = None, ()
     if rules:
         # The timetable is the main job: activities that cannot be planned are explained, not a reason to
         # withhold the timetable.
@@ -202,7 +202,7 @@ def solve_folder(request: SolveRequest) -> SolveReport:
         from constraints.checks.stability import moves_by_school
 
         moves = tuple(moves_by_school(scenario, kept_from, result.solution))
-    return SolveReport(result=result, warnings=warnings, quality=quality, moves=moves)
+    return SolveReport(result=result, warnings=_partial_import(scenario) + warnings, quality=quality, moves=moves)
 
 
 def _partial_import(scenario: Any) -> tuple[tuple[str, str], ...]:
