@@ -219,3 +219,21 @@ def _export(scenario) -> Path:
     path = Path(tempfile.mkdtemp(prefix="fetrooms-")) / "back.fet"
     path.write_bytes(write_fet(scenario))
     return path
+
+
+def test_solve_says_the_timetable_is_partial_when_the_import_left_something_out(tmp_path):
+    from cli import main
+
+    text = ROOMS.read_text(encoding="utf-8").replace("</Time_Constraints_List>", (
+        "<ConstraintTeacherMaxSpanPerDay><Weight_Percentage>100</Weight_Percentage><Teacher_Name>T1</Teacher_Name>"
+        "<Max_Span>2</Max_Span><Active>true</Active></ConstraintTeacherMaxSpanPerDay></Time_Constraints_List>"))
+    source = tmp_path / "span.fet"
+    source.write_text(text, encoding="utf-8")
+    folder, out = tmp_path / "school", tmp_path / "published"
+    runner = CliRunner()
+    imported = runner.invoke(main, ["--lang", "en", "import-fet", str(source), "--out", str(folder)])
+    assert imported.exit_code == 0 and "  - TeacherMaxSpanPerDay: 1" in imported.output, imported.output
+    solved = runner.invoke(main, ["--lang", "en", "solve", str(folder), "--out", str(out), "--effort", "2", "--quiet"])
+    assert solved.exit_code == 0, solved.output
+    assert "partial: this timetable does not consider the constraints the import left out: TeacherMaxSpanPerDay (1)" \
+        in solved.output
