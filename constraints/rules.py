@@ -513,6 +513,30 @@ def min_resting(grid: Grid, rule: Rule, on: Any) -> None:
                         _enforce(grid.model.AddBoolOr([evening.Not(), morning.Not()]), on)
 
 
+def max_span(grid: Grid, rule: Rule, on: Any) -> None:
+    """A day's busy hours lie within ``value`` hours from first to last (``flag``: one day ``value + 1``)."""
+    most = rule.value or 0
+    for resource in grid.resources(rule):
+        exceptions = []
+        for d in range(grid.days):
+            busy = [grid.busy(resource, s) for s in range(d * grid.hours, (d + 1) * grid.hours)]
+            spare = None
+            for i, first in enumerate(busy):
+                for j in range(i + most, len(busy)):  # hours i..j span j - i + 1 > most
+                    last = busy[j]
+                    if isinstance(first, int) or isinstance(last, int):
+                        continue
+                    clause = [first.Not(), last.Not()]
+                    if rule.flag and j - i + 1 == most + 1:
+                        spare = spare if spare is not None else grid.model.NewBoolVar("")
+                        clause.append(spare)
+                    _enforce(grid.model.AddBoolOr(clause), on)
+            if spare is not None:
+                exceptions.append(spare)
+        if len(exceptions) > 1:
+            _enforce(grid.model.Add(sum(exceptions) <= 1), on)
+
+
 #: Explicit and ordered: unary kinds first since they shape the variables, then the rest.
 FAMILIES: dict[str, Callable[[Grid, Rule, Any], None]] = {
     "BreakTimes": unary,
@@ -556,6 +580,8 @@ FAMILIES: dict[str, Callable[[Grid, Rule, Any], None]] = {
     "ThreeActivitiesGrouped": three_grouped,
     "TeacherMinRestingHours": min_resting,
     "StudentsMinRestingHours": min_resting,
+    "TeacherMaxSpanPerDay": max_span,
+    "StudentsMaxSpanPerDay": max_span,
 }
 
 

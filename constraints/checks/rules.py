@@ -299,6 +299,12 @@ def _resource_rule(tt: ExplicitTimetable, rule: TimeRule, busy: dict[int, set[in
         used = sum(1 for d in days if hours & busy.get(d, set()))
         return [(f"{used} days with an hour in the interval, more than {value}",
                  f"有 {used} 天在指定时段上课，多于 {value} 天")] if used > value else []
+    if kind.endswith("MaxSpanPerDay"):
+        spans = {d: max(busy[d]) - min(busy[d]) + 1 for d in days if busy.get(d)}
+        over = sorted(d for d, span in spans.items() if span > value)
+        allowed = {over[0]} if rule.flag and len(over) == 1 and spans[over[0]] == value + 1 else set()
+        return [(f"{spans[d]} hours from first to last on {tt.days[d]}, more than {value}",
+                 f"{tt.days[d]} 从第一节到最后一节共 {spans[d]} 节，多于 {value} 节") for d in over if d not in allowed]
     if kind.endswith("MinRestingHours"):
         pairs = [(d, d + 1) for d in range(len(tt.days) - 1)] + ([(len(tt.days) - 1, 0)] if rule.flag and len(tt.days) > 1 else [])
         found = []

@@ -77,6 +77,9 @@ _ACTIVITY_LISTS = ("MinDaysBetweenActivities", "ActivitiesSameStartingTime", "Ac
                    "TwoActivitiesGrouped", "ActivitiesSameStartingHour", "MaxDaysBetweenActivities",
                    "TwoActivitiesOrdered", "TwoActivitiesOrderedIfSameDay", "ActivitiesOccupyMaxTimeSlotsFromSelection",
                    "ActivitiesMaxSimultaneousInSelectedTimeSlots", "ThreeActivitiesGrouped")
+#: Max span per day (hours from a day's first busy hour to its last); ``flag``: one day may span one hour more.
+_SPAN = {"TeacherMaxSpanPerDay": "TeacherMaxSpanPerDay", "TeachersMaxSpanPerDay": "TeacherMaxSpanPerDay",
+         "StudentsSetMaxSpanPerDay": "StudentsMaxSpanPerDay", "StudentsMaxSpanPerDay": "StudentsMaxSpanPerDay"}
 #: Min resting hours (between a day's last hour and the next day's first; ``flag``: also from the last day to the first).
 _RESTING = {"TeacherMinRestingHours": "TeacherMinRestingHours", "TeachersMinRestingHours": "TeacherMinRestingHours",
             "StudentsSetMinRestingHours": "StudentsMinRestingHours", "StudentsMinRestingHours": "StudentsMinRestingHours"}
@@ -95,7 +98,7 @@ _SLOT_KINDS = ("BreakTimes", "TeacherNotAvailableTimes", "StudentsSetNotAvailabl
 #: Every FET time constraint kind the import takes in (plus BasicCompulsoryTime, which is implied).
 IMPORTED_KINDS = frozenset(("BasicCompulsoryTime",) + tuple(_TEACHER_VALUE) + tuple(_STUDENTS_VALUE)
                            + _ACTIVITY_LISTS + _SLOT_KINDS + tuple(_INTERVAL) + _OTHER + tuple(_TAG_VALUE)
-                           + tuple(_RESTING))
+                           + tuple(_RESTING) + tuple(_SPAN))
 #: Space kinds read into :class:`RoomRule`: FET kind -> (tag of the room list, filter tags).
 _ROOM_KINDS = {
     "ActivityPreferredRoom": ("Room", ("Activity_Id",)),
@@ -251,6 +254,11 @@ class _Import:
         if kind == "ThreeActivitiesGrouped":
             ids = tuple(int(_text(node, tag)) for tag in ("First_Activity_Id", "Second_Activity_Id", "Third_Activity_Id"))
             return TimeRule(kind=kind, weight=weight, activities=ids) if set(ids) <= active_ids else None
+        if kind in _SPAN:
+            who = ({"teacher": _text(node, "Teacher_Name")} if kind == "TeacherMaxSpanPerDay"
+                   else {"students": _text(node, "Students")} if kind == "StudentsSetMaxSpanPerDay" else {})
+            return TimeRule(kind=_SPAN[kind], weight=weight, value=_int(node, "Max_Span"),
+                            flag=_bool(node, "Allow_One_Day_Exception_of_Plus_One", False), **who)
         if kind in _RESTING:
             who = ({"teacher": _text(node, "Teacher_Name")} if kind == "TeacherMinRestingHours"
                    else {"students": _text(node, "Students")} if kind == "StudentsSetMinRestingHours" else {})

@@ -111,6 +111,16 @@ def _rule_nodes(tt: ExplicitTimetable, rule: TimeRule) -> list[ET.Element]:
         for tag, ident in zip(("First_Activity_Id", "Second_Activity_Id", "Third_Activity_Id"), rule.activities):
             _add(node, tag, ident)
         nodes.append(node)
+    elif kind.endswith("MaxSpanPerDay"):
+        teacher = kind.startswith("Teacher")
+        every = every_teacher if teacher else every_set
+        node = start(("Teachers" if every else "Teacher") + "MaxSpanPerDay" if teacher else
+                     ("Students" if every else "StudentsSet") + "MaxSpanPerDay")
+        if not every:
+            _add(node, "Teacher_Name" if teacher else "Students", rule.teacher if teacher else rule.students)
+        _add(node, "Max_Span", rule.value or 0)
+        _add(node, "Allow_One_Day_Exception_of_Plus_One", "true" if rule.flag else "false")
+        nodes.append(node)
     elif kind.endswith("MinRestingHours"):
         teacher = kind.startswith("Teacher")
         every = every_teacher if teacher else every_set
