@@ -201,7 +201,7 @@ def test_verify_counts_building_changes():
     assert any("broken by teacher T1 on Mon" in v.en for v in found)
 
 
-def test_building_changes_solve_and_verify():
+def test_building_changes_solve_verify_and_write_back(tmp_path):
     from models.explicit import RoomRule
 
     scenario = _with(RoomRule(kind="TeacherMaxBuildingChangesPerDay", value=0),
@@ -209,16 +209,9 @@ def test_building_changes_solve_and_verify():
     result = solve_scenario(scenario, time_limit=20, effort=2)
     assert result.solution is not None, (result.status, result.explanation)
     assert verify(scenario, result.solution) == []
-    path_rules = read_fet(_export(scenario)).explicit.room_rules
-    assert path_rules == scenario.explicit.room_rules
-
-
-def _export(scenario) -> Path:
-    import tempfile
-
-    path = Path(tempfile.mkdtemp(prefix="fetrooms-")) / "back.fet"
+    path = tmp_path / "back.fet"
     path.write_bytes(write_fet(scenario))
-    return path
+    assert read_fet(path).explicit.room_rules == scenario.explicit.room_rules
 
 
 def test_solve_says_the_timetable_is_partial_when_the_import_left_something_out(tmp_path):
