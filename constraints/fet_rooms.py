@@ -72,8 +72,6 @@ class RoomVars:
         self.y: dict[int, dict[str, list[tuple[int, Any]]]] = {}
         self.duration: dict[int, int] = {}
         load: dict[tuple[str, int], list[Any]] = defaultdict(list)
-        literal = ctx.requirement("fet_rooms", "rooms", "every activity that needs a room has one of its rooms",
-                                  "需要教室的活动都安排在允许的教室")
         for activity in ix.activities:
             starts = [(ix.slot(*option.start), var) for option, var in ctx.options[activity.index]]
             length = activity.length
@@ -82,6 +80,9 @@ class RoomVars:
                     continue
                 rooms, needed = plan[member]
                 self.duration[member] = length
+                # While explaining, one literal per activity, so that the core names it.
+                literal = (ctx.requirement("fet_rooms", f"A{member}", *_needs_words(tt, member, rooms)) if needed
+                           else None)
                 own = needed and len(rooms) == 1 and literal is None
                 by_room: dict[str, list[tuple[int, Any]]] = {}
                 for room in rooms:
@@ -122,6 +123,16 @@ class RoomVars:
         if found is None:
             found = ctx.shared[SHARED_KEY] = RoomVars(ctx)
         return found
+
+
+def _needs_words(tt: ExplicitTimetable, ident: int, rooms: tuple[str, ...]) -> tuple[str, str]:
+    """An activity's need for a room in the user's words (en, zh)."""
+    subject = tt.activity_by_id[ident].subject
+    if not rooms:
+        return (f"activity {ident} ({subject}) needs a room, but no room is allowed by all its hard room constraints "
+                "and seats its students", f"活动 {ident}（{subject}）需要教室，但没有同时满足其全部硬性教室约束且容量足够的教室")
+    return (f"activity {ident} ({subject}) is in one of the rooms {', '.join(rooms)}",
+            f"活动 {ident}（{subject}）安排在教室 {'、'.join(rooms)} 之一")
 
 
 def _enforce(constraint: Any, on: Any) -> None:

@@ -232,3 +232,15 @@ def test_solve_says_the_timetable_is_partial_when_the_import_left_something_out(
     assert solved.exit_code == 0, solved.output
     assert ("partial: this timetable does not consider the constraints the import left out: "
             "StudentsMinGapsBetweenOrderedPairOfActivityTags (1)") in solved.output
+
+
+def test_an_activity_no_room_can_seat_is_named_when_no_timetable_exists(tmp_path):
+    text = ROOMS.read_text(encoding="utf-8").replace(
+        "<Name>Hall</Name><Building>Main</Building><Capacity>100</Capacity>",
+        "<Name>Hall</Name><Building>Main</Building><Capacity>10</Capacity>")  # Y3 (40 students) fits nowhere
+    path = tmp_path / "small.fet"
+    path.write_text(text, encoding="utf-8")
+    result = solve_scenario(read_fet(path), time_limit=20, effort=2)
+    assert result.status == "infeasible"
+    assert [c.en for c in result.explanation] == [
+        "activity 3 (Art) needs a room, but no room is allowed by all its hard room constraints and seats its students"]
