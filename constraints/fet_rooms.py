@@ -9,7 +9,8 @@ activity that needs or may take a room has one boolean per room it may take (exa
 room, at most one otherwise) at each start the activity takes, and a room holds at most one of the
 literals covering an hour (boolean only: shared/SOLVER-NOTES.md measured the boolean formulation fastest,
 and the large-neighbourhood search reads linear and boolean constraints only). A hard not-available hour
-of a room gets no literal.
+of a room gets no literal. An activity in a FET virtual room also takes one real room of each of the room's
+sets (a literal per real room, exactly one per set when the virtual room is taken), which it holds too.
 Activities no rule names get no variable at all. Weighted rules cost their weight when broken: a
 preferred/home-room rule when one of its activities is in none of its rooms, a room's not-available
 times when an activity is in the room then. The check is ``constraints/checks/fet_rooms.py`` (shares no code).
@@ -69,7 +70,10 @@ class RoomVars:
         for rule in tt.room_rules:
             if rule.kind == "RoomNotAvailableTimes" and rule.hard:
                 off[rule.rooms[0]] |= {ix.slot(day, hour + 1) for day, hour in rule.slots}
+        virtual = {room.name: room.sets for room in tt.rooms if room.sets}
         self.y: dict[int, dict[str, list[tuple[int, Any]]]] = {}
+        #: (activity, virtual room, start) -> for each of the room's sets, (real room, literal) choices.
+        self.real: dict[tuple[int, str, int], list[list[tuple[str, Any]]]] = {}
         self.duration: dict[int, int] = {}
         load: dict[tuple[str, int], list[Any]] = defaultdict(list)
         for activity in ix.activities:
@@ -113,9 +117,26 @@ class RoomVars:
                     for start, var in taken:
                         for s in range(start, start + length):
                             load[(room, s)].append(var)
+                        if room in virtual:  # a virtual room takes one real room of each of its sets
+                            self.real[(member, room, start)] = self._real_rooms(model, virtual[room], off, start, length,
+                                                                                var, load)
         for key in sorted(load):
             if len(load[key]) > 1:
                 model.AddAtMostOne(load[key])
+
+    @staticmethod
+    def _real_rooms(model: Any, sets: tuple[tuple[str, ...], ...], off: dict[str, set[int]], start: int, length: int,
+                    var: Any, load: dict[tuple[str, int], list[Any]]) -> list[list[tuple[str, Any]]]:
+        chosen = []
+        for group in sets:
+            choices = [(real, model.NewBoolVar("")) for real in group
+                       if not any(s in off[real] for s in range(start, start + length))]
+            model.Add(sum(w for _real, w in choices) == var)
+            for real, w in choices:
+                for s in range(start, start + length):
+                    load[(real, s)].append(w)
+            chosen.append(choices)
+        return chosen
 
     @staticmethod
     def of(ctx: ModelContext) -> RoomVars:
@@ -285,9 +306,15 @@ def add_soft(ctx: ModelContext) -> list[PenaltyTerm]:
     return terms
 
 
-def room_of(ctx: ModelContext, ident: int, value: Any) -> str | None:
-    """The room FET activity ``ident`` takes in a solution (``value`` reads a variable), or None."""
+def room_of(ctx: ModelContext, ident: int, value: Any) -> tuple[str | None, tuple[str, ...]]:
+    """The room FET activity ``ident`` takes in a solution (``value`` reads a variable), or None, and for a
+    virtual room the real rooms it takes (one of each set)."""
     rv = ctx.shared.get(SHARED_KEY)
     if rv is None:
-        return None
-    return next((room for room, taken in rv.y.get(ident, {}).items() if any(value(var) for _s, var in taken)), None)
+        return None, ()
+    for room, taken in rv.y.get(ident, {}).items():
+        for start, var in taken:
+            if value(var):
+                sets = rv.real.get((ident, room, start), [])
+                return room, tuple(next((real for real, w in choices if value(w)), "") for choices in sets)
+    return None, ()

@@ -102,13 +102,13 @@ def fet_markdown() -> list[str]:
         "",
         "An imported folder is an ordinary scenario (one school, FET's days and hours, made-up clock times) plus "
         "`student_sets.csv`, `explicit_activities.csv` (with activity tags), `time_constraints.csv`, and, when "
-        "the file has rooms, `explicit_rooms.csv` (`name, building, capacity`) and `space_constraints.csv` "
+        "the file has rooms, `explicit_rooms.csv` (`name, building, capacity, sets`) and `space_constraints.csv` "
         "(`kind, weight, activities, rooms, subject, tag, teacher, students, slots`); `explicit` in scenario.yaml "
         "holds the days, hours, teachers, buildings and `left_out`. docs/fet.md says more.",
         "",
         "* Read: days (any number: a FET day is a label; more than 7 are published as solution.json and lessons.csv, "
         "without workbooks, pages or calendar feeds), hours, teachers, subjects, activity tags, the students tree, "
-        "active activities, buildings, real rooms with their capacity, and these constraints (weight 100 hard, lower "
+        "active activities, buildings, rooms (with their capacity; a virtual room with its sets of real rooms), and these constraints (weight 100 hard, lower "
         "weighted, costing their weight when broken):",
         "  time: " + ", ".join(sorted(IMPORTED_KINDS)) + ";",
         "  space: " + ", ".join(sorted(ROOM_KINDS)) + ".",
@@ -117,10 +117,9 @@ def fet_markdown() -> list[str]:
         "activities no preferred-room rule names; an activity no rule names needs no room (FET's BasicCompulsorySpace). "
         "A room holds one activity at a time.",
         "* Left out, listed by kind and count in `left_out` (`import-fet` prints them; `solve` warns that the "
-        "timetable is partial): every other time constraint, every other space constraint (as `space:<kind>`), "
-        "virtual rooms "
-        "(`space:VirtualRoom`) and any room constraint naming one, inactive activities and constraints (FET skips them "
-        "too).",
+        "timetable is partial): every other time constraint and every other space constraint (as `space:<kind>`). "
+        "Inactive activities and constraints are skipped, as FET skips them. A virtual room takes one real room of "
+        "each of its sets.",
         "",
     ]
 

@@ -74,11 +74,15 @@ class TimeRule(Frozen):
 
 
 class FetRoom(Frozen):
-    """A room of an imported file: it holds one activity at a time, of at most ``capacity`` students."""
+    """A room of an imported file: it holds one activity at a time, of at most ``capacity`` students.
+
+    A FET *virtual* room has ``sets`` of real rooms: an activity in it also takes one real room of each set.
+    """
 
     name: str
     building: str = ""
     capacity: int = Field(default=30000, ge=0)
+    sets: tuple[tuple[str, ...], ...] = ()
 
 
 class RoomRule(Frozen):

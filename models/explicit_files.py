@@ -3,7 +3,8 @@
 ``scenario.yaml`` holds ``explicit: {days, hours, teachers, left_out}``; the tables are
 ``student_sets.csv`` (id, kind, within, size), ``explicit_activities.csv`` (id, subject, teachers,
 students, duration, group, tags) and ``time_constraints.csv`` (kind, weight, activities, teacher,
-students, slots, value, flag, tag); with rooms also ``explicit_rooms.csv`` (name, building, capacity)
+students, slots, value, flag, tag); with rooms also ``explicit_rooms.csv`` (name, building, capacity, sets: a virtual
+room's sets of real rooms, separated by ``||``)
 and ``space_constraints.csv`` (kind, weight, activities, rooms, subject, tag, teacher, students,
 slots, value), and ``buildings`` in the ``explicit`` key. Lists in a cell are separated by ``|`` (FET names contain ``;``
 and ``,``); a slot is ``day:hour``, both counted from 0. Written with a BOM like every tongbu CSV.
@@ -32,7 +33,9 @@ SETS_COLUMNS = ("id", "kind", "within", "size")
 ACTIVITY_COLUMNS = ("id", "subject", "teachers", "students", "duration", "group", "tags")
 EXPLICIT_KEYS = ("days", "hours", "teachers", "buildings", "left_out")
 RULE_COLUMNS = ("kind", "weight", "activities", "teacher", "students", "slots", "value", "flag", "tag")
-ROOM_COLUMNS = ("name", "building", "capacity")
+ROOM_COLUMNS = ("name", "building", "capacity", "sets")
+#: Between the sets of real rooms of a virtual room (rooms within a set are separated by SEP).
+SETS_SEP = "||"
 ROOM_RULE_COLUMNS = ("kind", "weight", "activities", "rooms", "subject", "tag", "teacher", "students", "slots", "value")
 
 
@@ -133,7 +136,9 @@ def _rule(row: dict[str, str]) -> TimeRule:
 
 
 def _room(row: dict[str, str]) -> FetRoom:
-    return FetRoom(name=row["name"], building=row.get("building") or "", capacity=int(row.get("capacity") or 30000))
+    sets = tuple(_split(part) for part in (row.get("sets") or "").split(SETS_SEP) if part)
+    return FetRoom(name=row["name"], building=row.get("building") or "", capacity=int(row.get("capacity") or 30000),
+                   sets=sets)
 
 
 def _room_rule(row: dict[str, str]) -> RoomRule:
@@ -169,7 +174,9 @@ def explicit_tables(timetable: ExplicitTimetable) -> dict[str, list[list[str]]]:
             for r in timetable.rules],
     }
     if timetable.rooms or timetable.room_rules:
-        tables[ROOMS_FILE] = [list(ROOM_COLUMNS)] + [[r.name, r.building, str(r.capacity)] for r in timetable.rooms]
+        tables[ROOMS_FILE] = [list(ROOM_COLUMNS)] + [[r.name, r.building, str(r.capacity),
+                                                                SETS_SEP.join(_join(x) for x in r.sets)]
+                                                               for r in timetable.rooms]
         tables[ROOM_RULES_FILE] = [list(ROOM_RULE_COLUMNS)] + [
             [r.kind, _weight(r.weight), _join(r.activities), _join(r.rooms), r.subject, r.tag, r.teacher, r.students,
              _join(f"{d}:{h}" for d, h in r.slots), "" if r.value is None else str(r.value)] for r in timetable.room_rules]

@@ -61,7 +61,7 @@ def lesson_rows(scenario: Scenario, solution: Solution) -> list[list[str]]:
             days[lesson.fet_day] if lesson.fet_day is not None and lesson.fet_day < len(days) else lesson.day.zh,
             str(lesson.period), str(lesson.length), clock_range(*span) if span else "",
             _season_times(scenario, lesson), lesson.sync or "", ROLE_ZH.get(lesson.sync_role or "", lesson.sync_role or ""),
-            lesson.room or "",
+            (lesson.room or "") + (f" ({', '.join(lesson.real_rooms)})" if lesson.real_rooms else ""),
         ])
     return rows
 

@@ -302,12 +302,11 @@ def test_too_many_hours_for_a_teacher_is_named_before_searching():
 
 @needs_examples
 def test_import_lists_every_constraint_left_out():
-    scenario = read_fet(EXAMPLES / "Germany/secondary-school-1/test-virtual-rooms-2/German-test-virtual-rooms-2.fet")
+    scenario = read_fet(EXAMPLES / "India/Kurukshetra/Institute-of-Technology/MED_2019-20-1.fet")
     left = {x.kind: x.count for x in scenario.explicit.left_out}
-    # Virtual rooms are left out, and so are the room constraints naming one.
-    assert left == {"space:SubjectPreferredRooms": 1, "space:VirtualRoom": 1}
+    assert left == {"StudentsMinGapsBetweenOrderedPairOfActivityTags": 12}
     assert scenario.explicit.partial
-    assert "space:VirtualRoom: 1" in scenario.not_imported
+    assert "StudentsMinGapsBetweenOrderedPairOfActivityTags: 12" in scenario.not_imported
     assert not read_fet(EXAMPLES / "Argentina/Horario_ISJ.fet").explicit.partial  # its rooms are read
 
 

@@ -244,3 +244,49 @@ def test_an_activity_no_room_can_seat_is_named_when_no_timetable_exists(tmp_path
     assert result.status == "infeasible"
     assert [c.en for c in result.explanation] == [
         "activity 3 (Art) needs a room, but no room is allowed by all its hard room constraints and seats its students"]
+
+
+def _virtual(tmp_path: Path) -> Path:
+    """The fixture with a virtual room "Both" (one of L1, L2 and the Hall) for the ``big`` activity 3."""
+    text = ROOMS.read_text(encoding="utf-8").replace("</Rooms_List>", (
+        "<Room><Name>Both</Name><Building></Building><Capacity>100</Capacity><Virtual>true</Virtual>"
+        "<Number_of_Sets_of_Real_Rooms>2</Number_of_Sets_of_Real_Rooms>"
+        "<Set_of_Real_Rooms><Number_of_Real_Rooms>2</Number_of_Real_Rooms><Real_Room>L1</Real_Room>"
+        "<Real_Room>L2</Real_Room></Set_of_Real_Rooms>"
+        "<Set_of_Real_Rooms><Number_of_Real_Rooms>1</Number_of_Real_Rooms><Real_Room>Hall</Real_Room>"
+        "</Set_of_Real_Rooms></Room></Rooms_List>")).replace(
+        "<Activity_Tag>big</Activity_Tag><Room>Hall</Room>", "<Activity_Tag>big</Activity_Tag><Room>Both</Room>")
+    path = tmp_path / "virtual.fet"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_a_virtual_room_takes_one_real_room_of_each_set(tmp_path):
+    scenario = read_fet(_virtual(tmp_path))
+    both = next(r for r in scenario.explicit.rooms if r.name == "Both")
+    assert both.sets == (("L1", "L2"), ("Hall",)) and scenario.explicit.left_out == ()
+    result = solve_scenario(scenario, time_limit=20, effort=2)
+    assert result.solution is not None, (result.status, result.explanation)
+    assert verify(scenario, result.solution) == []
+    a3 = next(x for x in result.solution.lessons if x.key == "A3")
+    assert a3.room == "Both" and a3.real_rooms[0] in ("L1", "L2") and a3.real_rooms[1] == "Hall"
+    taken = {(r, x.fet_day, p) for x in result.solution.lessons for r in (x.room, *x.real_rooms) if r
+             for p in x.periods()}
+    assert len(taken) == sum(x.length * (1 + len(x.real_rooms)) for x in result.solution.lessons if x.room)
+    wrong = tuple(x.model_copy(update={"real_rooms": ("Hall", "L1")}) if x.key == "A3" else x
+                  for x in result.solution.lessons)
+    assert "fet_rooms.virtual" in {v.rule for v in verify(scenario, result.solution.model_copy(update={"lessons": wrong}))}
+    path = tmp_path / "back.fet"
+    path.write_bytes(write_fet(scenario))
+    assert read_fet(path).explicit.rooms == scenario.explicit.rooms
+    write_scenario(scenario, tmp_path / "folder")
+    assert load_scenario(tmp_path / "folder") == scenario
+
+
+@needs_fet_cl
+def test_fet_cl_solves_the_export_of_a_file_with_a_virtual_room(tmp_path):
+    path = tmp_path / "back.fet"
+    path.write_bytes(write_fet(read_fet(_virtual(tmp_path))))
+    subprocess.run(["fet-cl", f"--inputfile={path}", f"--outputdir={tmp_path / 'fet'}", "--timelimitseconds=20"],
+                   capture_output=True, text=True, timeout=80)
+    assert "Simulation successful" in (tmp_path / "fet" / "logs" / "result.txt").read_text(errors="replace")

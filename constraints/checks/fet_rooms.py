@@ -98,7 +98,7 @@ def _broken(rule: RoomRule, placed: dict[int, LessonPlacement], tt: ExplicitTime
         return found
     room, slots = rule.rooms[0], set(rule.slots)
     return [(i, room) for i, lesson in sorted(placed.items())
-            if lesson.room == room and any(h in slots for h in _hours(lesson))]
+            if room in (lesson.room, *lesson.real_rooms) and any(h in slots for h in _hours(lesson))]
 
 
 def check(scenario: Scenario, solution: Solution) -> list[Violation]:
@@ -130,13 +130,19 @@ def check(scenario: Scenario, solution: Solution) -> list[Violation]:
         if students > room.capacity:
             found.append(_v("capacity", where, f"activity {ident} has {students} students but room {room.name} seats "
                             f"{room.capacity}", f"活动 {ident} 有 {students} 名学生，但教室 {room.name} 只能容纳 {room.capacity} 人"))
-        for day, hour in _hours(lesson):
-            other = held.setdefault((room.name, day, hour), ident)
+        if room.sets and (len(lesson.real_rooms) != len(room.sets)
+                          or any(real not in group for real, group in zip(lesson.real_rooms, room.sets))):
+            found.append(_v("virtual", where, f"activity {ident} is in virtual room {room.name} but does not take one "
+                            f"real room of each of its sets (it takes {', '.join(lesson.real_rooms) or 'none'})",
+                            f"活动 {ident} 安排在虚拟教室 {room.name}，但没有在其每组实际教室中各占一间"
+                            f"（占用：{'、'.join(lesson.real_rooms) or '无'}）"))
+        for name, day, hour in [(r, d, h) for r in (room.name, *lesson.real_rooms) for d, h in _hours(lesson)]:
+            other = held.setdefault((name, day, hour), ident)
             if other != ident:
-                found.append(_v("clash", f"{room.name} {tt.days[day] if day < len(tt.days) else day}",
-                                f"room {room.name} holds activities {other} and {ident} at once "
+                found.append(_v("clash", f"{name} {tt.days[day] if day < len(tt.days) else day}",
+                                f"room {name} holds activities {other} and {ident} at once "
                                 f"({tt.days[day] if day < len(tt.days) else day}, hour {hour + 1})",
-                                f"教室 {room.name} 同时安排了活动 {other} 与 {ident}"
+                                f"教室 {name} 同时安排了活动 {other} 与 {ident}"
                                 f"（{tt.days[day] if day < len(tt.days) else day}，第 {hour + 1} 节）"))
     for number, rule in enumerate(tt.room_rules, start=2):
         if not rule.hard:

@@ -5,8 +5,7 @@ tree (years, groups, subgroups), active activities (split activities keep their 
 activity tags), the time constraints in ``IMPORTED_KINDS``, buildings, real rooms with their capacity
 and the space constraints in ``ROOM_KINDS`` (BasicCompulsorySpace is implied). Every other active
 constraint is counted by kind in ``left_out`` (space kinds as ``space:<kind>``) and in the scenario's
-``not_imported``; nothing is dropped silently. Virtual rooms are left out (``space:VirtualRoom``),
-and so is a room constraint that names one (counted under its kind).
+``not_imported``; nothing is dropped silently. A virtual room keeps its sets of real rooms.
 """
 
 from __future__ import annotations
@@ -360,17 +359,15 @@ class _Import:
     # --- rooms ----------------------------------------------------------------------------------
 
     def rooms(self) -> tuple[list[str], list[FetRoom], set[str]]:
-        """Buildings, real rooms, and the names of virtual rooms (left out)."""
+        """Buildings and rooms (a virtual room with its sets of real rooms), and virtual rooms left out (none now)."""
         buildings = [_text(b, "Name") for b in self.root.findall("Buildings_List/Building")]
-        rooms, virtual = [], set()
+        rooms = []
         for node in self.root.findall("Rooms_List/Room"):
-            name = _text(node, "Name")
-            if _bool(node, "Virtual", False):
-                virtual.add(name)
-                self.left_out["space:VirtualRoom"] += 1
-                continue
-            rooms.append(FetRoom(name=name, building=_text(node, "Building"), capacity=_int(node, "Capacity", 30000) or 0))
-        return buildings, rooms, virtual
+            sets = tuple(tuple(_texts(group, "Real_Room")) for group in node.findall("Set_of_Real_Rooms"))
+            rooms.append(FetRoom(name=_text(node, "Name"), building=_text(node, "Building"),
+                                 capacity=_int(node, "Capacity", 30000) or 0,
+                                 sets=sets if _bool(node, "Virtual", False) else ()))
+        return buildings, rooms, set()
 
     def room_rule(self, kind: str, node: ET.Element, activities: list[ExplicitActivity],
                   active_ids: set[int]) -> RoomRule | None:

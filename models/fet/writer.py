@@ -284,7 +284,14 @@ def _rooms(root: ET.Element, tt: ExplicitTimetable, buildings: tuple[str, ...]) 
         _add(r, "Name", room.name)
         _add(r, "Building", room.building)
         _add(r, "Capacity", room.capacity)
-        _add(r, "Virtual", "false")
+        _add(r, "Virtual", "true" if room.sets else "false")
+        if room.sets:
+            _add(r, "Number_of_Sets_of_Real_Rooms", len(room.sets))
+            for group in room.sets:
+                g = _add(r, "Set_of_Real_Rooms")
+                _add(g, "Number_of_Real_Rooms", len(group))
+                for real in group:
+                    _add(g, "Real_Room", real)
         _add(r, "Comments", "")
 
 

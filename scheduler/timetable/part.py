@@ -492,10 +492,11 @@ def _fet_lessons(ctx: ModelContext, value: Values) -> tuple[LessonPlacement, ...
         day, period = chosen.start
         for member in activity.members:
             a = tt.activity_by_id[member]
+            room, real_rooms = fet_rooms.room_of(ctx, a.id, value)
             lessons.append(LessonPlacement(key=f"A{a.id}", class_id=" + ".join(a.students) or "-",
                                            school=ix.schools[0], subject=a.subject, teacher=" + ".join(a.teachers),
                                            day=Weekday.of_index(day % 7), period=period, length=a.duration,
-                                           room=fet_rooms.room_of(ctx, a.id, value), fet_day=day))
+                                           room=room, real_rooms=real_rooms, fet_day=day))
     return tuple(sorted(lessons, key=lambda x: (x.fet_day, x.period, x.key)))
 
 
