@@ -585,9 +585,9 @@ def tokens_revoke(out: Path, feeds: tuple[str, ...]) -> None:
 
 
 @main.command("import-fet", help=bi(
-    "Make a scenario folder from a FET file (.fet): days, hours, teachers, student sets, activities and the time "
-    "constraints tongbu knows; every constraint left out is listed by kind and count.",
-    "由 FET 文件（.fet）生成方案文件夹：天、节次、教师、学生组、活动及 tongbu 支持的时间约束；未导入的约束按类型与数量列出。"))
+    "Make a scenario folder from a FET file (.fet): days, hours, teachers, student sets, activities, rooms and the "
+    "time and space constraints tongbu knows; every constraint left out is listed by kind and count.",
+    "由 FET 文件（.fet）生成方案文件夹：天、节次、教师、学生组、活动、教室及 tongbu 支持的时间与空间约束；未导入的约束按类型与数量列出。"))
 @click.argument("file", type=click.Path(path_type=Path))
 @option("--out", "out", type=click.Path(path_type=Path), required=True, help=bi("scenario folder to write", "要写入的方案文件夹"))
 def import_fet(file: Path, out: Path) -> None:
@@ -596,9 +596,10 @@ def import_fet(file: Path, out: Path) -> None:
     tt = import_fet_file(file, out).explicit
     assert tt is not None
     click.echo(pick(f"{len(tt.activities)} activities, {len(tt.teachers)} teachers, {len(tt.student_sets)} student sets, "
-                    f"{len(tt.rules)} time constraints imported to {out}",
+                    f"{len(tt.rules)} time constraints, {len(tt.rooms)} rooms, {len(tt.room_rules)} space constraints "
+                    f"imported to {out}",
                     f"已导入到 {out}：{len(tt.activities)} 个活动、{len(tt.teachers)} 位教师、{len(tt.student_sets)} 个学生组、"
-                    f"{len(tt.rules)} 条时间约束"))
+                    f"{len(tt.rules)} 条时间约束、{len(tt.rooms)} 间教室、{len(tt.room_rules)} 条空间约束"))
     if tt.left_out:
         click.echo(pick("partial: not imported (kind: count):", "部分导入：以下约束未导入（类型：数量）："))
         for item in tt.left_out:

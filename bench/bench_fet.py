@@ -5,6 +5,7 @@ LIMIT`` (the CLI's defaults otherwise; the time to its first timetable is read f
 ``tongbu verify D O``; ``tongbu export-fet D --out E.fet``; then ``fet-cl`` with the same limit on the
 original file and on tongbu's export of it (the same problem tongbu solved: what tongbu leaves out is
 left out of the export too). One markdown row per file: activities, what the import left out (by kind),
+rooms used (activities tongbu placed in a room, of those the file's room constraints ask one for),
 tongbu's status, first-timetable and whole-command seconds, verify, peak memory of the solve, FET's
 status and seconds on the original and on the export, and the ratio of tongbu's first timetable to
 FET's time on the export.
@@ -18,6 +19,7 @@ or ``--max-files`` for less). Times are wall seconds on this machine; run it alo
 from __future__ import annotations
 
 import argparse
+import json
 import re
 import shutil
 import statistics
@@ -77,6 +79,7 @@ def run_tongbu(path: Path, limit: float, work: Path) -> dict:
     first = re.search(r"first timetable after ([\d.]+) s", stderr)
     found.update(code=code, seconds=wall, first=float(first.group(1)) if first else None, peak=peak,
                  status={0: "solved", 3: "impossible", 4: "not found"}.get(code, f"exit {code}"))
+    found["rooms"] = _rooms_used(folder, out) if code == 0 else "-"
     if code == 0:
         checked = subprocess.run(TONGBU + ["verify", str(folder), str(out)], cwd=REPO, capture_output=True, text=True)
         found["verify"] = checked.stdout.strip().splitlines()[-1] if checked.stdout.strip() else f"exit {checked.returncode}"
@@ -85,6 +88,21 @@ def run_tongbu(path: Path, limit: float, work: Path) -> dict:
     exported = subprocess.run(TONGBU + ["export-fet", str(folder), "--out", str(export)], cwd=REPO, capture_output=True)
     found["export"] = export if exported.returncode == 0 else None
     return found
+
+
+def _rooms_used(folder: Path, out: Path) -> str:
+    """``placed / needing``: activities in a room in solution.json, of the activities a hard room rule names."""
+    solution = json.loads((out / "solution.json").read_text(encoding="utf-8"))
+    placed = sum(1 for lesson in solution["lessons"] if lesson.get("room"))
+    rules = folder / "space_constraints.csv"
+    needing: set[str] = set()
+    if rules.is_file():
+        import csv
+
+        for row in csv.DictReader(rules.read_text(encoding="utf-8-sig").splitlines()):
+            if float(row["weight"] or 100) >= 100 and row["kind"] != "RoomNotAvailableTimes":
+                needing |= {a for a in row["activities"].split("|") if a}
+    return f"{placed} / {len(needing)}"
 
 
 def run_fet(path: Path | None, limit: float) -> dict:
@@ -146,8 +164,8 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     files = ([Path(f) if Path(f).is_absolute() else ROOT / f for f in args.files] if args.files
              else sorted(ROOT.rglob("*.fet")))[: args.max_files]
-    header = ("| file | activities | left out | tongbu | first s | command s | verify | peak MB | FET | s | "
-              "FET on export | s | first / FET |\n|---|---:|---|---|---:|---:|---|---:|---|---:|---|---:|---:|")
+    header = ("| file | activities | left out (by kind) | rooms used | tongbu | first s | command s | verify | peak MB | "
+              "FET | s | FET on export | s | first / FET |\n|---|---:|---|---:|---|---:|---:|---|---:|---|---:|---|---:|---:|")
     lines, rows = [header], []
     print(header, flush=True)
     for path in files:
@@ -160,7 +178,7 @@ def main(argv: list[str] | None = None) -> int:
                  and exported["seconds"] else None)
         name = str(path.relative_to(ROOT)) if path.is_relative_to(ROOT) else str(path)
         status = ours["status"] + (f" ({ours['note']})" if ours.get("note") else "")
-        line = (f"| {name} | {ours['activities']} | {ours['kinds'] or 0} | {status} | {_fmt(ours.get('first'))} | "
+        line = (f"| {name} | {ours['activities']} | {ours['kinds'] or 0} | {ours.get('rooms', '-')} | {status} | {_fmt(ours.get('first'))} | "
                 f"{_fmt(ours.get('seconds'))} | {ours.get('verify', '-')} | {_fmt(ours.get('peak'))} | "
                 f"{original['status']} | {_fmt(original['seconds'])} | {exported['status']} | "
                 f"{_fmt(exported['seconds'])} | {'-' if ratio is None else f'{ratio:.2f}'} |")

@@ -23,11 +23,13 @@ from dataclasses import dataclass
 from typing import Any
 
 from constraints import (
-    availability, class_day, core_morning, curriculum, daily_balance, daily_limits, itinerant, no_clash, pe_slots,
+    availability, class_day, core_morning, curriculum, daily_balance, daily_limits, fet_rooms, itinerant, no_clash, pe_slots,
     research_blocks, rooms, rules, spread, sync_lessons, teacher_gaps, teacher_times,
 )
 
 CONSORTIUM, FET = ("consortium",), ("consortium", "fet")
+#: Families of imported FET files only.
+FET_ONLY = ("fet",)
 
 
 @dataclass(frozen=True)
@@ -52,6 +54,7 @@ HARD: tuple[Family, ...] = (
     Family("research_blocks", research_blocks.add),
     Family("itinerant", itinerant.add),
     Family("rules", rules.add_hard, FET),
+    Family("fet_rooms", fet_rooms.add_hard, FET_ONLY),
     # Quality rules (scenario.yaml ``quality:``) are hard or weighted by the user's choice: each posts its
     # hard form here and its weighted form with the soft families.
     Family("class_day", class_day.add_hard),
@@ -66,6 +69,7 @@ SOFT: tuple[Family, ...] = (
     Family("daily_balance", daily_balance.add),
     Family("teacher_times", teacher_times.add),
     Family("rules", rules.add_soft, FET),
+    Family("fet_rooms", fet_rooms.add_soft, FET_ONLY),
 )
 REGISTRY: tuple[Family, ...] = HARD + SOFT
 

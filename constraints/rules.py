@@ -12,6 +12,7 @@ activity's first end. ``check`` lives in ``constraints.checks.rules`` and shares
 
 from __future__ import annotations
 
+import itertools
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -67,13 +68,19 @@ class Grid:
         return grid
 
     def resources(self, rule: Rule) -> list[Resource]:
+        """The teachers or student groups a rule applies to; for an …ActivityTag… kind, with the tag's activities only."""
         ix = self.ctx.index
+        keep = set(rule.activities) if "ActivityTag" in rule.kind else None
+
+        def own(found: list[int]) -> tuple[int, ...]:
+            return tuple(a for a in found if keep is None or a in keep)
+
         if rule.kind.startswith("Teacher"):
-            return [Resource(f"teacher {ix.teacher_name(t)}", tuple(self.by_teacher.get(t, ())),
+            return [Resource(f"teacher {ix.teacher_name(t)}", own(self.by_teacher.get(t, [])),
                              ix.teacher_off.get(t, frozenset())) for t in rule.teachers]
         merged: dict[tuple, Resource] = {}
         for g in rule.groups:
-            key = (tuple(self.by_group.get(g, ())), ix.group_off.get(g, frozenset()))
+            key = (own(self.by_group.get(g, [])), ix.group_off.get(g, frozenset()))
             merged.setdefault(key, Resource(f"students {ix.group_name(g)}", key[0], key[1]))
         return [merged[k] for k in sorted(merged, key=lambda k: (k[0], sorted(k[1])))]
 
@@ -309,6 +316,227 @@ def early_beginnings(grid: Grid, rule: Rule, on: Any) -> None:
             _enforce(grid.model.Add(sum(late) <= (rule.value or 0)), on)
 
 
+def same_day(grid: Grid, rule: Rule, on: Any) -> None:
+    """The activities start on the same day (any hours)."""
+    ids = list(rule.activities)
+    for other in ids[1:]:
+        for d in range(grid.days):
+            left, right = grid.starts_on_day(ids[0], d), grid.starts_on_day(other, d)
+            if left or right:
+                _enforce(grid.model.Add(sum(left) == sum(right)), on)
+
+
+def min_gaps(grid: Grid, rule: Rule, on: Any) -> None:
+    """Two of the activities on the same day have at least ``value`` free hours between them (never overlap)."""
+    ids, gap = list(rule.activities), rule.value or 0
+    for i, a in enumerate(ids):
+        for b in ids[i + 1:]:
+            for sa, la in grid.start[a].items():
+                for sb, lb in grid.start[b].items():
+                    if sa // grid.hours != sb // grid.hours:
+                        continue
+                    if sb >= sa + grid.length(a) + gap or sa >= sb + grid.length(b) + gap:
+                        continue
+                    _enforce(grid.model.AddBoolOr([la.Not(), lb.Not()]), on)
+
+
+def grouped(grid: Grid, rule: Rule, on: Any) -> None:
+    """Two activities are back to back, in either order, on the same day."""
+    if len(rule.activities) != 2:
+        return
+    first, second = rule.activities
+    length, other, hours = grid.length(first), grid.length(second), grid.hours
+    for s, lit in grid.start[first].items():
+        near = []
+        if (s % hours) + length + other <= hours and s + length in grid.start[second]:
+            near.append(grid.start[second][s + length])
+        if (s % hours) - other >= 0 and s - other in grid.start[second]:
+            near.append(grid.start[second][s - other])
+        _enforce(grid.model.Add(lit <= sum(near)), on)
+
+
+def ends_day(grid: Grid, rule: Rule, on: Any) -> None:
+    """Nothing of the activity's students comes after it on its day."""
+    ix = grid.ctx.index
+    for a in rule.activities:
+        groups = [Resource(f"students {ix.group_name(g)}", tuple(grid.by_group.get(g, ())), frozenset())
+                  for g in ix.activities[a].classes]
+        for s, lit in grid.start[a].items():
+            for t in range(s + grid.length(a), (s // grid.hours + 1) * grid.hours):
+                for group in groups:
+                    busy = grid.busy(group, t)
+                    if not isinstance(busy, int):
+                        _enforce(grid.model.AddBoolOr([lit.Not(), busy.Not()]), on)
+
+
+def max_hours_continuously(grid: Grid, rule: Rule, on: Any) -> None:
+    """No more than ``value`` busy hours in a row: every ``value + 1`` consecutive hours hold a free one."""
+    limit = rule.value or 0
+    for resource in grid.resources(rule):
+        for d in range(grid.days):
+            busy = [grid.busy(resource, s) for s in range(d * grid.hours, (d + 1) * grid.hours)]
+            for i in range(len(busy) - limit):
+                window = busy[i:i + limit + 1]
+                if sum(1 for b in window if not isinstance(b, int)) > limit:
+                    _enforce(grid.model.Add(sum(window) <= limit), on)
+
+
+def min_days_week(grid: Grid, rule: Rule, on: Any) -> None:
+    for resource in grid.resources(rule):
+        used = [grid.day_used(resource, d) for d in range(grid.days)]
+        _enforce(grid.model.Add(sum(used) >= (rule.value or 0)), on)
+
+
+def interval_max_days(grid: Grid, rule: Rule, on: Any) -> None:
+    """At most ``value`` days with a busy hour among the rule's hours of the day (``slots``, on every day)."""
+    hours = sorted({s % grid.hours for s in rule.slots})
+    for resource in grid.resources(rule):
+        used = []
+        for d in range(grid.days):
+            lits = [b for h in hours if not isinstance(b := grid.busy(resource, d * grid.hours + h), int)]
+            if lits:
+                day = grid.model.NewBoolVar("")
+                for lit in lits:
+                    grid.model.AddImplication(lit, day)
+                used.append(day)
+        if len(used) > (rule.value or 0):
+            _enforce(grid.model.Add(sum(used) <= (rule.value or 0)), on)
+
+
+def same_hour(grid: Grid, rule: Rule, on: Any) -> None:
+    """The activities start at the same hour (any days)."""
+    ids = list(rule.activities)
+    for other in ids[1:]:
+        for h in range(grid.hours):
+            left = [v for s, v in grid.start[ids[0]].items() if s % grid.hours == h]
+            right = [v for s, v in grid.start[other].items() if s % grid.hours == h]
+            if left or right:
+                _enforce(grid.model.Add(sum(left) == sum(right)), on)
+
+
+def max_days_between(grid: Grid, rule: Rule, on: Any) -> None:
+    """Every two of the activities lie at most ``value`` days apart."""
+    ids, most = list(rule.activities), rule.value or 0
+    for i, a in enumerate(ids):
+        for b in ids[i + 1:]:
+            for da in range(grid.days):
+                left = grid.starts_on_day(a, da)
+                for db in range(grid.days):
+                    if abs(da - db) > most and left and (right := grid.starts_on_day(b, db)):
+                        _enforce(grid.model.Add(sum(left) + sum(right) <= 1), on)
+
+
+def ordered(grid: Grid, rule: Rule, on: Any) -> None:
+    """The second activity starts after the first ends (later that day or on a later day)."""
+    if len(rule.activities) != 2:
+        return
+    first, second = rule.activities
+    length = grid.length(first)
+    _enforce(grid.model.Add(sum(s * v for s, v in grid.start[second].items())
+                            >= sum((s + length) * v for s, v in grid.start[first].items())), on)
+
+
+def ordered_if_same_day(grid: Grid, rule: Rule, on: Any) -> None:
+    """On the same day, the second activity starts after the first ends."""
+    if len(rule.activities) != 2:
+        return
+    first, second = rule.activities
+    length = grid.length(first)
+    for s1, l1 in grid.start[first].items():
+        for s2, l2 in grid.start[second].items():
+            if s1 // grid.hours == s2 // grid.hours and s2 < s1 + length:
+                _enforce(grid.model.AddBoolOr([l1.Not(), l2.Not()]), on)
+
+
+def max_slots_from_selection(grid: Grid, rule: Rule, on: Any) -> None:
+    """The activities together occupy at most ``value`` of the selected slots."""
+    used = []
+    for slot in sorted(rule.slots):
+        lits = [lit for a in rule.activities for lit in grid.cover[a].get(slot, ())]
+        if lits:
+            flag = grid.model.NewBoolVar("")
+            for lit in lits:
+                grid.model.AddImplication(lit, flag)
+            used.append(flag)
+    if len(used) > (rule.value or 0):
+        _enforce(grid.model.Add(sum(used) <= (rule.value or 0)), on)
+
+
+def max_simultaneous(grid: Grid, rule: Rule, on: Any) -> None:
+    """At each selected slot, at most ``value`` of the activities take place."""
+    for slot in sorted(rule.slots):
+        lits = [lit for a in rule.activities for lit in grid.cover[a].get(slot, ())]
+        if len(lits) > (rule.value or 0):
+            _enforce(grid.model.Add(sum(lits) <= (rule.value or 0)), on)
+
+
+def three_grouped(grid: Grid, rule: Rule, on: Any) -> None:
+    """Three activities form one block of consecutive hours on a day, in any order: some block literal holds,
+    each implying the three starts of one order."""
+    if len(set(rule.activities)) != 3:
+        return
+    blocks = []
+    for order in itertools.permutations(rule.activities):
+        for first in range(grid.days * grid.hours):
+            at, lits = first, []
+            for a in order:
+                lit = grid.start[a].get(at)
+                if lit is None:
+                    break
+                lits.append(lit)
+                at += grid.length(a)
+            else:
+                if (at - 1) // grid.hours == first // grid.hours:
+                    block = grid.model.NewBoolVar("")
+                    for lit in lits:
+                        grid.model.AddImplication(block, lit)
+                    blocks.append(block)
+    _enforce(grid.model.Add(sum(blocks) >= 1), on)
+
+
+def min_resting(grid: Grid, rule: Rule, on: Any) -> None:
+    """At least ``value`` free hours from a day's last busy hour to the next day's first (``flag``: the last day
+    to the first too)."""
+    rest = rule.value or 0
+    pairs = [(d, d + 1) for d in range(grid.days - 1)] + ([(grid.days - 1, 0)] if rule.flag and grid.days > 1 else [])
+    for resource in grid.resources(rule):
+        for today, tomorrow in pairs:
+            for late in range(grid.hours):
+                evening = grid.busy(resource, today * grid.hours + late)
+                if isinstance(evening, int):
+                    continue
+                for early in range(grid.hours):
+                    if grid.hours - 1 - late + early >= rest:
+                        break
+                    morning = grid.busy(resource, tomorrow * grid.hours + early)
+                    if not isinstance(morning, int):
+                        _enforce(grid.model.AddBoolOr([evening.Not(), morning.Not()]), on)
+
+
+def max_span(grid: Grid, rule: Rule, on: Any) -> None:
+    """A day's busy hours lie within ``value`` hours from first to last (``flag``: one day ``value + 1``)."""
+    most = rule.value or 0
+    for resource in grid.resources(rule):
+        exceptions = []
+        for d in range(grid.days):
+            busy = [grid.busy(resource, s) for s in range(d * grid.hours, (d + 1) * grid.hours)]
+            spare = None
+            for i, first in enumerate(busy):
+                for j in range(i + most, len(busy)):  # hours i..j span j - i + 1 > most
+                    last = busy[j]
+                    if isinstance(first, int) or isinstance(last, int):
+                        continue
+                    clause = [first.Not(), last.Not()]
+                    if rule.flag and j - i + 1 == most + 1:
+                        spare = spare if spare is not None else grid.model.NewBoolVar("")
+                        clause.append(spare)
+                    _enforce(grid.model.AddBoolOr(clause), on)
+            if spare is not None:
+                exceptions.append(spare)
+        if len(exceptions) > 1:
+            _enforce(grid.model.Add(sum(exceptions) <= 1), on)
+
+
 #: Explicit and ordered: unary kinds first since they shape the variables, then the rest.
 FAMILIES: dict[str, Callable[[Grid, Rule, Any], None]] = {
     "BreakTimes": unary,
@@ -330,6 +558,30 @@ FAMILIES: dict[str, Callable[[Grid, Rule, Any], None]] = {
     "StudentsMaxGapsPerWeek": max_gaps_week,
     "StudentsMaxGapsPerDay": max_gaps_day,
     "StudentsEarlyMaxBeginningsAtSecondHour": early_beginnings,
+    "ActivitiesSameStartingDay": same_day,
+    "MinGapsBetweenActivities": min_gaps,
+    "TwoActivitiesGrouped": grouped,
+    "EndsStudentsDay": ends_day,
+    "TeacherMaxHoursContinuously": max_hours_continuously,
+    "TeacherMinDaysPerWeek": min_days_week,
+    "TeacherIntervalMaxDaysPerWeek": interval_max_days,
+    "StudentsIntervalMaxDaysPerWeek": interval_max_days,
+    "StudentsMaxHoursContinuously": max_hours_continuously,
+    "TeacherActivityTagMaxHoursDaily": max_hours_daily,
+    "StudentsActivityTagMaxHoursDaily": max_hours_daily,
+    "TeacherActivityTagMaxHoursContinuously": max_hours_continuously,
+    "StudentsActivityTagMaxHoursContinuously": max_hours_continuously,
+    "ActivitiesSameStartingHour": same_hour,
+    "MaxDaysBetweenActivities": max_days_between,
+    "TwoActivitiesOrdered": ordered,
+    "TwoActivitiesOrderedIfSameDay": ordered_if_same_day,
+    "ActivitiesOccupyMaxTimeSlotsFromSelection": max_slots_from_selection,
+    "ActivitiesMaxSimultaneousInSelectedTimeSlots": max_simultaneous,
+    "ThreeActivitiesGrouped": three_grouped,
+    "TeacherMinRestingHours": min_resting,
+    "StudentsMinRestingHours": min_resting,
+    "TeacherMaxSpanPerDay": max_span,
+    "StudentsMaxSpanPerDay": max_span,
 }
 
 

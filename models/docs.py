@@ -45,7 +45,7 @@ OTHER_KEYS: tuple[tuple[str, str], ...] = (
     ("tables", "a mapping table name -> file name, for tables kept under other names"),
     ("imported_from", "set by importers: where the scenario came from"),
     ("not_imported", "set by importers: what an import left out"),
-    ("explicit", "set by the FET importer: days, hours, teachers and left_out of a lesson-by-lesson timetable"),
+    ("explicit", "set by the FET importer: days, hours, teachers, buildings and left_out of a lesson-by-lesson timetable"),
     ("activity_rules", "consortium activity rules, as in activity_rules.yaml (docs/activities.md)"),
 )
 
@@ -93,6 +93,37 @@ def section_markdown(key: str, model: type[BaseModel], is_list: bool, meaning: s
     return lines + [""]
 
 
+def fet_markdown() -> list[str]:
+    """What ``tongbu import-fet`` reads from a FET file and what it leaves out (from the reader's own kind lists)."""
+    from models.fet.reader import IMPORTED_KINDS, ROOM_KINDS
+
+    return [
+        "## Imported FET files (`tongbu import-fet`)",
+        "",
+        "An imported folder is an ordinary scenario (one school, FET's days and hours, made-up clock times) plus "
+        "`student_sets.csv`, `explicit_activities.csv` (with activity tags), `time_constraints.csv`, and, when "
+        "the file has rooms, `explicit_rooms.csv` (`name, building, capacity, sets`) and `space_constraints.csv` "
+        "(`kind, weight, activities, rooms, subject, tag, teacher, students, slots`); `explicit` in scenario.yaml "
+        "holds the days, hours, teachers, buildings and `left_out`. docs/fet.md says more.",
+        "",
+        "* Read: days (any number: a FET day is a label; more than 7 are published as solution.json and lessons.csv, "
+        "without workbooks, pages or calendar feeds), hours, teachers, subjects, activity tags, the students tree, "
+        "active activities, buildings, rooms (with their capacity; a virtual room with its sets of real rooms), and these constraints (weight 100 hard, lower "
+        "weighted, costing their weight when broken):",
+        "  time: " + ", ".join(sorted(IMPORTED_KINDS)) + ";",
+        "  space: " + ", ".join(sorted(ROOM_KINDS)) + ".",
+        "* Rooms: an activity a hard preferred-room rule names must be in a room all such rules allow (and that seats "
+        "its students); one with only weighted rules may take one of their rooms or none; home rooms count for "
+        "activities no preferred-room rule names; an activity no rule names needs no room (FET's BasicCompulsorySpace). "
+        "A room holds one activity at a time.",
+        "* Left out, listed by kind and count in `left_out` (`import-fet` prints them; `solve` warns that the "
+        "timetable is partial): every other time constraint and every other space constraint (as `space:<kind>`). "
+        "Inactive activities and constraints are skipped, as FET skips them. A virtual room takes one real room of "
+        "each of its sets.",
+        "",
+    ]
+
+
 def format_markdown() -> str:
     """The whole docs/format.md."""
     lines = [
@@ -133,6 +164,7 @@ def format_markdown() -> str:
     from models.changes import changes_markdown
 
     lines += changes_markdown()
+    lines += [""] + fet_markdown()
     return "\n".join(lines).rstrip("\n") + "\n"
 
 

@@ -3,8 +3,9 @@
 A tongbu scenario normally derives its lessons from the curriculum plan and teaching assignments.
 Data imported from FET instead lists every activity: a subject, any number of teachers (possibly
 none), any number of student sets that may overlap (a year contains its groups, a group its
-subgroups), a duration, and time constraints with weights (100 = hard, lower = soft with that
-weight). Slots are (day, hour) pairs counted from 0, days and hours named as in the source.
+subgroups), a duration, time constraints with weights (100 = hard, lower = soft with that
+weight), and rooms with room constraints (:class:`RoomRule`). A FET day is a label, not a weekday:
+a file may have any number of days. Slots are (day, hour) pairs counted from 0, days and hours named as in the source.
 """
 
 from __future__ import annotations
@@ -15,6 +16,9 @@ from pydantic import ConfigDict, Field
 
 from models.base import Frozen
 
+#: Days a week that map onto weekdays (clock times, workbooks, calendar feeds); a file with more is published
+#: as a grid of labelled days (solution.json, lessons.csv).
+WEEK_DAYS = 7
 #: Student set kinds, outermost first.
 STUDENT_KINDS = ("year", "group", "subgroup")
 
@@ -61,10 +65,67 @@ class TimeRule(Frozen):
     slots: tuple[tuple[int, int], ...] = ()
     value: int | None = None
     flag: bool = False
+    #: The activity tag of an …ActivityTag… kind (its activities resolved into ``activities`` when imported).
+    tag: str = ""
 
     @property
     def hard(self) -> bool:
         return self.weight >= 100.0
+
+
+class FetRoom(Frozen):
+    """A room of an imported file: it holds one activity at a time, of at most ``capacity`` students.
+
+    A FET *virtual* room has ``sets`` of real rooms: an activity in it also takes one real room of each set.
+    """
+
+    name: str
+    building: str = ""
+    capacity: int = Field(default=30000, ge=0)
+    sets: tuple[tuple[str, ...], ...] = ()
+
+
+class RoomRule(Frozen):
+    """One imported room (space) constraint, in a normal form shared by the solver and the checks.
+
+    ``kind`` is the FET constraint name without its ``Constraint`` prefix: a preferred-room kind
+    (Activity…, Subject…, ActivityTag…, SubjectActivityTag…PreferredRoom(s)), a home-room kind
+    (StudentsSet…/Teacher…HomeRoom(s)) or RoomNotAvailableTimes. The source's filter is kept to write
+    the file back (``subject``, ``tag``, ``teacher``, ``students``) and resolved into ``activities``
+    when imported; ``rooms`` are the rooms allowed (the one room, for RoomNotAvailableTimes), and
+    ``slots`` the hours a room is not available. ActivitiesOccupyMaxDifferentRooms (at most ``value`` rooms
+    among its activities) and ActivitiesSameRoomIfConsecutive (two of its activities back to back on a day
+    are in one room) name activities only. The building kinds (Teacher…/Students…MaxBuildingChangesPerDay,
+    …PerWeek, …MinGapsBetweenBuildingChanges) name a ``teacher`` or ``students`` (empty: every one) and a
+    ``value``; a lesson's building is its room's (a room with no building, or no room, counts for none).
+
+    What an activity needs (FET's BasicCompulsorySpace, read from FET's generator): an activity with
+    a hard preferred-room rule must be in a room every such rule allows; one with only weighted
+    preferred-room rules may be in any room they name or in none, each rule it misses costing its
+    weight; home rooms count only for activities with no preferred-room rule at all (the import leaves
+    them out of a home rule's ``activities``) and work the same way. An activity no rule names needs no room.
+    """
+
+    kind: str
+    weight: float = Field(default=100.0, ge=0, le=100)
+    activities: tuple[int, ...] = ()
+    rooms: tuple[str, ...] = ()
+    subject: str = ""
+    tag: str = ""
+    teacher: str = ""
+    students: str = ""
+    slots: tuple[tuple[int, int], ...] = ()
+    #: The most rooms of ActivitiesOccupyMaxDifferentRooms.
+    value: int | None = None
+
+    @property
+    def hard(self) -> bool:
+        return self.weight >= 100.0
+
+    @property
+    def preferred(self) -> bool:
+        """A preferred- or home-room rule (the others say nothing of which rooms an activity may take)."""
+        return self.kind.endswith(("PreferredRoom", "PreferredRooms", "HomeRoom", "HomeRooms"))
 
 
 class LeftOut(Frozen):
@@ -85,7 +146,15 @@ class ExplicitTimetable(Frozen):
     student_sets: tuple[StudentSet, ...] = ()
     activities: tuple[ExplicitActivity, ...] = ()
     rules: tuple[TimeRule, ...] = ()
+    buildings: tuple[str, ...] = ()
+    rooms: tuple[FetRoom, ...] = ()
+    room_rules: tuple[RoomRule, ...] = ()
     left_out: tuple[LeftOut, ...] = Field(default=(), description="constraint kinds not imported, with counts")
+
+    @property
+    def on_weekdays(self) -> bool:
+        """The days fit a week of weekdays (at most 7): the published timetable can have workbooks and feeds."""
+        return len(self.days) <= WEEK_DAYS
 
     @property
     def partial(self) -> bool:

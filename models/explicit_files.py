@@ -3,7 +3,10 @@
 ``scenario.yaml`` holds ``explicit: {days, hours, teachers, left_out}``; the tables are
 ``student_sets.csv`` (id, kind, within, size), ``explicit_activities.csv`` (id, subject, teachers,
 students, duration, group, tags) and ``time_constraints.csv`` (kind, weight, activities, teacher,
-students, slots, value, flag). Lists in a cell are separated by ``|`` (FET names contain ``;``
+students, slots, value, flag, tag); with rooms also ``explicit_rooms.csv`` (name, building, capacity, sets: a virtual
+room's sets of real rooms, separated by ``||``)
+and ``space_constraints.csv`` (kind, weight, activities, rooms, subject, tag, teacher, students,
+slots, value), and ``buildings`` in the ``explicit`` key. Lists in a cell are separated by ``|`` (FET names contain ``;``
 and ``,``); a slot is ``day:hour``, both counted from 0. Written with a BOM like every tongbu CSV.
 """
 
@@ -17,17 +20,23 @@ from typing import Any
 from pydantic import ValidationError
 
 from models.cells import csv_bytes, unescape_cell
-from models.explicit import ExplicitActivity, ExplicitTimetable, LeftOut, StudentSet, TimeRule
+from models.explicit import ExplicitActivity, ExplicitTimetable, FetRoom, LeftOut, RoomRule, StudentSet, TimeRule
 
 SETS_FILE = "student_sets.csv"
 ACTIVITIES_FILE = "explicit_activities.csv"
 RULES_FILE = "time_constraints.csv"
+ROOMS_FILE = "explicit_rooms.csv"
+ROOM_RULES_FILE = "space_constraints.csv"
 SEP = "|"
 
 SETS_COLUMNS = ("id", "kind", "within", "size")
 ACTIVITY_COLUMNS = ("id", "subject", "teachers", "students", "duration", "group", "tags")
-EXPLICIT_KEYS = ("days", "hours", "teachers", "left_out")
-RULE_COLUMNS = ("kind", "weight", "activities", "teacher", "students", "slots", "value", "flag")
+EXPLICIT_KEYS = ("days", "hours", "teachers", "buildings", "left_out")
+RULE_COLUMNS = ("kind", "weight", "activities", "teacher", "students", "slots", "value", "flag", "tag")
+ROOM_COLUMNS = ("name", "building", "capacity", "sets")
+#: Between the sets of real rooms of a virtual room (rooms within a set are separated by SEP).
+SETS_SEP = "||"
+ROOM_RULE_COLUMNS = ("kind", "weight", "activities", "rooms", "subject", "tag", "teacher", "students", "slots", "value")
 
 
 def _split(text: str) -> tuple[str, ...]:
@@ -67,9 +76,10 @@ def read_explicit(reader: Any, folder: Path, header: Any) -> ExplicitTimetable |
     for index, item in enumerate(header.get("left_out") or (), start=1):
         if isinstance(item, dict):
             reader.check_keys(item, LeftOut.model_fields, f"explicit.left_out[{index}]")
-    parts: dict[str, list[Any]] = {"student_sets": [], "activities": [], "rules": []}
+    parts: dict[str, list[Any]] = {"student_sets": [], "activities": [], "rules": [], "rooms": [], "room_rules": []}
     for file, key, parse in ((SETS_FILE, "student_sets", _set), (ACTIVITIES_FILE, "activities", _activity),
-                             (RULES_FILE, "rules", _rule)):
+                             (RULES_FILE, "rules", _rule), (ROOMS_FILE, "rooms", _room),
+                             (ROOM_RULES_FILE, "room_rules", _room_rule)):
         path = folder / file
         if not path.is_file():
             if key == "activities":
@@ -89,6 +99,8 @@ def read_explicit(reader: Any, folder: Path, header: Any) -> ExplicitTimetable |
         return ExplicitTimetable(
             days=tuple(str(d) for d in header.get("days") or ()), hours=tuple(str(h) for h in header.get("hours") or ()),
             teachers=tuple(str(t) for t in header.get("teachers") or ()),
+            buildings=tuple(str(b) for b in header.get("buildings") or ()),
+            rooms=tuple(parts["rooms"]), room_rules=tuple(parts["room_rules"]),
             left_out=tuple(LeftOut(kind=str(x["kind"]), count=int(x["count"])) for x in header.get("left_out") or ()),
             student_sets=tuple(parts["student_sets"]), activities=tuple(parts["activities"]), rules=tuple(parts["rules"]))
     except (ValueError, TypeError, KeyError, ValidationError) as err:
@@ -120,12 +132,30 @@ def _rule(row: dict[str, str]) -> TimeRule:
                     activities=tuple(int(a) for a in _split(row.get("activities") or "")),
                     teacher=row.get("teacher") or "", students=row.get("students") or "",
                     slots=_slots(row.get("slots") or ""), value=int(value) if value != "" else None,
-                    flag=(row.get("flag") or "").strip().lower() in ("1", "true", "yes", "是"))
+                    flag=(row.get("flag") or "").strip().lower() in ("1", "true", "yes", "是"), tag=row.get("tag") or "")
+
+
+def _room(row: dict[str, str]) -> FetRoom:
+    sets = tuple(_split(part) for part in (row.get("sets") or "").split(SETS_SEP) if part)
+    return FetRoom(name=row["name"], building=row.get("building") or "", capacity=int(row.get("capacity") or 30000),
+                   sets=sets)
+
+
+def _room_rule(row: dict[str, str]) -> RoomRule:
+    return RoomRule(kind=row["kind"], weight=float(row.get("weight") or 100),
+                    activities=tuple(int(a) for a in _split(row.get("activities") or "")),
+                    rooms=_split(row.get("rooms") or ""), subject=row.get("subject") or "", tag=row.get("tag") or "",
+                    teacher=row.get("teacher") or "", students=row.get("students") or "",
+                    slots=_slots(row.get("slots") or ""),
+                    value=int(row["value"]) if (row.get("value") or "") != "" else None)
 
 
 def explicit_yaml(timetable: ExplicitTimetable) -> dict[str, Any]:
-    return {"days": list(timetable.days), "hours": list(timetable.hours), "teachers": list(timetable.teachers),
-            "left_out": [{"kind": x.kind, "count": x.count} for x in timetable.left_out]}
+    found: dict[str, Any] = {"days": list(timetable.days), "hours": list(timetable.hours),
+                             "teachers": list(timetable.teachers)}
+    if timetable.buildings:
+        found["buildings"] = list(timetable.buildings)
+    return found | {"left_out": [{"kind": x.kind, "count": x.count} for x in timetable.left_out]}
 
 
 def _weight(weight: float) -> str:
@@ -133,16 +163,24 @@ def _weight(weight: float) -> str:
 
 
 def explicit_tables(timetable: ExplicitTimetable) -> dict[str, list[list[str]]]:
-    return {
+    tables = {
         SETS_FILE: [list(SETS_COLUMNS)] + [[s.id, s.kind, _join(s.within), str(s.size)] for s in timetable.student_sets],
         ACTIVITIES_FILE: [list(ACTIVITY_COLUMNS)] + [
             [str(a.id), a.subject, _join(a.teachers), _join(a.students), str(a.duration), str(a.group), _join(a.tags)]
             for a in timetable.activities],
         RULES_FILE: [list(RULE_COLUMNS)] + [
             [r.kind, _weight(r.weight), _join(r.activities), r.teacher, r.students,
-             _join(f"{d}:{h}" for d, h in r.slots), "" if r.value is None else str(r.value), "1" if r.flag else ""]
+             _join(f"{d}:{h}" for d, h in r.slots), "" if r.value is None else str(r.value), "1" if r.flag else "", r.tag]
             for r in timetable.rules],
     }
+    if timetable.rooms or timetable.room_rules:
+        tables[ROOMS_FILE] = [list(ROOM_COLUMNS)] + [[r.name, r.building, str(r.capacity),
+                                                                SETS_SEP.join(_join(x) for x in r.sets)]
+                                                               for r in timetable.rooms]
+        tables[ROOM_RULES_FILE] = [list(ROOM_RULE_COLUMNS)] + [
+            [r.kind, _weight(r.weight), _join(r.activities), _join(r.rooms), r.subject, r.tag, r.teacher, r.students,
+             _join(f"{d}:{h}" for d, h in r.slots), "" if r.value is None else str(r.value)] for r in timetable.room_rules]
+    return tables
 
 
 def write_explicit(timetable: ExplicitTimetable, folder: Path) -> list[Path]:

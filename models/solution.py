@@ -27,6 +27,11 @@ class LessonPlacement(Frozen):
     room: str | None = None
     sync: str | None = Field(default=None, description="id of the synchronized lesson this belongs to")
     sync_role: str | None = Field(default=None, description="'teaching' or 'receiving'")
+    #: An imported FET file's day (0-based), which is a label, not a weekday: a file may have more than 7, and
+    #: ``day`` is then only its place in a 7-day cycle. Left out of solution.json when None.
+    fet_day: int | None = Field(default=None, ge=0, exclude_if=lambda value: value is None)
+    #: The real rooms a lesson in a FET virtual room takes, one of each of its sets (left out of solution.json when none).
+    real_rooms: tuple[str, ...] = Field(default=(), exclude_if=lambda value: not value)
 
     def periods(self) -> range:
         return range(self.period, self.period + self.length)

@@ -24,7 +24,7 @@ from reports.labels import (
 from reports.sync import SyncOccurrence, sync_occurrences
 
 LESSON_HEADER = ["学校编号", "学校", "班级编号", "班级", "年级", "学科", "教师编号", "教师", "星期", "节次", "节数",
-                 "时间", "季节作息时间", "同步编号", "同步角色"]
+                 "时间", "季节作息时间", "同步编号", "同步角色", "教室"]
 SYNC_HEADER = ["共同体", "星期", "节次（主讲校）", "时间（主讲校）", "学科", "主讲教师", "主讲班级", "接收班级",
                "接收校时间（与主讲校不同时）", "形式", "同步编号"]
 RESEARCH_HEADER = ["教研活动编号", "教研活动", "星期", "时间", "形式", "主办学校", "教师"]
@@ -48,15 +48,20 @@ def _season_times(scenario: Scenario, lesson: LessonPlacement) -> str:
 def lesson_rows(scenario: Scenario, solution: Solution) -> list[list[str]]:
     """One row per placed lesson, sorted by school, class, weekday and period."""
     rows = []
-    for lesson in sorted(solution.lessons, key=lambda l: (l.school, l.class_id, l.day.index, l.period, l.key)):
+    days = scenario.explicit.days if scenario.explicit is not None else ()
+    for lesson in sorted(solution.lessons, key=lambda l: (l.school, l.class_id, l.day.index if l.fet_day is None else l.fet_day,
+                                                          l.period, l.key)):
         klass = scenario.class_by_id.get(lesson.class_id)
         span = window(scenario.bells_of(lesson.school).periods, lesson.period, lesson.length)
         rows.append([
             lesson.school, school_name(scenario, lesson.school), lesson.class_id,
             klass.label if klass else lesson.class_id, str(klass.grade) if klass else "",
             subject_name(scenario, lesson.subject), lesson.teacher, teacher_name(scenario, lesson.teacher),
-            lesson.day.zh, str(lesson.period), str(lesson.length), clock_range(*span) if span else "",
+            # An imported FET file's day is its own label (a file may have more than 7 days).
+            days[lesson.fet_day] if lesson.fet_day is not None and lesson.fet_day < len(days) else lesson.day.zh,
+            str(lesson.period), str(lesson.length), clock_range(*span) if span else "",
             _season_times(scenario, lesson), lesson.sync or "", ROLE_ZH.get(lesson.sync_role or "", lesson.sync_role or ""),
+            (lesson.room or "") + (f" ({', '.join(lesson.real_rooms)})" if lesson.real_rooms else ""),
         ])
     return rows
 

@@ -30,6 +30,13 @@ def write_outputs(scenario: Scenario, result: Any, folder: Path, previous: Path 
     """Everything OUT holds, written into ``folder`` (a temporary folder)."""
     solution = result.solution
     (folder / SOLUTION_FILE).write_text(solution_json(solution), encoding="utf-8")
+    if scenario.explicit is not None and not scenario.explicit.on_weekdays:
+        # A FET file with more than 7 days: its days are labels, not weekdays, so no weekly workbook, page or
+        # calendar feed; the timetable is solution.json and lessons.csv (each lesson on its FET day).
+        from reports import write_lessons_csv
+
+        write_lessons_csv(scenario, solution, folder / "lessons.csv")
+        return
     from reports import workbook_stamp, write_all
     from reports.quality import write_quality
 

@@ -231,7 +231,17 @@ def solve_folder(request: SolveRequest) -> SolveReport:
         from constraints.checks.stability import moves_by_school
 
         moves = tuple(moves_by_school(scenario, kept_from, result.solution))
-    return SolveReport(result=result, warnings=warnings, quality=quality, moves=moves)
+    return SolveReport(result=result, warnings=_partial_import(scenario) + warnings, quality=quality, moves=moves)
+
+
+def _partial_import(scenario: Any) -> tuple[tuple[str, str], ...]:
+    """An imported file whose import left constraints out: the timetable solves part of the problem only."""
+    tt = scenario.explicit
+    if tt is None or not tt.left_out:
+        return ()
+    kinds = ", ".join(f"{x.kind} ({x.count})" for x in tt.left_out)
+    return ((f"partial: this timetable does not consider the constraints the import left out: {kinds}",
+             f"部分求解：本课表未考虑导入时未能读入的约束：{kinds}"),)
 
 
 def _say(quiet: bool, en: str, zh: str) -> None:

@@ -117,6 +117,168 @@ def test_tiny_solves_and_verifies_with_every_rule_kind():
     assert verify(scenario, result.solution) == []
 
 
+def test_check_flags_each_further_rule_kind():
+    # A1 (T, Y) Mon 1; A2 (U, G1, 2 hours) Mon 2-3; A3 (T, G2) Tue 1.
+    rules = (TimeRule(kind="ActivitiesSameStartingDay", activities=(1, 3)),
+             TimeRule(kind="MinGapsBetweenActivities", activities=(1, 2), value=1),
+             TimeRule(kind="TwoActivitiesGrouped", activities=(1, 3)),
+             TimeRule(kind="EndsStudentsDay", activities=(1,)),
+             TimeRule(kind="TeacherMaxHoursContinuously", teacher="U", value=1),
+             TimeRule(kind="TeacherMinDaysPerWeek", teacher="U", value=2),
+             TimeRule(kind="TeacherIntervalMaxDaysPerWeek", teacher="T", value=1, slots=((0, 0), (1, 0))),
+             TimeRule(kind="StudentsIntervalMaxDaysPerWeek", students="G2", value=0, slots=((0, 0), (1, 0))))
+    scenario = _scenario(_tiny(rules))
+    bad = Solution(district="tiny", seed=0, lessons=(_lesson(1, 0, 1), _lesson(2, 0, 2, 2), _lesson(3, 1, 1)))
+    found = verify(scenario, bad)
+    assert sorted({v.rule for v in found}) == sorted(f"fet.{r.kind}" for r in rules), found
+    texts = " ".join(v.en for v in found)
+    assert "activity 1 does not end its students' day: activity 2 comes after it" in texts
+    assert "teacher U: 2 hours in a row on Mon, more than 1" in texts
+
+
+def test_tiny_solves_and_verifies_with_the_further_rule_kinds():
+    rules = (TimeRule(kind="ActivitiesSameStartingDay", activities=(2, 3)),
+             TimeRule(kind="MinGapsBetweenActivities", activities=(1, 3), value=1),
+             TimeRule(kind="TwoActivitiesGrouped", activities=(2, 3)),
+             TimeRule(kind="EndsStudentsDay", activities=(2,)),
+             TimeRule(kind="TeacherMaxHoursContinuously", teacher="T", value=1),
+             TimeRule(kind="TeacherMinDaysPerWeek", teacher="T", value=2),
+             TimeRule(kind="TeacherIntervalMaxDaysPerWeek", teacher="U", value=1,
+                      slots=tuple((d, h) for d in (0, 1) for h in (0, 1, 2))),
+             TimeRule(kind="StudentsIntervalMaxDaysPerWeek", students="G1", value=2, slots=((0, 1), (1, 1))))
+    scenario = _scenario(_tiny(rules))
+    result = solve_scenario(scenario, time_limit=30, effort=5, workers=1)
+    assert result.solution is not None, result.explanation
+    assert verify(scenario, result.solution) == []
+    at = {x.key: (x.fet_day, x.period) for x in result.solution.lessons}
+    assert at["A2"][0] == at["A3"][0] != at["A1"][0] and {at["A3"][1], at["A2"][1]} == {1, 2}
+
+
+def test_further_rule_kinds_write_back_and_read_the_same(tmp_path):
+    rules = (TimeRule(kind="ActivitiesSameStartingDay", activities=(2, 3)),
+             TimeRule(kind="MinGapsBetweenActivities", activities=(1, 3), value=1),
+             TimeRule(kind="TwoActivitiesGrouped", activities=(2, 3)),
+             TimeRule(kind="EndsStudentsDay", activities=(2,)),
+             TimeRule(kind="TeacherMaxHoursContinuously", teacher="T", value=1),
+             TimeRule(kind="TeacherMinDaysPerWeek", value=1),
+             TimeRule(kind="TeacherIntervalMaxDaysPerWeek", teacher="U", value=1, slots=((0, 1), (0, 2), (1, 1), (1, 2))),
+             TimeRule(kind="StudentsIntervalMaxDaysPerWeek", students="G1", value=2, slots=((0, 0), (1, 0))))
+    path = tmp_path / "tiny.fet"
+    path.write_bytes(fet_xml(_tiny(rules), "tiny"))
+    again = read_fet(path).explicit
+    assert again.rules == rules and again.left_out == ()
+
+
+#: More kinds: A1 (T, Y, tag "core") Mon 1; A2 (U, G1, 2 hours) Mon 2-3; A3 (T, G2, tag "core") Tue 1 breaks each.
+MORE_BROKEN = (TimeRule(kind="ActivitiesSameStartingHour", activities=(1, 2)),
+               TimeRule(kind="MaxDaysBetweenActivities", activities=(1, 3), value=0),
+               TimeRule(kind="TwoActivitiesOrdered", activities=(3, 1)),
+               TimeRule(kind="TwoActivitiesOrderedIfSameDay", activities=(2, 1)),
+               TimeRule(kind="ActivitiesOccupyMaxTimeSlotsFromSelection", activities=(1, 2), value=1,
+                        slots=((0, 0), (0, 1))),
+               TimeRule(kind="StudentsMaxHoursContinuously", students="G1", value=2),
+               TimeRule(kind="TeacherActivityTagMaxHoursDaily", value=0, tag="core", activities=(1, 3)),
+               TimeRule(kind="StudentsActivityTagMaxHoursContinuously", value=0, tag="core", activities=(1, 3)))
+
+
+def _tagged(rules: tuple[TimeRule, ...]) -> ExplicitTimetable:
+    tt = _tiny(rules)
+    return tt.model_copy(update={"activities": tuple(a.model_copy(update={"tags": ("core",)}) if a.id in (1, 3) else a
+                                                     for a in tt.activities)})
+
+
+def test_check_flags_the_kinds_of_the_second_batch():
+    scenario = _scenario(_tagged(MORE_BROKEN))
+    bad = Solution(district="tiny", seed=0, lessons=(_lesson(1, 0, 1), _lesson(2, 0, 2, 2), _lesson(3, 1, 1)))
+    found = verify(scenario, bad)
+    assert sorted({v.rule for v in found}) == sorted(f"fet.{r.kind}" for r in MORE_BROKEN), found
+    texts = " ".join(v.en for v in found)
+    assert "students G1: 3 hours in a row on Mon, more than 2" in texts  # A1 (as part of year Y) then A2
+    assert "the activities occupy 2 of the selected slots, more than 1" in texts
+
+
+def test_tiny_solves_and_verifies_with_the_kinds_of_the_second_batch():
+    rules = (TimeRule(kind="ActivitiesSameStartingHour", activities=(1, 3)),
+             TimeRule(kind="MaxDaysBetweenActivities", activities=(2, 3), value=0),
+             TimeRule(kind="TwoActivitiesOrdered", activities=(1, 3)),
+             TimeRule(kind="TwoActivitiesOrderedIfSameDay", activities=(3, 2)),
+             TimeRule(kind="ActivitiesOccupyMaxTimeSlotsFromSelection", activities=(1, 2), value=0, slots=((0, 2),)),
+             TimeRule(kind="TeacherActivityTagMaxHoursDaily", value=1, tag="core", activities=(1, 3)),
+             TimeRule(kind="StudentsMaxHoursContinuously", value=2))
+    scenario = _scenario(_tagged(rules))
+    result = solve_scenario(scenario, time_limit=30, effort=5, workers=1)
+    assert result.solution is not None, result.explanation
+    assert verify(scenario, result.solution) == []
+    at = {x.key: (x.fet_day, x.period) for x in result.solution.lessons}
+    assert at["A1"] == (0, 1) and at["A3"] == (1, 1) and at["A2"] == (1, 2)
+
+
+def test_the_kinds_of_the_second_batch_write_back_and_read_the_same(tmp_path):
+    path = tmp_path / "tiny.fet"
+    path.write_bytes(fet_xml(_tagged(MORE_BROKEN), "tiny"))
+    again = read_fet(path).explicit
+    assert again.rules == MORE_BROKEN and again.left_out == ()
+
+
+#: The third batch: A1 (T, Y) Mon 1; A2 (U, G1, 2 hours) Mon 2-3; A3 (T, G2) Tue 1 breaks each.
+THIRD_BROKEN = (TimeRule(kind="ActivitiesMaxSimultaneousInSelectedTimeSlots", activities=(1, 3), value=0, slots=((1, 0),)),
+                TimeRule(kind="ThreeActivitiesGrouped", activities=(1, 2, 3)),
+                TimeRule(kind="TeacherMinRestingHours", teacher="T", value=3),
+                TimeRule(kind="StudentsMinRestingHours", value=3, flag=True),
+                TimeRule(kind="TeacherMaxSpanPerDay", teacher="U", value=1, flag=False),
+                TimeRule(kind="StudentsMaxSpanPerDay", students="G1", value=2, flag=True))
+
+
+def test_check_flags_the_kinds_of_the_third_batch():
+    scenario = _scenario(_tiny(THIRD_BROKEN))
+    bad = Solution(district="tiny", seed=0, lessons=(_lesson(1, 0, 1), _lesson(2, 0, 2, 2), _lesson(3, 1, 1)))
+    found = verify(scenario, bad)
+    assert sorted({v.rule for v in found}) == sorted(f"fet.{r.kind}" for r in THIRD_BROKEN[:-1]), found
+    texts = " ".join(v.en for v in found)
+    assert "teacher T: 2 free hours from Mon to Tue, fewer than 3" in texts
+    assert "students G2: 2 free hours from Tue to Mon, fewer than 3" in texts  # circular: from the last day to the first
+    assert "teacher U: 2 hours from first to last on Mon, more than 1" in texts
+    assert "students G1: 3 hours from first to last" not in texts  # one day may span one hour more
+
+
+def test_tiny_solves_and_verifies_with_the_kinds_of_the_third_batch():
+    rules = (TimeRule(kind="ActivitiesMaxSimultaneousInSelectedTimeSlots", activities=(2, 3), value=1,
+                      slots=((0, 1), (1, 1))),
+             TimeRule(kind="ThreeActivitiesGrouped", activities=(1, 2, 3)),
+             TimeRule(kind="TeacherMinRestingHours", value=1),
+             TimeRule(kind="StudentsMaxSpanPerDay", value=3, flag=True))
+    tt = _tiny(rules).model_copy(update={"hours": ("1", "2", "3", "4")})  # the three take 4 hours in a row
+    scenario = _scenario(tt)
+    result = solve_scenario(scenario, time_limit=30, effort=5, workers=1)
+    assert result.solution is not None, result.explanation
+    assert verify(scenario, result.solution) == []
+    assert len({x.fet_day for x in result.solution.lessons}) == 1  # one block of the day's four hours
+
+
+def test_the_kinds_of_the_third_batch_write_back_and_read_the_same(tmp_path):
+    path = tmp_path / "tiny.fet"
+    path.write_bytes(fet_xml(_tiny(THIRD_BROKEN), "tiny"))
+    again = read_fet(path).explicit
+    assert again.rules == THIRD_BROKEN and again.left_out == ()
+
+
+def test_subactivities_preferred_slots_apply_to_the_component_of_each_split_activity(tmp_path):
+    tt = _tiny().model_copy(update={"activities": (
+        ExplicitActivity(id=1, subject="Maths", teachers=("T",), students=("Y",), group=1),
+        ExplicitActivity(id=2, subject="Maths", teachers=("T",), students=("Y",), group=1),
+        ExplicitActivity(id=3, subject="Maths", teachers=("U",), students=("G1",)))})
+    text = fet_xml(tt, "tiny").decode().replace("</Time_Constraints_List>", """<ConstraintSubactivitiesPreferredTimeSlots>
+<Weight_Percentage>100</Weight_Percentage><Component_Number>2</Component_Number><Teacher_Name></Teacher_Name>
+<Students_Name></Students_Name><Subject_Name>Maths</Subject_Name><Activity_Tag_Name></Activity_Tag_Name>
+<Duration></Duration><Number_of_Preferred_Time_Slots>1</Number_of_Preferred_Time_Slots>
+<Preferred_Time_Slot><Preferred_Day>Tue</Preferred_Day><Preferred_Hour>3</Preferred_Hour></Preferred_Time_Slot>
+<Active>true</Active><Comments></Comments></ConstraintSubactivitiesPreferredTimeSlots></Time_Constraints_List>""")
+    path = tmp_path / "sub.fet"
+    path.write_text(text, encoding="utf-8")
+    rules = read_fet(path).explicit.rules
+    assert rules == (TimeRule(kind="PreferredTimeSlots", activities=(2,), slots=((1, 2),)),)
+
+
 def test_infeasible_rules_are_named():
     rules = (TimeRule(kind="MinDaysBetweenActivities", activities=(1, 3), value=1),
              TimeRule(kind="TeacherMaxDaysPerWeek", teacher="T", value=1))
@@ -140,11 +302,12 @@ def test_too_many_hours_for_a_teacher_is_named_before_searching():
 
 @needs_examples
 def test_import_lists_every_constraint_left_out():
-    scenario = read_fet(EXAMPLES / "Argentina/Horario_ISJ.fet")
+    scenario = read_fet(EXAMPLES / "India/Kurukshetra/Institute-of-Technology/MED_2019-20-1.fet")
     left = {x.kind: x.count for x in scenario.explicit.left_out}
-    assert left == {"space:ActivityPreferredRoom": 116, "space:BasicCompulsorySpace": 1, "space:RoomNotAvailableTimes": 6}
+    assert left == {"StudentsMinGapsBetweenOrderedPairOfActivityTags": 12}
     assert scenario.explicit.partial
-    assert "space:ActivityPreferredRoom: 116" in scenario.not_imported
+    assert "StudentsMinGapsBetweenOrderedPairOfActivityTags: 12" in scenario.not_imported
+    assert not read_fet(EXAMPLES / "Argentina/Horario_ISJ.fet").explicit.partial  # its rooms are read
 
 
 @needs_examples

@@ -328,3 +328,24 @@ def test_tiny_scenario_dates_are_the_autumn_term() -> None:
     assert scenario.term.start == date(2026, 9, 1)
     assert [d for d in scenario.bell_schedules[0].days] == list(WEEK)
     assert [p.is_morning for p in scenario.bell_schedules[0].periods] == [True] * 4 + [False] * 2
+
+
+def test_fet_rooms_recount_a_broken_weighted_room_rule() -> None:
+    """Art prefers L2 or Hall at 80 % (tests/fixtures/fet_rooms.fet): one Art activity in no room costs 80."""
+    from pathlib import Path
+
+    from constraints.checks.fet_rooms import penalties
+    from models import LessonPlacement, Solution, Weekday
+    from models.fet import read_fet
+
+    scenario = read_fet(Path(__file__).parent / "fixtures" / "fet_rooms.fet")
+
+    def lesson(ident: int, day: int, period: int, room: str | None, length: int = 1) -> LessonPlacement:
+        return LessonPlacement(key=f"A{ident}", class_id="-", school="school", subject="x", teacher="",
+                               day=Weekday.of_index(day), fet_day=day, period=period, length=length, room=room)
+
+    kept = (lesson(1, 0, 1, "L1"), lesson(2, 1, 1, "L2", 2), lesson(3, 0, 1, "Hall"), lesson(4, 1, 1, "Hall"),
+            lesson(5, 0, 2, "L2"))
+    assert penalties(scenario, Solution(district="x", seed=0, lessons=kept)) == {"fet_rooms": 0}
+    broken = kept[:4] + (lesson(5, 0, 2, None),)
+    assert penalties(scenario, Solution(district="x", seed=0, lessons=broken)) == {"fet_rooms": 80}

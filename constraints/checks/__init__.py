@@ -49,9 +49,9 @@ def verify(scenario: Scenario, solution: Solution) -> list[Violation]:
     """Every violation of every hard requirement, grouped by check in ``CHECKS`` order."""
     found: list[Violation] = []
     if scenario.explicit is not None:  # imported activities: their own checks replace the curriculum's
-        from constraints.checks import rules
+        from constraints.checks import fet_rooms, rules
 
-        return sort_violations(rules.check(scenario, solution))
+        return sort_violations(rules.check(scenario, solution)) + sort_violations(fet_rooms.check(scenario, solution))
     for module in CHECKS:
         found += sort_violations(module.check(scenario, solution))
     return found

@@ -84,7 +84,7 @@ def _placements(tt: ExplicitTimetable, solution: Solution, out: list[Violation])
                           f"课节 {lesson.key} 不是方案中的活动"))
             continue
         activity = tt.activity_by_id[ident]
-        day, hour = lesson.day.index, lesson.period - 1
+        day, hour = (lesson.fet_day if lesson.fet_day is not None else lesson.day.index), lesson.period - 1
         if ident in starts:
             out.append(_v("placement", lesson.key, f"activity {ident} is placed twice", f"活动 {ident} 被安排了两次"))
         elif day >= len(tt.days) or hour + activity.duration > len(tt.hours) or lesson.length != activity.duration:
@@ -117,14 +117,19 @@ def _clashes(grid: _Grid, owners: dict[str, list[int]], label: str, label_zh: st
 
 def _resources(tt: ExplicitTimetable, rule: TimeRule) -> list[tuple[str, list[int], set[tuple[int, int]]]]:
     """(name, activities, unavailable slots) of each teacher or student subgroup the rule applies to."""
+    keep = set(rule.activities) if "ActivityTag" in rule.kind else None  # the tag's activities only
+
+    def own(found: list[int]) -> list[int]:
+        return [a for a in found if keep is None or a in keep]
+
     if rule.kind.startswith("Teacher"):
         teachers = _teacher_activities(tt)
         names = [rule.teacher] if rule.teacher else sorted(teachers)
-        return [(f"teacher {t}", teachers.get(t, []), _hard_slots(tt, "TeacherNotAvailableTimes", t)) for t in names]
+        return [(f"teacher {t}", own(teachers.get(t, [])), _hard_slots(tt, "TeacherNotAvailableTimes", t)) for t in names]
     atoms = _atom_activities(tt)
     off = _atom_off(tt)
     names = sorted(tt.atoms_of([rule.students])) if rule.students else sorted(atoms)
-    return [(f"students {a}", atoms.get(a, []), off.get(a, set())) for a in names]
+    return [(f"students {a}", own(atoms.get(a, [])), off.get(a, set())) for a in names]
 
 
 def _counted(tt: ExplicitTimetable, day: int, off: set[tuple[int, int]], breaks: set[tuple[int, int]]) -> list[int]:
@@ -176,6 +181,71 @@ def _check_rule(grid: _Grid, rule: TimeRule, breaks: set[tuple[int, int]]) -> li
                 if abs(s[i][0] - s[j][0]) < (rule.value or 0):
                     found.append((f"activities {i} and {j} are fewer than {rule.value} days apart",
                                   f"活动 {i} 与 {j} 相隔不足 {rule.value} 天"))
+    elif rule.kind == "ActivitiesSameStartingDay":
+        if len({s[i][0] for i in placed}) > 1:
+            found.append(("the activities do not start on the same day", "这些活动没有在同一天开始"))
+    elif rule.kind == "MinGapsBetweenActivities":
+        for index, i in enumerate(placed):
+            for j in placed[index + 1:]:
+                (di, hi), (dj, hj) = s[i], s[j]
+                ei, ej = hi + tt.activity_by_id[i].duration, hj + tt.activity_by_id[j].duration
+                if di == dj and hj < ei + (rule.value or 0) and hi < ej + (rule.value or 0):
+                    found.append((f"activities {i} and {j} are fewer than {rule.value} hours apart on {tt.days[di]}",
+                                  f"活动 {i} 与 {j} 在 {tt.days[di]} 相隔不足 {rule.value} 节"))
+    elif rule.kind == "TwoActivitiesGrouped":
+        first, second = rule.activities
+        if first in s and second in s:
+            (d1, h1), (d2, h2) = s[first], s[second]
+            e1, e2 = h1 + tt.activity_by_id[first].duration, h2 + tt.activity_by_id[second].duration
+            if d1 != d2 or (h2 != e1 and h1 != e2):
+                found.append((f"activities {first} and {second} are not back to back on one day",
+                              f"活动 {first} 与 {second} 没有在同一天紧挨着"))
+    elif rule.kind == "ActivitiesSameStartingHour":
+        if len({s[i][1] for i in placed}) > 1:
+            found.append(("the activities do not start at the same hour", "这些活动没有在同一节次开始"))
+    elif rule.kind == "MaxDaysBetweenActivities":
+        for index, i in enumerate(placed):
+            for j in placed[index + 1:]:
+                if abs(s[i][0] - s[j][0]) > (rule.value or 0):
+                    found.append((f"activities {i} and {j} are more than {rule.value} days apart",
+                                  f"活动 {i} 与 {j} 相隔超过 {rule.value} 天"))
+    elif rule.kind in ("TwoActivitiesOrdered", "TwoActivitiesOrderedIfSameDay"):
+        first, second = rule.activities
+        if first in s and second in s:
+            (d1, h1), (d2, h2) = s[first], s[second]
+            end = h1 + tt.activity_by_id[first].duration
+            after = d2 > d1 or (d2 == d1 and h2 >= end)
+            if not after and (rule.kind == "TwoActivitiesOrdered" or d1 == d2):
+                found.append((f"activity {second} does not start after activity {first} ends",
+                              f"活动 {second} 没有在活动 {first} 结束之后开始"))
+    elif rule.kind == "ActivitiesOccupyMaxTimeSlotsFromSelection":
+        taken = {c for i in placed for c in grid.covered(i)} & set(rule.slots)
+        if len(taken) > (rule.value or 0):
+            found.append((f"the activities occupy {len(taken)} of the selected slots, more than {rule.value}",
+                          f"这些活动占用了 {len(taken)} 个指定时段，多于 {rule.value} 个"))
+    elif rule.kind == "ActivitiesMaxSimultaneousInSelectedTimeSlots":
+        for slot in sorted(set(rule.slots)):
+            here = [i for i in placed if slot in grid.covered(i)]
+            if len(here) > (rule.value or 0):
+                found.append((f"{len(here)} of the activities at {tt.days[slot[0]]}, {tt.hours[slot[1]]}, more than {rule.value}",
+                              f"{tt.days[slot[0]]} {tt.hours[slot[1]]} 有 {len(here)} 个这些活动，多于 {rule.value} 个"))
+    elif rule.kind == "ThreeActivitiesGrouped":
+        if all(i in s for i in rule.activities):
+            ordered_starts = sorted((s[i], tt.activity_by_id[i].duration) for i in rule.activities)
+            days = {start[0] for start, _ in ordered_starts}
+            touching = all(ordered_starts[k][0][1] + ordered_starts[k][1] == ordered_starts[k + 1][0][1] for k in range(2))
+            if len(days) > 1 or not touching:
+                found.append(("the three activities are not one block of consecutive hours on a day",
+                              "三个活动没有在同一天连续排列"))
+    elif rule.kind == "EndsStudentsDay":
+        for i in placed:
+            atoms, (day, hour) = tt.atoms_of(tt.activity_by_id[i].students), s[i]
+            end = hour + tt.activity_by_id[i].duration
+            later = sorted(j for j in s if j != i and s[j][0] == day and tt.atoms_of(tt.activity_by_id[j].students) & atoms
+                           and s[j][1] + tt.activity_by_id[j].duration > end)
+            if later:
+                found.append((f"activity {i} does not end its students' day: activity {later[0]} comes after it",
+                              f"活动 {i} 之后学生当天还有活动 {later[0]}"))
     else:
         for name, idents, off in _resources(tt, rule):
             busy = grid.busy(idents)
@@ -210,6 +280,41 @@ def _resource_rule(tt: ExplicitTimetable, rule: TimeRule, busy: dict[int, set[in
                     for d in days if gaps[d] > value]
         total = sum(gaps.values())
         return [(f"{total} gaps a week, more than {value}", f"每周 {total} 个空节，多于 {value} 个")] if total > value else []
+    if kind.endswith("MaxHoursContinuously"):
+        found = []
+        for d in days:
+            run = longest = 0
+            for h in range(len(tt.hours)):
+                run = run + 1 if h in busy.get(d, ()) else 0
+                longest = max(longest, run)
+            if longest > value:
+                found.append((f"{longest} hours in a row on {tt.days[d]}, more than {value}",
+                              f"{tt.days[d]} 连续 {longest} 节，多于 {value} 节"))
+        return found
+    if kind == "TeacherMinDaysPerWeek":
+        used = sum(1 for d in days if busy.get(d))
+        return [(f"works {used} days, fewer than {value}", f"上课 {used} 天，少于 {value} 天")] if used < value else []
+    if kind.endswith("IntervalMaxDaysPerWeek"):
+        hours = {h for _d, h in rule.slots}
+        used = sum(1 for d in days if hours & busy.get(d, set()))
+        return [(f"{used} days with an hour in the interval, more than {value}",
+                 f"有 {used} 天在指定时段上课，多于 {value} 天")] if used > value else []
+    if kind.endswith("MaxSpanPerDay"):
+        spans = {d: max(busy[d]) - min(busy[d]) + 1 for d in days if busy.get(d)}
+        over = sorted(d for d, span in spans.items() if span > value)
+        allowed = {over[0]} if rule.flag and len(over) == 1 and spans[over[0]] == value + 1 else set()
+        return [(f"{spans[d]} hours from first to last on {tt.days[d]}, more than {value}",
+                 f"{tt.days[d]} 从第一节到最后一节共 {spans[d]} 节，多于 {value} 节") for d in over if d not in allowed]
+    if kind.endswith("MinRestingHours"):
+        pairs = [(d, d + 1) for d in range(len(tt.days) - 1)] + ([(len(tt.days) - 1, 0)] if rule.flag and len(tt.days) > 1 else [])
+        found = []
+        for today, tomorrow in pairs:
+            if busy.get(today) and busy.get(tomorrow):
+                rest = len(tt.hours) - 1 - max(busy[today]) + min(busy[tomorrow])
+                if rest < value:
+                    found.append((f"{rest} free hours from {tt.days[today]} to {tt.days[tomorrow]}, fewer than {value}",
+                                  f"{tt.days[today]} 到 {tt.days[tomorrow]} 之间只休息 {rest} 节，少于 {value} 节"))
+        return found
     if kind == "StudentsEarlyMaxBeginningsAtSecondHour":
         problems, second = [], 0
         for d in days:

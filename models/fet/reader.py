@@ -1,10 +1,11 @@
 """Read a FET file (``.fet``, XML, optionally gzipped) into a tongbu scenario with explicit activities.
 
-What is taken in: days, hours, teachers, subjects, the students tree (years, groups, subgroups),
-active activities (split activities keep their group id) and the time constraints in
-``IMPORTED_KINDS``. Every other active constraint is counted by kind in ``left_out`` and in the
-scenario's ``not_imported``; nothing is dropped silently. Space constraints are left out as a whole
-(rooms come later), except ``BasicCompulsorySpace`` alone, which says nothing without rooms.
+What is taken in: days (any number: a FET day is a label), hours, teachers, subjects, the students
+tree (years, groups, subgroups), active activities (split activities keep their group id and their
+activity tags), the time constraints in ``IMPORTED_KINDS``, buildings, real rooms with their capacity
+and the space constraints in ``ROOM_KINDS`` (BasicCompulsorySpace is implied). Every other active
+constraint is counted by kind in ``left_out`` (space kinds as ``space:<kind>``) and in the scenario's
+``not_imported``; nothing is dropped silently. A virtual room keeps its sets of real rooms.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from models.bells import BellPeriod, BellSchedule
 from models.calendar import TermCalendar
 from models.curriculum import Subject
 from models.enums import SchoolRole, SchoolTier, Stage, Weekday
-from models.explicit import ExplicitActivity, ExplicitTimetable, LeftOut, StudentSet, TimeRule
+from models.explicit import WEEK_DAYS, ExplicitActivity, ExplicitTimetable, FetRoom, LeftOut, RoomRule, StudentSet, TimeRule
 from models.scenario import Scenario
 from models.school import Consortium, School
 
@@ -40,6 +41,10 @@ _TEACHER_VALUE = {
     "TeachersMaxGapsPerWeek": ("TeacherMaxGapsPerWeek", "Max_Gaps"),
     "TeacherMaxGapsPerDay": ("TeacherMaxGapsPerDay", "Max_Gaps"),
     "TeachersMaxGapsPerDay": ("TeacherMaxGapsPerDay", "Max_Gaps"),
+    "TeacherMaxHoursContinuously": ("TeacherMaxHoursContinuously", "Maximum_Hours_Continuously"),
+    "TeachersMaxHoursContinuously": ("TeacherMaxHoursContinuously", "Maximum_Hours_Continuously"),
+    "TeacherMinDaysPerWeek": ("TeacherMinDaysPerWeek", "Minimum_Days_Per_Week"),
+    "TeachersMinDaysPerWeek": ("TeacherMinDaysPerWeek", "Minimum_Days_Per_Week"),
 }
 _STUDENTS_VALUE = {
     "StudentsSetMinHoursDaily": ("StudentsMinHoursDaily", "Minimum_Hours_Daily"),
@@ -52,17 +57,74 @@ _STUDENTS_VALUE = {
     "StudentsMaxGapsPerDay": ("StudentsMaxGapsPerDay", "Max_Gaps"),
     "StudentsSetEarlyMaxBeginningsAtSecondHour": ("StudentsEarlyMaxBeginningsAtSecondHour", "Max_Beginnings_At_Second_Hour"),
     "StudentsEarlyMaxBeginningsAtSecondHour": ("StudentsEarlyMaxBeginningsAtSecondHour", "Max_Beginnings_At_Second_Hour"),
+    "StudentsSetMaxHoursContinuously": ("StudentsMaxHoursContinuously", "Maximum_Hours_Continuously"),
+    "StudentsMaxHoursContinuously": ("StudentsMaxHoursContinuously", "Maximum_Hours_Continuously"),
+}
+#: The activity-tag forms: FET kind -> (normal kind, value tag); only activities with the tag count.
+_TAG_VALUE = {
+    "TeacherActivityTagMaxHoursDaily": ("TeacherActivityTagMaxHoursDaily", "Maximum_Hours_Daily"),
+    "TeachersActivityTagMaxHoursDaily": ("TeacherActivityTagMaxHoursDaily", "Maximum_Hours_Daily"),
+    "TeacherActivityTagMaxHoursContinuously": ("TeacherActivityTagMaxHoursContinuously", "Maximum_Hours_Continuously"),
+    "TeachersActivityTagMaxHoursContinuously": ("TeacherActivityTagMaxHoursContinuously", "Maximum_Hours_Continuously"),
+    "StudentsSetActivityTagMaxHoursDaily": ("StudentsActivityTagMaxHoursDaily", "Maximum_Hours_Daily"),
+    "StudentsActivityTagMaxHoursDaily": ("StudentsActivityTagMaxHoursDaily", "Maximum_Hours_Daily"),
+    "StudentsSetActivityTagMaxHoursContinuously": ("StudentsActivityTagMaxHoursContinuously", "Maximum_Hours_Continuously"),
+    "StudentsActivityTagMaxHoursContinuously": ("StudentsActivityTagMaxHoursContinuously", "Maximum_Hours_Continuously"),
 }
 _ACTIVITY_LISTS = ("MinDaysBetweenActivities", "ActivitiesSameStartingTime", "ActivitiesNotOverlapping",
-                   "TwoActivitiesConsecutive")
+                   "TwoActivitiesConsecutive", "ActivitiesSameStartingDay", "MinGapsBetweenActivities",
+                   "TwoActivitiesGrouped", "ActivitiesSameStartingHour", "MaxDaysBetweenActivities",
+                   "TwoActivitiesOrdered", "TwoActivitiesOrderedIfSameDay", "ActivitiesOccupyMaxTimeSlotsFromSelection",
+                   "ActivitiesMaxSimultaneousInSelectedTimeSlots", "ThreeActivitiesGrouped")
+#: Max span per day (hours from a day's first busy hour to its last); ``flag``: one day may span one hour more.
+_SPAN = {"TeacherMaxSpanPerDay": "TeacherMaxSpanPerDay", "TeachersMaxSpanPerDay": "TeacherMaxSpanPerDay",
+         "StudentsSetMaxSpanPerDay": "StudentsMaxSpanPerDay", "StudentsMaxSpanPerDay": "StudentsMaxSpanPerDay"}
+#: Min resting hours (between a day's last hour and the next day's first; ``flag``: also from the last day to the first).
+_RESTING = {"TeacherMinRestingHours": "TeacherMinRestingHours", "TeachersMinRestingHours": "TeacherMinRestingHours",
+            "StudentsSetMinRestingHours": "StudentsMinRestingHours", "StudentsMinRestingHours": "StudentsMinRestingHours"}
+#: FET kind -> normal kind of the interval forms (a teacher's or students' days with a lesson in some hours).
+_INTERVAL = {"TeacherIntervalMaxDaysPerWeek": "TeacherIntervalMaxDaysPerWeek",
+             "TeachersIntervalMaxDaysPerWeek": "TeacherIntervalMaxDaysPerWeek",
+             "StudentsSetIntervalMaxDaysPerWeek": "StudentsIntervalMaxDaysPerWeek",
+             "StudentsIntervalMaxDaysPerWeek": "StudentsIntervalMaxDaysPerWeek"}
+#: Kinds read into another normal kind: the activities that end the students' day, and preferred times of the
+#: n-th activity of split activities (FET's "component number": id - group id + 1, 1 for one not split).
+_OTHER = ("ActivityEndsStudentsDay", "ActivitiesEndStudentsDay", "SubactivitiesPreferredTimeSlots",
+          "SubactivitiesPreferredStartingTimes")
 _SLOT_KINDS = ("BreakTimes", "TeacherNotAvailableTimes", "StudentsSetNotAvailableTimes", "ActivityPreferredStartingTime",
                "ActivityPreferredStartingTimes", "ActivityPreferredTimeSlots", "ActivitiesPreferredStartingTimes",
                "ActivitiesPreferredTimeSlots")
 #: Every FET time constraint kind the import takes in (plus BasicCompulsoryTime, which is implied).
 IMPORTED_KINDS = frozenset(("BasicCompulsoryTime",) + tuple(_TEACHER_VALUE) + tuple(_STUDENTS_VALUE)
-                           + _ACTIVITY_LISTS + _SLOT_KINDS)
-#: The most days a week a tongbu bell schedule has.
-MAX_DAYS = 7
+                           + _ACTIVITY_LISTS + _SLOT_KINDS + tuple(_INTERVAL) + _OTHER + tuple(_TAG_VALUE)
+                           + tuple(_RESTING) + tuple(_SPAN))
+#: Space kinds read into :class:`RoomRule`: FET kind -> (tag of the room list, filter tags).
+_ROOM_KINDS = {
+    "ActivityPreferredRoom": ("Room", ("Activity_Id",)),
+    "ActivityPreferredRooms": ("Preferred_Room", ("Activity_Id",)),
+    "SubjectPreferredRoom": ("Room", ("Subject",)),
+    "SubjectPreferredRooms": ("Preferred_Room", ("Subject",)),
+    "SubjectActivityTagPreferredRoom": ("Room", ("Subject", "Activity_Tag")),
+    "SubjectActivityTagPreferredRooms": ("Preferred_Room", ("Subject", "Activity_Tag")),
+    "ActivityTagPreferredRoom": ("Room", ("Activity_Tag",)),
+    "ActivityTagPreferredRooms": ("Preferred_Room", ("Activity_Tag",)),
+    "StudentsSetHomeRoom": ("Room", ("Students",)),
+    "StudentsSetHomeRooms": ("Preferred_Room", ("Students",)),
+    "TeacherHomeRoom": ("Room", ("Teacher",)),
+    "TeacherHomeRooms": ("Preferred_Room", ("Teacher",)),
+    "RoomNotAvailableTimes": ("Room", ()),
+    "ActivitiesOccupyMaxDifferentRooms": ("", ()),
+    "ActivitiesSameRoomIfConsecutive": ("", ()),
+}
+#: Building changes: FET kind -> (normal kind, value tag); Teacher…/StudentsSet… name one, the others every one.
+_BUILDING = {who + what: (normal + what, tag)
+             for who, normal in (("Teacher", "Teacher"), ("Teachers", "Teacher"), ("StudentsSet", "Students"),
+                                 ("Students", "Students"))
+             for what, tag in (("MaxBuildingChangesPerDay", "Max_Building_Changes_Per_Day"),
+                               ("MaxBuildingChangesPerWeek", "Max_Building_Changes_Per_Week"),
+                               ("MinGapsBetweenBuildingChanges", "Min_Gaps_Between_Building_Changes"))}
+#: Every FET space constraint kind the import takes in.
+ROOM_KINDS = frozenset(("BasicCompulsorySpace",) + tuple(_ROOM_KINDS) + tuple(_BUILDING))
 
 
 class FetError(ValueError):
@@ -116,9 +178,6 @@ class _Import:
         self.hours = [_text(h, "Name") for h in root.findall("Hours_List/Hour")]
         if not self.days or not self.hours:
             raise FetError(f"{source}: no days or no hours are defined", f"{source}：未定义天或节次")
-        if len(self.days) > MAX_DAYS:
-            raise FetError(f"{source}: {len(self.days)} days a week; tongbu timetables have at most {MAX_DAYS} days",
-                           f"{source}：每周 {len(self.days)} 天；tongbu 课表每周最多 {MAX_DAYS} 天")
         self.day_index = {name: i for i, name in enumerate(self.days)}
         self.hour_index = {name: i for i, name in enumerate(self.hours)}
         self.left_out: Counter[str] = Counter()
@@ -186,16 +245,67 @@ class _Import:
             normal, tag = _TEACHER_VALUE[kind]
             return TimeRule(kind=normal, weight=weight, teacher=_text(node, "Teacher_Name") if kind.startswith("Teacher") and
                             not kind.startswith("Teachers") else "", value=_int(node, tag),
-                            flag=_bool(node, "Allow_Empty_Days", True))
+                            flag=_bool(node, "Allow_Empty_Days", True) if normal == "TeacherMinHoursDaily" else False)
         if kind in _STUDENTS_VALUE:
             normal, tag = _STUDENTS_VALUE[kind]
             return TimeRule(kind=normal, weight=weight, students=_text(node, "Students") if kind.startswith("StudentsSet") else "",
                             value=_int(node, tag), flag=_bool(node, "Allow_Empty_Days", False))
-        if kind in ("MinDaysBetweenActivities", "ActivitiesSameStartingTime", "ActivitiesNotOverlapping"):
+        if kind == "ThreeActivitiesGrouped":
+            ids = tuple(int(_text(node, tag)) for tag in ("First_Activity_Id", "Second_Activity_Id", "Third_Activity_Id"))
+            return TimeRule(kind=kind, weight=weight, activities=ids) if set(ids) <= active_ids else None
+        if kind in _SPAN:
+            who = ({"teacher": _text(node, "Teacher_Name")} if kind == "TeacherMaxSpanPerDay"
+                   else {"students": _text(node, "Students")} if kind == "StudentsSetMaxSpanPerDay" else {})
+            return TimeRule(kind=_SPAN[kind], weight=weight, value=_int(node, "Max_Span"),
+                            flag=_bool(node, "Allow_One_Day_Exception_of_Plus_One", False), **who)
+        if kind in _RESTING:
+            who = ({"teacher": _text(node, "Teacher_Name")} if kind == "TeacherMinRestingHours"
+                   else {"students": _text(node, "Students")} if kind == "StudentsSetMinRestingHours" else {})
+            return TimeRule(kind=_RESTING[kind], weight=weight, value=_int(node, "Minimum_Resting_Hours"),
+                            flag=_bool(node, "Circular", False), **who)
+        if kind in _TAG_VALUE:
+            normal, value_tag = _TAG_VALUE[kind]
+            tag = _text(node, "Activity_Tag_Name") or _text(node, "Activity_Tag")
+            who = ({"teacher": _text(node, "Teacher_Name")} if kind.startswith("Teacher") and not kind.startswith("Teachers")
+                   else {"students": _text(node, "Students")} if kind.startswith("StudentsSet") else {})
+            return TimeRule(kind=normal, weight=weight, value=_int(node, value_tag), tag=tag,
+                            activities=tuple(a.id for a in activities if tag in a.tags), **who)
+        if kind in ("MinDaysBetweenActivities", "ActivitiesSameStartingTime", "ActivitiesNotOverlapping",
+                    "ActivitiesSameStartingDay", "MinGapsBetweenActivities", "ActivitiesSameStartingHour",
+                    "MaxDaysBetweenActivities", "ActivitiesOccupyMaxTimeSlotsFromSelection",
+                    "ActivitiesMaxSimultaneousInSelectedTimeSlots"):
             ids = tuple(i for i in (int(x) for x in _texts(node, "Activity_Id")) if i in active_ids)
-            return TimeRule(kind=kind, weight=weight, activities=ids, value=_int(node, "MinDays"),
+            value_tag = {"MinGapsBetweenActivities": "MinGaps", "MaxDaysBetweenActivities": "MaxDays",
+                         "ActivitiesOccupyMaxTimeSlotsFromSelection": "Max_Number_of_Occupied_Time_Slots",
+                         "ActivitiesMaxSimultaneousInSelectedTimeSlots": "Max_Number_of_Simultaneous_Activities",
+                         }.get(kind, "MinDays")
+            slots = (self.slots(node, "Selected_Time_Slot", "Selected_Day", "Selected_Hour")
+                     if kind.endswith(("FromSelection", "InSelectedTimeSlots")) else ())
+            return TimeRule(kind=kind, weight=weight, activities=ids, value=_int(node, value_tag), slots=slots,
                             flag=_bool(node, "Consecutive_If_Same_Day", False))
-        if kind == "TwoActivitiesConsecutive":
+        if kind in _INTERVAL:
+            start = self.hour_index[_text(node, "Interval_Start_Hour")]
+            end_name = _text(node, "Interval_End_Hour")
+            end = self.hour_index[end_name] if end_name else len(self.hours)  # empty: the end of the day
+            who = {"teacher": _text(node, "Teacher_Name")} if kind.startswith("Teacher") else {"students": _text(node, "Students")}
+            return TimeRule(kind=_INTERVAL[kind], weight=weight, value=_int(node, "Max_Days_Per_Week"),
+                            slots=tuple((d, h) for d in range(len(self.days)) for h in range(start, end)), **who)
+        if kind in ("ActivityEndsStudentsDay", "ActivitiesEndStudentsDay"):
+            ids = ((int(_text(node, "Activity_Id")),) if kind == "ActivityEndsStudentsDay"
+                   else self.matching(node, activities))
+            ids = tuple(i for i in ids if i in active_ids)
+            return TimeRule(kind="EndsStudentsDay", weight=weight, activities=ids) if ids else None
+        if kind in ("SubactivitiesPreferredTimeSlots", "SubactivitiesPreferredStartingTimes"):
+            starting = "Starting" in kind
+            component = _int(node, "Component_Number", 1)
+            ids = tuple(a for a in self.matching(node, activities)
+                        if (a - self.group_of[a] + 1 if self.group_of[a] else 1) == component)
+            slots = (self.slots(node, "Preferred_Starting_Time", "Preferred_Starting_Day", "Preferred_Starting_Hour")
+                     if starting else self.slots(node, "Preferred_Time_Slot", "Preferred_Day", "Preferred_Hour"))
+            return TimeRule(kind="PreferredStartingTimes" if starting else "PreferredTimeSlots", weight=weight,
+                            activities=ids, slots=slots) if ids else None
+        if kind in ("TwoActivitiesConsecutive", "TwoActivitiesGrouped", "TwoActivitiesOrdered",
+                    "TwoActivitiesOrderedIfSameDay"):
             ids = (int(_text(node, "First_Activity_Id")), int(_text(node, "Second_Activity_Id")))
             return TimeRule(kind=kind, weight=weight, activities=ids) if set(ids) <= active_ids else None
         if kind == "BreakTimes":
@@ -228,6 +338,7 @@ class _Import:
 
     def rules(self, activities: list[ExplicitActivity]) -> list[TimeRule]:
         active_ids = {a.id for a in activities}
+        self.group_of = {a.id: a.group for a in activities}
         found: list[TimeRule] = []
         for node in self.root.findall("Time_Constraints_List/*"):
             if not _bool(node, "Active", True):
@@ -243,21 +354,100 @@ class _Import:
                                f"{self.source}：一条 {node.tag} 引用了不存在的天、节次或数字（{err}）；请在 FET 中修正") from None
             if made is not None:
                 found.append(made)
-        space = [n for n in self.root.findall("Space_Constraints_List/*") if _bool(n, "Active", True)]
-        if any(n.tag != "ConstraintBasicCompulsorySpace" for n in space):
-            for node in space:
-                self.left_out["space:" + node.tag.removeprefix("Constraint")] += 1
         return found
+
+    # --- rooms ----------------------------------------------------------------------------------
+
+    def rooms(self) -> tuple[list[str], list[FetRoom], set[str]]:
+        """Buildings and rooms (a virtual room with its sets of real rooms), and virtual rooms left out (none now)."""
+        buildings = [_text(b, "Name") for b in self.root.findall("Buildings_List/Building")]
+        rooms = []
+        for node in self.root.findall("Rooms_List/Room"):
+            sets = tuple(tuple(_texts(group, "Real_Room")) for group in node.findall("Set_of_Real_Rooms"))
+            rooms.append(FetRoom(name=_text(node, "Name"), building=_text(node, "Building"),
+                                 capacity=_int(node, "Capacity", 30000) or 0,
+                                 sets=sets if _bool(node, "Virtual", False) else ()))
+        return buildings, rooms, set()
+
+    def room_rule(self, kind: str, node: ET.Element, activities: list[ExplicitActivity],
+                  active_ids: set[int]) -> RoomRule | None:
+        weight = float(_text(node, "Weight_Percentage", "100"))
+        if kind in _BUILDING:
+            normal, value_tag = _BUILDING[kind]
+            who = ({"teacher": _text(node, "Teacher")} if kind.startswith("Teacher") and not kind.startswith("Teachers")
+                   else {"students": _text(node, "Students")} if kind.startswith("StudentsSet") else {})
+            return RoomRule(kind=normal, weight=weight, value=_int(node, value_tag), **who)
+        list_tag, filters = _ROOM_KINDS[kind]
+        if not list_tag:  # on a list of activities
+            ids = tuple(i for i in (int(x) for x in _texts(node, "Activity_Id")) if i in active_ids)
+            return RoomRule(kind=kind, weight=weight, activities=ids,
+                            value=_int(node, "Max_Number_of_Different_Rooms")) if ids else None
+        rooms = tuple(_texts(node, list_tag))
+        if kind == "RoomNotAvailableTimes":
+            return RoomRule(kind=kind, weight=weight, rooms=rooms,
+                            slots=self.slots(node, "Not_Available_Time", "Day", "Hour"))
+        fields = {"subject": _text(node, "Subject"), "tag": _text(node, "Activity_Tag"), "teacher": _text(node, "Teacher"),
+                  "students": _text(node, "Students")}
+        if "Activity_Id" in filters:
+            ident = int(_text(node, "Activity_Id"))
+            if ident not in active_ids:
+                return None
+            chosen: tuple[int, ...] = (ident,)
+        else:
+            chosen = tuple(a.id for a in activities
+                           if (not fields["subject"] or a.subject == fields["subject"])
+                           and (not fields["tag"] or fields["tag"] in a.tags)
+                           and (not fields["teacher"] or a.teachers == (fields["teacher"],))
+                           and (not fields["students"] or a.students == (fields["students"],)))
+        return RoomRule(kind=kind, weight=weight, activities=chosen, rooms=rooms, **fields)
+
+    def room_rules(self, activities: list[ExplicitActivity], rooms: list[FetRoom], virtual: set[str]) -> list[RoomRule]:
+        """The space constraints taken in; a home-room rule keeps only activities no preferred-room rule names."""
+        active_ids = {a.id for a in activities}
+        known = {r.name for r in rooms}
+        found: list[RoomRule] = []
+        for node in self.root.findall("Space_Constraints_List/*"):
+            if not _bool(node, "Active", True):
+                continue
+            kind = node.tag.removeprefix("Constraint")
+            if kind not in ROOM_KINDS:
+                self.left_out["space:" + kind] += 1
+                continue
+            if kind == "BasicCompulsorySpace":
+                continue
+            try:
+                made = self.room_rule(kind, node, activities, active_ids)
+            except (KeyError, ValueError) as err:
+                raise FetError(f"{self.source}: a {node.tag} names an unknown day, hour or number ({err}); fix it in FET",
+                               f"{self.source}：一条 {node.tag} 引用了不存在的天、节次或数字（{err}）；请在 FET 中修正") from None
+            if made is None:
+                continue
+            if any(r in virtual for r in made.rooms):
+                self.left_out["space:" + kind] += 1
+                continue
+            unknown = [r for r in made.rooms if r not in known]
+            if unknown or (not made.rooms and (made.preferred or made.kind == "RoomNotAvailableTimes")):
+                raise FetError(f"{self.source}: a {node.tag} names room '{unknown[0] if unknown else ''}', which is not in "
+                               "the rooms list; fix it in FET",
+                               f"{self.source}：一条 {node.tag} 引用的教室“{unknown[0] if unknown else ''}”不在教室列表中；"
+                               "请在 FET 中修正")
+            found.append(made)
+        named = {a for r in found if r.kind.endswith(("PreferredRoom", "PreferredRooms")) for a in r.activities}
+        return [r.model_copy(update={"activities": tuple(a for a in r.activities if a not in named)})
+                if "HomeRoom" in r.kind else r for r in found]
 
     # --- the scenario ---------------------------------------------------------------------------
 
     def timetable(self) -> ExplicitTimetable:
         activities = self.activities()
         rules = self.rules(activities)
+        buildings, rooms, virtual = self.rooms()
+        room_rules = self.room_rules(activities, rooms, virtual)
         teachers = [_text(t, "Name") for t in self.root.findall("Teachers_List/Teacher")]
         return ExplicitTimetable(days=tuple(self.days), hours=tuple(self.hours), teachers=tuple(teachers),
                                  student_sets=tuple(self.student_sets()), activities=tuple(activities),
-                                 rules=tuple(rules),
+                                 rules=tuple(rules), buildings=tuple(buildings), rooms=tuple(rooms),
+                                 room_rules=tuple(room_rules),
                                  left_out=tuple(LeftOut(kind=k, count=c) for k, c in sorted(self.left_out.items())))
 
 
@@ -285,7 +475,9 @@ def read_fet(path: Path | str) -> Scenario:
                        f"{path.name}：内容无法识别（{err}）；请在 FET 中打开后重新保存") from None
     institution = (_text(root, "Institution_Name") or path.stem).strip() or path.stem
     subjects = sorted({a.subject for a in timetable.activities} | {_text(s, "Name") for s in root.findall("Subjects_List/Subject")})
-    bells = BellSchedule(id=BELLS_ID, name=institution, days=tuple(Weekday.of_index(i) for i in range(len(timetable.days))),
+    # More than 7 FET days: the bell schedule (clock times, calendar) covers the first week's worth only.
+    bells = BellSchedule(id=BELLS_ID, name=institution,
+                         days=tuple(Weekday.of_index(i) for i in range(min(WEEK_DAYS, len(timetable.days)))),
                          periods=synthetic_periods(len(timetable.hours)))
     return Scenario(
         district=institution,

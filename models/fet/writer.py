@@ -14,7 +14,7 @@ from __future__ import annotations
 import xml.etree.ElementTree as ET
 from collections import defaultdict
 
-from models.explicit import ExplicitActivity, ExplicitTimetable, StudentSet, TimeRule
+from models.explicit import ExplicitActivity, ExplicitTimetable, RoomRule, StudentSet, TimeRule
 from models.scenario import Scenario
 
 FET_VERSION = "6.8.5"
@@ -80,7 +80,10 @@ def _rule_nodes(tt: ExplicitTimetable, rule: TimeRule) -> list[ET.Element]:
                 _slots(node, tt, rule.slots, "Number_of_Preferred_Time_Slots", "Preferred_Time_Slot", "Preferred_Day",
                        "Preferred_Hour")
             nodes.append(node)
-    elif kind in ("MinDaysBetweenActivities", "ActivitiesSameStartingTime", "ActivitiesNotOverlapping"):
+    elif kind in ("MinDaysBetweenActivities", "ActivitiesSameStartingTime", "ActivitiesNotOverlapping",
+                  "ActivitiesSameStartingDay", "MinGapsBetweenActivities", "ActivitiesSameStartingHour",
+                  "MaxDaysBetweenActivities", "ActivitiesOccupyMaxTimeSlotsFromSelection",
+                  "ActivitiesMaxSimultaneousInSelectedTimeSlots"):
         if len(rule.activities) >= 2:
             node = start(kind)
             if kind == "MinDaysBetweenActivities":
@@ -90,8 +93,73 @@ def _rule_nodes(tt: ExplicitTimetable, rule: TimeRule) -> list[ET.Element]:
                 _add(node, "Activity_Id", ident)
             if kind == "MinDaysBetweenActivities":
                 _add(node, "MinDays", rule.value or 0)
+            if kind == "MinGapsBetweenActivities":
+                _add(node, "MinGaps", rule.value or 0)
+            if kind == "MaxDaysBetweenActivities":
+                _add(node, "MaxDays", rule.value or 0)
+            if kind == "ActivitiesOccupyMaxTimeSlotsFromSelection":
+                _slots(node, tt, rule.slots, "Number_of_Selected_Time_Slots", "Selected_Time_Slot", "Selected_Day",
+                       "Selected_Hour")
+                _add(node, "Max_Number_of_Occupied_Time_Slots", rule.value or 0)
+            if kind == "ActivitiesMaxSimultaneousInSelectedTimeSlots":
+                _slots(node, tt, rule.slots, "Number_of_Selected_Time_Slots", "Selected_Time_Slot", "Selected_Day",
+                       "Selected_Hour")
+                _add(node, "Max_Number_of_Simultaneous_Activities", rule.value or 0)
             nodes.append(node)
-    elif kind == "TwoActivitiesConsecutive":
+    elif kind == "ThreeActivitiesGrouped":
+        node = start(kind)
+        for tag, ident in zip(("First_Activity_Id", "Second_Activity_Id", "Third_Activity_Id"), rule.activities):
+            _add(node, tag, ident)
+        nodes.append(node)
+    elif kind.endswith("MaxSpanPerDay"):
+        teacher = kind.startswith("Teacher")
+        every = every_teacher if teacher else every_set
+        node = start(("Teachers" if every else "Teacher") + "MaxSpanPerDay" if teacher else
+                     ("Students" if every else "StudentsSet") + "MaxSpanPerDay")
+        if not every:
+            _add(node, "Teacher_Name" if teacher else "Students", rule.teacher if teacher else rule.students)
+        _add(node, "Max_Span", rule.value or 0)
+        _add(node, "Allow_One_Day_Exception_of_Plus_One", "true" if rule.flag else "false")
+        nodes.append(node)
+    elif kind.endswith("MinRestingHours"):
+        teacher = kind.startswith("Teacher")
+        every = every_teacher if teacher else every_set
+        node = start(("Teachers" if every else "Teacher") + "MinRestingHours" if teacher else
+                     ("Students" if every else "StudentsSet") + "MinRestingHours")
+        if not every:
+            _add(node, "Teacher_Name" if teacher else "Students", rule.teacher if teacher else rule.students)
+        _add(node, "Minimum_Resting_Hours", rule.value or 0)
+        _add(node, "Circular", "true" if rule.flag else "false")
+        nodes.append(node)
+    elif "ActivityTag" in kind:
+        teacher = kind.startswith("Teacher")
+        every = every_teacher if teacher else every_set
+        node = start(("Teachers" if every else "Teacher") + kind.removeprefix("Teacher") if teacher else
+                     ("Students" if every else "StudentsSet") + kind.removeprefix("Students"))
+        if not every:
+            _add(node, "Teacher_Name" if teacher else "Students", rule.teacher if teacher else rule.students)
+        _add(node, "Activity_Tag_Name" if teacher else "Activity_Tag", rule.tag)
+        _add(node, "Maximum_Hours_Daily" if kind.endswith("Daily") else "Maximum_Hours_Continuously", rule.value or 0)
+        nodes.append(node)
+    elif kind == "EndsStudentsDay":
+        for ident in rule.activities:
+            node = start("ActivityEndsStudentsDay")
+            _add(node, "Activity_Id", ident)
+            nodes.append(node)
+    elif kind.endswith("IntervalMaxDaysPerWeek"):
+        teacher = kind.startswith("Teacher")
+        every = every_teacher if teacher else every_set
+        node = start(("Teachers" if every else "Teacher") + "IntervalMaxDaysPerWeek" if teacher else
+                     ("Students" if every else "StudentsSet") + "IntervalMaxDaysPerWeek")
+        if not every:
+            _add(node, "Teacher_Name" if teacher else "Students", rule.teacher if teacher else rule.students)
+        hours = sorted({h for _d, h in rule.slots})
+        _add(node, "Interval_Start_Hour", tt.hours[hours[0]] if hours else tt.hours[0])
+        _add(node, "Interval_End_Hour", tt.hours[hours[-1] + 1] if hours and hours[-1] + 1 < len(tt.hours) else "")
+        _add(node, "Max_Days_Per_Week", rule.value or 0)
+        nodes.append(node)
+    elif kind in ("TwoActivitiesConsecutive", "TwoActivitiesGrouped", "TwoActivitiesOrdered",
+                  "TwoActivitiesOrderedIfSameDay"):
         node = start(kind)
         _add(node, "First_Activity_Id", rule.activities[0])
         _add(node, "Second_Activity_Id", rule.activities[1])
@@ -103,6 +171,8 @@ def _rule_nodes(tt: ExplicitTimetable, rule: TimeRule) -> list[ET.Element]:
             "TeacherMinHoursDaily": ("MinHoursDaily", "Minimum_Hours_Daily"),
             "TeacherMaxGapsPerWeek": ("MaxGapsPerWeek", "Max_Gaps"),
             "TeacherMaxGapsPerDay": ("MaxGapsPerDay", "Max_Gaps"),
+            "TeacherMaxHoursContinuously": ("MaxHoursContinuously", "Maximum_Hours_Continuously"),
+            "TeacherMinDaysPerWeek": ("MinDaysPerWeek", "Minimum_Days_Per_Week"),
         }[kind]
         node = start(("Teachers" if every_teacher else "Teacher") + tag)
         if not every_teacher:
@@ -118,6 +188,7 @@ def _rule_nodes(tt: ExplicitTimetable, rule: TimeRule) -> list[ET.Element]:
             "StudentsMaxGapsPerWeek": ("MaxGapsPerWeek", "Max_Gaps"),
             "StudentsMaxGapsPerDay": ("MaxGapsPerDay", "Max_Gaps"),
             "StudentsEarlyMaxBeginningsAtSecondHour": ("EarlyMaxBeginningsAtSecondHour", "Max_Beginnings_At_Second_Hour"),
+            "StudentsMaxHoursContinuously": ("MaxHoursContinuously", "Maximum_Hours_Continuously"),
         }[kind]
         node = start(("Students" if every_set else "StudentsSet") + tag)
         _add(node, value_tag, rule.value or 0)
@@ -132,6 +203,96 @@ def _rule_nodes(tt: ExplicitTimetable, rule: TimeRule) -> list[ET.Element]:
         _add(node, "Active", "true")
         _add(node, "Comments", "")
     return nodes
+
+
+#: Filter tags of each room kind, in FET's order (RoomNotAvailableTimes and the Activity… kinds apart).
+_ROOM_FILTERS = {"Subject": ("Subject",), "SubjectActivityTag": ("Subject", "Activity_Tag"), "ActivityTag": ("Activity_Tag",),
+                 "StudentsSetHome": ("Students",), "TeacherHome": ("Teacher",)}
+
+
+def _room_rule_nodes(tt: ExplicitTimetable, rule: RoomRule) -> list[ET.Element]:
+    """The FET space constraint(s) of one room rule (an Activity… kind becomes one per activity)."""
+    def start(tag: str) -> ET.Element:
+        node = ET.Element("Constraint" + tag)
+        _add(node, "Weight_Percentage", _weight(rule.weight))
+        return node
+
+    def rooms(node: ET.Element) -> None:
+        if rule.kind.endswith("Room"):
+            _add(node, "Room", rule.rooms[0])
+        else:
+            _add(node, "Number_of_Preferred_Rooms", len(rule.rooms))
+            for room in rule.rooms:
+                _add(node, "Preferred_Room", room)
+
+    nodes: list[ET.Element] = []
+    if "Building" in rule.kind:
+        teacher = rule.kind.startswith("Teacher")
+        named = rule.teacher if teacher else rule.students
+        what = rule.kind.removeprefix("Teacher").removeprefix("Students")
+        node = start(("Teacher" if named else "Teachers") + what if teacher else ("StudentsSet" if named else "Students") + what)
+        if named:
+            _add(node, "Teacher" if teacher else "Students", named)
+        _add(node, {"MaxBuildingChangesPerDay": "Max_Building_Changes_Per_Day",
+                    "MaxBuildingChangesPerWeek": "Max_Building_Changes_Per_Week",
+                    "MinGapsBetweenBuildingChanges": "Min_Gaps_Between_Building_Changes"}[what], rule.value or 0)
+        nodes.append(node)
+    elif rule.kind in ("ActivitiesOccupyMaxDifferentRooms", "ActivitiesSameRoomIfConsecutive"):
+        node = start(rule.kind)
+        _add(node, "Number_of_Activities", len(rule.activities))
+        for ident in rule.activities:
+            _add(node, "Activity_Id", ident)
+        if rule.kind == "ActivitiesOccupyMaxDifferentRooms":
+            _add(node, "Max_Number_of_Different_Rooms", rule.value or 0)
+        nodes.append(node)
+    elif rule.kind == "RoomNotAvailableTimes":
+        node = start(rule.kind)
+        _add(node, "Room", rule.rooms[0])
+        _slots(node, tt, rule.slots, "Number_of_Not_Available_Times", "Not_Available_Time", "Day", "Hour")
+        nodes.append(node)
+    elif rule.kind.startswith("ActivityPreferredRoom"):
+        for ident in rule.activities:
+            node = start(rule.kind)
+            _add(node, "Activity_Id", ident)
+            rooms(node)
+            if rule.kind == "ActivityPreferredRoom":
+                _add(node, "Permanently_Locked", "false")
+            nodes.append(node)
+    else:
+        prefix = rule.kind.removesuffix("Rooms").removesuffix("Room").removesuffix("Preferred")
+        values = {"Subject": rule.subject, "Activity_Tag": rule.tag, "Students": rule.students, "Teacher": rule.teacher}
+        node = start(rule.kind)
+        for tag in _ROOM_FILTERS[prefix]:
+            _add(node, tag, values[tag])
+        rooms(node)
+        nodes.append(node)
+    for node in nodes:
+        _add(node, "Active", "true")
+        _add(node, "Comments", "")
+    return nodes
+
+
+def _rooms(root: ET.Element, tt: ExplicitTimetable, buildings: tuple[str, ...]) -> None:
+    building_list = _add(root, "Buildings_List")
+    for name in buildings or tt.buildings:
+        b = _add(building_list, "Building")
+        _add(b, "Name", name)
+        _add(b, "Comments", "")
+    room_list = _add(root, "Rooms_List")
+    for room in tt.rooms:
+        r = _add(room_list, "Room")
+        _add(r, "Name", room.name)
+        _add(r, "Building", room.building)
+        _add(r, "Capacity", room.capacity)
+        _add(r, "Virtual", "true" if room.sets else "false")
+        if room.sets:
+            _add(r, "Number_of_Sets_of_Real_Rooms", len(room.sets))
+            for group in room.sets:
+                g = _add(r, "Set_of_Real_Rooms")
+                _add(g, "Number_of_Real_Rooms", len(group))
+                for real in group:
+                    _add(g, "Real_Room", real)
+        _add(r, "Comments", "")
 
 
 def _students(root: ET.Element, tt: ExplicitTimetable) -> None:
@@ -171,18 +332,20 @@ def fet_xml(tt: ExplicitTimetable, institution: str, buildings: tuple[str, ...] 
     for name in tt.hours:
         _add(_add(hours, "Hour"), "Name", name)
     subjects = _add(root, "Subjects_List")
-    for name in sorted({a.subject for a in tt.activities}):
+    for name in sorted({a.subject for a in tt.activities} | {r.subject for r in tt.room_rules if r.subject}):
         s = _add(subjects, "Subject")
         _add(s, "Name", name)
         _add(s, "Comments", "")
     tags = _add(root, "Activity_Tags_List")
-    for name in sorted({t for a in tt.activities for t in a.tags}):
+    for name in sorted({t for a in tt.activities for t in a.tags} | {r.tag for r in tt.room_rules if r.tag}
+                       | {r.tag for r in tt.rules if r.tag}):
         t = _add(tags, "Activity_Tag")
         _add(t, "Name", name)
         _add(t, "Printable", "true")
         _add(t, "Comments", "")
     teachers = _add(root, "Teachers_List")
-    for name in sorted(set(tt.teachers) | {t for a in tt.activities for t in a.teachers}):
+    for name in sorted(set(tt.teachers) | {t for a in tt.activities for t in a.teachers}
+                       | {r.teacher for r in tt.room_rules if r.teacher}):
         t = _add(teachers, "Teacher")
         _add(t, "Name", name)
         _add(t, "Target_Number_of_Hours", 0)
@@ -209,12 +372,7 @@ def fet_xml(tt: ExplicitTimetable, institution: str, buildings: tuple[str, ...] 
         _add(node, "Activity_Group_Id", a.group)
         _add(node, "Active", "true")
         _add(node, "Comments", "")
-    building_list = _add(root, "Buildings_List")
-    for name in buildings:
-        b = _add(building_list, "Building")
-        _add(b, "Name", name)
-        _add(b, "Comments", "")
-    _add(root, "Rooms_List")
+    _rooms(root, tt, buildings)
     time_list = _add(root, "Time_Constraints_List")
     basic = _add(time_list, "ConstraintBasicCompulsoryTime")
     _add(basic, "Weight_Percentage", 100)
@@ -228,6 +386,9 @@ def fet_xml(tt: ExplicitTimetable, institution: str, buildings: tuple[str, ...] 
     _add(basic, "Weight_Percentage", 100)
     _add(basic, "Active", "true")
     _add(basic, "Comments", "")
+    for room_rule in tt.room_rules:
+        for node in _room_rule_nodes(tt, room_rule):
+            space.append(node)
     ET.indent(root, space="\t")
     return b'<?xml version="1.0" encoding="UTF-8"?>\n\n' + ET.tostring(root, encoding="utf-8", xml_declaration=False) + b"\n"
 

@@ -26,7 +26,7 @@ from ortools.sat.python import cp_model
 
 import constraints
 from models import LessonPlacement, ResearchPlacement, Scenario, Solution, Weekday
-from constraints import rooms
+from constraints import fet_rooms, rooms
 from constraints.context import ModelContext, PenaltyTerm, Requirement
 from constraints.index import Index, IndexBuilder
 from constraints.index_fet import build_fet_index
@@ -508,10 +508,12 @@ def _fet_lessons(ctx: ModelContext, value: Values) -> tuple[LessonPlacement, ...
         day, period = chosen.start
         for member in activity.members:
             a = tt.activity_by_id[member]
+            room, real_rooms = fet_rooms.room_of(ctx, a.id, value)
             lessons.append(LessonPlacement(key=f"A{a.id}", class_id=" + ".join(a.students) or "-",
                                            school=ix.schools[0], subject=a.subject, teacher=" + ".join(a.teachers),
-                                           day=Weekday.of_index(day), period=period, length=a.duration))
-    return tuple(sorted(lessons, key=lambda x: (x.day.index, x.period, x.key)))
+                                           day=Weekday.of_index(day % 7), period=period, length=a.duration,
+                                           room=room, real_rooms=real_rooms, fet_day=day))
+    return tuple(sorted(lessons, key=lambda x: (x.fet_day, x.period, x.key)))
 
 
 def read_research(ctx: ModelContext, value: Values) -> tuple[ResearchPlacement, ...]:
