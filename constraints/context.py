@@ -73,20 +73,24 @@ class ModelContext:
 
     def _create_option_variables(self) -> None:
         ix = self.index
+        new_bool, slot = self.model.NewBoolVar, ix.slot
+        class_slot, class_subject_day, teacher_key = self.class_slot, self.class_subject_day, self.teacher_key
         for activity in ix.activities:
             created = []
+            length, subject, teachers = activity.length, activity.subject, activity.teachers
             for option in activity.options:
                 if option.blocked and not self.explain:
                     continue  # pre-filtered: the teacher is unavailable there
-                var = self.model.NewBoolVar("")
+                var = new_bool("")
                 created.append((option, var))
                 for placement in option.placements:
-                    for p in range(placement.period, placement.period + activity.length):
-                        self.class_slot[(placement.klass, ix.slot(placement.day, p))].append(var)
-                    self.class_subject_day[(placement.klass, activity.subject, placement.day)].append(var)
+                    klass, day = placement.klass, placement.day
+                    for p in range(placement.period, placement.period + length):
+                        class_slot[(klass, slot(day, p))].append(var)
+                    class_subject_day[(klass, subject, day)].append(var)
                 for key in option.teacher_keys:
-                    for teacher in activity.teachers:
-                        self.teacher_key[(teacher, key)].append(var)
+                    for teacher in teachers:
+                        teacher_key[(teacher, key)].append(var)
             self.options.append(created)
 
     # -- lookups ---------------------------------------------------------------------------

@@ -183,6 +183,9 @@ class FetIndexBuilder:
         self._off()
         allowed = self.allowed_starts()
         self.position = {}
+        # Options are immutable: activities of the same student groups and duration share them (building
+        # one per start and activity was most of the index's time on large files).
+        made: dict[tuple[tuple[int, ...], int, int], Option] = {}
         for number, members in enumerate(self.together()):
             acts = [tt.activity_by_id[i] for i in members]
             for i in members:
@@ -193,10 +196,13 @@ class FetIndexBuilder:
             starts = sorted(set.intersection(*(set(allowed[i]) for i in members)))
             options = []
             for start in starts:
-                day, hour = divmod(start, self.hours)
-                options.append(Option(start=(day, hour + 1), placements=tuple(Placement(g, day, hour + 1) for g in groups),
-                                      teacher_keys=tuple((0, day, hour + 1 + k) for k in range(duration)),
-                                      blocked=False))
+                option = made.get((groups, duration, start))
+                if option is None:
+                    day, hour = divmod(start, self.hours)
+                    option = made[(groups, duration, start)] = Option(
+                        start=(day, hour + 1), placements=tuple(Placement(g, day, hour + 1) for g in groups),
+                        teacher_keys=tuple((0, day, hour + 1 + k) for k in range(duration)), blocked=False)
+                options.append(option)
             ix.activities.append(Activity(index=number, subject=acts[0].subject, teachers=teachers, classes=groups,
                                           length=duration, number=0, sync=None, options=tuple(options),
                                           label=f"A{members[0]}", members=tuple(members)))
