@@ -9,8 +9,9 @@ touches no global state, so a process pool or a Dask cluster can run it anywhere
 Limits (scheduler/cpsat.py): by default the part has ``seconds`` on the clock and its workers race;
 with ``effort`` it is reproducible (deterministic time), ``seconds`` then only a safety cap. Phase 1
 looks for any timetable meeting the hard requirements, and may use the time up to ``deadline`` (the
-whole solve's): a part is only useful with a timetable. Phase 2 starts from it (a complete hint) and
-lowers the soft penalties until the part's own share of the time is spent.
+whole solve's): a part is only useful with a timetable; on an imported file CP-SAT's local search
+looks alone first, for a few seconds, then the full portfolio (``_first_search``). Phase 2 starts from
+it (a complete hint) and lowers the soft penalties until the part's own share of the time is spent.
 """
 
 from __future__ import annotations
@@ -299,8 +300,9 @@ def _first_search(part: PartInput, ctx: ModelContext, watcher: _FirstSolution
         if code in FOUND:
             return code, local, 0.0
         spent = local.deterministic_time
-    first = _solver(part, until - time.time(), part.effort, part.cp_workers, first_solution=True, deadline=until,
-                    quick=True)
+    # The full presolve here, as before: skipping probing and symmetry was measured to help the local search
+    # only (on simpler-Italian and Brazil-more-difficult neither presolve found a timetable reliably in 60 s).
+    first = _solver(part, until - time.time(), part.effort, part.cp_workers, first_solution=True, deadline=until)
     return first.Solve(ctx.model, watcher), first, spent
 
 
