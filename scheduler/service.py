@@ -26,11 +26,13 @@ from models.term import TermDataMissing
 
 #: Finished parts are kept here inside OUT until the solve is published (scheduler/executor.py).
 PARTS_FOLDER = ".parts"
-#: Seconds kept for publishing (activity calendar, verification, tables, feeds, pages) out of the command's
-#: time limit on a quiet machine: a base, and per thousand lesson-periods a week (Pengshui, 16,708 a week for
-#: 20 weeks: 54 s after the timetable at load 0.4 on the 2-core machine, 20 s of it the activity calendar).
+#: Seconds kept for publishing (verification, tables, feeds, pages) out of the command's time limit on a
+#: quiet machine: a base, and per thousand lesson-periods a week; and for the activity calendar, when the
+#: scenario has activity rules. Measured after the timetable on the 2-core machine at load 0.4-1: Pengshui
+#: (16,708 periods a week, activity rules) 54 s, 20 s of it the activity calendar; Zhangping (15,278, none) 29 s.
 PUBLISH_BASE_SECONDS = 3.0
-PUBLISH_SECONDS_PER_1000_PERIODS = 3.0
+PUBLISH_SECONDS_PER_1000_PERIODS = 1.9
+ACTIVITY_SECONDS_PER_1000_PERIODS = 1.3
 #: The activity planner's effort in ``solve``: the same as ``plan-activities``'s default, so that a re-plan
 #: of the same term gives the same calendar (the planner is deterministic for a given effort).
 ACTIVITY_EFFORT = 30.0
@@ -137,12 +139,13 @@ class SolveReport:
     moves: tuple[Any, ...] = ()
 
 
-def publish_reserve(scenario: Scenario, workers: int = 2) -> float:
+def publish_reserve(scenario: Scenario, workers: int = 2, activities: bool = False) -> float:
     """Seconds to keep for what follows the timetable (activity calendar, verification, tables, feeds, pages),
     which grows with the lessons of the week, on this machine as loaded as it is now (``machine_slowdown``):
     the time limit is seconds on the clock, and a shared machine writes the same files more slowly."""
     periods = sum(e.periods for klass in scenario.classes for e in scenario.class_curriculum(klass.id))
-    quiet = PUBLISH_BASE_SECONDS + PUBLISH_SECONDS_PER_1000_PERIODS * periods / 1000
+    per_1000 = PUBLISH_SECONDS_PER_1000_PERIODS + (ACTIVITY_SECONDS_PER_1000_PERIODS if activities else 0.0)
+    quiet = PUBLISH_BASE_SECONDS + per_1000 * periods / 1000
     return quiet * machine_slowdown(workers)
 
 
@@ -178,7 +181,7 @@ def solve_folder(request: SolveRequest) -> SolveReport:
     rules = activity_rules(request.folder, scenario)
     checkpoints = Checkpoints(request.out / PARTS_FOLDER)
     # Never more than three quarters of the limit: on a very busy machine the timetable still needs some.
-    reserve = min(publish_reserve(scenario, request.workers), 0.75 * request.time_limit)
+    reserve = min(publish_reserve(scenario, request.workers, bool(rules)), 0.75 * request.time_limit)
     left = request.started + request.time_limit - time.time() - reserve
     try:
         with executor_for(request.dask, request.workers) as executor, \

@@ -211,3 +211,23 @@ def test_reproducible_part_without_a_timetable_is_tried_again_with_more_effort(m
     result = solve_scenario(tiny_scenario(), time_limit=60, effort=5, workers=1)
     assert result.status in ("optimal", "feasible") and result.solution is not None
     assert budgets == [budgets[0], [b * solve_module.RETRY_BUDGET_FACTOR for b in budgets[0]]]
+
+
+def test_publishing_reserve_grows_with_activities_and_a_busy_machine(monkeypatch) -> None:
+    """The time kept for publishing out of `tongbu solve`'s time limit: more with an activity calendar to plan,
+    more when other processes already keep the cores busy (the limit is seconds on the clock), never less
+    than on a quiet machine."""
+    import os
+
+    import scheduler.service as service
+
+    scenario = tiny_scenario()
+    monkeypatch.setattr(os, "cpu_count", lambda: 2)
+    monkeypatch.setattr(os, "getloadavg", lambda: (0.0, 0.0, 0.0))
+    quiet = service.publish_reserve(scenario, workers=2)
+    assert quiet >= service.PUBLISH_BASE_SECONDS
+    assert service.publish_reserve(scenario, workers=2, activities=True) > quiet
+    monkeypatch.setattr(os, "getloadavg", lambda: (2.0, 2.0, 2.0))
+    assert service.publish_reserve(scenario, workers=2) == pytest.approx(2 * quiet)
+    monkeypatch.setattr(os, "getloadavg", lambda: (40.0, 40.0, 40.0))
+    assert service.publish_reserve(scenario, workers=2) == pytest.approx(service.MAX_SLOWDOWN * quiet)
