@@ -28,11 +28,13 @@ from models.term import TermDataMissing
 PARTS_FOLDER = ".parts"
 #: Seconds kept for publishing (verification, tables, feeds, pages) out of the command's time limit on a
 #: quiet machine: a base, and per thousand lesson-periods a week; and for the activity calendar, when the
-#: scenario has activity rules. Measured after the timetable on the 2-core machine at load 0.4-1: Pengshui
-#: (16,708 periods a week, activity rules) 54 s, 20 s of it the activity calendar; Zhangping (15,278, none) 29 s.
+#: scenario has activity rules, per sync lesson (its debriefs and demonstration lessons are most of the
+#: calendar's model). Measured after the timetable on the 2-core machine at load 0.4-1: Pengshui (16,708
+#: periods a week, 180 sync lessons) 54-64 s, 20 s of it the activity calendar (6,517 activities); Zhangping
+#: (15,278, 9 sync lessons) 24-29 s, 1.5 s of it the calendar (183 activities).
 PUBLISH_BASE_SECONDS = 3.0
 PUBLISH_SECONDS_PER_1000_PERIODS = 1.9
-ACTIVITY_SECONDS_PER_1000_PERIODS = 1.3
+ACTIVITY_SECONDS_PER_SYNC_LESSON = 0.11
 #: The activity planner's effort in ``solve``: the same as ``plan-activities``'s default, so that a re-plan
 #: of the same term gives the same calendar (the planner is deterministic for a given effort).
 ACTIVITY_EFFORT = 30.0
@@ -144,8 +146,8 @@ def publish_reserve(scenario: Scenario, workers: int = 2, activities: bool = Fal
     which grows with the lessons of the week, on this machine as loaded as it is now (``machine_slowdown``):
     the time limit is seconds on the clock, and a shared machine writes the same files more slowly."""
     periods = sum(e.periods for klass in scenario.classes for e in scenario.class_curriculum(klass.id))
-    per_1000 = PUBLISH_SECONDS_PER_1000_PERIODS + (ACTIVITY_SECONDS_PER_1000_PERIODS if activities else 0.0)
-    quiet = PUBLISH_BASE_SECONDS + per_1000 * periods / 1000
+    calendar = ACTIVITY_SECONDS_PER_SYNC_LESSON * len(scenario.sync_lessons) if activities else 0.0
+    quiet = PUBLISH_BASE_SECONDS + PUBLISH_SECONDS_PER_1000_PERIODS * periods / 1000 + calendar
     return quiet * machine_slowdown(workers)
 
 

@@ -221,12 +221,16 @@ def test_publishing_reserve_grows_with_activities_and_a_busy_machine(monkeypatch
 
     import scheduler.service as service
 
-    scenario = tiny_scenario()
+    from test_feeds_fixtures import scenario as with_a_sync_lesson
+
+    scenario = with_a_sync_lesson()
+    assert scenario.sync_lessons
     monkeypatch.setattr(os, "cpu_count", lambda: 2)
     monkeypatch.setattr(os, "getloadavg", lambda: (0.0, 0.0, 0.0))
     quiet = service.publish_reserve(scenario, workers=2)
     assert quiet >= service.PUBLISH_BASE_SECONDS
-    assert service.publish_reserve(scenario, workers=2, activities=True) > quiet
+    assert service.publish_reserve(scenario, workers=2, activities=True) == pytest.approx(
+        quiet + service.ACTIVITY_SECONDS_PER_SYNC_LESSON * len(scenario.sync_lessons))
     monkeypatch.setattr(os, "getloadavg", lambda: (2.0, 2.0, 2.0))
     assert service.publish_reserve(scenario, workers=2) == pytest.approx(2 * quiet)
     monkeypatch.setattr(os, "getloadavg", lambda: (40.0, 40.0, 40.0))
