@@ -156,14 +156,20 @@ MAX_SLOWDOWN = 3.0
 
 
 def machine_slowdown(workers: int) -> float:
-    """How much slower than on a quiet machine this command's processes will run: the processes others
-    run now (the one-minute load average, read before this command starts its own) and this command's
-    ``workers`` share the cores."""
-    try:
-        others = os.getloadavg()[0]
-    except OSError:  # no load average on this system
-        return 1.0
+    """How much slower than on a quiet machine this command's processes will run: the work others run now and
+    this command's ``workers`` share the cores. "Now" is the cores busy over a quarter of a second, and when
+    they are all busy, the one-minute load average (which also counts the processes waiting for a core);
+    on a machine not saturated the lesser of the two (the load average still counts a command that has
+    just ended, a quarter of a second may catch a spike)."""
+    import psutil
+
     cores = os.cpu_count() or 1
+    busy = psutil.cpu_percent(interval=0.25) / 100 * cores
+    try:
+        load = os.getloadavg()[0]
+    except OSError:  # no load average on this system
+        load = busy
+    others = load if busy >= 0.9 * cores else min(load, busy)
     return min(MAX_SLOWDOWN, max(1.0, (others + min(workers, cores)) / cores))
 
 

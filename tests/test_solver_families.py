@@ -225,12 +225,22 @@ def test_publishing_reserve_grows_with_activities_and_a_busy_machine(monkeypatch
 
     scenario = with_a_sync_lesson()
     assert scenario.sync_lessons
+    import psutil
+
     monkeypatch.setattr(os, "cpu_count", lambda: 2)
+    busy = [0.0]  # percent of every core, as psutil reports it
+    monkeypatch.setattr(psutil, "cpu_percent", lambda interval=None: busy[0])
     monkeypatch.setattr(os, "getloadavg", lambda: (0.0, 0.0, 0.0))
     quiet = service.publish_reserve(scenario, workers=2)
     assert quiet >= service.PUBLISH_BASE_SECONDS
     assert service.publish_reserve(scenario, workers=2, activities=True) == pytest.approx(
         quiet + service.ACTIVITY_SECONDS_PER_SYNC_LESSON * len(scenario.sync_lessons))
+    monkeypatch.setattr(os, "getloadavg", lambda: (2.0, 2.0, 2.0))
+    assert service.publish_reserve(scenario, workers=2) == pytest.approx(quiet)  # the load of a run just ended
+    busy[0] = 50.0  # one of the two cores busy now, and a load average that says so
+    monkeypatch.setattr(os, "getloadavg", lambda: (1.0, 1.0, 1.0))
+    assert service.publish_reserve(scenario, workers=2) == pytest.approx(1.5 * quiet)
+    busy[0] = 100.0  # every core busy: the load average counts those waiting too
     monkeypatch.setattr(os, "getloadavg", lambda: (2.0, 2.0, 2.0))
     assert service.publish_reserve(scenario, workers=2) == pytest.approx(2 * quiet)
     monkeypatch.setattr(os, "getloadavg", lambda: (40.0, 40.0, 40.0))
