@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import itertools
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -391,16 +391,22 @@ def interval_max_days(grid: Grid, rule: Rule, on: Any) -> None:
     """At most ``value`` days with a busy hour among the rule's hours of the day (``slots``, on every day)."""
     hours = sorted({s % grid.hours for s in rule.slots})
     for resource in grid.resources(rule):
-        used = []
-        for d in range(grid.days):
-            lits = [b for h in hours if not isinstance(b := grid.busy(resource, d * grid.hours + h), int)]
-            if lits:
-                day = grid.model.NewBoolVar("")
-                for lit in lits:
-                    grid.model.AddImplication(lit, day)
-                used.append(day)
-        if len(used) > (rule.value or 0):
-            _enforce(grid.model.Add(sum(used) <= (rule.value or 0)), on)
+        _at_most_used(grid, ([b for h in hours if not isinstance(b := grid.busy(resource, d * grid.hours + h), int)]
+                             for d in range(grid.days)), rule.value or 0, on)
+
+
+def _at_most_used(grid: Grid, groups: Iterable[list[Any]], most: int, on: Any) -> None:
+    """At most ``most`` of ``groups`` (days, slots…) used, a group being used when any of its literals is true.
+    ``groups`` may be a generator: each group's literals are then made just before its flag, as they were."""
+    used = []
+    for lits in groups:
+        if lits:
+            flag = grid.model.NewBoolVar("")
+            for lit in lits:
+                grid.model.AddImplication(lit, flag)
+            used.append(flag)
+    if len(used) > most:
+        _enforce(grid.model.Add(sum(used) <= most), on)
 
 
 def same_hour(grid: Grid, rule: Rule, on: Any) -> None:
@@ -450,16 +456,8 @@ def ordered_if_same_day(grid: Grid, rule: Rule, on: Any) -> None:
 
 def max_slots_from_selection(grid: Grid, rule: Rule, on: Any) -> None:
     """The activities together occupy at most ``value`` of the selected slots."""
-    used = []
-    for slot in sorted(rule.slots):
-        lits = [lit for a in rule.activities for lit in grid.cover[a].get(slot, ())]
-        if lits:
-            flag = grid.model.NewBoolVar("")
-            for lit in lits:
-                grid.model.AddImplication(lit, flag)
-            used.append(flag)
-    if len(used) > (rule.value or 0):
-        _enforce(grid.model.Add(sum(used) <= (rule.value or 0)), on)
+    _at_most_used(grid, ([lit for a in rule.activities for lit in grid.cover[a].get(slot, ())]
+                         for slot in sorted(rule.slots)), rule.value or 0, on)
 
 
 def max_simultaneous(grid: Grid, rule: Rule, on: Any) -> None:

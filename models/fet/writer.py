@@ -52,6 +52,18 @@ def _rule_nodes(tt: ExplicitTimetable, rule: TimeRule) -> list[ET.Element]:
         _add(node, "Weight_Percentage", _weight(rule.weight))
         return node
 
+    teacher = kind.startswith("Teacher")
+
+    def person() -> ET.Element:
+        """A Teacher…/Students… constraint's node: for everyone (Teachers…, Students…) or for the one named."""
+        every = every_teacher if teacher else every_set
+        rest = kind.removeprefix("Teacher") if teacher else kind.removeprefix("Students")
+        node = start(("Teachers" if every else "Teacher") + rest if teacher else
+                     ("Students" if every else "StudentsSet") + rest)
+        if not every:
+            _add(node, "Teacher_Name" if teacher else "Students", rule.teacher if teacher else rule.students)
+        return node
+
     nodes: list[ET.Element] = []
     if kind == "BreakTimes":
         node = start(kind)
@@ -112,32 +124,17 @@ def _rule_nodes(tt: ExplicitTimetable, rule: TimeRule) -> list[ET.Element]:
             _add(node, tag, ident)
         nodes.append(node)
     elif kind.endswith("MaxSpanPerDay"):
-        teacher = kind.startswith("Teacher")
-        every = every_teacher if teacher else every_set
-        node = start(("Teachers" if every else "Teacher") + "MaxSpanPerDay" if teacher else
-                     ("Students" if every else "StudentsSet") + "MaxSpanPerDay")
-        if not every:
-            _add(node, "Teacher_Name" if teacher else "Students", rule.teacher if teacher else rule.students)
+        node = person()
         _add(node, "Max_Span", rule.value or 0)
         _add(node, "Allow_One_Day_Exception_of_Plus_One", "true" if rule.flag else "false")
         nodes.append(node)
     elif kind.endswith("MinRestingHours"):
-        teacher = kind.startswith("Teacher")
-        every = every_teacher if teacher else every_set
-        node = start(("Teachers" if every else "Teacher") + "MinRestingHours" if teacher else
-                     ("Students" if every else "StudentsSet") + "MinRestingHours")
-        if not every:
-            _add(node, "Teacher_Name" if teacher else "Students", rule.teacher if teacher else rule.students)
+        node = person()
         _add(node, "Minimum_Resting_Hours", rule.value or 0)
         _add(node, "Circular", "true" if rule.flag else "false")
         nodes.append(node)
     elif "ActivityTag" in kind:
-        teacher = kind.startswith("Teacher")
-        every = every_teacher if teacher else every_set
-        node = start(("Teachers" if every else "Teacher") + kind.removeprefix("Teacher") if teacher else
-                     ("Students" if every else "StudentsSet") + kind.removeprefix("Students"))
-        if not every:
-            _add(node, "Teacher_Name" if teacher else "Students", rule.teacher if teacher else rule.students)
+        node = person()
         _add(node, "Activity_Tag_Name" if teacher else "Activity_Tag", rule.tag)
         _add(node, "Maximum_Hours_Daily" if kind.endswith("Daily") else "Maximum_Hours_Continuously", rule.value or 0)
         nodes.append(node)
@@ -147,12 +144,7 @@ def _rule_nodes(tt: ExplicitTimetable, rule: TimeRule) -> list[ET.Element]:
             _add(node, "Activity_Id", ident)
             nodes.append(node)
     elif kind.endswith("IntervalMaxDaysPerWeek"):
-        teacher = kind.startswith("Teacher")
-        every = every_teacher if teacher else every_set
-        node = start(("Teachers" if every else "Teacher") + "IntervalMaxDaysPerWeek" if teacher else
-                     ("Students" if every else "StudentsSet") + "IntervalMaxDaysPerWeek")
-        if not every:
-            _add(node, "Teacher_Name" if teacher else "Students", rule.teacher if teacher else rule.students)
+        node = person()
         hours = sorted({h for _d, h in rule.slots})
         _add(node, "Interval_Start_Hour", tt.hours[hours[0]] if hours else tt.hours[0])
         _add(node, "Interval_End_Hour", tt.hours[hours[-1] + 1] if hours and hours[-1] + 1 < len(tt.hours) else "")
