@@ -26,7 +26,7 @@ from pydantic import BaseModel, ValidationError
 from models.alignment import ResearchBlock, SyncLesson
 from models.bells import BellPeriod, BellSchedule, BellSeason
 from models.calendar import MakeupDay, TermCalendar
-from models.cells import csv_bytes, decode_csv_bytes, parse_csv_text, safe_row, unescape_cell, workbook_bytes
+from models.cells import csv_bytes, decode_csv_bytes, parse_csv_text, unescape_cell, workbook_bytes, write_cell
 from models.curriculum import CurriculumEntry, Subject
 from models.enums import Weekday
 from models.cover_policy import ChangePolicy
@@ -1231,25 +1231,16 @@ def write_scenario(scenario: Scenario, folder: Path | str, table_format: str = "
 
 
 def write_workbook(sheets: dict[str, list[list[str]]], path: Path) -> None:
-    """An XLSX workbook with one sheet per table; fixed document properties so reruns are byte-identical."""
-    import datetime as _dt
+    """An XLSX workbook with one sheet per table, the header bold; byte-identical on rerun (models.cells)."""
+    def fill(book: Any) -> None:
+        bold = book.add_format({"bold": True})
+        for name, rows in sheets.items():
+            sheet = book.add_worksheet(name[:31])
+            for r, row in enumerate(rows):
+                for col, value in enumerate(row):
+                    write_cell(sheet, r, col, value, bold if r == 0 else None)
+            for col in range(len(rows[0]) if rows else 0):
+                width = max(len(str(row[col])) if col < len(row) else 0 for row in rows)
+                sheet.set_column(col, col, min(40, max(10, 2 * width)))
 
-    import openpyxl
-    from openpyxl.styles import Font
-
-    book = openpyxl.Workbook()
-    book.remove(book.active)
-    for name, rows in sheets.items():
-        sheet = book.create_sheet(title=name[:31])
-        for row in rows:
-            sheet.append(safe_row(row))
-        for cell in sheet[1]:
-            cell.font = Font(bold=True)
-        for index, column in enumerate(rows[0] if rows else [], start=1):
-            width = max(len(str(r[index - 1])) if index - 1 < len(r) else 0 for r in rows)
-            sheet.column_dimensions[openpyxl.utils.get_column_letter(index)].width = min(40, max(10, 2 * width))
-    fixed = _dt.datetime(2000, 1, 1)
-    book.properties.created = fixed
-    book.properties.modified = fixed
-    book.properties.creator = "tongbu"
-    path.write_bytes(workbook_bytes(book))
+    path.write_bytes(workbook_bytes(fill))

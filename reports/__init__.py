@@ -77,7 +77,7 @@ def school_file_stems(scenario: Scenario) -> dict[str, str]:
 
 def write_school_timetables(scenario: Scenario, solution: Solution, folder: Path) -> list[Path]:
     """Each school's workbook and HTML page, and the index page linking them; the schools are shared out
-    between two processes where that is possible (openpyxl takes ~0.5 s a school)."""
+    between two processes where that is possible."""
     folder.mkdir(parents=True, exist_ok=True)
     stems = school_file_stems(scenario)
     index = LessonIndex.of(scenario, solution)

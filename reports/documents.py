@@ -20,7 +20,7 @@ from typing import Any
 from models.enums import Weekday
 from reports.grid import Cell, Grid, PeriodRow
 from reports.pdf import grids_pdf, qr_sheet_pdf
-from reports.workbook import grid_workbook, workbook_bytes
+from reports.workbook import grid_workbook
 
 GRIDS_FILE = "grids.json"
 FORMATS = ("xlsx", "pdf")
@@ -103,7 +103,7 @@ class OutDocuments:
             return None
         grids, stamp = chosen
         if fmt == "xlsx":
-            return workbook_bytes(grid_workbook(grids, stamp))
+            return grid_workbook(grids, stamp)
         return grids_pdf(grids, title=feed.get("label") or feed.get("name") or "")
 
     def qr_sheet(self, title: str, note: str, cards: Sequence[tuple[str, str, str, tuple[str, ...]]]) -> bytes:

@@ -10,8 +10,9 @@ from collections import defaultdict
 from datetime import date
 from html import escape
 from pathlib import Path
+from typing import Any
 
-from models.cells import csv_bytes, safe_cell, workbook_bytes
+from models.cells import csv_bytes, workbook_bytes, write_cell
 from models.changes import KIND_NAMES, ChangePlan, Resolution
 from models.scenario import Scenario
 from reports.html import FONT_STACK
@@ -99,28 +100,19 @@ def _page(title: str, subtitle: str, rows: list[tuple[str, list[str]]]) -> str:
 
 
 def _workbook(title: str, rows: list[list[str]]) -> bytes:
-    from openpyxl import Workbook
-    from openpyxl.styles import Alignment, Font
+    def fill(book: Any) -> None:
+        sheet = book.add_worksheet("调课代课通知")
+        bold, wrapped = book.add_format({"bold": True}), book.add_format({"text_wrap": True, "valign": "top"})
+        write_cell(sheet, 0, 0, title, book.add_format({"bold": True, "font_size": 14}))
+        for col, text in enumerate(HEADER):
+            write_cell(sheet, 1, col, text, bold)
+        for r, row in enumerate(rows, start=2):
+            for col, text in enumerate(row):
+                write_cell(sheet, r, col, text, wrapped if col == len(row) - 1 else None)
+        for col, width in enumerate([11, 6, 10, 12, 14, 8, 10, 10, 12, 12, 28, 14, 60]):
+            sheet.set_column(col, col, width)
 
-    book = Workbook()
-    sheet = book.active
-    sheet.title = "调课代课通知"
-    sheet.append([safe_cell(title)])
-    sheet["A1"].font = Font(bold=True, size=14)
-    sheet.append(HEADER)
-    for row in rows:
-        sheet.append([safe_cell(c) for c in row])
-    for cell in sheet[2]:
-        cell.font = Font(bold=True)
-    widths = [11, 6, 10, 12, 14, 8, 10, 10, 12, 12, 28, 14, 60]
-    for index, width in enumerate(widths):
-        sheet.column_dimensions[chr(ord("A") + index)].width = width
-    for row in sheet.iter_rows(min_row=3):
-        row[-1].alignment = Alignment(wrap_text=True, vertical="top")
-    book.properties.creator = "tongbu"
-    stamp = __import__("datetime").datetime(2000, 1, 1)
-    book.properties.created = book.properties.modified = stamp
-    return workbook_bytes(book)
+    return workbook_bytes(fill)
 
 
 def write_notices(scenario: Scenario, plan: ChangePlan, folder: Path, extra_teachers: dict[str, str] | None = None,

@@ -22,7 +22,7 @@ from models.files import write_csv, write_scenario, write_workbook
 from models.validation import load_scenario
 from reports.grid import Cell, Grid, PeriodRow
 from reports.tables import csv_bytes as report_csv_bytes
-from reports.workbook import grid_workbook, table_workbook, workbook_bytes
+from reports.workbook import grid_workbook, table_workbook
 from scheduler.activities.writers import csv_bytes as activity_csv_bytes
 
 EVIL = '=HYPERLINK("http://x","y")'
@@ -84,8 +84,7 @@ def test_activity_csv() -> None:
 
 
 def test_report_table_workbook() -> None:
-    book = table_workbook("表", EVIL, ["name", "number"], [[EVIL, "-3"]], datetime(2026, 9, 1))
-    data = workbook_bytes(book)
+    data = table_workbook("表", EVIL, ["name", "number"], [[EVIL, "-3"]], datetime(2026, 9, 1))
     _check_xlsx(data, header_row=2)
     assert openpyxl.load_workbook(io.BytesIO(data)).active["A1"].value == GUARDED
 
@@ -94,7 +93,7 @@ def test_report_timetable_grid() -> None:
     grid = Grid(kind="class", owner="c", name="4(1)班", title=EVIL, subtitle="+subtitle", days=(Weekday.MON,),
                 rows=(PeriodRow(1, "第1节", "08:00-08:40", False),), cells={(Weekday.MON, 1): Cell(lines=(EVIL, "@x"))},
                 notes=("-note",))
-    sheet = openpyxl.load_workbook(io.BytesIO(workbook_bytes(grid_workbook([grid], datetime(2026, 9, 1))))).active
+    sheet = openpyxl.load_workbook(io.BytesIO(grid_workbook([grid], datetime(2026, 9, 1)))).active
     values = [c.value for row in sheet.iter_rows() for c in row if c.value is not None]
     assert GUARDED in values and "'+subtitle" in values and "'" + EVIL + "\n@x" in values and "'-note" in values
     assert all(c.data_type == "s" for row in sheet.iter_rows() for c in row if c.value is not None)
