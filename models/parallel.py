@@ -41,3 +41,52 @@ def fork_map(function: Callable[[Any], T], groups: Sequence[Any]) -> list[T]:
             return list(pool.map(_run, groups))
     finally:
         _TASK = None
+
+
+class Beside:
+    """``function()`` run in a forked process while the caller goes on with other work; :meth:`result`
+    waits for it and returns its value. Where a fork is not safe (``can_fork``) or the forked run fails,
+    the function runs in this process when :meth:`result` is called, so a failure raises here as the
+    caller's own exception (an exception does not always survive pickling). ``function`` must give the
+    same result, and leave the same files, when run twice."""
+
+    def __init__(self, function: Callable[[], T]) -> None:
+        self._function = function
+        self._process: Any = None
+        self._receiver: Any = None
+        if can_fork():
+            context = multiprocessing.get_context("fork")
+            self._receiver, sender = context.Pipe(duplex=False)
+            self._process = context.Process(target=_send_result, args=(function, sender), daemon=False)
+            self._process.start()
+            sender.close()
+
+    def result(self) -> T:
+        if self._process is not None:
+            try:
+                ok, value = self._receiver.recv()
+            except (EOFError, OSError):  # the fork died without a word (killed, out of memory)
+                ok, value = False, None
+            self._process.join()
+            self._receiver.close()
+            self._process = None
+            if ok:
+                return value
+        return self._function()
+
+    def cancel(self) -> None:
+        """Stop the forked run, if any, without its result (the caller failed and will not use it)."""
+        if self._process is not None:
+            self._process.terminate()
+            self._process.join()
+            self._receiver.close()
+            self._process = None
+
+
+def _send_result(function: Callable[[], Any], sender: Any) -> None:
+    try:
+        value = (True, function())
+    except BaseException:  # noqa: BLE001 - the parent runs it again and raises its own exception
+        value = (False, None)
+    sender.send(value)
+    sender.close()

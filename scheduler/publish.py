@@ -9,6 +9,7 @@ import os
 import shutil
 import tempfile
 from pathlib import Path
+from collections.abc import Callable
 from typing import Any
 
 from models.scenario import Scenario
@@ -25,11 +26,11 @@ def run_solve(scenario: Scenario, *, time_limit: float, seed: int, workers: int,
     return solve_scenario(scenario, time_limit=time_limit, seed=seed, workers=workers, progress=progress)
 
 
-def write_outputs(scenario: Scenario, result: Any, folder: Path, previous: Path | None,
-                  activities: Any = None, pacing: Any = None) -> None:
-    """Everything OUT holds, written into ``folder`` (a temporary folder)."""
+def write_tables(scenario: Scenario, result: Any, folder: Path) -> None:
+    """What OUT holds of the timetable alone (no activity or pacing plan needed), written into ``folder``
+    (a temporary folder that already holds solution.json): tables, workbooks, pages, the quality report,
+    the itinerant teachers' routes."""
     solution = result.solution
-    (folder / SOLUTION_FILE).write_text(solution_json(solution), encoding="utf-8")
     if scenario.explicit is not None and not scenario.explicit.on_weekdays:
         # A FET file with more than 7 days: its days are labels, not weekdays, so no weekly workbook, page or
         # calendar feed; the timetable is solution.json and lessons.csv (each lesson on its FET day).
@@ -47,7 +48,11 @@ def write_outputs(scenario: Scenario, result: Any, folder: Path, previous: Path 
     from scheduler.itinerant.routes import write_routes
 
     write_routes(scenario, solution, folder)  # itinerant teachers' routes and county summary, when posts exist
-    write_feeds_with_activities(scenario, solution, folder, previous, activities, pacing)
+
+
+def has_feeds(scenario: Scenario) -> bool:
+    """False for a FET file with more than 7 days (its days are labels, not dates of the term)."""
+    return scenario.explicit is None or scenario.explicit.on_weekdays
 
 
 def write_feeds_with_activities(scenario: Scenario, solution: Solution, folder: Path, previous: Path | None,
@@ -89,16 +94,21 @@ def write_feeds_with_activities(scenario: Scenario, solution: Solution, folder: 
 
 def publish_solution(scenario: Scenario, result: Any, scenario_folder: Path, out: Path,
                      previous: Path | None = None, activities: Any = None, pacing: Any = None,
-                     kept_from: Solution | None = None) -> list[Any]:
+                     kept_from: Solution | None = None, plans: Callable[[], tuple[Any, Any]] | None = None) -> list[Any]:
     """Verify the solution independently (and the activity and pacing plans given), then write and move OUT
     into place. A pacing plan that is not ok is published only as its shortfalls (OUT/pacing/shortfalls.csv).
 
     ``kept_from`` is the published timetable a minimal-change solve kept: the schools the result says it
     kept must be unchanged, and OUT gets moved.csv (what moved, per school).
 
+    ``plans``, given instead of ``activities`` and ``pacing``, makes them (activities, pacing) while a
+    second process verifies the timetable and writes its tables: the plans need the timetable only, and on a
+    county each side takes seconds.
+
     Returns the violations found; OUT is left untouched when there are any.
     """
-    from constraints.checks import Violation, load_solution, verify
+    from constraints.checks import load_solution
+    from models.parallel import Beside
 
     out = Path(out)
     out.parent.mkdir(parents=True, exist_ok=True)
@@ -109,26 +119,19 @@ def publish_solution(scenario: Scenario, result: Any, scenario_folder: Path, out
         (staging / SOLUTION_FILE).write_text(solution_json(result.solution), encoding="utf-8")
         # Verify what was written, read back from disk, as `tongbu verify` would.
         solution = load_solution(staging / SOLUTION_FILE)
-        violations = verify(scenario, solution)
-        if activities is not None:
-            from constraints.checks import activities as activity_check
-
-            violations += activity_check.check(scenario, solution, activities)
-        if pacing is not None and pacing.ok:
-            from constraints.checks import pacing as pacing_check
-
-            violations += pacing_check.check(scenario, solution, pacing)
-        if kept_from is not None:
-            from constraints.checks.stability import check_kept
-
-            violations += check_kept(scenario, kept_from, solution, result.kept_schools)
+        tables = Beside(lambda: _verified_tables(scenario, result, solution, staging, kept_from))
+        try:
+            if plans is not None:
+                activities, pacing = plans()
+            plan_violations = _plan_violations(scenario, solution, activities, pacing)
+        except BaseException:
+            tables.cancel()  # it would go on writing into the staging folder removed below
+            raise
+        violations = tables.result() + plan_violations
         if violations:
             return violations
-        write_outputs(scenario, result, staging, previous, activities, pacing)
-        if kept_from is not None:
-            write_moves(scenario, kept_from, solution, result.kept_schools, staging)
-            # The timetable it was kept from, so `tongbu verify` can recount moved.csv on its own.
-            (staging / PREVIOUS_SOLUTION_FILE).write_text(solution_json(kept_from), encoding="utf-8")
+        if has_feeds(scenario):
+            write_feeds_with_activities(scenario, solution, staging, previous, activities, pacing)
         if (staging / "quality.json").is_file():
             # The quality report and the solver's penalties, recounted as `tongbu verify` will.
             from constraints.checks.quality import check_report
@@ -142,6 +145,39 @@ def publish_solution(scenario: Scenario, result: Any, scenario_folder: Path, out
     finally:
         if staging.exists():
             shutil.rmtree(staging, ignore_errors=True)
+
+
+def _verified_tables(scenario: Scenario, result: Any, solution: Solution, staging: Path,
+                     kept_from: Solution | None) -> list[Any]:
+    """The timetable's violations; when there are none, its tables written into ``staging``."""
+    from constraints.checks import verify
+
+    violations = verify(scenario, solution)
+    if kept_from is not None:
+        from constraints.checks.stability import check_kept
+
+        violations += check_kept(scenario, kept_from, solution, result.kept_schools)
+    if violations:
+        return violations
+    write_tables(scenario, result, staging)
+    if kept_from is not None:
+        write_moves(scenario, kept_from, solution, result.kept_schools, staging)
+        # The timetable it was kept from, so `tongbu verify` can recount moved.csv on its own.
+        (staging / PREVIOUS_SOLUTION_FILE).write_text(solution_json(kept_from), encoding="utf-8")
+    return []
+
+
+def _plan_violations(scenario: Scenario, solution: Solution, activities: Any, pacing: Any) -> list[Any]:
+    violations: list[Any] = []
+    if activities is not None:
+        from constraints.checks import activities as activity_check
+
+        violations += activity_check.check(scenario, solution, activities)
+    if pacing is not None and pacing.ok:
+        from constraints.checks import pacing as pacing_check
+
+        violations += pacing_check.check(scenario, solution, pacing)
+    return violations
 
 
 MOVES_FILE = "moved.csv"

@@ -206,25 +206,30 @@ def solve_folder(request: SolveRequest) -> SolveReport:
     _say(request.quiet, f"{publishing - request.started:.0f} s: timetable found; planning activities, verifying and "
          f"writing OUT ({reserve:.0f} s were kept for it)",
          f"已用 {publishing - request.started:.0f} 秒：课表已得到；正在安排活动、校验并写出结果（为此预留 {reserve:.0f} 秒）")
-    activities, warnings = None, ()
-    if rules:
-        # The timetable is the main job: activities that cannot be planned are explained, not a reason to
-        # withhold the timetable.
-        try:
-            activities = activity_plan(scenario, result.solution, rules, request.previous or request.out,
-                                       request.seed, ACTIVITY_EFFORT)
-        except Impossible as err:
-            warnings = (((err.en, err.zh),) + err.details +
-                        (("The timetable is published without activities; change the rules and run "
-                          "tongbu plan-activities.",
-                          "课表照常发布，但不含活动；请修改活动规则后运行 tongbu plan-activities。"),))
-    pacing = None
-    if scenario.pacing and scenario.explicit is None:
-        pacing, pacing_warnings = pacing_plan(scenario, result.solution)
-        warnings += pacing_warnings
+    warnings: list[tuple[str, str]] = []
+
+    def plans() -> tuple[Any, Any]:
+        """The activity calendar and pacing plan of the timetable, made while it is verified and written."""
+        activities = pacing = None
+        if rules:
+            # The timetable is the main job: activities that cannot be planned are explained, not a reason to
+            # withhold the timetable.
+            try:
+                activities = activity_plan(scenario, result.solution, rules, request.previous or request.out,
+                                           request.seed, ACTIVITY_EFFORT)
+            except Impossible as err:
+                warnings.extend(((err.en, err.zh),) + err.details +
+                                (("The timetable is published without activities; change the rules and run "
+                                  "tongbu plan-activities.",
+                                  "课表照常发布，但不含活动；请修改活动规则后运行 tongbu plan-activities。"),))
+        if scenario.pacing and scenario.explicit is None:
+            pacing, pacing_warnings = pacing_plan(scenario, result.solution)
+            warnings.extend(pacing_warnings)
+        return activities, pacing
+
     try:
         violations = publish_solution(scenario, result, request.folder, request.out, previous=request.previous,
-                                      activities=activities, pacing=pacing, kept_from=kept_from)
+                                      kept_from=kept_from, plans=plans)
     except TermDataMissing as err:
         _feeds_writable(err)
         raise
@@ -243,7 +248,7 @@ def solve_folder(request: SolveRequest) -> SolveReport:
         from constraints.checks.stability import moves_by_school
 
         moves = tuple(moves_by_school(scenario, kept_from, result.solution))
-    return SolveReport(result=result, warnings=_partial_import(scenario) + warnings, quality=quality, moves=moves)
+    return SolveReport(result=result, warnings=_partial_import(scenario) + tuple(warnings), quality=quality, moves=moves)
 
 
 def _partial_import(scenario: Any) -> tuple[tuple[str, str], ...]:
