@@ -81,6 +81,13 @@ class Scenario(Frozen):
         return {b.id: b for b in self.bell_schedules}
 
     @cached_property
+    def sync_by_id(self) -> dict[str, SyncLesson]:
+        found: dict[str, SyncLesson] = {}
+        for sync in self.sync_lessons:
+            found.setdefault(sync.id, sync)
+        return found
+
+    @cached_property
     def consortium_by_id(self) -> dict[str, Consortium]:
         return {c.id: c for c in self.consortia}
 

@@ -207,5 +207,5 @@ def event_of(index: int, occurrences: dict[int, tuple[str, Weekday, int]]) -> tu
 
 def is_receiving(scenario: Scenario, lesson: LessonPlacement) -> bool:
     """A lesson a receiving class takes from a sync lesson of the scenario (not merely tagged so)."""
-    sync = next((s for s in scenario.sync_lessons if s.id == lesson.sync), None)
+    sync = scenario.sync_by_id.get(lesson.sync) if lesson.sync else None
     return sync is not None and lesson.class_id in sync.receiving_classes

@@ -94,6 +94,9 @@ def _weekly_counts(scenario: Scenario, names: Names, solution: Solution) -> list
         periods[(lesson.class_id, lesson.subject)] += lesson.length
         doubles[(lesson.class_id, lesson.subject)] += lesson.length == 2
     found: list[Violation] = []
+    placed_of: dict[str, set[str]] = defaultdict(set)
+    for class_id, subject in periods:
+        placed_of[class_id].add(subject)
     for klass in sorted(scenario.classes, key=lambda c: c.id):
         cls = names.klass(klass.id)
         asked_periods: dict[str, int] = defaultdict(int)
@@ -101,7 +104,7 @@ def _weekly_counts(scenario: Scenario, names: Names, solution: Solution) -> list
         for entry in scenario.class_curriculum(klass.id):
             asked_periods[entry.subject] += entry.periods
             asked_doubles[entry.subject] += entry.doubles
-        placed = {subject for (class_id, subject) in periods if class_id == klass.id}
+        placed = placed_of[klass.id]
         for subject in sorted(set(asked_periods) | placed):
             where, subj = f"{cls} {names.subject(subject)}", names.subject(subject)
             have, want = periods.get((klass.id, subject), 0), asked_periods.get(subject, 0)

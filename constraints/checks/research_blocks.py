@@ -26,7 +26,7 @@ from constraints.checks._common import (
     periods_zh,
     span,
 )
-from models import DeliveryMode, LessonPlacement, ResearchBlock, ResearchPlacement, Scenario, Solution
+from models import DeliveryMode, LessonPlacement, ResearchBlock, ResearchPlacement, Scenario, Solution, Weekday
 
 DAY_MINUTES = 24 * 60
 
@@ -43,8 +43,13 @@ def check(scenario: Scenario, solution: Solution) -> list[Violation]:
             found.append(Violation("research_blocks.unknown", f"教研活动 {placement.block}",
                                    f"a research time is placed for block '{placement.block}', which is not in the scenario",
                                    f"结果中有教研活动“{placement.block}”的时间，但方案中没有该教研活动"))
+    # A sync lesson's receiving ends are not the teacher's time (docs/format.md, sync_lessons).
+    taught: dict[tuple[str, Weekday], list[LessonPlacement]] = defaultdict(list)
+    for lesson in solution.lessons:
+        if not is_receiving(scenario, lesson):
+            taught[(lesson.teacher, lesson.day)].append(lesson)
     for block in sorted(scenario.research_blocks, key=lambda b: b.id):
-        found += _block(scenario, solution, names, clocks, block, placements.get(block.id, []))
+        found += _block(scenario, solution, names, clocks, block, placements.get(block.id, []), taught)
     return found
 
 
@@ -75,7 +80,7 @@ def _label(block: ResearchBlock) -> tuple[str, str]:
 
 
 def _block(scenario: Scenario, solution: Solution, names: Names, clocks: Clocks, block: ResearchBlock,
-           placements: list[ResearchPlacement]) -> list[Violation]:
+           placements: list[ResearchPlacement], taught: dict[tuple[str, Weekday], list[LessonPlacement]]) -> list[Violation]:
     where = f"教研活动 {block.name}"
     label_en, label_zh = _label(block)
     if not placements:
@@ -93,7 +98,8 @@ def _block(scenario: Scenario, solution: Solution, names: Names, clocks: Clocks,
         found += _members(group, placement, names, where, label_en, label_zh)
         attendees = sorted(group | {t for t in placement.teachers if t in scenario.teacher_by_id})
         for teacher_id in attendees:
-            found += _free(scenario, solution, names, clocks, block, placement, host, teacher_id, where, label_en, label_zh)
+            found += _free(scenario, names, clocks, block, placement, host, teacher_id, taught.get((teacher_id, placement.day), []),
+                           where, label_en, label_zh)
     return found
 
 
@@ -151,9 +157,10 @@ def _members(group: set[str], placement: ResearchPlacement, names: Names, where:
     return found
 
 
-def _free(scenario: Scenario, solution: Solution, names: Names, clocks: Clocks, block: ResearchBlock,
-          placement: ResearchPlacement, host: str | None, teacher_id: str, where: str, label_en: str,
+def _free(scenario: Scenario, names: Names, clocks: Clocks, block: ResearchBlock, placement: ResearchPlacement,
+          host: str | None, teacher_id: str, taught: list[LessonPlacement], where: str, label_en: str,
           label_zh: str) -> list[Violation]:
+    """``taught``: the teacher's lessons of the placement's day, receiving ends left out."""
     teacher = scenario.teacher_by_id[teacher_id]
     who = names.teacher(teacher_id)
     to_host = back = 0
@@ -178,10 +185,7 @@ def _free(scenario: Scenario, solution: Solution, names: Names, clocks: Clocks, 
                  f"they must be free {_span(*busy)}") if host and (to_host or back) else ""
     travel_zh = (f"；往返承办学校{names.school(host)}（去{to_host}分钟、回{back}分钟{spare_zh}），"
                  f"需在{_span(*busy)}空闲") if host and (to_host or back) else ""
-    # A sync lesson's receiving ends are not the teacher's time (docs/format.md, sync_lessons).
-    lessons = sorted((x for x in solution.lessons if x.teacher == teacher_id and x.day == placement.day
-                      and not is_receiving(scenario, x)), key=lesson_order)
-    for lesson in lessons:
+    for lesson in sorted(taught, key=lesson_order):
         hit = _first_overlap(clocks, lesson, busy)
         if hit is None:
             continue
