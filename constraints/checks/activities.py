@@ -20,7 +20,7 @@ from models.activity_plan import ActivityPlan, PlannedActivity, clock
 from models.activity_rules import ActivitySpec, school_year, term_season
 from models.enums import SchoolRole
 from models.scenario import Scenario
-from models.solution import Solution
+from models.solution import LessonPlacement, Solution
 from models.term import teaching_days
 
 #: One finding of a helper below, in English and Chinese; ``check`` turns them into violations.
@@ -320,14 +320,19 @@ def _expected_debriefs(scenario: Scenario, solution: Solution, facts: _Facts, ru
     dates = sorted(facts.follows)
     monday = scenario.term.start - timedelta(days=scenario.term.start.weekday())
     found: dict[str, tuple[str, date, int, set[str]]] = {}
+    of_sync: dict[str | None, list[LessonPlacement]] = defaultdict(list)
+    of_class: dict[str, list[LessonPlacement]] = defaultdict(list)
+    for x in solution.lessons:
+        of_sync[x.sync].append(x)
+        of_class[x.class_id].append(x)
     for sync in scenario.sync_lessons:
         klass = scenario.class_by_id.get(sync.teaching_class)
         if klass is None or klass.school not in schools:
             continue
-        parts = [x for x in solution.lessons if x.sync == sync.id]
+        parts = of_sync[sync.id]
         teaching = sorted((x for x in parts if x.class_id == sync.teaching_class), key=lambda x: x.period)
-        receivers = {x.teacher for x in solution.lessons if x.class_id in sync.receiving_classes
-                     and x.subject == sync.subject and x.sync != sync.id}
+        receivers = {x.teacher for c in sync.receiving_classes for x in of_class.get(c, ())
+                     if x.subject == sync.subject and x.sync != sync.id}
         receivers |= {a.teacher for a in scenario.assignments if a.class_id in sync.receiving_classes
                       and a.subject == sync.subject}
         per_week: Counter[int] = Counter()
