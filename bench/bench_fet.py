@@ -14,6 +14,12 @@ FET's time on the export.
 
 Without FILES it takes every .fet file under FET-5-official (several hours at 60 s a file; pass files
 or ``--max-files`` for less). Times are wall seconds on this machine; run it alone.
+
+With ``--out T.md`` every file's figures are also kept, as each file finishes, in ``T.jsonl`` beside it, and
+the table is rebuilt from all of them; ``--resume`` skips the files already there, so the whole set can be
+run in several sittings (a run that is stopped loses only the file it was on):
+
+    .venv/bin/python bench/bench_fet.py --time-limit 60 --out bench/results/fet.md --resume
 """
 
 from __future__ import annotations
@@ -154,6 +160,19 @@ def summarize(rows: list[tuple], limit: float) -> str:
     ])
 
 
+def _read_records(path: Path) -> dict[str, dict]:
+    """The figures kept by earlier runs, by file (a line cut short by a stopped run is left out)."""
+    found: dict[str, dict] = {}
+    if path.is_file():
+        for text in path.read_text(encoding="utf-8").splitlines():
+            try:
+                record = json.loads(text)
+            except ValueError:
+                continue
+            found[record["row"][0]] = record
+    return found
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("files", nargs="*")
@@ -161,7 +180,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, default=None)
     parser.add_argument("--max-files", type=int, default=None)
     parser.add_argument("--no-fet", action="store_true", help="skip fet-cl (tongbu only)")
+    parser.add_argument("--resume", action="store_true", help="keep the figures in OUT's .jsonl and run only the files "
+                                                               "not there yet")
     args = parser.parse_args(argv)
+    records = args.out.with_suffix(".jsonl") if args.out else None
+    kept = _read_records(records) if records is not None and args.resume else {}
+    if records is not None:
+        records.parent.mkdir(parents=True, exist_ok=True)
+        if not args.resume:
+            records.unlink(missing_ok=True)
     files = ([Path(f) if Path(f).is_absolute() else ROOT / f for f in args.files] if args.files
              else sorted(ROOT.rglob("*.fet")))[: args.max_files]
     header = ("| file | activities | left out (by kind) | rooms used | tongbu | first s | command s | verify | peak MB | "
@@ -169,6 +196,9 @@ def main(argv: list[str] | None = None) -> int:
     lines, rows = [header], []
     print(header, flush=True)
     for path in files:
+        name = str(path.relative_to(ROOT)) if path.is_relative_to(ROOT) else str(path)
+        if name in kept:
+            continue
         with tempfile.TemporaryDirectory(prefix="tongbu-fet-") as tmp:
             ours = run_tongbu(path, args.time_limit, Path(tmp))
             skipped = {"status": "skipped", "seconds": None}
@@ -176,15 +206,20 @@ def main(argv: list[str] | None = None) -> int:
             exported = skipped if args.no_fet else run_fet(ours.get("export"), args.time_limit)
         ratio = (ours["first"] / exported["seconds"] if ours.get("first") is not None and exported["status"] == "solved"
                  and exported["seconds"] else None)
-        name = str(path.relative_to(ROOT)) if path.is_relative_to(ROOT) else str(path)
         status = ours["status"] + (f" ({ours['note']})" if ours.get("note") else "")
         line = (f"| {name} | {ours['activities']} | {ours['kinds'] or 0} | {ours.get('rooms', '-')} | {status} | {_fmt(ours.get('first'))} | "
                 f"{_fmt(ours.get('seconds'))} | {ours.get('verify', '-')} | {_fmt(ours.get('peak'))} | "
                 f"{original['status']} | {_fmt(original['seconds'])} | {exported['status']} | "
                 f"{_fmt(exported['seconds'])} | {'-' if ratio is None else f'{ratio:.2f}'} |")
         print(line, flush=True)
-        lines.append(line)
-        rows.append((name, ours, original, exported, ratio))
+        ours.pop("export", None)  # a temporary file, gone by now
+        kept[name] = {"line": line, "row": [name, ours, original, exported, ratio]}
+        if records is not None:
+            with records.open("a", encoding="utf-8") as handle:
+                handle.write(json.dumps(kept[name], ensure_ascii=False, sort_keys=True) + "\n")
+    for name in sorted(kept):
+        lines.append(kept[name]["line"])
+        rows.append(tuple(kept[name]["row"]))
     summary = summarize(rows, args.time_limit)
     print("\n" + summary)
     if args.out:

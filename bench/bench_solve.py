@@ -9,6 +9,7 @@ lower bound and the best objective known for the sample (bench/results/best_know
 runs with ``--record-best``); and from the progress lines, when each part had its first timetable.
 
     .venv/bin/python bench/bench_solve.py [--time-limit 120] [--repeats 1] [--record-best] [FOLDER ...]
+    .venv/bin/python bench/bench_solve.py --effort 800 --time-limit 7200 --record-best samples/pengshui   # best known
 
 The machine is shared: run it alone, several times (``--repeats``), and read the medians.
 """
@@ -105,12 +106,16 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("folders", nargs="*")
     parser.add_argument("--time-limit", type=float, default=None, help="default: the CLI's own")
+    parser.add_argument("--effort", type=float, default=None,
+                        help="pass --effort to tongbu solve: a long reproducible run for --record-best (its quality does not "
+                             "depend on how busy the machine is; give a --time-limit cap long enough)")
     parser.add_argument("--repeats", type=int, default=1)
     parser.add_argument("--record-best", action="store_true", help="store a better objective in best_known.json")
     args = parser.parse_args()
     folders = [Path(f) for f in args.folders] or sorted(p.parent for p in (ROOT / "samples").glob("*/scenario.yaml"))
     best = json.loads(BEST.read_text(encoding="utf-8")) if BEST.is_file() else {}
     extra = [] if args.time_limit is None else ["--time-limit", str(args.time_limit)]
+    extra += [] if args.effort is None else ["--effort", str(args.effort)]
     for folder in folders:
         runs = []
         for _ in range(args.repeats):
