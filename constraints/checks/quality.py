@@ -47,9 +47,11 @@ def _recount(scenario: Scenario, solution: Solution) -> dict[str, dict[str, int]
     """Figures of every class and teacher (by id), counted straight from the lessons."""
     rows: dict[str, dict[str, int]] = {}
     cells: dict[tuple[str, int], dict[int, str]] = defaultdict(dict)
+    starts: dict[str, Counter[tuple[int, str]]] = defaultdict(Counter)
     for lesson in solution.lessons:
         for p in lesson.periods():
             cells[(lesson.class_id, lesson.day.index)][p] = lesson.subject
+        starts[lesson.class_id][(lesson.day.index, lesson.subject)] += 1
     for klass in scenario.classes:
         row = dict.fromkeys(FIGURES, 0)
         row["classes"] = 1
@@ -66,19 +68,12 @@ def _recount(scenario: Scenario, solution: Solution) -> dict[str, dict[str, int]
                 if subject in core:
                     row["core_lessons"] += 1
                     row["core_morning"] += bells.periods[p - 1].is_morning
-        row["repeats"] = _repeats(solution, klass.id)
+        # A subject with more than one lesson (a double counts once) in a day.
+        row["repeats"] = sum(1 for n in starts[klass.id].values() if n > 1)
         rows[klass.id] = row
     for teacher, row in _teacher_rows(scenario, solution).items():
         rows[teacher] = row
     return rows
-
-
-def _repeats(solution: Solution, class_id: str) -> int:
-    starts: Counter[tuple[int, str]] = Counter()
-    for lesson in solution.lessons:
-        if lesson.class_id == class_id:
-            starts[(lesson.day.index, lesson.subject)] += 1
-    return sum(1 for n in starts.values() if n > 1)
 
 
 def _teacher_rows(scenario: Scenario, solution: Solution) -> dict[str, dict[str, int]]:
