@@ -38,7 +38,7 @@ from models.rotation import Rotation, RotationState, advance
 from models.scenario import Scenario
 from models.solution import LessonPlacement, Solution
 from models.status import Status
-from scheduler.activities.context import ActivityContext, OccurrenceSlot
+from scheduler.activities.context import ActivityContext, OccurrenceSlot, clashes
 from scheduler.cpsat import make_solver, status_of
 
 MAX_CANDIDATES = 400
@@ -100,9 +100,12 @@ def meeting_candidates(ctx: ActivityContext, slot: OccurrenceSlot, people: tuple
     for on in slot.dates:
         for host in host_options(ctx, rule):
             travel_host = host if rule.in_person else None
+            # A unified assessment replaces the day's lessons: nobody's lesson clashes with it.
+            blocked = () if rule.whole_day else ctx.blocked_for_all(people, on, travel_host)
+            if blocked is None:
+                continue
             for start, end in starts:
-                # A unified assessment replaces the day's lessons: nobody's lesson clashes with it.
-                if not rule.whole_day and not all(ctx.free(p, on, start, end, travel_host) for p in people):
+                if clashes(blocked, start, end):
                     continue
                 if rule.kind == "spot_check" and not young_teachers_teaching(ctx, rule, on):
                     continue
@@ -146,28 +149,54 @@ def demo_candidates(ctx: ActivityContext, slot: OccurrenceSlot, people: tuple[st
                and lesson.sync_role != "receiving"
                and (not rule.grades or ctx.scenario.class_by_id[lesson.class_id].grade in rule.grades)]
     by_day: dict[Weekday, list[LessonPlacement]] = defaultdict(list)
-    for lesson in lessons:
+    for lesson in sorted(lessons, key=lambda x: (x.school, x.class_id, x.period)):
         by_day[lesson.day].append(lesson)
+    observers = ObserversFree(ctx, pool)
     found = []
     for on in slot.dates:
-        for lesson in sorted(by_day[ctx.day_by_date[on].follows], key=lambda x: (x.school, x.class_id, x.period)):
+        around: dict[tuple[str | None, str], tuple[tuple[int, int], ...] | None] = {}
+        for lesson in by_day[ctx.day_by_date[on].follows]:
             start, end = ctx.lesson_clock(lesson, on)
             host = lesson.school
             # Watched online (同步课堂), nobody travels: only the lesson time must be free.
             place = host if rule.in_person else None
-            if not all(ctx.free(p, on, start, end, place) for p in people if p != lesson.teacher):
+            if (place, lesson.teacher) not in around:
+                around[(place, lesson.teacher)] = ctx.blocked_for_all([p for p in people if p != lesson.teacher], on, place)
+            blocked = around[(place, lesson.teacher)]
+            if blocked is None or clashes(blocked, start, end):
                 continue
-            enough = True
-            for school, teachers in pool.items():
-                if school == host:
-                    continue
-                free = [t for t in teachers if t != lesson.teacher and ctx.free(t, on, start, end, place)]
-                if len(free) < min(rule.observers_per_school, len([t for t in teachers if t != lesson.teacher])):
-                    enough = False
-                    break
-            if enough:
+            if observers.enough(on, start, end, place, lesson, rule.observers_per_school):
                 found.append(Candidate(on, start, end, host, lesson, _travel_total(ctx, people, place)))
     return found
+
+
+class ObserversFree:
+    """Who of each school's observer pool is free at a lesson time: the same for every lesson of that time,
+    place and kind of day, so asked once for each (a pool of a large consortium is dozens of teachers)."""
+
+    def __init__(self, ctx: ActivityContext, pool: dict[str, list[str]]) -> None:
+        self.ctx, self.pool = ctx, pool
+        self._free: dict[tuple, dict[str, set[str]]] = {}
+
+    def free(self, on: date, start: int, end: int, place: str | None) -> dict[str, set[str]]:
+        key = (self.ctx.day_kind(on), start, end, place)
+        if key not in self._free:
+            self._free[key] = {school: {t for t in teachers if self.ctx.free(t, on, start, end, place)}
+                               for school, teachers in self.pool.items()}
+        return self._free[key]
+
+    def enough(self, on: date, start: int, end: int, place: str | None, lesson: LessonPlacement, wanted: int) -> bool:
+        """Every school but the host's has ``wanted`` observers free (all of its pool when smaller), the
+        demonstrating teacher not counted."""
+        free = self.free(on, start, end, place)
+        for school, teachers in self.pool.items():
+            if school == lesson.school:
+                continue
+            mine = free[school]
+            others = len(teachers) - (lesson.teacher in teachers)
+            if len(mine) - (lesson.teacher in mine) < min(wanted, others):
+                return False
+        return True
 
 
 def _thin(slot: OccurrenceSlot, candidates: list[Candidate]) -> list[Candidate]:
