@@ -78,6 +78,28 @@ class ActivityContext:
         return found
 
     @cached_property
+    def lessons_by_sync(self) -> dict[str, list[LessonPlacement]]:
+        found: dict[str, list[LessonPlacement]] = defaultdict(list)
+        for lesson in self.solution.lessons:
+            if lesson.sync is not None:
+                found[lesson.sync].append(lesson)
+        return found
+
+    @cached_property
+    def lessons_by_class_subject(self) -> dict[tuple[str, str], list[LessonPlacement]]:
+        found: dict[tuple[str, str], list[LessonPlacement]] = defaultdict(list)
+        for lesson in self.solution.lessons:
+            found[(lesson.class_id, lesson.subject)].append(lesson)
+        return found
+
+    @cached_property
+    def assignments_by_class_subject(self) -> dict[tuple[str, str], list]:
+        found: dict[tuple[str, str], list] = defaultdict(list)
+        for assignment in self.scenario.assignments:
+            found[(assignment.class_id, assignment.subject)].append(assignment)
+        return found
+
+    @cached_property
     def research_by_teacher_day(self) -> dict[tuple[str, Weekday], list[tuple[int, int, str | None, str]]]:
         found: dict[tuple[str, Weekday], list[tuple[int, int, str | None, str]]] = defaultdict(list)
         for placement in self.solution.research:

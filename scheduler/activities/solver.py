@@ -62,6 +62,7 @@ class Occ:
     attendees: tuple[str, ...]
     candidates: list[Candidate]
     observer_pool: dict[str, list[str]]  # school -> teachers who may observe (demonstration lessons)
+    observers_free: ObserversFree | None = None
 
     @property
     def rule(self) -> ActivitySpec:
@@ -110,6 +111,9 @@ def meeting_candidates(ctx: ActivityContext, slot: OccurrenceSlot, people: tuple
                 if rule.kind == "spot_check" and not young_teachers_teaching(ctx, rule, on):
                     continue
                 found.append(Candidate(on, start, end, host, None, _travel_total(ctx, people, travel_host)))
+                # Later starts the same day at the same host are the same to every rule and to the objective
+                # (they count dates, hosts and travel): only the earliest is offered, a fifth of the model.
+                break
     return found
 
 
@@ -142,7 +146,7 @@ def observer_pool(ctx: ActivityContext, rule: ActivitySpec) -> dict[str, list[st
 
 
 def demo_candidates(ctx: ActivityContext, slot: OccurrenceSlot, people: tuple[str, ...],
-                    pool: dict[str, list[str]]) -> list[Candidate]:
+                    observers: ObserversFree) -> list[Candidate]:
     rule = slot.rule
     hosts = [h for h in host_options(ctx, rule) if h is not None]
     lessons = [lesson for lesson in ctx.solution.lessons if lesson.school in hosts and lesson.subject == rule.subject
@@ -151,7 +155,6 @@ def demo_candidates(ctx: ActivityContext, slot: OccurrenceSlot, people: tuple[st
     by_day: dict[Weekday, list[LessonPlacement]] = defaultdict(list)
     for lesson in sorted(lessons, key=lambda x: (x.school, x.class_id, x.period)):
         by_day[lesson.day].append(lesson)
-    observers = ObserversFree(ctx, pool)
     found = []
     for on in slot.dates:
         around: dict[tuple[str | None, str], tuple[tuple[int, int], ...] | None] = {}
@@ -224,14 +227,15 @@ def build_occurrences(ctx: ActivityContext, rules: tuple[ActivitySpec, ...]) -> 
         if rule.kind == "debrief":
             continue  # placed after the model, around what it plans (scheduler/activities/debriefs.py)
         people = ctx.attendees(rule)
+        demo = rule.kind == "demo_lesson"
+        pool = observer_pool(ctx, rule) if demo else {}
+        observers = ObserversFree(ctx, pool) if demo else None
         for slot in ctx.slots(rule):
-            if rule.kind == "demo_lesson":
-                pool = observer_pool(ctx, rule)
-                candidates = demo_candidates(ctx, slot, people, pool)
+            if observers is not None:
+                candidates = demo_candidates(ctx, slot, people, observers)
             else:
-                pool = {}
                 candidates = meeting_candidates(ctx, slot, people)
-            occs.append(Occ(slot, people, _thin(slot, candidates), pool))
+            occs.append(Occ(slot, people, _thin(slot, candidates), pool, observers))
     return occs
 
 
@@ -282,6 +286,7 @@ class ActivityModel:
         self.chair: list[dict[str, cp_model.IntVar]] = []
         self.observer: list[dict[str, cp_model.IntVar]] = []
         self.penalties: list[cp_model.LinearExprT] = []
+        self._hosts: dict[tuple[int, str], cp_model.LinearExprT] = {}
 
     def build(self) -> None:
         for o, occ in enumerate(self.occs):
@@ -297,7 +302,18 @@ class ActivityModel:
         self._rotations()
 
     def _host_expr(self, o: int, school: str) -> cp_model.LinearExprT:
-        return sum(v for c, v in zip(self.occs[o].candidates, self.pick[o]) if c.host == school)
+        """1 when occurrence ``o`` is held at ``school``: one boolean standing for the sum of its candidates
+        there, so the rotation constraints (every pair of schools, every round) stay a few terms long."""
+        key = (o, school)
+        if key not in self._hosts:
+            there = [v for c, v in zip(self.occs[o].candidates, self.pick[o]) if c.host == school]
+            if there:
+                var = self.model.NewBoolVar(f"host {self.occs[o].slot.id} {school}")
+                self.model.Add(var == sum(there))
+                self._hosts[key] = var
+            else:
+                self._hosts[key] = 0
+        return self._hosts[key]
 
     def _chairs(self, o: int, occ: Occ) -> dict[str, cp_model.IntVar]:
         if occ.rule.chair != "rotating":
@@ -315,14 +331,18 @@ class ActivityModel:
         if occ.rule.kind != "demo_lesson" or occ.rule.observers_per_school == 0:
             return {}
         result = {}
+        observers, in_person = occ.observers_free, occ.rule.in_person
         for school, teachers in occ.observer_pool.items():
             chosen = []
             for teacher in teachers:
                 var = self.model.NewBoolVar(f"observe {occ.slot.id} {teacher}")
-                able = [v for c, v in zip(occ.candidates, self.pick[o])
-                        if c.host != school and c.lesson is not None and c.lesson.teacher != teacher
-                        and self.ctx.free(teacher, c.date, c.start, c.end, c.host if occ.rule.in_person else None)]
-                self.model.Add(var <= sum(able))
+                # Observing needs a lesson elsewhere, by someone else, at a time the teacher is free; a lesson
+                # at the teacher's own school already sends nobody from it (below), so only the others can
+                # rule the teacher out: at most one of the teacher observing and those lessons.
+                unable = [v for c, v in zip(occ.candidates, self.pick[o])
+                          if c.host != school and (c.lesson is None or c.lesson.teacher == teacher or teacher not in
+                                                   observers.free(c.date, c.start, c.end, c.host if in_person else None)[school])]
+                self.model.AddAtMostOne([var] + unable)
                 result[teacher] = var
                 chosen.append(var)
             # Each other school sends its share; the host school's teachers do not observe their own.
@@ -500,6 +520,11 @@ def solve_deterministically(model: cp_model.CpModel, seed: int, time_limit: floa
     budget = max(0.05, float(time_limit) * DETERMINISTIC_PER_SECOND)
     for _ in range(4):
         solver = make_solver(seed=seed, seconds=float(time_limit) * 3, effort=budget)
+        # Presolve (its probing above all) spent the whole first budget on Pengshui's 80 occurrences and
+        # 14,000 candidates without a plan; the model is already in the form presolve aims at (exactly-one
+        # and at-most-one over booleans, short rotation sums), and without it the search proves the optimum
+        # within the first budget (Pengshui 1.5 of 3 deterministic seconds, Yangcheng 1.0).
+        solver.parameters.cp_model_presolve = False
         status = status_of(solver.Solve(model))
         if status != Status.UNKNOWN:
             break
