@@ -4,8 +4,11 @@ demonstrating lesson and observers for every consortium of a term.
 Variables (all booleans): ``pick[o][i]`` — occurrence ``o`` takes candidate ``i`` (a date, clock
 window and host, or for a demonstration lesson a timetabled lesson of the subject on a date);
 ``chair[o][p]``; ``observer[o][t]``. Candidates are pre-filtered: every fixed attendee is free at
-the candidate, travel to the host included (the timetable's lessons and research blocks), so the
-model only couples occurrences with each other:
+the candidate, travel to the host included (the timetable's lessons and research blocks); a meeting has
+one candidate per date and host, at the earliest start that suits everyone (later starts the same day
+are the same to every rule below and to the objective); at most ``MAX_CANDIDATES`` per occurrence are
+kept, nearest the centre of its dates, in turn from every host. So the model only couples occurrences
+with each other:
 
 * exactly one candidate per occurrence; occurrence k of a rule lies in the k-th equal part of the
   rule's window (monthly: in its month) — this is how occurrences spread;
