@@ -123,7 +123,7 @@ def meeting_candidates(ctx: ActivityContext, slot: OccurrenceSlot, people: tuple
                     continue
                 found.append(Candidate(on, start, end, host, None, _travel_total(ctx, people, travel_host)))
                 # Later starts the same day at the same host are the same to every rule and to the objective
-                # (they count dates, hosts and travel): only the earliest is offered, a fifth of the model.
+                # (they count dates, hosts and travel): only the earliest is offered, not one per start.
                 break
         return found
 
