@@ -217,6 +217,29 @@ class Row:
     violations: int
     rotation: str
     continues: str = ""
+    cpu: float = 0.0
+    quality: str = ""
+
+
+def quality_of(scenario: Scenario, solution: Solution, plan) -> str:
+    """The objective and its two main parts over the planned occurrences (debriefs aside): days from the centre
+    of each occurrence's part of the window, and the attendees' travel minutes to the in-person hosts."""
+    from scheduler.activities.context import ActivityContext
+
+    if not plan.ok:
+        return ""
+    ctx = ActivityContext(scenario, solution)
+    centres = {f"{ctx.school_year}/{ctx.season}/{slot.id}": (slot.centre, rule)
+               for rule in plan.rules if rule.kind != "debrief" for slot in ctx.slots(rule)}
+    spread = travel = 0
+    for activity in plan.activities:
+        if activity.id not in centres:
+            continue
+        centre, rule = centres[activity.id]
+        spread += abs((activity.date - centre).days)
+        if rule.in_person and activity.host:
+            travel += sum(ctx.travel(scenario.teacher_by_id[p].school, activity.host) or 0 for p in activity.attendees)
+    return f"{plan.objective:g} ({spread} d, {travel} min)"
 
 
 def run_county(county: str, args: argparse.Namespace, given: Path | None, report: list[str]) -> list[Row]:
@@ -238,9 +261,9 @@ def run_county(county: str, args: argparse.Namespace, given: Path | None, report
     plans = {}
     for label, term in terms:
         scenario = base if term is base.term else scenario_for_term(base, term)
-        started = time.perf_counter()
+        started, cpu = time.perf_counter(), time.process_time()
         plan = plan_activities(scenario, solution, rules, state=state, seed=0, time_limit=args.plan_time_limit)
-        seconds = time.perf_counter() - started
+        seconds, cpu = time.perf_counter() - started, time.process_time() - cpu
         problems = check_activities(scenario, solution, plan)
         for en in [v.en for v in problems[:5]]:
             report.append(f"  - {county} {label}: {en}")
@@ -256,7 +279,8 @@ def run_county(county: str, args: argparse.Namespace, given: Path | None, report
             fig.counts.update(m for m in served(plan, fig.rule, fig.what) if m)
         kinds = Counter(a.kind for a in plan.activities)
         rows.append(Row(county, label, len(plan.activities), ", ".join(f"{k} {n}" for k, n in sorted(kinds.items())),
-                        seconds, plan.status, len(problems), ""))
+                        seconds, plan.status, len(problems), "", cpu=cpu,
+                        quality=quality_of(scenario, solution, plan)))
         plans[label] = (scenario, plan, term_out)
         state = plan.state_after
     # Rotation figures per school year (after its last plan) and the continuation into 2027-2028.
@@ -323,10 +347,10 @@ def run_county(county: str, args: argparse.Namespace, given: Path | None, report
 
 
 def markdown(rows: list[Row], report: list[str], args: argparse.Namespace, wall: float) -> str:
-    head = ("| county | term | activities | by kind | plan s | status | violations | chairs / hosts over the school year | "
-            "next year continues |\n|---|---|---:|---|---:|---|---:|---|---|\n")
-    body = "".join(f"| {r.county} | {r.term} | {r.activities} | {r.kinds} | {r.seconds:.1f} | {r.status} | {r.violations} | "
-                   f"{r.rotation} | {r.continues} |\n" for r in rows)
+    head = ("| county | term | activities | by kind | plan s (CPU s) | status | objective (spread, travel) | violations | "
+            "chairs / hosts over the school year | next year continues |\n|---|---|---:|---|---:|---|---:|---:|---|---|\n")
+    body = "".join(f"| {r.county} | {r.term} | {r.activities} | {r.kinds} | {r.seconds:.1f} ({r.cpu:.1f}) | {r.status} | "
+                   f"{r.quality} | {r.violations} | {r.rotation} | {r.continues} |\n" for r in rows)
     return (f"# Activity calendar over a school year and into the next (issue 6)\n\n"
             f"`.venv/bin/python bench/bench_activities.py {' '.join(sys.argv[1:])}`; plan time limit "
             f"{args.plan_time_limit:g} s (deterministic budget), seed 0; total wall {wall:.0f} s on the shared 2-core "

@@ -31,10 +31,12 @@ PARTS_FOLDER = ".parts"
 #: scenario has activity rules, per sync lesson (its debriefs and demonstration lessons are most of the
 #: calendar's model). Measured after the timetable on the 2-core machine at load 0.4-1: Pengshui (16,708
 #: periods a week, 180 sync lessons) 54-64 s, 20 s of it the activity calendar (6,517 activities); Zhangping
-#: (15,278, 9 sync lessons) 24-29 s, 1.5 s of it the calendar (183 activities).
+#: (15,278, 9 sync lessons) 24-29 s, 1.5 s of it the calendar (183 activities). The calendar since (CPU
+#: seconds, median of 5, bench/results/activities.md): Pengshui 2.0 s, Yangcheng (66 sync lessons) 1.4 s,
+#: Zhangping 0.3 s; 0.02 s per sync lesson covers Pengshui and Yangcheng.
 PUBLISH_BASE_SECONDS = 3.0
 PUBLISH_SECONDS_PER_1000_PERIODS = 1.9
-ACTIVITY_SECONDS_PER_SYNC_LESSON = 0.11
+ACTIVITY_SECONDS_PER_SYNC_LESSON = 0.02
 #: The activity planner's effort in ``solve``: the same as ``plan-activities``'s default, so that a re-plan
 #: of the same term gives the same calendar (the planner is deterministic for a given effort).
 ACTIVITY_EFFORT = 30.0

@@ -8,6 +8,7 @@ research blocks. The checker (:mod:`constraints.checks.activities`) recomputes a
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
@@ -63,14 +64,39 @@ class ActivityContext:
         self.day_by_date = {d.date: d for d in self.days}
         self.season = term_season(scenario.term.start)
         self.school_year = school_year(scenario.term.start)
-        self._busy: dict[tuple[str, date], list[Busy]] = {}
+        self._busy: dict[tuple[str, tuple | None], list[Busy]] = {}
         self._travel: dict[tuple[str, str], int | None] = {}
+        self._clocks: dict[tuple[str, date], tuple] = {}
+        self._day_kinds: dict[date, tuple | None] = {}
+        self._blocked: dict[tuple, tuple[tuple[int, int], ...] | None] = {}
 
     @cached_property
     def lessons_by_teacher_day(self) -> dict[tuple[str, Weekday], list[LessonPlacement]]:
         found: dict[tuple[str, Weekday], list[LessonPlacement]] = defaultdict(list)
         for lesson in self.solution.lessons:
             found[(lesson.teacher, lesson.day)].append(lesson)
+        return found
+
+    @cached_property
+    def lessons_by_sync(self) -> dict[str, list[LessonPlacement]]:
+        found: dict[str, list[LessonPlacement]] = defaultdict(list)
+        for lesson in self.solution.lessons:
+            if lesson.sync is not None:
+                found[lesson.sync].append(lesson)
+        return found
+
+    @cached_property
+    def lessons_by_class_subject(self) -> dict[tuple[str, str], list[LessonPlacement]]:
+        found: dict[tuple[str, str], list[LessonPlacement]] = defaultdict(list)
+        for lesson in self.solution.lessons:
+            found[(lesson.class_id, lesson.subject)].append(lesson)
+        return found
+
+    @cached_property
+    def assignments_by_class_subject(self) -> dict[tuple[str, str], list]:
+        found: dict[tuple[str, str], list] = defaultdict(list)
+        for assignment in self.scenario.assignments:
+            found[(assignment.class_id, assignment.subject)].append(assignment)
         return found
 
     @cached_property
@@ -83,12 +109,25 @@ class ActivityContext:
         return found
 
     def lesson_clock(self, lesson: LessonPlacement, on: date) -> tuple[int, int]:
-        periods = self.scenario.bells_of(lesson.school).periods_on(on)
+        key = (lesson.school, on)
+        periods = self._clocks.get(key)
+        if periods is None:
+            periods = self._clocks[key] = self.scenario.bells_of(lesson.school).periods_on(on)
         return periods[lesson.period - 1].start_minute, periods[lesson.period + lesson.length - 2].end_minute
 
+    def day_kind(self, on: date) -> tuple | None:
+        """What a teaching date's busy times depend on: the weekday it follows and which clock times every
+        bell schedule has in force (the number of its seasons begun by then); None off the teaching days.
+        Two dates of one kind have the same busy times for everyone, so they are computed once per kind."""
+        if on not in self._day_kinds:
+            day = self.day_by_date.get(on)
+            self._day_kinds[on] = None if day is None else (day.follows, tuple(
+                sum(1 for season in bells.seasons if season.starts <= on) for bells in self.scenario.bell_schedules))
+        return self._day_kinds[on]
+
     def busy(self, teacher: str, on: date) -> list[Busy]:
-        """Lessons and research blocks of ``teacher`` on a teaching date, by start (cached)."""
-        key = (teacher, on)
+        """Lessons and research blocks of ``teacher`` on a teaching date, by start (cached per kind of day)."""
+        key = (teacher, self.day_kind(on))
         if key not in self._busy:
             self._busy[key] = self._busy_on(teacher, on)
         return self._busy[key]
@@ -119,11 +158,56 @@ class ActivityContext:
         Travel is counted from the place of the commitment before and to the place of the one after;
         a person with no commitment around the event travels from and back to their home school.
         """
+        if except_lesson is not None:
+            return self._free_except(teacher, on, start, end, host, except_lesson)
+        blocked = self.blocked(teacher, on, host)
+        return blocked is not None and not clashes(blocked, start, end)
+
+    def blocked(self, teacher: str, on: date, host: str | None) -> tuple[tuple[int, int], ...] | None:
+        """The open intervals (lo, hi) an event at ``host`` must not overlap for ``teacher`` to attend on a date
+        (each commitment widened by the travel to and from it), merged and sorted; None: cannot attend at all.
+
+        Candidate building asks this for the same person, date and place hundreds of times (one per clock
+        window), so it is computed once and every window is then checked by bisection (:func:`clashes`)."""
+        key = (teacher, self.day_kind(on), host)
+        if key not in self._blocked:
+            self._blocked[key] = self._blocked_on(teacher, on, host)
+        return self._blocked[key]
+
+    def _blocked_on(self, teacher: str, on: date, host: str | None) -> tuple[tuple[int, int], ...] | None:
+        home = self.scenario.teacher_by_id[teacher].school
+        if host is not None and self.travel(home, host) is None:
+            return None
+        spans = []
+        for item in self.busy(teacher, on):
+            gap_before = self.travel(item.school, host) if host is not None else 0
+            gap_after = self.travel(host, item.school) if host is not None else 0
+            if gap_before is None or gap_after is None:
+                return None
+            spans.append((item.start - gap_after, item.end + gap_before))
+        return merge_spans(spans)
+
+    def blocked_for_all(self, people, on: date, host: str | None) -> tuple[tuple[int, int], ...] | None:
+        """The union of :meth:`blocked` over ``people``: a window free of it suits every one of them."""
+        key = (tuple(people), self.day_kind(on), host)
+        if key not in self._blocked:
+            spans: list[tuple[int, int]] = []
+            for person in people:
+                blocked = self.blocked(person, on, host)
+                if blocked is None:
+                    spans = None
+                    break
+                spans.extend(blocked)
+            self._blocked[key] = None if spans is None else merge_spans(spans)
+        return self._blocked[key]
+
+    def _free_except(self, teacher: str, on: date, start: int, end: int, host: str | None,
+                     except_lesson: LessonPlacement) -> bool:
         home = self.scenario.teacher_by_id[teacher].school
         if host is not None and self.travel(home, host) is None:
             return False
         for item in self.busy(teacher, on):
-            if except_lesson is not None and item.lesson == except_lesson:
+            if item.lesson == except_lesson:
                 continue
             gap_before = self.travel(item.school, host) if host is not None else 0
             gap_after = self.travel(host, item.school) if host is not None else 0
@@ -221,6 +305,24 @@ class ActivityContext:
             return []
         count = rule.count
         return [OccurrenceSlot(rule, i, part) for i, part in enumerate(split_even(dates, count))]
+
+
+def merge_spans(spans: list[tuple[int, int]]) -> tuple[tuple[int, int], ...]:
+    """Overlapping open intervals merged: disjoint, sorted by start and so by end too."""
+    merged: list[list[int]] = []
+    for lo, hi in sorted(spans):
+        if merged and lo < merged[-1][1]:
+            merged[-1][1] = max(merged[-1][1], hi)
+        else:
+            merged.append([lo, hi])
+    return tuple((lo, hi) for lo, hi in merged)
+
+
+def clashes(blocked: tuple[tuple[int, int], ...], start: int, end: int) -> bool:
+    """Does [start, end) overlap one of the disjoint sorted open intervals ``blocked``? Only the last one
+    starting before ``end`` can: the ones before it end earlier still."""
+    at = bisect_left(blocked, (end,))
+    return at > 0 and blocked[at - 1][1] > start
 
 
 def split_even(dates: list[date], parts: int) -> list[tuple[date, ...]]:

@@ -46,9 +46,8 @@ def receiving_teachers(ctx: ActivityContext, sync: SyncLesson) -> set[str]:
     """The receiving classes' own teachers of the subject: who teaches their other lessons of it, else the assignment."""
     found: set[str] = set()
     for class_id in sync.receiving_classes:
-        own = {x.teacher for x in ctx.solution.lessons if x.class_id == class_id and x.subject == sync.subject
-               and x.sync != sync.id}
-        own |= {a.teacher for a in ctx.scenario.assignments if a.class_id == class_id and a.subject == sync.subject}
+        own = {x.teacher for x in ctx.lessons_by_class_subject.get((class_id, sync.subject), ()) if x.sync != sync.id}
+        own |= {a.teacher for a in ctx.assignments_by_class_subject.get((class_id, sync.subject), ())}
         found |= own
     return found
 
@@ -62,7 +61,7 @@ def meetings(ctx: ActivityContext, consortium: str) -> list[SyncMeeting]:
         teaching = ctx.scenario.class_by_id.get(sync.teaching_class)
         if teaching is None or teaching.school not in schools:
             continue
-        parts = [x for x in ctx.solution.lessons if x.sync == sync.id]
+        parts = ctx.lessons_by_sync.get(sync.id, [])
         lessons = sorted((x for x in parts if x.class_id == sync.teaching_class), key=lambda x: (x.day.index, x.period))
         others = receiving_teachers(ctx, sync)
         per_week: Counter[int] = Counter()

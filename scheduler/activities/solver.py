@@ -4,8 +4,11 @@ demonstrating lesson and observers for every consortium of a term.
 Variables (all booleans): ``pick[o][i]`` — occurrence ``o`` takes candidate ``i`` (a date, clock
 window and host, or for a demonstration lesson a timetabled lesson of the subject on a date);
 ``chair[o][p]``; ``observer[o][t]``. Candidates are pre-filtered: every fixed attendee is free at
-the candidate, travel to the host included (the timetable's lessons and research blocks), so the
-model only couples occurrences with each other:
+the candidate, travel to the host included (the timetable's lessons and research blocks); a meeting has
+one candidate per date and host, at the earliest start that suits everyone (later starts the same day
+are the same to every rule below and to the objective); at most ``MAX_CANDIDATES`` per occurrence are
+kept, nearest the centre of its dates, in turn from every host. So the model only couples occurrences
+with each other:
 
 * exactly one candidate per occurrence; occurrence k of a rule lies in the k-th equal part of the
   rule's window (monthly: in its month) — this is how occurrences spread;
@@ -25,7 +28,8 @@ from __future__ import annotations
 
 import dataclasses
 import time
-from collections import defaultdict
+from collections import Counter, defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
 
@@ -38,10 +42,13 @@ from models.rotation import Rotation, RotationState, advance
 from models.scenario import Scenario
 from models.solution import LessonPlacement, Solution
 from models.status import Status
-from scheduler.activities.context import ActivityContext, OccurrenceSlot
+from scheduler.activities.context import ActivityContext, OccurrenceSlot, clashes
 from scheduler.cpsat import make_solver, status_of
 
-MAX_CANDIDATES = 400
+# Candidates kept per occurrence (nearest the centre of its dates, in turn from every host): a bound on the
+# model's size. Measured on the samples: the optimum is the same with 120, 150 or 400 kept (Pengshui 421,
+# Yangcheng 635, Zhangping 83), and CP-SAT's deterministic time to prove it 0.36 instead of 1.0 on Pengshui.
+MAX_CANDIDATES = 150
 # CP-SAT deterministic time units per second of ``time_limit`` (measured about 0.1–0.3 per second on 2 cores).
 DETERMINISTIC_PER_SECOND = 0.1
 
@@ -62,6 +69,7 @@ class Occ:
     attendees: tuple[str, ...]
     candidates: list[Candidate]
     observer_pool: dict[str, list[str]]  # school -> teachers who may observe (demonstration lessons)
+    observers_free: ObserversFree | None = None
 
     @property
     def rule(self) -> ActivitySpec:
@@ -96,18 +104,30 @@ def meeting_candidates(ctx: ActivityContext, slot: OccurrenceSlot, people: tuple
         starts = [(first, last)]
     else:
         starts = [(s, s + rule.minutes) for s in range(first, last - rule.minutes + 1, rule.step_minutes)]
-    found = []
-    for on in slot.dates:
-        for host in host_options(ctx, rule):
+    hosts = host_options(ctx, rule)
+
+    def on_date(on: date, wanted: set[str]) -> list[Candidate]:
+        found = []
+        for host in hosts:
+            if (host or "") not in wanted:
+                continue
             travel_host = host if rule.in_person else None
+            # A unified assessment replaces the day's lessons: nobody's lesson clashes with it.
+            blocked = () if rule.whole_day else ctx.blocked_for_all(people, on, travel_host)
+            if blocked is None:
+                continue
             for start, end in starts:
-                # A unified assessment replaces the day's lessons: nobody's lesson clashes with it.
-                if not rule.whole_day and not all(ctx.free(p, on, start, end, travel_host) for p in people):
+                if clashes(blocked, start, end):
                     continue
                 if rule.kind == "spot_check" and not young_teachers_teaching(ctx, rule, on):
                     continue
                 found.append(Candidate(on, start, end, host, None, _travel_total(ctx, people, travel_host)))
-    return found
+                # Later starts the same day at the same host are the same to every rule and to the objective
+                # (they count dates, hosts and travel): only the earliest is offered, not one per start.
+                break
+        return found
+
+    return nearest_first(slot, [h or "" for h in hosts], on_date)
 
 
 def young_teachers_teaching(ctx: ActivityContext, rule: ActivitySpec, on: date) -> list[str]:
@@ -139,35 +159,91 @@ def observer_pool(ctx: ActivityContext, rule: ActivitySpec) -> dict[str, list[st
 
 
 def demo_candidates(ctx: ActivityContext, slot: OccurrenceSlot, people: tuple[str, ...],
-                    pool: dict[str, list[str]]) -> list[Candidate]:
+                    observers: ObserversFree) -> list[Candidate]:
     rule = slot.rule
     hosts = [h for h in host_options(ctx, rule) if h is not None]
     lessons = [lesson for lesson in ctx.solution.lessons if lesson.school in hosts and lesson.subject == rule.subject
                and lesson.sync_role != "receiving"
                and (not rule.grades or ctx.scenario.class_by_id[lesson.class_id].grade in rule.grades)]
     by_day: dict[Weekday, list[LessonPlacement]] = defaultdict(list)
-    for lesson in lessons:
+    for lesson in sorted(lessons, key=lambda x: (x.school, x.class_id, x.period)):
         by_day[lesson.day].append(lesson)
-    found = []
-    for on in slot.dates:
-        for lesson in sorted(by_day[ctx.day_by_date[on].follows], key=lambda x: (x.school, x.class_id, x.period)):
+
+    def on_date(on: date, wanted: set[str]) -> list[Candidate]:
+        found = []
+        around: dict[tuple[str | None, str], tuple[tuple[int, int], ...] | None] = {}
+        for lesson in by_day[ctx.day_by_date[on].follows]:
+            if lesson.school not in wanted:
+                continue
             start, end = ctx.lesson_clock(lesson, on)
             host = lesson.school
             # Watched online (同步课堂), nobody travels: only the lesson time must be free.
             place = host if rule.in_person else None
-            if not all(ctx.free(p, on, start, end, place) for p in people if p != lesson.teacher):
+            if (place, lesson.teacher) not in around:
+                around[(place, lesson.teacher)] = ctx.blocked_for_all([p for p in people if p != lesson.teacher], on, place)
+            blocked = around[(place, lesson.teacher)]
+            if blocked is None or clashes(blocked, start, end):
                 continue
-            enough = True
-            for school, teachers in pool.items():
-                if school == host:
-                    continue
-                free = [t for t in teachers if t != lesson.teacher and ctx.free(t, on, start, end, place)]
-                if len(free) < min(rule.observers_per_school, len([t for t in teachers if t != lesson.teacher])):
-                    enough = False
-                    break
-            if enough:
+            if observers.enough(on, start, end, place, lesson, rule.observers_per_school):
                 found.append(Candidate(on, start, end, host, lesson, _travel_total(ctx, people, place)))
-    return found
+        return found
+
+    return nearest_first(slot, sorted({lesson.school for lesson in lessons}), on_date)
+
+
+class ObserversFree:
+    """Who of each school's observer pool is free at a lesson time: the same for every lesson of that time,
+    place and kind of day, so asked once for each (a pool of a large consortium is dozens of teachers)."""
+
+    def __init__(self, ctx: ActivityContext, pool: dict[str, list[str]]) -> None:
+        self.ctx, self.pool = ctx, pool
+        self._free: dict[tuple, dict[str, set[str]]] = {}
+
+    def free(self, on: date, start: int, end: int, place: str | None) -> dict[str, set[str]]:
+        key = (self.ctx.day_kind(on), start, end, place)
+        if key not in self._free:
+            self._free[key] = {school: {t for t in teachers if self.ctx.free(t, on, start, end, place)}
+                               for school, teachers in self.pool.items()}
+        return self._free[key]
+
+    def enough(self, on: date, start: int, end: int, place: str | None, lesson: LessonPlacement, wanted: int) -> bool:
+        """Every school but the host's has ``wanted`` observers free (all of its pool when smaller), the
+        demonstrating teacher not counted."""
+        free = self.free(on, start, end, place)
+        for school, teachers in self.pool.items():
+            if school == lesson.school:
+                continue
+            mine = free[school]
+            others = len(teachers) - (lesson.teacher in teachers)
+            if len(mine) - (lesson.teacher in mine) < min(wanted, others):
+                return False
+        return True
+
+
+def nearest_first(slot: OccurrenceSlot, hosts: list[str],
+                  on_date: Callable[[date, set[str]], list[Candidate]]) -> list[Candidate]:
+    """The candidates :func:`_thin` keeps, asking ``on_date`` (a date, the hosts wanted: "" for none) for dates
+    nearest the slot's centre first, only for the hosts with fewer than ``MAX_CANDIDATES`` so far.
+
+    :func:`_thin` keeps a host's candidates nearest the centre first, and never more than ``MAX_CANDIDATES``
+    of one host, so once a host has that many from every date up to some distance, the further dates
+    cannot add one of its candidates that is kept; the kept set is the same as from every date (a large
+    consortium's demonstration lessons were tens of thousands of lessons to check for a few hundred kept)."""
+    centre = slot.centre
+    by_distance: dict[int, list[date]] = defaultdict(list)
+    for on in slot.dates:
+        by_distance[abs((on - centre).days)].append(on)
+    found: list[Candidate] = []
+    counts: Counter[str] = Counter()
+    for distance in sorted(by_distance):
+        wanted = {h for h in hosts if counts[h] < MAX_CANDIDATES}
+        if not wanted:
+            break
+        for on in by_distance[distance]:
+            new = on_date(on, wanted)
+            counts.update(c.host or "" for c in new)
+            found += new
+    return _thin(slot, found)
 
 
 def _thin(slot: OccurrenceSlot, candidates: list[Candidate]) -> list[Candidate]:
@@ -195,14 +271,15 @@ def build_occurrences(ctx: ActivityContext, rules: tuple[ActivitySpec, ...]) -> 
         if rule.kind == "debrief":
             continue  # placed after the model, around what it plans (scheduler/activities/debriefs.py)
         people = ctx.attendees(rule)
+        demo = rule.kind == "demo_lesson"
+        pool = observer_pool(ctx, rule) if demo else {}
+        observers = ObserversFree(ctx, pool) if demo else None
         for slot in ctx.slots(rule):
-            if rule.kind == "demo_lesson":
-                pool = observer_pool(ctx, rule)
-                candidates = demo_candidates(ctx, slot, people, pool)
+            if observers is not None:
+                candidates = demo_candidates(ctx, slot, people, observers)
             else:
-                pool = {}
                 candidates = meeting_candidates(ctx, slot, people)
-            occs.append(Occ(slot, people, _thin(slot, candidates), pool))
+            occs.append(Occ(slot, people, candidates, pool, observers))
     return occs
 
 
@@ -253,6 +330,7 @@ class ActivityModel:
         self.chair: list[dict[str, cp_model.IntVar]] = []
         self.observer: list[dict[str, cp_model.IntVar]] = []
         self.penalties: list[cp_model.LinearExprT] = []
+        self._hosts: dict[tuple[int, str], cp_model.LinearExprT] = {}
 
     def build(self) -> None:
         for o, occ in enumerate(self.occs):
@@ -268,7 +346,18 @@ class ActivityModel:
         self._rotations()
 
     def _host_expr(self, o: int, school: str) -> cp_model.LinearExprT:
-        return sum(v for c, v in zip(self.occs[o].candidates, self.pick[o]) if c.host == school)
+        """1 when occurrence ``o`` is held at ``school``: one boolean standing for the sum of its candidates
+        there, so the rotation constraints (every pair of schools, every round) stay a few terms long."""
+        key = (o, school)
+        if key not in self._hosts:
+            there = [v for c, v in zip(self.occs[o].candidates, self.pick[o]) if c.host == school]
+            if there:
+                var = self.model.NewBoolVar(f"host {self.occs[o].slot.id} {school}")
+                self.model.Add(var == sum(there))
+                self._hosts[key] = var
+            else:
+                self._hosts[key] = 0
+        return self._hosts[key]
 
     def _chairs(self, o: int, occ: Occ) -> dict[str, cp_model.IntVar]:
         if occ.rule.chair != "rotating":
@@ -286,14 +375,18 @@ class ActivityModel:
         if occ.rule.kind != "demo_lesson" or occ.rule.observers_per_school == 0:
             return {}
         result = {}
+        observers, in_person = occ.observers_free, occ.rule.in_person
         for school, teachers in occ.observer_pool.items():
             chosen = []
             for teacher in teachers:
                 var = self.model.NewBoolVar(f"observe {occ.slot.id} {teacher}")
-                able = [v for c, v in zip(occ.candidates, self.pick[o])
-                        if c.host != school and c.lesson is not None and c.lesson.teacher != teacher
-                        and self.ctx.free(teacher, c.date, c.start, c.end, c.host if occ.rule.in_person else None)]
-                self.model.Add(var <= sum(able))
+                # Observing needs a lesson elsewhere, by someone else, at a time the teacher is free; a lesson
+                # at the teacher's own school already sends nobody from it (below), so only the others can
+                # rule the teacher out: at most one of the teacher observing and those lessons.
+                unable = [v for c, v in zip(occ.candidates, self.pick[o])
+                          if c.host != school and (c.lesson is None or c.lesson.teacher == teacher or teacher not in
+                                                   observers.free(c.date, c.start, c.end, c.host if in_person else None)[school])]
+                self.model.AddAtMostOne([var] + unable)
                 result[teacher] = var
                 chosen.append(var)
             # Each other school sends its share; the host school's teachers do not observe their own.
@@ -471,6 +564,14 @@ def solve_deterministically(model: cp_model.CpModel, seed: int, time_limit: floa
     budget = max(0.05, float(time_limit) * DETERMINISTIC_PER_SECOND)
     for _ in range(4):
         solver = make_solver(seed=seed, seconds=float(time_limit) * 3, effort=budget)
+        # Presolve (its probing above all) spent the whole first budget on Pengshui's 80 occurrences and
+        # 14,000 candidates without a plan; the model is already in the form presolve aims at (exactly-one
+        # and at-most-one over booleans, short rotation sums), and without it the search proves the optimum
+        # within the first budget (Pengshui 1.5 of 3 deterministic seconds, Yangcheng 1.0).
+        solver.parameters.cp_model_presolve = False
+        # Probing at the start of the search fixes nothing the linear relaxation does not (same optimum, a third
+        # less deterministic time on Pengshui).
+        solver.parameters.cp_model_probing_level = 0
         status = status_of(solver.Solve(model))
         if status != Status.UNKNOWN:
             break
