@@ -221,17 +221,20 @@ class GroupResult:
     state: dict[str, EventState] = field(default_factory=dict)
 
 
-def feed_events(scenario: Scenario, solution: Solution, extra: Sequence[Occurrence] = ()) -> list[Occurrence]:
+def feed_events(scenario: Scenario, solution: Solution, extra: Sequence[Occurrence] = (),
+                events: Sequence[Occurrence] | None = None) -> list[Occurrence]:
     """Every event of the term in feed order; ``extra`` adds events beyond lessons and research blocks
-    (activities, travel legs). A demonstration lesson and its activity become one event (``feeds.merge``)."""
-    occurrences = merge_demonstrations([*term_occurrences(scenario, solution), *extra])
+    (activities, travel legs). A demonstration lesson and its activity become one event (``feeds.merge``).
+    ``events``: the lessons' and research blocks' own (``term_occurrences``), when made already."""
+    lessons = term_occurrences(scenario, solution) if events is None else events
+    occurrences = merge_demonstrations([*lessons, *extra])
     occurrences.sort(key=lambda o: (o.start, o.end, o.uid))
     return occurrences
 
 
 def prepare(scenario: Scenario, solution: Solution, previous_state: dict[str, EventState],
-            extra: Sequence[Occurrence] = ()) -> FeedJob:
-    occurrences = feed_events(scenario, solution, extra)
+            extra: Sequence[Occurrence] = (), events: Sequence[Occurrence] | None = None) -> FeedJob:
+    occurrences = feed_events(scenario, solution, extra, events)
     members: dict[str, list[int]] = defaultdict(list)
     for index, occurrence in enumerate(occurrences):
         for feed in occurrence.feeds:
@@ -395,12 +398,13 @@ def _render_in_worker(feeds: list[str], also: list[int]) -> GroupResult:
 
 
 def write_feeds(scenario: Scenario, solution: Solution, out_dir: Path, previous: Path | None = None,
-                extra: Sequence[Occurrence] = ()) -> list[Path]:
+                extra: Sequence[Occurrence] = (), events: Sequence[Occurrence] | None = None) -> list[Path]:
     """Write every feed into ``out_dir/feeds``; return the .ics paths written (sorted).
 
     ``previous`` is the last published OUT (``solve --previous``): its ``feeds/state.json`` decides
     SEQUENCE numbers, a feed whose events are all unchanged since it is linked from it instead of
-    written again, and its ``tokens.json`` is carried over so subscriptions keep working.
+    written again, and its ``tokens.json`` is carried over so subscriptions keep working. ``events``: the
+    term's lesson and research events (``term_occurrences``) when the caller made them already.
     A county's feeds are rendered and written by two forked processes, each taking the feeds of about
     half the schools (``_partition``); every event's state depends on that event alone, so the result
     is the same bytes as one process gives.
@@ -411,19 +415,19 @@ def write_feeds(scenario: Scenario, solution: Solution, out_dir: Path, previous:
     collecting = gc.isenabled()
     gc.disable()
     try:
-        return _write_feeds(scenario, solution, Path(out_dir), previous, extra)
+        return _write_feeds(scenario, solution, Path(out_dir), previous, extra, events)
     finally:
         if collecting:
             gc.enable()
 
 
 def _write_feeds(scenario: Scenario, solution: Solution, out_dir: Path, previous: Path | None,
-                 extra: Sequence[Occurrence]) -> list[Path]:
+                 extra: Sequence[Occurrence], events: Sequence[Occurrence] | None) -> list[Path]:
     global _JOB, last_processes
     folder = out_dir / FEEDS_DIR
     folder.mkdir(parents=True, exist_ok=True)
     previous_state = read_state(previous)
-    job = prepare(scenario, solution, previous_state, extra)
+    job = prepare(scenario, solution, previous_state, extra, events)
     job.folder = folder
     if previous is not None:
         job.previous_folder, job.previous_feeds = Path(previous) / FEEDS_DIR, _previous_feeds(previous)

@@ -56,10 +56,11 @@ def has_feeds(scenario: Scenario) -> bool:
 
 
 def write_feeds_with_activities(scenario: Scenario, solution: Solution, folder: Path, previous: Path | None,
-                                activities: Any = None, pacing: Any = None) -> None:
+                                activities: Any = None, pacing: Any = None, events: Any = None) -> None:
     """Feeds, with the consortium activities (and their outputs under activities/) when there is a plan,
     the pacing calendar's weekly progress and assessment days (and its outputs under pacing/) when there
-    is one, and the itinerant teachers' travel legs.
+    is one, and the itinerant teachers' travel legs. ``events``: the lessons' and research blocks' own
+    (``feeds.events.term_occurrences``), when made already.
 
     A plan not given is taken from ``folder`` when it holds one (a copy of OUT being rewritten by
     ``plan-activities`` or ``plan-pacing``), so rewriting the feeds for one never drops the other."""
@@ -89,7 +90,7 @@ def write_feeds_with_activities(scenario: Scenario, solution: Solution, folder: 
     if pacing is not None and pacing.ok:
         extra += day_occurrences(scenario, pacing_events(scenario, solution, pacing))
     extra += travel_occurrences(scenario, dated_legs(scenario, solution))
-    write_feeds(scenario, solution, folder, previous=previous, extra=extra)
+    write_feeds(scenario, solution, folder, previous=previous, extra=extra, events=events)
 
 
 def publish_solution(scenario: Scenario, result: Any, scenario_folder: Path, out: Path,
@@ -124,6 +125,11 @@ def publish_solution(scenario: Scenario, result: Any, scenario_folder: Path, out
             if plans is not None:
                 activities, pacing = plans()
             plan_violations = _plan_violations(scenario, solution, activities, pacing)
+            events = None
+            if has_feeds(scenario):
+                from feeds.events import term_occurrences
+
+                events = term_occurrences(scenario, solution)  # the feeds' longest single step, while tables are written
         except BaseException:
             tables.cancel()  # it would go on writing into the staging folder removed below
             raise
@@ -131,15 +137,7 @@ def publish_solution(scenario: Scenario, result: Any, scenario_folder: Path, out
         if violations:
             return violations
         if has_feeds(scenario):
-            write_feeds_with_activities(scenario, solution, staging, previous, activities, pacing)
-        if (staging / "quality.json").is_file():
-            # The quality report and the solver's penalties, recounted as `tongbu verify` will.
-            from constraints.checks.quality import check_report
-
-            report = json.loads((staging / "quality.json").read_text(encoding="utf-8"))
-            violations = check_report(scenario, solution, report)
-            if violations:
-                return violations
+            write_feeds_with_activities(scenario, solution, staging, previous, activities, pacing, events)
         swap_into_place(staging, out)
         return []
     finally:
@@ -149,7 +147,8 @@ def publish_solution(scenario: Scenario, result: Any, scenario_folder: Path, out
 
 def _verified_tables(scenario: Scenario, result: Any, solution: Solution, staging: Path,
                      kept_from: Solution | None) -> list[Any]:
-    """The timetable's violations; when there are none, its tables written into ``staging``."""
+    """The timetable's violations; when there are none, its tables written into ``staging`` and the quality
+    report among them recounted."""
     from constraints.checks import verify
 
     violations = verify(scenario, solution)
@@ -164,6 +163,11 @@ def _verified_tables(scenario: Scenario, result: Any, solution: Solution, stagin
         write_moves(scenario, kept_from, solution, result.kept_schools, staging)
         # The timetable it was kept from, so `tongbu verify` can recount moved.csv on its own.
         (staging / PREVIOUS_SOLUTION_FILE).write_text(solution_json(kept_from), encoding="utf-8")
+    if (staging / "quality.json").is_file():
+        # The quality report and the solver's penalties, recounted as `tongbu verify` will.
+        from constraints.checks.quality import check_report
+
+        return check_report(scenario, solution, json.loads((staging / "quality.json").read_text(encoding="utf-8")))
     return []
 
 
