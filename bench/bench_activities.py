@@ -142,7 +142,7 @@ class RotationFigures:
         return min(ratios), max(ratios)
 
 
-def rotation_members(scenario: Scenario, rule, what: str) -> dict[str, int]:
+def rotation_members(scenario: Scenario, solution: Solution, rule, what: str) -> dict[str, int]:
     """Who takes turns and with what weight, recomputed from the scenario (not from the solver)."""
     from constraints.checks.activities import _host_weights
 
@@ -152,18 +152,18 @@ def rotation_members(scenario: Scenario, rule, what: str) -> dict[str, int]:
         return {t.id: 1 for t in scenario.teachers if "principal" in t.roles and t.school in pool}
     if rule.host == "chair_school":
         return {}
-    return _host_weights(scenario, rule)
+    return _host_weights(scenario, solution, rule)
 
 
-def rotations_of(scenario: Scenario, rules) -> list[RotationFigures]:
+def rotations_of(scenario: Scenario, solution: Solution, rules) -> list[RotationFigures]:
     found = []
     for rule in rules:
         if rule.chair == "rotating":
-            found.append(RotationFigures(rule.id, "chair", rotation_members(scenario, rule, "chair")))
+            found.append(RotationFigures(rule.id, "chair", rotation_members(scenario, solution, rule, "chair")))
         if rule.host in ("rotating", "chair_school"):
-            weights = rotation_members(scenario, rule, "host")
+            weights = rotation_members(scenario, solution, rule, "host")
             if rule.host == "chair_school":
-                chairs = rotation_members(scenario, rule, "chair")
+                chairs = rotation_members(scenario, solution, rule, "chair")
                 weights = {s: 1 for s in sorted({scenario.teacher_by_id[p].school for p in chairs})}
             found.append(RotationFigures(rule.id, "host", weights))
     return found
@@ -274,7 +274,7 @@ def run_county(county: str, args: argparse.Namespace, given: Path | None, report
         (term_out / "solution.json").write_text(solution_json(solution), encoding="utf-8")
         if plan.ok:
             write_activity_outputs(plan, term_out / "activities")
-        figures = year_figures.setdefault(plan.school_year, rotations_of(scenario, rules))
+        figures = year_figures.setdefault(plan.school_year, rotations_of(scenario, solution, rules))
         for fig in figures:
             fig.counts.update(m for m in served(plan, fig.rule, fig.what) if m)
         kinds = Counter(a.kind for a in plan.activities)
@@ -302,7 +302,7 @@ def run_county(county: str, args: argparse.Namespace, given: Path | None, report
         row.rotation = "; ".join(parts)
     autumn27 = plans["autumn 2027"][1]
     oks, notes = [], []
-    for fig in rotations_of(base, rules):
+    for fig in rotations_of(base, solution, rules):
         if not fig.weights:
             continue
         prior = autumn27.state_before.rotation(f"{fig.rule}|{fig.what}").round
@@ -321,7 +321,7 @@ def run_county(county: str, args: argparse.Namespace, given: Path | None, report
     rows[-1].continues = (f"{sum(oks)}/{len(oks)} rotations continue the 2026-2027 round" if oks else "no rotation") + (
         "; " + "; ".join(notes[:3]) if notes else "")
     # The longest rotation as an example: the turns of 2026-2027 and of 2027-2028 in order.
-    longest = max((f for f in rotations_of(base, rules) if f.weights), default=None,
+    longest = max((f for f in rotations_of(base, solution, rules) if f.weights), default=None,
                   key=lambda f: (f.what == "chair", len(served(autumn27, f.rule, f.what)), f.rule))
     if longest:
         year1 = [m for lbl in ("autumn 2026", "spring 2027") for m in served(plans[lbl][1], longest.rule, longest.what)]

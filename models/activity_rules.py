@@ -38,6 +38,8 @@ KINDS = {
 # chaired by nobody and hosted nowhere; these are its defaults (docs/activities.md).
 DEBRIEF_DEFAULTS = {"minutes": 30, "step_minutes": 10, "time": "08:00-18:00", "mode": "online", "chair": "none",
                     "host": "none", "attendees": ()}
+# Kinds whose host school teaches one of its own timetabled lessons of the rule's subject and grades.
+LESSON_HOSTED_KINDS = ("demo_lesson",)
 FREQUENCIES = ("per_term", "monthly", "yearly")
 ATTENDEE_GROUP = re.compile(r"^(principals|research_officers|homeroom|all|subject:[^@]+(@\d+(-\d+)?)?|grades:\d+(-\d+)?|teacher:.+)$")
 
@@ -160,6 +162,12 @@ class ActivitySpec(Frozen):
     @property
     def display_name(self) -> str:
         return self.name or KINDS[self.kind]
+
+    @property
+    def hosted_at_a_lesson(self) -> bool:
+        """The host teaches a timetabled lesson of ``subject`` (``grades``) for it, so only a school with such a
+        lesson can host (a demonstration lesson, 轮讲): its rotation is over those schools (docs/activities.md)."""
+        return self.kind in LESSON_HOSTED_KINDS
 
     @property
     def whole_day(self) -> bool:

@@ -46,8 +46,10 @@ AUTUMN_2027 = _term(date(2027, 9, 1), date(2028, 1, 21), "2027年秋季学期",
                     tuple(date(2027, 10, d) for d in range(1, 8)))
 
 
-def scenario(term: TermCalendar = AUTUMN_2026) -> Scenario:
+def scenario(term: TermCalendar = AUTUMN_2026, grade_of: dict[str, int] | None = None) -> Scenario:
+    """``grade_of`` gives a school classes of another grade than 4 (e.g. a village school of grade 3 only)."""
     schools, classes, teachers, edges = [], [], [], []
+    grade_of = grade_of or {}
     n = 0
 
     def person(school: str, subjects: tuple[str, ...], roles: tuple[str, ...] = (), born: int = 1980,
@@ -61,11 +63,12 @@ def scenario(term: TermCalendar = AUTUMN_2026) -> Scenario:
 
     for consortium, members in SCHOOLS.items():
         for sid, name, role, tier in members:
+            grade = grade_of.get(sid, 4)
             schools.append(School(id=sid, name=name, consortium=consortium, role=role, tier=tier, stage=Stage.PRIMARY,
-                                  grades=(4,), bell_schedule="std"))
+                                  grades=(grade,), bell_schedule="std"))
             person(sid, ("道德与法治",), ("principal",), born=1972)
             for section in (1, 2):
-                classes.append(SchoolClass(id=f"{sid}-4-{section}", school=sid, grade=4, section=section, size=40))
+                classes.append(SchoolClass(id=f"{sid}-{grade}-{section}", school=sid, grade=grade, section=section, size=40))
                 person(sid, ("数学",), born=1996 if section == 1 else 1985)
                 person(sid, ("语文",), ("homeroom",), born=1994 if section == 2 else 1982)
         a, b, c = (m[0] for m in members)
@@ -78,9 +81,9 @@ def scenario(term: TermCalendar = AUTUMN_2026) -> Scenario:
         schools=tuple(schools), bell_schedules=(BELLS,),
         subjects=(Subject(id="数学", name="数学", core=True), Subject(id="语文", name="语文", core=True),
                   Subject(id="道德与法治", name="道德与法治")),
-        curriculum=(CurriculumEntry(stage=Stage.PRIMARY, grade=4, subject="数学", periods=5),
-                    CurriculumEntry(stage=Stage.PRIMARY, grade=4, subject="语文", periods=5),
-                    CurriculumEntry(stage=Stage.PRIMARY, grade=4, subject="道德与法治", periods=2)),
+        curriculum=tuple(CurriculumEntry(stage=Stage.PRIMARY, grade=grade, subject=subject, periods=periods)
+                         for grade in sorted({4, *grade_of.values()})
+                         for subject, periods in (("数学", 5), ("语文", 5), ("道德与法治", 2))),
         classes=tuple(classes), teachers=tuple(teachers), travel=TravelTimes(edges=tuple(edges)))
 
 

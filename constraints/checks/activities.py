@@ -195,9 +195,9 @@ def _check_observers(scenario: Scenario, solution: Solution, rule: ActivitySpec,
     if lesson is None or lesson.teacher != activity.teacher or lesson.subject != rule.subject:
         return [(f"{activity.id}: the demonstration lesson {activity.lesson_key} is not a {rule.subject} lesson of "
                  f"{activity.teacher} in the timetable", f"{activity.id}：示范课 {activity.lesson_key} 不是课表中该教师的{rule.subject}课")]
+    problems = _check_lesson_at_host(scenario, rule, activity, lesson)
     spec = f"subject:{rule.subject}" + (f"@{min(rule.grades)}-{max(rule.grades)}" if rule.grades else "")
     group = _group(scenario, solution, spec, rule.consortium)
-    problems = []
     for school in sorted({scenario.teacher_by_id[t].school for t in group}):
         if school == activity.host:
             continue
@@ -206,6 +206,24 @@ def _check_observers(scenario: Scenario, solution: Solution, rule: ActivitySpec,
         if len(sent) < min(rule.observers_per_school, len(eligible)):
             problems.append((f"{activity.id}: {school} sends {len(sent)} observers, {rule.observers_per_school} required",
                              f"{activity.id}：{school} 派出听课教师 {len(sent)} 人，应为 {rule.observers_per_school} 人"))
+    return problems
+
+
+def _check_lesson_at_host(scenario: Scenario, rule: ActivitySpec, activity: PlannedActivity,
+                          lesson: LessonPlacement) -> list[Message]:
+    """The demonstration lesson is one the host school teaches itself, to a class of the rule's grades."""
+    problems: list[Message] = []
+    grade = scenario.class_by_id[lesson.class_id].grade
+    if rule.grades and grade not in rule.grades:
+        wanted = f"{min(rule.grades)}-{max(rule.grades)}"
+        problems.append((f"{activity.id}: the demonstration lesson is for class {lesson.class_id} of grade {grade}, "
+                         f"not of grades {wanted}", f"{activity.id}：示范课的班级 {lesson.class_id} 为 {grade} 年级，"
+                         f"不在 {wanted} 年级内"))
+    if lesson.school != activity.host or lesson.sync_role == "receiving":
+        problems.append((f"{activity.id}: the demonstration lesson is not taught by the host {activity.host} itself "
+                         f"(the lesson is at {lesson.school}{', received online' if lesson.sync_role == 'receiving' else ''})",
+                         f"{activity.id}：示范课不是承办学校 {activity.host} 自己开设的课（该课在 {lesson.school}"
+                         f"{'，为同步课堂接收端' if lesson.sync_role == 'receiving' else ''}）"))
     return problems
 
 
@@ -271,7 +289,7 @@ def _rounds_ok(sequence: list[str], weights: dict[str, int], prior_round: dict[s
     return None
 
 
-def check_fairness(scenario: Scenario, plan: ActivityPlan) -> list[Message]:
+def check_fairness(scenario: Scenario, solution: Solution, plan: ActivityPlan) -> list[Message]:
     """Rounds continue the previous state; year counts (per weight) differ by at most one."""
     problems: list[Message] = []
     for rule in plan.rules:
@@ -282,7 +300,7 @@ def check_fairness(scenario: Scenario, plan: ActivityPlan) -> list[Message]:
         if rule.chair == "rotating":
             rotations.append(("chair", "主持", {p: 1 for p in _pool(scenario, rule)}, [a.chair or "" for a in mine]))
         if rule.host == "rotating":
-            rotations.append(("host", "承办", _host_weights(scenario, rule), [a.host or "" for a in mine]))
+            rotations.append(("host", "承办", _host_weights(scenario, solution, rule), [a.host or "" for a in mine]))
         for what, what_zh, weights, sequence in rotations:
             prior = plan.state_before.rotation(f"{rule.id}|{what}")
             wrong = _rounds_ok(sequence, weights, prior.round)
@@ -301,8 +319,22 @@ def check_fairness(scenario: Scenario, plan: ActivityPlan) -> list[Message]:
     return problems
 
 
-def _host_weights(scenario: Scenario, rule: ActivitySpec) -> dict[str, int]:
+def _rotation_members(scenario: Scenario, solution: Solution, rule: ActivitySpec) -> list[str]:
+    """Who takes turns hosting: the consortium's schools; for a demonstration lesson only those teaching one of
+    their own lessons of the subject to a class of the rule's grades (no other school could ever host it)."""
     schools = sorted(s.id for s in scenario.schools if s.consortium == rule.consortium)
+    if not rule.hosted_at_a_lesson:
+        return schools
+    teaching = set()
+    for lesson in solution.lessons:
+        grade = scenario.class_by_id[lesson.class_id].grade
+        if lesson.subject == rule.subject and lesson.sync_role != "receiving" and (not rule.grades or grade in rule.grades):
+            teaching.add(lesson.school)
+    return [s for s in schools if s in teaching]
+
+
+def _host_weights(scenario: Scenario, solution: Solution, rule: ActivitySpec) -> dict[str, int]:
+    schools = _rotation_members(scenario, solution, rule)
     if isinstance(rule.host_weights, dict):
         return {s: max(1, int(rule.host_weights.get(s, 1))) for s in schools}
     if rule.host_weights == "by_size":
@@ -411,5 +443,5 @@ def check(scenario: Scenario, solution: Solution, plan: ActivityPlan) -> list[Vi
         for activity in mine:
             problems += check_lessons(scenario, facts, activity, rule)
     problems += check_double_booking(scenario, facts, plan)
-    problems += check_fairness(scenario, plan)
+    problems += check_fairness(scenario, solution, plan)
     return [Violation("activities", "", en, zh) for en, zh in sorted(set(problems))]

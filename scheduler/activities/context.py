@@ -69,6 +69,7 @@ class ActivityContext:
         self._clocks: dict[tuple[str, date], tuple] = {}
         self._day_kinds: dict[date, tuple | None] = {}
         self._blocked: dict[tuple, tuple[tuple[int, int], ...] | None] = {}
+        self._demonstrable: dict[str, list[LessonPlacement]] = {}
 
     @cached_property
     def lessons_by_teacher_day(self) -> dict[tuple[str, Weekday], list[LessonPlacement]]:
@@ -227,6 +228,27 @@ class ActivityContext:
         if pool == "members":
             schools = {s for s in schools if self.scenario.school_by_id[s].role != SchoolRole.LEAD}
         return sorted(t.id for t in self.scenario.teachers if "principal" in t.roles and t.school in schools)
+
+    def demonstrable_lessons(self, rule: ActivitySpec) -> list[LessonPlacement]:
+        """The timetable's lessons a school of the rule's consortium could demonstrate for it: of its subject and
+        grades, taught there (a lesson received from another school's teacher, 同步课堂, is not the school's own)."""
+        if rule.id not in self._demonstrable:
+            schools = set(self.consortium_schools(rule.consortium))
+            self._demonstrable[rule.id] = [
+                lesson for lesson in self.solution.lessons
+                if lesson.school in schools and lesson.subject == rule.subject and lesson.sync_role != "receiving"
+                and (not rule.grades or self.scenario.class_by_id[lesson.class_id].grade in rule.grades)]
+        return self._demonstrable[rule.id]
+
+    def rotation_schools(self, rule: ActivitySpec) -> list[str]:
+        """The members of a rule's host rotation: every school of the consortium, or for a rule whose host teaches a
+        lesson (a demonstration lesson) the schools that have one to teach. A school without the rule's grades or
+        subject could never take its turn, so a round owing it one could never end (docs/activities.md)."""
+        schools = self.consortium_schools(rule.consortium)
+        if not rule.hosted_at_a_lesson:
+            return schools
+        able = {lesson.school for lesson in self.demonstrable_lessons(rule)}
+        return [s for s in schools if s in able]
 
     def lead_school(self, consortium: str) -> str | None:
         leads = [s for s in self.consortium_schools(consortium) if self.scenario.school_by_id[s].role == SchoolRole.LEAD]

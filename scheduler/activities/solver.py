@@ -16,7 +16,9 @@ with each other:
   activities of several consortia (county research officers), so nobody is double-booked;
 * rotations (chair, host): served in rounds — nobody serves again before every member served its
   weight — continuing the round of the previous state; year counts (state + this term) differ by at
-  most one (hosts: by weight, ``count/weight`` differ by at most one);
+  most one (hosts: by weight, ``count/weight`` differ by at most one). A demonstration lesson's host
+  rotation is over the schools that teach a lesson of its subject and grades
+  (:meth:`ActivityContext.rotation_schools`); a school of the state that is no member now is left out;
 * observers: ``observers_per_school`` from every other school of the consortium, each free at the
   lesson (travel included).
 
@@ -79,7 +81,6 @@ class Occ:
 # --- candidates -----------------------------------------------------------------------------------
 
 def host_options(ctx: ActivityContext, rule: ActivitySpec) -> list[str | None]:
-    schools = ctx.consortium_schools(rule.consortium)
     if rule.host == "none":
         return [None]
     if rule.host == "lead":
@@ -88,7 +89,7 @@ def host_options(ctx: ActivityContext, rule: ActivitySpec) -> list[str | None]:
         return [rule.host.split(":", 1)[1]]
     if rule.host == "chair_school":
         return sorted({ctx.scenario.teacher_by_id[p].school for p in ctx.principals(rule.consortium, rule.chair_pool)})
-    return list(schools)
+    return ctx.rotation_schools(rule)
 
 
 def _travel_total(ctx: ActivityContext, people: tuple[str, ...], host: str | None) -> int:
@@ -161,10 +162,8 @@ def observer_pool(ctx: ActivityContext, rule: ActivitySpec) -> dict[str, list[st
 def demo_candidates(ctx: ActivityContext, slot: OccurrenceSlot, people: tuple[str, ...],
                     observers: ObserversFree) -> list[Candidate]:
     rule = slot.rule
-    hosts = [h for h in host_options(ctx, rule) if h is not None]
-    lessons = [lesson for lesson in ctx.solution.lessons if lesson.school in hosts and lesson.subject == rule.subject
-               and lesson.sync_role != "receiving"
-               and (not rule.grades or ctx.scenario.class_by_id[lesson.class_id].grade in rule.grades)]
+    hosts = {h for h in host_options(ctx, rule) if h is not None}
+    lessons = [lesson for lesson in ctx.demonstrable_lessons(rule) if lesson.school in hosts]
     by_day: dict[Weekday, list[LessonPlacement]] = defaultdict(list)
     for lesson in sorted(lessons, key=lambda x: (x.school, x.class_id, x.period)):
         by_day[lesson.day].append(lesson)
@@ -470,7 +469,9 @@ class ActivityModel:
 def _empty_problems(occs: list[Occ], ctx: ActivityContext) -> list[tuple[str, str]]:
     problems = []
     for occ in occs:
-        if not occ.candidates:
+        if not occ.candidates and occ.rule.hosted_at_a_lesson and not ctx.demonstrable_lessons(occ.rule):
+            problems.append(_no_lesson_to_demonstrate(occ))
+        elif not occ.candidates:
             first, last = occ.slot.dates[0], occ.slot.dates[-1]
             problems.append((
                 f"{occ.slot.id} ({occ.rule.display_name}, {occ.rule.consortium}): no date {first}–{last} and time in "
@@ -478,6 +479,16 @@ def _empty_problems(occs: list[Occ], ctx: ActivityContext) -> list[tuple[str, st
                 f"{occ.slot.id}（{occ.rule.consortium} {occ.rule.display_name}）：{first} 至 {last} 在 {occ.rule.time} "
                 f"内找不到全体参加者都有空（上课、路程）的时间——请放宽日期或时段"))
     return problems
+
+
+def _no_lesson_to_demonstrate(occ: Occ) -> tuple[str, str]:
+    rule = occ.rule
+    grades = f" in grades {min(rule.grades)}-{max(rule.grades)}" if rule.grades else ""
+    grades_zh = f"{min(rule.grades)}-{max(rule.grades)} 年级" if rule.grades else ""
+    return (f"{occ.slot.id} ({rule.display_name}, {rule.consortium}): no school of the consortium teaches a {rule.subject} "
+            f"lesson{grades} in the timetable, so none can host it — check the rule's subject and grades",
+            f"{occ.slot.id}（{rule.consortium} {rule.display_name}）：共同体内没有学校在课表中开设{grades_zh}{rule.subject}课，"
+            f"无校可承办——请检查规则的学科和年级")
 
 
 def unreachable_hosts(ctx: ActivityContext, occs: list[Occ]) -> list[tuple[str, str]]:
