@@ -245,9 +245,10 @@ GUIDED_SHARE = 0.7
 #: gaps and a class's morning lie within a day, and trading lessons inside a day needs all the classes its
 #: teachers meet that day, more than a whole-week neighbourhood of the same size can hold. Measured on two
 #: Pengshui consortia (彭水一小, 两江; seeds 0 and 1), mean penalty at 8 deterministic seconds a part: whole-week
-#: rounds only 1,079, half the rounds by day 975 (0.8 of them: 999; three times the classes: 1,001); at 25:
-#: 503 and 409 (teacher gaps 202-216 -> 123-171).
-DAY_SHARE = 0.5
+#: rounds only 1,079, half the rounds by day 975 (0.8 of them: 999; three times the classes: 1,001); at 25
+#: (nearer what a part gets at the defaults): 503, half by day 409, 0.7 by day 376 (teacher gaps 202-216 ->
+#: 117-153; one day of three times the classes: 440).
+DAY_SHARE = 0.7
 #: Days such a round frees, and how many more classes than a whole-week round.
 DAYS_FREED = 2
 DAY_CLASSES_FACTOR = 2
