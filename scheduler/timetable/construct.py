@@ -1,4 +1,4 @@
-"""A first placement of an imported FET file's activities, built the way FET builds one: a hint for CP-SAT.
+"""A first placement of an imported FET file's activities, built the way FET builds one, for CP-SAT to complete.
 
 CP-SAT's search, portfolio or local search, found no timetable in 60 s on several of FET's example files
 that FET itself solves in seconds (bench/results/fet-speed.md), although the model is not stricter than
@@ -7,7 +7,10 @@ activity first and, when no slot is free, evicts the activities in the way and p
 ("recursive swapping"). This module does the same on the engine's intermediate form, for the hard rules
 a slot check can test cheaply — teacher and student clashes, not-overlapping activities, min days between
 activities, max hours a day, a teacher's max days a week (breaks, not-available and preferred times are
-already out of the options) — and leaves every other rule to CP-SAT, which starts from the result.
+already out of the options). CP-SAT then places what it left out and the rooms, with the rest fixed
+(scheduler/timetable/part.py, ``_constructed``); a file with a hard rule of another kind is left to CP-SAT
+alone: a complete placement given to CP-SAT as a hint did not help it meet gap and min-hours rules
+(Brazil-more-difficult, simpler-Italian: no timetable in 30 s either way).
 
 Deterministic: the same index and seed give the same placement; the work is bounded by a step count, not
 the clock, so a reproducible solve (``--effort``) stays reproducible.
@@ -24,9 +27,11 @@ from constraints.index import Index
 
 #: Calls of the recursive swapping per activity of the file that ``construct`` makes by default.
 DEFAULT_CALLS = 1000
-#: FET's recursive swapping: deepest level, options tried below the first level, size of the tabu list
-#: of (activity, option) pairs, and calls per activity of the file allowed for placing one activity.
-MAX_LEVEL = 14
+#: FET's recursive swapping: deepest level (FET's 14; 8 measured on KalengaPSY15T1a, whole in 9-14 s where 14
+#: took 19-35 s, two seeds, and on FGPS, whole in 34 s in one of two seeds where 14 was in neither within 35 s),
+#: the levels below which every option is tried (below that only the best), and calls per activity of the
+#: file allowed for placing one activity (FET's 2).
+MAX_LEVEL = 8
 ALL_OPTIONS_BELOW = 5
 CALLS_PER_ACTIVITY = 2
 #: An option's count when it would evict an activity moved in the current chain (it is not tried).
