@@ -377,8 +377,10 @@ def _completed(part: PartInput, ctx: ModelContext, built: Construction, watcher:
             if n is not None:
                 var = ctx.options[activity.index][n][1]
                 model.AddHint(var, 1) if activity.index in free else model.Add(var == 1)
-        solver = _solver(part, COMPLETE_ROUND_SECONDS, COMPLETE_ROUND_SECONDS, part.cp_workers, first_solution=True,
-                         deadline=until)
+        # One worker when reproducible: interleaved workers on such a model, its placements fixed or hinted,
+        # stopped CP-SAT 9.15 at "Check failed: heuristics.fixed_search != nullptr" (KalengaPSY15T1a, --effort 30).
+        solver = _solver(part, COMPLETE_ROUND_SECONDS, COMPLETE_ROUND_SECONDS, 1 if part.effort is not None
+                         else part.cp_workers, first_solution=True, deadline=until)
         code = solver.Solve(model, watcher)
         spent += solver.deterministic_time
         if code in FOUND or status_of(code) != Status.INFEASIBLE or len(free) == len(ix.activities):
