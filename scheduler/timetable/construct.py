@@ -55,7 +55,8 @@ class Construction:
 
     choice: list[int | None]
     placed: int
-    steps: int
+    #: Calls of the recursive swapping made so far.
+    calls: int
     complete: bool
     #: Every hard rule of the file is one the construction checks: a complete placement is a timetable.
     all_checked: bool = False
@@ -365,7 +366,7 @@ class _Builder:
             placed = len(st.choice) - st.choice.count(None)
             if placed > self.best_placed:
                 self.best_choice, self.best_placed = list(st.choice), placed
-        return Construction(choice=list(self.best_choice), placed=self.best_placed, steps=self.calls,
+        return Construction(choice=list(self.best_choice), placed=self.best_placed, calls=self.calls,
                             complete=self.best_placed == len(st.choice), all_checked=self.all_checked,
                             left_out=tuple(a for a, c in enumerate(self.best_choice) if c is None))
 
