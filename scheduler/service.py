@@ -29,13 +29,14 @@ PARTS_FOLDER = ".parts"
 #: Seconds kept for publishing (verification, tables, feeds, pages) out of the command's time limit on a
 #: quiet machine: a base, and per thousand lesson-periods a week; and for the activity calendar, when the
 #: scenario has activity rules, per sync lesson (its debriefs and demonstration lessons are most of the
-#: calendar's model). Measured after the timetable on the 2-core machine at load 0.4-1: Pengshui (16,708
-#: periods a week, 180 sync lessons) 54-64 s, 20 s of it the activity calendar (6,517 activities); Zhangping
-#: (15,278, 9 sync lessons) 24-29 s, 1.5 s of it the calendar (183 activities). The calendar since (CPU
-#: seconds, median of 5, bench/results/activities.md): Pengshui 2.0 s, Yangcheng (66 sync lessons) 1.4 s,
-#: Zhangping 0.3 s; 0.02 s per sync lesson covers Pengshui and Yangcheng.
+#: calendar's model). The calendar is planned while a second process verifies the timetable and writes its
+#: tables (scheduler/publish.py), so it mostly hides behind them. Measured after the timetable (the progress
+#: line "OUT written (N s after the timetable)") on the 2-core machine with a low-priority job beside it:
+#: Pengshui (16,708 periods a week, 180 sync lessons) 21 s, Zhangping (15,278, 9) 15 s, Yangcheng (66 sync
+#: lessons) 17 s; 0.8-0.9 s per thousand periods, 1.0 kept for a margin. The calendar alone (CPU seconds,
+#: median of 5, bench/results/activities.md): Pengshui 2.0 s, Yangcheng 1.4 s, Zhangping 0.3 s.
 PUBLISH_BASE_SECONDS = 3.0
-PUBLISH_SECONDS_PER_1000_PERIODS = 1.9
+PUBLISH_SECONDS_PER_1000_PERIODS = 1.0
 ACTIVITY_SECONDS_PER_SYNC_LESSON = 0.02
 #: The activity planner's effort in ``solve``: the same as ``plan-activities``'s default, so that a re-plan
 #: of the same term gives the same calendar (the planner is deterministic for a given effort).
@@ -162,11 +163,14 @@ def machine_slowdown(workers: int) -> float:
     this command's ``workers`` share the cores. "Now" is the cores busy over a quarter of a second, and when
     they are all busy, the one-minute load average (which also counts the processes waiting for a core);
     on a machine not saturated the lesser of the two (the load average still counts a command that has
-    just ended, a quarter of a second may catch a spike)."""
+    just ended, a quarter of a second may catch a spike). Work run at a lower priority (``nice``) is not
+    counted: it gives way to this command, though the load average counts it."""
     import psutil
 
     cores = os.cpu_count() or 1
-    busy = psutil.cpu_percent(interval=0.25) / 100 * cores
+    shares = psutil.cpu_times_percent(interval=0.25)
+    # The kinds of busy time counted one by one: a virtual machine's shares need not add up to 100.
+    busy = sum(getattr(shares, kind, 0.0) for kind in ("user", "system", "irq", "softirq", "steal")) / 100 * cores
     try:
         load = os.getloadavg()[0]
     except OSError:  # no load average on this system

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 from datetime import date
+from types import SimpleNamespace
 
 import pytest
 
@@ -229,7 +230,9 @@ def test_publishing_reserve_grows_with_activities_and_a_busy_machine(monkeypatch
 
     monkeypatch.setattr(os, "cpu_count", lambda: 2)
     busy = [0.0]  # percent of every core, as psutil reports it
-    monkeypatch.setattr(psutil, "cpu_percent", lambda interval=None: busy[0])
+    niced = [0.0]  # of which at a lower priority
+    monkeypatch.setattr(psutil, "cpu_times_percent", lambda interval=None: SimpleNamespace(
+        user=busy[0] - niced[0], nice=niced[0], system=0.0, idle=100.0 - busy[0], iowait=0.0, steal=0.0))
     monkeypatch.setattr(os, "getloadavg", lambda: (0.0, 0.0, 0.0))
     quiet = service.publish_reserve(scenario, workers=2)
     assert quiet >= service.PUBLISH_BASE_SECONDS
@@ -245,3 +248,5 @@ def test_publishing_reserve_grows_with_activities_and_a_busy_machine(monkeypatch
     assert service.publish_reserve(scenario, workers=2) == pytest.approx(2 * quiet)
     monkeypatch.setattr(os, "getloadavg", lambda: (40.0, 40.0, 40.0))
     assert service.publish_reserve(scenario, workers=2) == pytest.approx(service.MAX_SLOWDOWN * quiet)
+    niced[0] = 100.0  # every core busy with work at a lower priority, which gives way: a quiet machine for us
+    assert service.publish_reserve(scenario, workers=2) == pytest.approx(quiet)
