@@ -247,7 +247,7 @@ GUIDED_SHARE = 0.7
 #: Pengshui consortia (彭水一小, 两江; seeds 0 and 1), mean penalty at 8 deterministic seconds a part: whole-week
 #: rounds only 1,079, half the rounds by day 975 (0.8 of them: 999; three times the classes: 1,001); at 25
 #: (nearer what a part gets at the defaults): 503, half by day 409, 0.7 by day 376 (teacher gaps 202-216 ->
-#: 117-153; one day of three times the classes: 440).
+#: 117-153; one day of three times the classes: 440). Zhangping (实验小学, 桂林逸夫), at 25: 1,631 -> 1,574.
 DAY_SHARE = 0.7
 #: Days such a round frees, and how many more classes than a whole-week round.
 DAYS_FREED = 2
