@@ -67,9 +67,7 @@ class Beside:
                 ok, value = self._receiver.recv()
             except (EOFError, OSError):  # the fork died without a word (killed, out of memory)
                 ok, value = False, None
-            self._process.join()
-            self._receiver.close()
-            self._process = None
+            self._reap()
             if ok:
                 return value
         return self._function()
@@ -78,9 +76,12 @@ class Beside:
         """Stop the forked run, if any, without its result (the caller failed and will not use it)."""
         if self._process is not None:
             self._process.terminate()
-            self._process.join()
-            self._receiver.close()
-            self._process = None
+            self._reap()
+
+    def _reap(self) -> None:
+        self._process.join()
+        self._receiver.close()
+        self._process = None
 
 
 def _send_result(function: Callable[[], Any], sender: Any) -> None:
