@@ -192,6 +192,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--fet-together", action="store_true",
                         help="run fet-cl on the original and on the export side by side (fet-cl uses one thread; on a "
                              "machine with two free cores each still has one to itself), after tongbu, for a shorter run")
+    parser.add_argument("--pause-while", type=Path, default=None, metavar="FILE",
+                        help="before each file, wait while FILE exists (lend the machine to other work between files "
+                             "without disturbing a file's timings)")
     parser.add_argument("--resume", action="store_true", help="keep the figures in OUT's .jsonl and run only the files "
                                                                "not there yet")
     args = parser.parse_args(argv)
@@ -211,6 +214,8 @@ def main(argv: list[str] | None = None) -> int:
         name = str(path.relative_to(ROOT)) if path.is_relative_to(ROOT) else str(path)
         if name in kept:
             continue
+        while args.pause_while is not None and args.pause_while.exists():
+            time.sleep(5)
         with tempfile.TemporaryDirectory(prefix="tongbu-fet-") as tmp:
             ours = run_tongbu(path, args.time_limit, Path(tmp))
             skipped = {"status": "skipped", "seconds": None}
