@@ -90,10 +90,16 @@ def run_tongbu(path: Path, limit: float, work: Path) -> dict:
         checked = subprocess.run(TONGBU + ["verify", str(folder), str(out)], cwd=REPO, capture_output=True, text=True)
         found["verify"] = checked.stdout.strip().splitlines()[-1] if checked.stdout.strip() else f"exit {checked.returncode}"
     else:
-        found["note"] = stderr.strip().splitlines()[0][:100] if stderr.strip() else ""
+        found["note"] = _headline(stderr)
     exported = subprocess.run(TONGBU + ["export-fet", str(folder), "--out", str(export)], cwd=REPO, capture_output=True)
     found["export"] = export if exported.returncode == 0 else None
     return found
+
+
+def _headline(stderr: str) -> str:
+    """The failure's headline: tongbu prints it after its progress lines, followed by its detail lines ("  - …")."""
+    lines = [line for line in stderr.splitlines() if line.strip() and not line.startswith("  - ")]
+    return lines[-1].strip()[:100] if lines else ""
 
 
 def _rooms_used(folder: Path, out: Path) -> str:
