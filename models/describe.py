@@ -13,10 +13,20 @@ def summary_line(scenario: Scenario) -> str:
     return pick(
         f"{scenario.district}: {len(scenario.consortia)} consortia, {len(scenario.schools)} schools, "
         f"{len(scenario.classes)} classes, {len(scenario.teachers)} teachers, {periods} lesson periods a week, "
-        f"{len(scenario.sync_lessons)} synchronized lessons, {len(scenario.research_blocks)} research blocks",
+        f"{len(scenario.sync_lessons)} synchronized lessons, {len(scenario.research_blocks)} research blocks, "
+        f"{len(scenario.rooms)} rooms",
         f"{scenario.district}：{len(scenario.consortia)} 个共同体，{len(scenario.schools)} 所学校，"
         f"{len(scenario.classes)} 个班级，{len(scenario.teachers)} 名教师，每周 {periods} 节课，"
-        f"{len(scenario.sync_lessons)} 项同步课堂，{len(scenario.research_blocks)} 项教研活动")
+        f"{len(scenario.sync_lessons)} 项同步课堂，{len(scenario.research_blocks)} 项教研活动，{len(scenario.rooms)} 间专用教室")
+
+
+def rooms_by_kind(scenario: Scenario, schools: set[str]) -> str:
+    """The schools' rooms as kind and count (e.g. "录播教室 2, 操场 1"); a room's capacity is not counted."""
+    kinds: dict[str, int] = defaultdict(int)
+    for room in scenario.rooms:
+        if room.school in schools:
+            kinds[room.kind] += 1
+    return ", ".join(f"{kind} {n}" for kind, n in sorted(kinds.items())) or "-"
 
 
 def _table(header: list[str], rows: list[list[str]]) -> str:
@@ -59,13 +69,15 @@ def describe_table(scenario: Scenario, by: str = "consortium") -> str:
         return _table(header, rows)
     if by == "school":
         header = [pick("school", "学校"), pick("consortium", "共同体"), pick("role", "角色"), pick("classes", "班级"),
-                  pick("teachers", "教师"), pick("periods/week", "周课时")]
+                  pick("teachers", "教师"), pick("periods/week", "周课时"), pick("rooms", "专用教室")]
         rows = [[s.name, s.consortium, s.role.value, str(sum(1 for c in scenario.classes if c.school == s.id)),
                  str(sum(1 for t in scenario.teachers if t.school == s.id)),
-                 str(sum(v for (school, _), v in demand.items() if school == s.id))] for s in scenario.schools]
+                 str(sum(v for (school, _), v in demand.items() if school == s.id)), rooms_by_kind(scenario, {s.id})]
+                for s in scenario.schools]
         return _table(header, rows)
     header = [pick("consortium", "共同体"), pick("lead", "牵头学校"), pick("schools", "学校数"), pick("classes", "班级"),
-              pick("teachers", "教师"), pick("periods/week", "周课时"), pick("sync lessons", "同步课堂")]
+              pick("teachers", "教师"), pick("periods/week", "周课时"), pick("sync lessons", "同步课堂"),
+              pick("rooms", "专用教室")]
     rows = []
     for consortium in scenario.consortia:
         schools = [s for s in scenario.schools if s.consortium == consortium.id]
@@ -74,5 +86,6 @@ def describe_table(scenario: Scenario, by: str = "consortium") -> str:
         rows.append([consortium.name, lead, str(len(schools)), str(sum(1 for c in scenario.classes if c.school in ids)),
                      str(sum(1 for t in scenario.teachers if t.school in ids)),
                      str(sum(v for (school, _), v in demand.items() if school in ids)),
-                     str(sum(1 for x in scenario.sync_lessons if scenario.class_by_id[x.teaching_class].school in ids))])
+                     str(sum(1 for x in scenario.sync_lessons if scenario.class_by_id[x.teaching_class].school in ids)),
+                     str(sum(1 for r in scenario.rooms if r.school in ids))])
     return _table(header, rows)
