@@ -91,6 +91,24 @@ class Grid:
     def length(self, activity: int) -> int:
         return self.ctx.index.activities[activity].length
 
+    def next_open(self, day: int, slot: int) -> int | None:
+        """The first slot at or after ``slot`` on ``day`` that is not a break, None past the day's end. FET counts
+        two activities with only breaks between them as back to back (consecutive and grouped kinds)."""
+        end = (day + 1) * self.hours
+        while slot < end and slot in self.ctx.index.breaks:
+            slot += 1
+        return slot if slot < end else None
+
+    def follows(self, first: int, second: int) -> dict[int, list[Any]]:
+        """For each start of ``second``: the start literals of ``first`` it would follow straight after (breaks
+        between them allowed, the same day)."""
+        found: dict[int, list[Any]] = defaultdict(list)
+        for s, lit in self.start[first].items():
+            t = self.next_open(s // self.hours, s + self.length(first))
+            if t is not None and t in self.start[second]:
+                found[t].append(lit)
+        return found
+
     def busy(self, resource: Resource, slot: int) -> Any:
         key = ("busy", resource.activities, slot)
         if key not in self._cache:
@@ -222,17 +240,18 @@ def same_start(grid: Grid, rule: Rule, on: Any) -> None:
 
 
 def consecutive(grid: Grid, rule: Rule, on: Any) -> None:
-    """The second activity starts the hour the first ends, the same day."""
+    """The second activity starts the hour the first ends (breaks between them allowed), the same day."""
     if len(rule.activities) != 2:
         return
     first, second = rule.activities
-    length, hours = grid.length(first), grid.hours
+    length = grid.length(first)
     for s, lit in grid.start[first].items():
-        follow = grid.start[second].get(s + length) if (s % hours) + length < hours else None
+        t = grid.next_open(s // grid.hours, s + length)
+        follow = grid.start[second].get(t) if t is not None else None
         _enforce(grid.model.Add(lit <= (follow if follow is not None else 0)), on)
+    after = grid.follows(first, second)
     for t, lit in grid.start[second].items():
-        before = grid.start[first].get(t - length) if (t % hours) - length >= 0 else None
-        _enforce(grid.model.Add(lit <= (before if before is not None else 0)), on)
+        _enforce(grid.model.Add(lit <= sum(after.get(t, []))), on)
 
 
 def not_overlapping(grid: Grid, rule: Rule, on: Any) -> None:
@@ -341,17 +360,16 @@ def min_gaps(grid: Grid, rule: Rule, on: Any) -> None:
 
 
 def grouped(grid: Grid, rule: Rule, on: Any) -> None:
-    """Two activities are back to back, in either order, on the same day."""
+    """Two activities are back to back (breaks between them allowed), in either order, on the same day."""
     if len(rule.activities) != 2:
         return
     first, second = rule.activities
-    length, other, hours = grid.length(first), grid.length(second), grid.hours
+    before = grid.follows(second, first)  # first's starts -> the starts of second it would follow
     for s, lit in grid.start[first].items():
-        near = []
-        if (s % hours) + length + other <= hours and s + length in grid.start[second]:
-            near.append(grid.start[second][s + length])
-        if (s % hours) - other >= 0 and s - other in grid.start[second]:
-            near.append(grid.start[second][s - other])
+        near = list(before.get(s, []))
+        t = grid.next_open(s // grid.hours, s + grid.length(first))
+        if t is not None and t in grid.start[second]:
+            near.append(grid.start[second][t])
         _enforce(grid.model.Add(lit <= sum(near)), on)
 
 
@@ -469,26 +487,26 @@ def max_simultaneous(grid: Grid, rule: Rule, on: Any) -> None:
 
 
 def three_grouped(grid: Grid, rule: Rule, on: Any) -> None:
-    """Three activities form one block of consecutive hours on a day, in any order: some block literal holds,
-    each implying the three starts of one order."""
+    """Three activities form one block of consecutive hours (breaks inside allowed) on a day, in any order: some
+    block literal holds, each implying the three starts of one order."""
     if len(set(rule.activities)) != 3:
         return
     blocks = []
     for order in itertools.permutations(rule.activities):
         for first in range(grid.days * grid.hours):
-            at, lits = first, []
+            at: int | None = first
+            lits = []
             for a in order:
-                lit = grid.start[a].get(at)
+                lit = grid.start[a].get(at) if at is not None else None
                 if lit is None:
                     break
                 lits.append(lit)
-                at += grid.length(a)
+                at = grid.next_open(first // grid.hours, at + grid.length(a))
             else:
-                if (at - 1) // grid.hours == first // grid.hours:
-                    block = grid.model.NewBoolVar("")
-                    for lit in lits:
-                        grid.model.AddImplication(block, lit)
-                    blocks.append(block)
+                block = grid.model.NewBoolVar("")
+                for lit in lits:
+                    grid.model.AddImplication(block, lit)
+                blocks.append(block)
     _enforce(grid.model.Add(sum(blocks) >= 1), on)
 
 

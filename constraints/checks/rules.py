@@ -136,6 +136,15 @@ def _counted(tt: ExplicitTimetable, day: int, off: set[tuple[int, int]], breaks:
     return [h for h in range(len(tt.hours)) if (day, h) not in breaks and (day, h) not in off]
 
 
+def _straight_after(start: tuple[int, int], duration: int, later: tuple[int, int],
+                    breaks: set[tuple[int, int]]) -> bool:
+    """Does ``later`` start on the same day as the activity at ``start`` ends, nothing but breaks between (FET)?"""
+    (day, hour), (later_day, later_hour) = start, later
+    if later_day != day or later_hour < hour + duration:
+        return False
+    return all((day, h) in breaks for h in range(hour + duration, later_hour))
+
+
 def _check_rule(grid: _Grid, rule: TimeRule, breaks: set[tuple[int, int]]) -> list[tuple[str, str]]:
     """What breaks one hard rule, in English and Chinese; empty when it holds."""
     tt, s = grid.tt, grid.starts
@@ -164,8 +173,7 @@ def _check_rule(grid: _Grid, rule: TimeRule, breaks: set[tuple[int, int]]) -> li
     elif rule.kind == "TwoActivitiesConsecutive":
         first, second = rule.activities
         if first in s and second in s:
-            day, hour = s[first]
-            if s[second] != (day, hour + tt.activity_by_id[first].duration):
+            if not _straight_after(s[first], tt.activity_by_id[first].duration, s[second], breaks):
                 found.append((f"activity {second} does not start right after activity {first} ends",
                               f"活动 {second} 没有紧接在活动 {first} 之后开始"))
     elif rule.kind == "ActivitiesNotOverlapping":
@@ -195,9 +203,9 @@ def _check_rule(grid: _Grid, rule: TimeRule, breaks: set[tuple[int, int]]) -> li
     elif rule.kind == "TwoActivitiesGrouped":
         first, second = rule.activities
         if first in s and second in s:
-            (d1, h1), (d2, h2) = s[first], s[second]
-            e1, e2 = h1 + tt.activity_by_id[first].duration, h2 + tt.activity_by_id[second].duration
-            if d1 != d2 or (h2 != e1 and h1 != e2):
+            one, other = tt.activity_by_id[first].duration, tt.activity_by_id[second].duration
+            if not (_straight_after(s[first], one, s[second], breaks)
+                    or _straight_after(s[second], other, s[first], breaks)):
                 found.append((f"activities {first} and {second} are not back to back on one day",
                               f"活动 {first} 与 {second} 没有在同一天紧挨着"))
     elif rule.kind == "ActivitiesSameStartingHour":
@@ -233,7 +241,8 @@ def _check_rule(grid: _Grid, rule: TimeRule, breaks: set[tuple[int, int]]) -> li
         if all(i in s for i in rule.activities):
             ordered_starts = sorted((s[i], tt.activity_by_id[i].duration) for i in rule.activities)
             days = {start[0] for start, _ in ordered_starts}
-            touching = all(ordered_starts[k][0][1] + ordered_starts[k][1] == ordered_starts[k + 1][0][1] for k in range(2))
+            touching = all(_straight_after(ordered_starts[k][0], ordered_starts[k][1], ordered_starts[k + 1][0], breaks)
+                           for k in range(2))
             if len(days) > 1 or not touching:
                 found.append(("the three activities are not one block of consecutive hours on a day",
                               "三个活动没有在同一天连续排列"))
