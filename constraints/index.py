@@ -124,6 +124,8 @@ class Rule:
     ``groups`` the teachers and student groups a Teacher…/Students… kind applies to; ``slots`` dense
     slot numbers (``Index.slot``); ``value`` the number the kind takes; ``flag`` is
     consecutive-if-same-day for MinDaysBetweenActivities and allow-empty-days for MinHoursDaily.
+    An ordered-pair kind (…MinGapsBetweenOrderedPairOfActivityTags) has the first tag's activities in
+    ``activities`` and the second tag's in ``second``.
     ``en``/``zh`` name the rule in the user's words (explanations and penalty names).
     """
 
@@ -139,6 +141,7 @@ class Rule:
     ref: str = ""
     en: str = ""
     zh: str = ""
+    second: tuple[int, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -38,11 +38,14 @@ def describe(tt: ExplicitTimetable, rule: TimeRule) -> tuple[str, str]:
         who.append("every teacher")
     if rule.kind.startswith("Students") and not rule.students and rule.kind != "StudentsSetNotAvailableTimes":
         who.append("every student set")
+    if rule.second_tag:
+        who.append(f"tags {rule.tag} → {rule.second_tag}")  # the first tag's activities, then the second's
     value = "" if rule.value is None else f", value {rule.value}"
     slots = f", {len(rule.slots)} slots" if rule.slots else ""
     en = f"{rule.kind} ({rule.weight:g}%) for {'; '.join(who) or 'all activities'}{value}{slots}"
     zh_who = "；".join(w.replace("teacher ", "教师 ").replace("students ", "学生 ").replace("activities ", "活动 ")
-                      .replace("every teacher", "全体教师").replace("every student set", "全体学生") for w in who)
+                      .replace("every teacher", "全体教师").replace("every student set", "全体学生")
+                      .replace("tags ", "标签 ") for w in who)
     zh = f"{rule.kind}（权重 {rule.weight:g}%），对象：{zh_who or '全部活动'}" + \
         ("" if rule.value is None else f"，数值 {rule.value}") + (f"，{len(rule.slots)} 个时段" if rule.slots else "")
     return en, zh
@@ -232,10 +235,11 @@ class FetIndexBuilder:
             activities = tuple(sorted({self.position[i] for i in self.rule_activities(rule)}))
         else:
             activities = tuple(dict.fromkeys(self.position[i] for i in rule.activities if i in self.position))
+        second = tuple(dict.fromkeys(self.position[i] for i in rule.second if i in self.position))
         en, zh = describe(tt, rule)
         return Rule(kind=rule.kind, hard=rule.hard, weight=int(round(rule.weight)), activities=activities,
                     teachers=teachers, groups=groups, slots=frozenset(self.slot(d, h) for d, h in rule.slots),
-                    value=rule.value, flag=rule.flag, ref=f"rule{number + 1}", en=en, zh=zh)
+                    value=rule.value, flag=rule.flag, ref=f"rule{number + 1}", en=en, zh=zh, second=second)
 
 
 def build_fet_index(scenario: Scenario, *, explain: bool = False) -> Index:

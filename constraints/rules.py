@@ -68,9 +68,10 @@ class Grid:
         return grid
 
     def resources(self, rule: Rule) -> list[Resource]:
-        """The teachers or student groups a rule applies to; for an …ActivityTag… kind, with the tag's activities only."""
+        """The teachers or student groups a rule applies to; for an …ActivityTag… kind, with the tag's activities only
+        (an ordered pair of tags: with either tag's)."""
         ix = self.ctx.index
-        keep = set(rule.activities) if "ActivityTag" in rule.kind else None
+        keep = set(rule.activities) | set(rule.second) if "ActivityTag" in rule.kind else None
 
         def own(found: list[int]) -> tuple[int, ...]:
             return tuple(a for a in found if keep is None or a in keep)
@@ -87,6 +88,22 @@ class Grid:
     def starts_on_day(self, activity: int, day: int) -> list[Any]:
         low, high = day * self.hours, (day + 1) * self.hours
         return [var for s, var in self.start[activity].items() if low <= s < high]
+
+    def starts_by_slot(self, activities: Iterable[int]) -> dict[int, list[Any]]:
+        """Slot -> the literals of these activities starting there."""
+        found: dict[int, list[Any]] = defaultdict(list)
+        for a in activities:
+            for s, lit in self.start[a].items():
+                found[s].append(lit)
+        return found
+
+    def ends_by_slot(self, activities: Iterable[int]) -> dict[int, list[Any]]:
+        """Slot just after an activity's last hour (on its day's grid) -> the literals of these activities ending there."""
+        found: dict[int, list[Any]] = defaultdict(list)
+        for a in activities:
+            for s, lit in self.start[a].items():
+                found[s + self.length(a)].append(lit)
+        return found
 
     def length(self, activity: int) -> int:
         return self.ctx.index.activities[activity].length
@@ -472,6 +489,38 @@ def ordered_if_same_day(grid: Grid, rule: Rule, on: Any) -> None:
                 _enforce(grid.model.AddBoolOr([l1.Not(), l2.Not()]), on)
 
 
+def min_gaps_tag_pair(grid: Grid, rule: Rule, on: Any) -> None:
+    """For each teacher or students, each day: a second-tag activity that starts after a first-tag one ends starts
+    at least ``value`` hours after that end (plain hours of the day's grid, breaks counted, as FET counts them and as
+    MinGapsBetweenActivities does); a second-tag activity before the first-tag one is free.
+
+    Per resource, end slot ``e`` and hour ``t`` in ``[e, e + value)`` of that day: at most one of "a first-tag
+    activity ends at e" and "a second-tag activity starts at t". A resource's activities never overlap
+    (BasicCompulsoryTime), so each side has at most one true literal and one at-most-one says it; an activity
+    with both tags cannot start after it ends, so it never pairs with itself. Groups with the same literals on both
+    sides post once."""
+    gap, hours = rule.value or 0, grid.hours
+    if gap <= 0:
+        return
+    firsts, seconds = set(rule.activities), set(rule.second)
+    posted: set[tuple[tuple[int, ...], tuple[int, ...]]] = set()
+    for resource in grid.resources(rule):
+        ending = grid.ends_by_slot(a for a in resource.activities if a in firsts)
+        starting = grid.starts_by_slot(a for a in resource.activities if a in seconds)
+        if not ending or not starting:
+            continue
+        for end, before in sorted(ending.items()):
+            day_end = ((end - 1) // hours + 1) * hours
+            for t in range(end, min(end + gap, day_end)):
+                after = starting.get(t)
+                if not after:
+                    continue
+                key = (tuple(sorted(x.Index() for x in before)), tuple(sorted(x.Index() for x in after)))
+                if key not in posted:
+                    posted.add(key)
+                    _enforce(grid.model.Add(sum(before) + sum(after) <= 1), on)
+
+
 def max_slots_from_selection(grid: Grid, rule: Rule, on: Any) -> None:
     """The activities together occupy at most ``value`` of the selected slots."""
     _at_most_used(grid, ([lit for a in rule.activities for lit in grid.cover[a].get(slot, ())]
@@ -598,6 +647,8 @@ FAMILIES: dict[str, Callable[[Grid, Rule, Any], None]] = {
     "StudentsMinRestingHours": min_resting,
     "TeacherMaxSpanPerDay": max_span,
     "StudentsMaxSpanPerDay": max_span,
+    "TeacherMinGapsBetweenOrderedPairOfActivityTags": min_gaps_tag_pair,
+    "StudentsMinGapsBetweenOrderedPairOfActivityTags": min_gaps_tag_pair,
 }
 
 

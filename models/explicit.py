@@ -55,6 +55,10 @@ class TimeRule(Frozen):
     ``teacher``/``students`` empty on a Teachers…/Students… kind means every teacher/every set.
     ``value`` is the number the kind takes (min days, max gaps, max hours …); ``flag`` is
     consecutive-if-same-day for MinDaysBetweenActivities and allow-empty-days for MinHoursDaily.
+
+    The ordered-pair kinds (Teacher…/StudentsMinGapsBetweenOrderedPairOfActivityTags) hold two tags: the
+    first tag's activities in ``activities`` and ``tag``, the second tag's in ``second`` and ``second_tag``,
+    the min gaps (hours) in ``value``.
     """
 
     kind: str
@@ -67,6 +71,10 @@ class TimeRule(Frozen):
     flag: bool = False
     #: The activity tag of an …ActivityTag… kind (its activities resolved into ``activities`` when imported).
     tag: str = ""
+    #: The second tag's activities of an ordered-pair kind (empty for every other kind).
+    second: tuple[int, ...] = ()
+    #: The second activity tag of an ordered-pair kind.
+    second_tag: str = ""
 
     @property
     def hard(self) -> bool:

@@ -3,7 +3,8 @@
 ``scenario.yaml`` holds ``explicit: {days, hours, teachers, left_out}``; the tables are
 ``student_sets.csv`` (id, kind, within, size), ``explicit_activities.csv`` (id, subject, teachers,
 students, duration, group, tags) and ``time_constraints.csv`` (kind, weight, activities, teacher,
-students, slots, value, flag, tag); with rooms also ``explicit_rooms.csv`` (name, building, capacity, sets: a virtual
+students, slots, value, flag, tag, second, second_tag: the second tag's activities and the tag of an ordered-pair
+rule); with rooms also ``explicit_rooms.csv`` (name, building, capacity, sets: a virtual
 room's sets of real rooms, separated by ``||``)
 and ``space_constraints.csv`` (kind, weight, activities, rooms, subject, tag, teacher, students,
 slots, value), and ``buildings`` in the ``explicit`` key. Lists in a cell are separated by ``|`` (FET names contain ``;``
@@ -32,7 +33,8 @@ SEP = "|"
 SETS_COLUMNS = ("id", "kind", "within", "size")
 ACTIVITY_COLUMNS = ("id", "subject", "teachers", "students", "duration", "group", "tags")
 EXPLICIT_KEYS = ("days", "hours", "teachers", "buildings", "left_out")
-RULE_COLUMNS = ("kind", "weight", "activities", "teacher", "students", "slots", "value", "flag", "tag")
+RULE_COLUMNS = ("kind", "weight", "activities", "teacher", "students", "slots", "value", "flag", "tag", "second",
+                "second_tag")
 ROOM_COLUMNS = ("name", "building", "capacity", "sets")
 #: Between the sets of real rooms of a virtual room (rooms within a set are separated by SEP).
 SETS_SEP = "||"
@@ -132,7 +134,9 @@ def _rule(row: dict[str, str]) -> TimeRule:
                     activities=tuple(int(a) for a in _split(row.get("activities") or "")),
                     teacher=row.get("teacher") or "", students=row.get("students") or "",
                     slots=_slots(row.get("slots") or ""), value=int(value) if value != "" else None,
-                    flag=(row.get("flag") or "").strip().lower() in ("1", "true", "yes", "是"), tag=row.get("tag") or "")
+                    flag=(row.get("flag") or "").strip().lower() in ("1", "true", "yes", "是"), tag=row.get("tag") or "",
+                    second=tuple(int(a) for a in _split(row.get("second") or "")),
+                    second_tag=row.get("second_tag") or "")
 
 
 def _room(row: dict[str, str]) -> FetRoom:
@@ -170,7 +174,8 @@ def explicit_tables(timetable: ExplicitTimetable) -> dict[str, list[list[str]]]:
             for a in timetable.activities],
         RULES_FILE: [list(RULE_COLUMNS)] + [
             [r.kind, _weight(r.weight), _join(r.activities), r.teacher, r.students,
-             _join(f"{d}:{h}" for d, h in r.slots), "" if r.value is None else str(r.value), "1" if r.flag else "", r.tag]
+             _join(f"{d}:{h}" for d, h in r.slots), "" if r.value is None else str(r.value), "1" if r.flag else "", r.tag,
+             _join(r.second), r.second_tag]
             for r in timetable.rules],
     }
     if timetable.rooms or timetable.room_rules:

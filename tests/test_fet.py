@@ -347,13 +347,25 @@ def test_too_many_hours_for_a_teacher_is_named_before_searching():
 
 
 @needs_examples
-def test_import_lists_every_constraint_left_out():
+def test_the_kurukshetra_file_imports_whole_with_its_ordered_pairs_of_tags():
     scenario = read_fet(EXAMPLES / "India/Kurukshetra/Institute-of-Technology/MED_2019-20-1.fet")
-    left = {x.kind: x.count for x in scenario.explicit.left_out}
-    assert left == {"StudentsMinGapsBetweenOrderedPairOfActivityTags": 12}
-    assert scenario.explicit.partial
-    assert "StudentsMinGapsBetweenOrderedPairOfActivityTags: 12" in scenario.not_imported
+    assert not scenario.explicit.partial and not scenario.not_imported
+    pairs = [r for r in scenario.explicit.rules if r.kind == "StudentsMinGapsBetweenOrderedPairOfActivityTags"]
+    assert len(pairs) == 12 and all(r.tag and r.second_tag and r.activities and r.value == 1 for r in pairs)
     assert not read_fet(EXAMPLES / "Argentina/Horario_ISJ.fet").explicit.partial  # its rooms are read
+
+
+def test_import_lists_every_constraint_left_out(tmp_path):
+    left_out = ("<ConstraintStudentsSetMaxDaysPerWeek><Weight_Percentage>100</Weight_Percentage><Students>G1</Students>"
+                "<Max_Days_Per_Week>1</Max_Days_Per_Week><Active>{}</Active></ConstraintStudentsSetMaxDaysPerWeek>")
+    path = tmp_path / "left.fet"
+    path.write_text(fet_xml(_tiny(), "tiny").decode().replace(
+        "</Time_Constraints_List>", left_out.format("true") * 2 + left_out.format("false") + "</Time_Constraints_List>"),
+        encoding="utf-8")
+    scenario = read_fet(path)
+    assert {x.kind: x.count for x in scenario.explicit.left_out} == {"StudentsSetMaxDaysPerWeek": 2}  # not the inactive
+    assert scenario.explicit.partial
+    assert "StudentsSetMaxDaysPerWeek: 2" in scenario.not_imported
 
 
 @needs_examples

@@ -218,20 +218,20 @@ def test_solve_says_the_timetable_is_partial_when_the_import_left_something_out(
     from cli import main
 
     text = ROOMS.read_text(encoding="utf-8").replace("</Time_Constraints_List>", (
-        "<ConstraintStudentsMinGapsBetweenOrderedPairOfActivityTags><Weight_Percentage>100</Weight_Percentage>"
-        "<First_Activity_Tag>big</First_Activity_Tag><Second_Activity_Tag>big</Second_Activity_Tag><MinGaps>1</MinGaps>"
-        "<Active>true</Active></ConstraintStudentsMinGapsBetweenOrderedPairOfActivityTags></Time_Constraints_List>"))
+        "<ConstraintStudentsSetMaxDaysPerWeek><Weight_Percentage>100</Weight_Percentage><Students>Y1</Students>"
+        "<Max_Days_Per_Week>2</Max_Days_Per_Week><Active>true</Active></ConstraintStudentsSetMaxDaysPerWeek>"
+        "</Time_Constraints_List>"))
     source = tmp_path / "span.fet"
     source.write_text(text, encoding="utf-8")
     folder, out = tmp_path / "school", tmp_path / "published"
     runner = CliRunner()
     imported = runner.invoke(main, ["--lang", "en", "import-fet", str(source), "--out", str(folder)])
-    assert imported.exit_code == 0 and "  - StudentsMinGapsBetweenOrderedPairOfActivityTags: 1" in imported.output, \
+    assert imported.exit_code == 0 and "  - StudentsSetMaxDaysPerWeek: 1" in imported.output, \
         imported.output
     solved = runner.invoke(main, ["--lang", "en", "solve", str(folder), "--out", str(out), "--effort", "2", "--quiet"])
     assert solved.exit_code == 0, solved.output
     assert ("partial: this timetable does not consider the constraints the import left out: "
-            "StudentsMinGapsBetweenOrderedPairOfActivityTags (1)") in solved.output
+            "StudentsSetMaxDaysPerWeek (1)") in solved.output
 
 
 def test_an_activity_no_room_can_seat_is_named_when_no_timetable_exists(tmp_path):

@@ -255,11 +255,42 @@ def _check_rule(grid: _Grid, rule: TimeRule, breaks: set[tuple[int, int]]) -> li
             if later:
                 found.append((f"activity {i} does not end its students' day: activity {later[0]} comes after it",
                               f"活动 {i} 之后学生当天还有活动 {later[0]}"))
+    elif rule.kind.endswith("MinGapsBetweenOrderedPairOfActivityTags"):
+        found += _tag_pair_problems(grid, rule)
     else:
         for name, idents, off in _resources(tt, rule):
             busy = grid.busy(idents)
             name_zh = name.replace("teacher ", "教师 ").replace("students ", "学生 ")
             found += [(f"{name}: {en}", f"{name_zh}：{zh}") for en, zh in _resource_rule(tt, rule, busy, off, breaks)]
+    return found
+
+
+def _tag_pair_problems(grid: _Grid, rule: TimeRule) -> list[tuple[str, str]]:
+    """Min gaps between an ordered pair of tags: for each teacher or student subgroup, a second-tag activity that
+    starts on the day a first-tag one ends, at or after that end, starts at least ``value`` hours later (the hour
+    difference on the day's grid, as FET counts it). Each pair of activities is reported once."""
+    tt, s, least = grid.tt, grid.starts, rule.value or 0
+    if rule.kind.startswith("Teacher"):
+        owners, label, label_zh = _teacher_activities(tt), "teacher", "教师"
+        names = [rule.teacher] if rule.teacher else sorted(owners)
+    else:
+        owners, label, label_zh = _atom_activities(tt), "students", "学生"
+        names = sorted(tt.atoms_of([rule.students])) if rule.students else sorted(owners)
+    firsts, seconds = set(rule.activities), set(rule.second)
+    seen: set[tuple[int, int]] = set()
+    found: list[tuple[str, str]] = []
+    for name in names:
+        mine = [i for i in owners.get(name, []) if i in s]
+        for i in (x for x in mine if x in firsts):
+            day, end = s[i][0], s[i][1] + tt.activity_by_id[i].duration
+            for j in (x for x in mine if x in seconds and x != i and s[x][0] == day):
+                between = s[j][1] - end
+                if 0 <= between < least and (i, j) not in seen:
+                    seen.add((i, j))
+                    found.append((f"{label} {name}: activity {j} ({rule.second_tag}) starts {between} hours after activity "
+                                  f"{i} ({rule.tag}) ends on {tt.days[day]}, fewer than {least}",
+                                  f"{label_zh} {name}：{tt.days[day]} 活动 {j}（{rule.second_tag}）在活动 {i}（{rule.tag}）"
+                                  f"结束后 {between} 节就开始，少于 {least} 节"))
     return found
 
 

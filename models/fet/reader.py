@@ -71,6 +71,12 @@ _TAG_VALUE = {
     "StudentsSetActivityTagMaxHoursContinuously": ("StudentsActivityTagMaxHoursContinuously", "Maximum_Hours_Continuously"),
     "StudentsActivityTagMaxHoursContinuously": ("StudentsActivityTagMaxHoursContinuously", "Maximum_Hours_Continuously"),
 }
+#: Min gaps between an ordered pair of activity tags: FET kind -> normal kind (Teacher…/StudentsSet… name one
+#: teacher/set in ``Teacher``/``Students``; Teachers…/Students… mean every one).
+_TAG_PAIR = {"TeacherMinGapsBetweenOrderedPairOfActivityTags": "TeacherMinGapsBetweenOrderedPairOfActivityTags",
+             "TeachersMinGapsBetweenOrderedPairOfActivityTags": "TeacherMinGapsBetweenOrderedPairOfActivityTags",
+             "StudentsSetMinGapsBetweenOrderedPairOfActivityTags": "StudentsMinGapsBetweenOrderedPairOfActivityTags",
+             "StudentsMinGapsBetweenOrderedPairOfActivityTags": "StudentsMinGapsBetweenOrderedPairOfActivityTags"}
 _ACTIVITY_LISTS = ("MinDaysBetweenActivities", "ActivitiesSameStartingTime", "ActivitiesNotOverlapping",
                    "TwoActivitiesConsecutive", "ActivitiesSameStartingDay", "MinGapsBetweenActivities",
                    "TwoActivitiesGrouped", "ActivitiesSameStartingHour", "MaxDaysBetweenActivities",
@@ -97,7 +103,7 @@ _SLOT_KINDS = ("BreakTimes", "TeacherNotAvailableTimes", "StudentsSetNotAvailabl
 #: Every FET time constraint kind the import takes in (plus BasicCompulsoryTime, which is implied).
 IMPORTED_KINDS = frozenset(("BasicCompulsoryTime",) + tuple(_TEACHER_VALUE) + tuple(_STUDENTS_VALUE)
                            + _ACTIVITY_LISTS + _SLOT_KINDS + tuple(_INTERVAL) + _OTHER + tuple(_TAG_VALUE)
-                           + tuple(_RESTING) + tuple(_SPAN))
+                           + tuple(_RESTING) + tuple(_SPAN) + tuple(_TAG_PAIR))
 #: Space kinds read into :class:`RoomRule`: FET kind -> (tag of the room list, filter tags).
 _ROOM_KINDS = {
     "ActivityPreferredRoom": ("Room", ("Activity_Id",)),
@@ -263,6 +269,8 @@ class _Import:
                    else {"students": _text(node, "Students")} if kind == "StudentsSetMinRestingHours" else {})
             return TimeRule(kind=_RESTING[kind], weight=weight, value=_int(node, "Minimum_Resting_Hours"),
                             flag=_bool(node, "Circular", False), **who)
+        if kind in _TAG_PAIR:
+            return self.tag_pair(kind, node, activities, weight)
         if kind in _TAG_VALUE:
             normal, value_tag = _TAG_VALUE[kind]
             tag = _text(node, "Activity_Tag_Name") or _text(node, "Activity_Tag")
@@ -335,6 +343,15 @@ class _Import:
             return TimeRule(kind="PreferredStartingTimes" if starting else "PreferredTimeSlots", weight=weight,
                             activities=self.matching(node, activities), slots=slots)
         raise AssertionError(kind)
+
+    def tag_pair(self, kind: str, node: ET.Element, activities: list[ExplicitActivity], weight: float) -> TimeRule:
+        """Min gaps between an ordered pair of tags: each tag's activities resolved now, as for the other tag kinds."""
+        first, second = _text(node, "First_Activity_Tag"), _text(node, "Second_Activity_Tag")
+        who = ({"teacher": _text(node, "Teacher")} if kind.startswith("Teacher") and not kind.startswith("Teachers")
+               else {"students": _text(node, "Students")} if kind.startswith("StudentsSet") else {})
+        return TimeRule(kind=_TAG_PAIR[kind], weight=weight, value=_int(node, "MinGaps"), tag=first, second_tag=second,
+                        activities=tuple(a.id for a in activities if first in a.tags),
+                        second=tuple(a.id for a in activities if second in a.tags), **who)
 
     def rules(self, activities: list[ExplicitActivity]) -> list[TimeRule]:
         active_ids = {a.id for a in activities}

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import xml.etree.ElementTree as ET
 from collections import defaultdict
+from collections.abc import Callable
 
 from models.explicit import ExplicitActivity, ExplicitTimetable, RoomRule, StudentSet, TimeRule
 from models.scenario import Scenario
@@ -40,6 +41,21 @@ def _slots(node: ET.Element, tt: ExplicitTimetable, slots: tuple[tuple[int, int]
         entry = _add(node, item)
         _add(entry, day_tag, tt.days[day])
         _add(entry, hour_tag, tt.hours[hour])
+
+
+def _tag_pair_node(start: Callable[[str], ET.Element], rule: TimeRule) -> ET.Element:
+    """Min gaps between an ordered pair of tags, in FET's form: Teacher…/StudentsSet… name the one in ``Teacher``/
+    ``Students`` (not ``Teacher_Name`` as other teacher kinds), Teachers…/Students… mean every one."""
+    teacher = rule.kind.startswith("Teacher")
+    named = rule.teacher if teacher else rule.students
+    who = ("Teacher" if named else "Teachers") if teacher else ("StudentsSet" if named else "Students")
+    node = start(who + "MinGapsBetweenOrderedPairOfActivityTags")
+    if named:
+        _add(node, "Teacher" if teacher else "Students", named)
+    _add(node, "First_Activity_Tag", rule.tag)
+    _add(node, "Second_Activity_Tag", rule.second_tag)
+    _add(node, "MinGaps", rule.value or 0)
+    return node
 
 
 def _rule_nodes(tt: ExplicitTimetable, rule: TimeRule) -> list[ET.Element]:
@@ -133,6 +149,8 @@ def _rule_nodes(tt: ExplicitTimetable, rule: TimeRule) -> list[ET.Element]:
         _add(node, "Minimum_Resting_Hours", rule.value or 0)
         _add(node, "Circular", "true" if rule.flag else "false")
         nodes.append(node)
+    elif kind.endswith("MinGapsBetweenOrderedPairOfActivityTags"):
+        nodes.append(_tag_pair_node(start, rule))
     elif "ActivityTag" in kind:
         node = person()
         _add(node, "Activity_Tag_Name" if teacher else "Activity_Tag", rule.tag)
@@ -330,7 +348,7 @@ def fet_xml(tt: ExplicitTimetable, institution: str, buildings: tuple[str, ...] 
         _add(s, "Comments", "")
     tags = _add(root, "Activity_Tags_List")
     for name in sorted({t for a in tt.activities for t in a.tags} | {r.tag for r in tt.room_rules if r.tag}
-                       | {r.tag for r in tt.rules if r.tag}):
+                       | {r.tag for r in tt.rules if r.tag} | {r.second_tag for r in tt.rules if r.second_tag}):
         t = _add(tags, "Activity_Tag")
         _add(t, "Name", name)
         _add(t, "Printable", "true")
