@@ -176,17 +176,33 @@ def _on_activities(ctx: ModelContext, rv: RoomVars, number: int, on: Any) -> Non
         if len(used) > (rule.value or 0):
             _enforce(model.Add(sum(used) <= (rule.value or 0)), on)
         return
-    idents = sorted(taken)
-    for i, a in enumerate(idents):
-        for b in idents[i + 1:]:
-            for room_a, at_a in taken[a].items():
-                for room_b, at_b in taken[b].items():
-                    if room_a == room_b:
-                        continue
-                    for sa, ya in at_a:
-                        for sb, yb in at_b:
-                            if sa // hours == sb // hours and (sb == sa + rv.duration[a] or sa == sb + rv.duration[b]):
-                                _enforce(model.AddBoolOr([ya.Not(), yb.Not()]), on)
+    # Same room if consecutive: at each boundary between two hours of a day, a flag per room for "one of the
+    # activities ends here in this room" and one for "one starts here in this room"; an end and a start in two
+    # different rooms may not meet. Rooms squared clauses per boundary, where pairs of activities times pairs of
+    # rooms times pairs of starts took 12.4 million clauses on a 658-activity file (Kurukshetra MED_2019-20-1).
+    ends: dict[tuple[int, str], Any] = {}
+    starts: dict[tuple[int, str], Any] = {}
+    for ident, by_room in taken.items():
+        for room, at in by_room.items():
+            for start, var in at:
+                end = start + rv.duration[ident]
+                if end // hours == start // hours and end % hours:
+                    model.AddImplication(var, _flag(model, ends, (end, room)))
+                if start % hours:
+                    model.AddImplication(var, _flag(model, starts, (start, room)))
+    starting_at: dict[int, list[tuple[str, Any]]] = defaultdict(list)
+    for (boundary, room), starting in starts.items():
+        starting_at[boundary].append((room, starting))
+    for (boundary, room), ending in ends.items():
+        for elsewhere, starting in starting_at.get(boundary, ()):
+            if elsewhere != room:
+                _enforce(model.AddBoolOr([ending.Not(), starting.Not()]), on)
+
+
+def _flag(model: Any, flags: dict[tuple[int, str], Any], key: tuple[int, str]) -> Any:
+    if key not in flags:
+        flags[key] = model.NewBoolVar("")
+    return flags[key]
 
 
 def _owners(tt: ExplicitTimetable, rule: RoomRule) -> list[list[int]]:

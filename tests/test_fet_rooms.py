@@ -290,3 +290,44 @@ def test_fet_cl_solves_the_export_of_a_file_with_a_virtual_room(tmp_path):
     subprocess.run(["fet-cl", f"--inputfile={path}", f"--outputdir={tmp_path / 'fet'}", "--timelimitseconds=20"],
                    capture_output=True, text=True, timeout=80)
     assert "Simulation successful" in (tmp_path / "fet" / "logs" / "result.txt").read_text(errors="replace")
+
+
+def _same_room_if_consecutive():
+    """A4 then A1 straight after (Y1 and T1's two activities), A4 only in L1, and A1 wished (90 %) in L2: the
+    rule keeps A1 in L1 at the wish's cost, where without it A1 would go to L2 for free."""
+    from models.explicit import RoomRule, TimeRule
+
+    scenario = _with(RoomRule(kind="ActivityPreferredRoom", activities=(4,), rooms=("L1",)),
+                     RoomRule(kind="ActivityPreferredRoom", weight=90, activities=(1,), rooms=("L2",)),
+                     RoomRule(kind="ActivitiesSameRoomIfConsecutive", activities=(1, 4, 3)))
+    tt = scenario.explicit
+    return scenario.model_copy(update={"explicit": tt.model_copy(update={
+        "rules": tt.rules + (TimeRule(kind="TwoActivitiesConsecutive", activities=(4, 1)),)})})
+
+
+def test_activities_same_room_if_consecutive_solves_and_verifies():
+    scenario = _same_room_if_consecutive()
+    result = solve_scenario(scenario, time_limit=20, effort=2)
+    assert result.solution is not None, (result.status, result.explanation)
+    assert verify(scenario, result.solution) == []
+    room = {x.key: x.room for x in result.solution.lessons}
+    assert room["A1"] == room["A4"] == "L1"
+    assert result.objective == 90 + 80  # the wish for L2 is what the rule costs (80: A4 is Art, wished in L2 or Hall)
+    without = scenario.model_copy(update={"explicit": scenario.explicit.model_copy(update={
+        "room_rules": scenario.explicit.room_rules[:-1]})})
+    free = solve_scenario(without, time_limit=20, effort=2)
+    assert {x.key: x.room for x in free.solution.lessons}["A1"] == "L2" and free.objective == 80
+
+
+def test_verify_flags_consecutive_activities_in_two_rooms():
+    from models import LessonPlacement, Solution, Weekday
+
+    def lesson(ident: int, day: int, period: int, room: str | None, length: int = 1) -> LessonPlacement:
+        return LessonPlacement(key=f"A{ident}", class_id="-", school="school", subject="x", teacher="",
+                               day=Weekday.of_index(day), fet_day=day, period=period, length=length, room=room)
+
+    scenario = _same_room_if_consecutive()
+    apart = (lesson(4, 0, 1, "L1"), lesson(1, 0, 2, "L2"), lesson(2, 1, 1, "L2", 2), lesson(3, 1, 1, "Hall"),
+             lesson(5, 0, 1, "Hall"))
+    found = [v.rule for v in verify(scenario, Solution(district="x", seed=0, lessons=apart))]
+    assert found == ["fet_rooms.ActivitiesSameRoomIfConsecutive"]
