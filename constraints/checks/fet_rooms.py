@@ -92,7 +92,7 @@ def _broken(rule: RoomRule, placed: dict[int, LessonPlacement], tt: ExplicitTime
         for a in inside:
             for b in inside:
                 x, y = placed[a], placed[b]
-                if a < b and _day(x) == _day(y) and x.room != y.room and (
+                if a < b and _day(x) == _day(y) and x.room and y.room and x.room != y.room and (
                         y.period == x.period + x.length or x.period == y.period + y.length):
                     found.append((b, y.room or ""))
         return found
