@@ -97,10 +97,10 @@ def feed_links(base_url: str, token: str) -> tuple[str, str]:
 
 def sheet_cards(view: FeedView, entries: Sequence[SheetEntry]) -> tuple[str, str, list[tuple[str, str, str, tuple[str, ...]]]]:
     """(title, note, cards) of a school's QR sheet as plain data for a PDF maker."""
-    from feeds.pages import SHEET_HOW
+    from feeds.pages import SHEET_GROUPS, SHEET_HOW
 
     title = f"{view.label} 课表订阅二维码" + (f" · {view.term.name}" if view.term.name else "")
-    groups = {"teacher": "教师", "class": "班级"}
+    groups = dict(SHEET_GROUPS)
     return title, SHEET_HOW, [(groups[e.kind], e.label, e.links.page, qr_matrix(e.links.page)) for e in entries]
 
 

@@ -458,38 +458,45 @@ def term_page(view: FeedView, options: PageOptions) -> bytes:
 
 @dataclass(frozen=True)
 class SheetEntry:
-    """One QR code of a school's sheet: a teacher's or a class's page."""
+    """One QR code of a school's sheet: a teacher's, a class's or a room's page."""
 
     kind: str
     label: str
     links: Links
 
 
+#: The kinds of feed a school's sheet holds, in the order of its groups, with each group's heading.
+SHEET_GROUPS = (("teacher", "教师"), ("class", "班级"), ("room", "专用教室"))
+
+
 def sheet_entries(school: dict, feeds: Iterable[dict], tokens: dict[str, str | None], base_url: str) -> list[SheetEntry]:
-    """The teachers (home school first, then those who come to teach there) and the classes of a school
-    that have a token, each with their page's links."""
+    """The teachers (home school first, then those who come to teach there), the classes and the rooms (a
+    录播教室's or a lab's usage, for whoever looks after it) of a school that have a token, each with their
+    page's links."""
     school_id = school["of"]
+    order = [kind for kind, _heading in SHEET_GROUPS]
     entries = []
     for feed in feeds:
         token = tokens.get(feed["id"])
         schools = feed.get("schools") or []
-        if not token or feed["kind"] not in ("teacher", "class") or school_id not in schools:
+        if not token or feed["kind"] not in order or school_id not in schools:
             continue
-        entries.append((feed["kind"] != "teacher", schools[0] != school_id, feed.get("label") or feed["name"],
+        entries.append((order.index(feed["kind"]), schools[0] != school_id, feed.get("label") or feed["name"],
                         SheetEntry(feed["kind"], feed.get("label") or feed["name"], Links.of(base_url, token))))
     return [entry for *_key, entry in sorted(entries, key=lambda e: e[:3])]
 
 
 SHEET_HOW = ("请每位老师（或班主任）扫描自己的二维码：手机上会打开课表页，按页面上「订阅到手机日历」的提示操作，"
-             "即可把课表订阅到手机日历，以后课表调整会自动更新。二维码含个人密钥，请只交给本人。")
+             "即可把课表订阅到手机日历，以后课表调整会自动更新。专用教室（如录播教室）的二维码交给管理该教室的老师。"
+             "二维码含个人密钥，请只交给本人。")
 
 
 def sheet_page(view: FeedView, entries: Sequence[SheetEntry], pdf: bool) -> bytes:
-    """The printable 订阅二维码 sheet of a school: one card per teacher and class."""
+    """The printable 订阅二维码 sheet of a school: one card per teacher, class and room."""
     title = f"{view.label} 课表订阅二维码"
     term = view.term.name
     groups = []
-    for kind, heading in (("teacher", "教师"), ("class", "班级")):
+    for kind, heading in SHEET_GROUPS:
         cards = [f'<div class="card"><b>{escape(e.label)}</b>{qr_svg(e.links.page, e.label)}'
                  f"<small>扫码打开课表页并订阅</small></div>" for e in entries if e.kind == kind]
         if cards:
@@ -506,10 +513,10 @@ def links_text(view: FeedView, entries: Sequence[SheetEntry]) -> bytes:
     """The school's page links as plain text, to paste into a WeChat or DingTalk group."""
     lines = [f"{view.label} 课表订阅链接" + (f" · {view.term.name}" if view.term.name else ""),
              "请点开自己的链接，按页面提示把课表订阅到手机日历（课表调整会自动更新）。链接含个人密钥，请勿转发到群外。", ""]
-    for kind, heading in (("teacher", "【教师】"), ("class", "【班级】")):
+    for kind, heading in SHEET_GROUPS:
         chosen = [e for e in entries if e.kind == kind]
         if chosen:
-            lines.append(heading)
+            lines.append(f"【{heading}】")
             lines += [f"{e.label}：{e.links.page}" for e in chosen]
             lines.append("")
     return ("\n".join(lines).rstrip("\n") + "\n").encode("utf-8")

@@ -268,3 +268,22 @@ def test_text_lines_are_icalendars_bytes(value: str) -> None:
         event.add(name, value)
         expected = b"\r\n".join(event.to_ical().split(b"\r\n")[1:-2]) + b"\r\n"
         assert text_line(name.upper(), value) == expected
+
+
+def test_the_school_sheet_holds_a_card_for_each_of_its_rooms(tmp_path: Path) -> None:
+    from models import Room
+
+    rooms = (Room(id="S1-录播", school="S1", name="录播教室", equipment=("remote",)),
+             Room(id="S2-操场", school="S2", name="操场", kind="操场", subjects=("体育",), capacity=3))
+    county = scenario().model_copy(update={"rooms": rooms})
+    folder = tmp_path / "OUT"
+    folder.mkdir()
+    write_all(county, solution(), folder)
+    write_feeds(county, solution(), folder)
+    tokens = ensure_tokens(folder)
+    sheet = get(folder, f"/p/{tokens[feed_id('school', 'S1')]}/sheet/").content.decode()
+    assert "专用教室（1）" in sheet and sheet.count("<svg") == 4  # two teachers, a class, its one room
+    listing = get(folder, f"/p/{tokens[feed_id('school', 'S1')]}/links.txt").content.decode().splitlines()
+    room = tokens[feed_id("room", "S1-录播")]
+    assert listing[-2:] == ["【专用教室】", f"彭水一小 录播教室：{BASE}/p/{room}/"]
+    assert tokens[feed_id("room", "S2-操场")] not in sheet  # another school's ground
