@@ -115,11 +115,15 @@ class RoomVars:
                                 ctx.enforce(model.Add(sum(here) == lit), literal)
                 for room, taken in by_room.items():
                     for start, var in taken:
-                        for s in range(start, start + length):
-                            load[(room, s)].append(var)
-                        if room in virtual:  # a virtual room takes one real room of each of its sets
+                        if room in virtual:
+                            # A virtual room takes one real room of each of its sets, and only those real rooms are
+                            # held: FET lets several activities share a virtual room at once (Germany's
+                            # test-virtual-rooms-3 puts 42 sport hours in one virtual room of a 30-hour week).
                             self.real[(member, room, start)] = self._real_rooms(model, virtual[room], off, start, length,
                                                                                 var, load)
+                            continue
+                        for s in range(start, start + length):
+                            load[(room, s)].append(var)
         for key in sorted(load):
             if len(load[key]) > 1:
                 model.AddAtMostOne(load[key])

@@ -331,3 +331,61 @@ def test_verify_flags_consecutive_activities_in_two_rooms():
              lesson(5, 0, 1, "Hall"))
     found = [v.rule for v in verify(scenario, Solution(district="x", seed=0, lessons=apart))]
     assert found == ["fet_rooms.ActivitiesSameRoomIfConsecutive"]
+
+
+def _shared_virtual_room(tmp_path: Path) -> Path:
+    """One hour in the week and two sport lessons in it, both in the virtual room "Sport" (a hall of H1/H2 and a
+    changing room of C1/C2): they can only share the virtual room, each with its own real rooms."""
+    lesson = ("<Activity><Teacher>{t}</Teacher><Subject>PE</Subject><Students>{s}</Students><Duration>1</Duration>"
+              "<Total_Duration>1</Total_Duration><Id>{i}</Id><Activity_Group_Id>0</Activity_Group_Id>"
+              "<Active>true</Active></Activity>")
+    real = "".join(f"<Room><Name>{n}</Name><Building></Building><Capacity>30</Capacity><Virtual>false</Virtual></Room>"
+                   for n in ("H1", "H2", "C1", "C2"))
+    text = (
+        '<?xml version="1.0" encoding="UTF-8"?>\n<fet version="6.8.5"><Institution_Name>shared</Institution_Name>'
+        "<Days_List><Number_of_Days>1</Number_of_Days><Day><Name>Mon</Name></Day></Days_List>"
+        "<Hours_List><Number_of_Hours>1</Number_of_Hours><Hour><Name>1</Name></Hour></Hours_List>"
+        "<Subjects_List><Subject><Name>PE</Name></Subject></Subjects_List>"
+        "<Teachers_List><Teacher><Name>T1</Name></Teacher><Teacher><Name>T2</Name></Teacher></Teachers_List>"
+        "<Students_List><Year><Name>Y1</Name><Number_of_Students>20</Number_of_Students></Year>"
+        "<Year><Name>Y2</Name><Number_of_Students>20</Number_of_Students></Year></Students_List>"
+        f"<Activities_List>{lesson.format(t='T1', s='Y1', i=1)}{lesson.format(t='T2', s='Y2', i=2)}</Activities_List>"
+        f"<Buildings_List></Buildings_List><Rooms_List>{real}"
+        "<Room><Name>Sport</Name><Building></Building><Capacity>30000</Capacity><Virtual>true</Virtual>"
+        "<Number_of_Sets_of_Real_Rooms>2</Number_of_Sets_of_Real_Rooms>"
+        "<Set_of_Real_Rooms><Number_of_Real_Rooms>2</Number_of_Real_Rooms><Real_Room>H1</Real_Room>"
+        "<Real_Room>H2</Real_Room></Set_of_Real_Rooms>"
+        "<Set_of_Real_Rooms><Number_of_Real_Rooms>2</Number_of_Real_Rooms><Real_Room>C1</Real_Room>"
+        "<Real_Room>C2</Real_Room></Set_of_Real_Rooms></Room></Rooms_List>"
+        "<Time_Constraints_List><ConstraintBasicCompulsoryTime><Weight_Percentage>100</Weight_Percentage>"
+        "<Active>true</Active></ConstraintBasicCompulsoryTime></Time_Constraints_List>"
+        "<Space_Constraints_List><ConstraintBasicCompulsorySpace><Weight_Percentage>100</Weight_Percentage>"
+        "<Active>true</Active></ConstraintBasicCompulsorySpace>"
+        "<ConstraintSubjectPreferredRoom><Weight_Percentage>100</Weight_Percentage><Subject>PE</Subject>"
+        "<Room>Sport</Room><Active>true</Active></ConstraintSubjectPreferredRoom></Space_Constraints_List></fet>\n")
+    path = tmp_path / "shared.fet"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_two_activities_share_a_virtual_room_at_once_through_different_real_rooms(tmp_path):
+    scenario = read_fet(_shared_virtual_room(tmp_path))
+    assert scenario.explicit.left_out == ()
+    result = solve_scenario(scenario, time_limit=20, effort=2)
+    assert result.solution is not None, (result.status, [c.en for c in result.explanation])
+    assert verify(scenario, result.solution) == []
+    lessons = sorted(result.solution.lessons, key=lambda x: x.key)
+    assert [x.room for x in lessons] == ["Sport", "Sport"]
+    assert {x.real_rooms[0] for x in lessons} == {"H1", "H2"} and {x.real_rooms[1] for x in lessons} == {"C1", "C2"}
+    # Both in the same hall is a clash of the real room, which verify names.
+    same = tuple(x.model_copy(update={"real_rooms": ("H1", x.real_rooms[1])}) for x in result.solution.lessons)
+    found = verify(scenario, result.solution.model_copy(update={"lessons": same}))
+    assert [v.rule for v in found] == ["fet_rooms.clash"] and "H1" in found[0].en
+
+
+@needs_fet_cl
+def test_fet_cl_too_puts_two_activities_in_one_virtual_room_at_once(tmp_path):
+    path = _shared_virtual_room(tmp_path)
+    subprocess.run(["fet-cl", f"--inputfile={path}", f"--outputdir={tmp_path / 'fet'}", "--timelimitseconds=20"],
+                   capture_output=True, text=True, timeout=80)
+    assert "Simulation successful" in (tmp_path / "fet" / "logs" / "result.txt").read_text(errors="replace")

@@ -136,7 +136,9 @@ def check(scenario: Scenario, solution: Solution) -> list[Violation]:
                             f"real room of each of its sets (it takes {', '.join(lesson.real_rooms) or 'none'})",
                             f"活动 {ident} 安排在虚拟教室 {room.name}，但没有在其每组实际教室中各占一间"
                             f"（占用：{'、'.join(lesson.real_rooms) or '无'}）"))
-        for name, day, hour in [(r, d, h) for r in (room.name, *lesson.real_rooms) for d, h in _hours(lesson)]:
+        # A virtual room is held through its real rooms only: several activities may share it at once, as in FET.
+        held_rooms = lesson.real_rooms if room.sets else (room.name,)
+        for name, day, hour in [(r, d, h) for r in held_rooms for d, h in _hours(lesson)]:
             other = held.setdefault((name, day, hour), ident)
             if other != ident:
                 found.append(_v("clash", f"{name} {tt.days[day] if day < len(tt.days) else day}",
